@@ -1,0 +1,105 @@
+"""partnerkit: plan and run a software company's partner program from one validated plan.
+
+The public API is listed in ``__all__``. Names load on first use, so ``import partnerkit``
+and ``partnerkit --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it. Adding to the public API is adding a line here.
+_EXPORTS: dict[str, str] = {
+    # plan files and checks
+    "load_plan": "partnerkit.io.planfile",
+    "load_plan_with_problems": "partnerkit.io.planfile",
+    "dump_plan": "partnerkit.io.planfile",
+    "example_plan_path": "partnerkit.io.planfile",
+    "validate": "partnerkit.checks",
+    "grounding": "partnerkit.grounding",
+    "render_markdown": "partnerkit.report.markdown",
+    # problems and errors
+    "Problem": "partnerkit.problems",
+    "Severity": "partnerkit.problems",
+    "PartnerkitError": "partnerkit.errors",
+    "PlanError": "partnerkit.errors",
+    "UnreadableFileError": "partnerkit.errors",
+    # the plan model
+    "Plan": "partnerkit.model",
+    "Product": "partnerkit.model",
+    "Philosophy": "partnerkit.model",
+    "Categories": "partnerkit.model",
+    "IntegrationCategory": "partnerkit.model",
+    "DistributionCategory": "partnerkit.model",
+    "EcosystemCategory": "partnerkit.model",
+    "IntegrationPartner": "partnerkit.model",
+    "DistributionPartner": "partnerkit.model",
+    "EcosystemPartner": "partnerkit.model",
+    "Tier": "partnerkit.model",
+    "TierBenefits": "partnerkit.model",
+    "TierRequirements": "partnerkit.model",
+    "DealFrameworks": "partnerkit.model",
+    "IntegrationFramework": "partnerkit.model",
+    "ResellerFramework": "partnerkit.model",
+    "Roadmap": "partnerkit.model",
+    "Activity": "partnerkit.model",
+    "Metric": "partnerkit.model",
+    "Assumption": "partnerkit.model",
+    "Source": "partnerkit.model",
+    "Money": "partnerkit.model",
+    "Status": "partnerkit.model",
+    "Priority": "partnerkit.model",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'partnerkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from partnerkit.checks import validate
+    from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
+    from partnerkit.grounding import grounding
+    from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
+    from partnerkit.model import (
+        Activity,
+        Assumption,
+        Categories,
+        DealFrameworks,
+        DistributionCategory,
+        DistributionPartner,
+        EcosystemCategory,
+        EcosystemPartner,
+        IntegrationCategory,
+        IntegrationFramework,
+        IntegrationPartner,
+        Metric,
+        Money,
+        Philosophy,
+        Plan,
+        Priority,
+        Product,
+        ResellerFramework,
+        Roadmap,
+        Source,
+        Status,
+        Tier,
+        TierBenefits,
+        TierRequirements,
+    )
+    from partnerkit.problems import Problem, Severity
+    from partnerkit.report.markdown import render_markdown

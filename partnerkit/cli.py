@@ -1,0 +1,68 @@
+"""The ``partnerkit`` command: a click group whose commands load only when they run."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from partnerkit import __version__
+
+# Each command lives in its own module and is imported only when it is called, so that
+# `partnerkit --help` stays instant (no pydantic, docx, matplotlib or calamine at start-up).
+# Adding a command is adding a line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("partnerkit.commands.demo:demo", "Write everything partnerkit makes from the example plan."),
+    "init": ("partnerkit.commands.init:init", "Write a starter plan, or the example plan, to edit."),
+    "validate": ("partnerkit.commands.validate:validate", "Check a plan and print every problem."),
+    "report": ("partnerkit.commands.report:report", "Write the Partnership Strategy (Markdown or Word)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            target, _ = COMMANDS[cmd_name]
+            module_name, attr = target.split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help comes from the table above, so listing commands imports none of them.
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="partnerkit")
+def cli() -> None:
+    """Plan and run a software company's partner program.
+
+    \b
+    Start here:
+      partnerkit demo out/              everything, from the built-in example plan
+      partnerkit init plan.yaml --example
+      partnerkit validate plan.yaml
+
+    PLAN is a .yaml/.yml/.json plan file (or an .xlsx/.xlsm planning workbook).
+    Exit codes: 0 done, 1 problems in the input (all printed), 2 usage error or unreadable input.
+    """
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="partnerkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The three partner categories of the strategy and the partners in each, with the template's columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import Enum
+
+from pydantic import Field
+
+from partnerkit.model.values import (
+    Money,
+    Name,
+    Percent,
+    PlanModel,
+    PriorityField,
+    SourceRefs,
+    StatusField,
+    Text,
+    choice,
+)
+
+
+class CategoryKind(str, Enum):
+    """The partner categories of the template."""
+
+    INTEGRATION = "Integration"
+    DISTRIBUTION = "Distribution"
+    ECOSYSTEM = "Ecosystem"
+
+
+class IntegrationType(str, Enum):
+    """How a product integrates with ours."""
+
+    API = "API"
+    PLUGIN = "Plugin"
+    NATIVE = "Native"
+
+
+class DistributionType(str, Enum):
+    """How a partner sells our product."""
+
+    RESELLER = "Reseller"
+    VAR = "VAR"
+    MSP = "MSP"
+
+
+class OrganizationType(str, Enum):
+    """What kind of organisation an ecosystem partner is."""
+
+    STANDARDS_BODY = "Standards body"
+    ASSOCIATION = "Association"
+    ALLIANCE = "Alliance"
+
+
+class ValueExchange(PlanModel):
+    """What we offer partners of a category and what we get from them."""
+
+    we_offer: Text
+    we_get: Text
+
+
+class PartnerBase(PlanModel):
+    """Columns every partner row shares."""
+
+    name: Name
+    priority: PriorityField  # type: ignore[valid-type]
+    status: StatusField  # type: ignore[valid-type]
+    tier: Name | None = Field(None, description="the partner's current tier, by name")
+    sources: SourceRefs = Field(default_factory=list)
+
+
+class IntegrationPartner(PartnerBase):
+    """A product we integrate with: API, plugin or native integration."""
+
+    type: choice(IntegrationType, "integration type")  # type: ignore[valid-type]
+    their_value: Text
+    our_value: Text
+    rationale: Text
+
+
+class DistributionPartner(PartnerBase):
+    """A reseller, VAR or MSP that sells our product to its customers."""
+
+    type: choice(DistributionType, "distribution type")  # type: ignore[valid-type]
+    customer_base: Text
+    margin: Percent
+    rationale: Text
+
+
+class EcosystemPartner(PartnerBase):
+    """A standards body, association or alliance we take part in."""
+
+    type: choice(OrganizationType, "organization type")  # type: ignore[valid-type]
+    benefit: Text
+    cost: Text
+    annual_cost: Money | None = Field(None, description="the money part of the cost, when there is one")
+
+
+class IntegrationCriteria(PlanModel):
+    """What makes a good integration partner."""
+
+    user_overlap: Text
+    technical_compatibility: Text
+    market_position: Text
+
+
+class IntegrationRequirements(PlanModel):
+    """What an integration needs from both sides."""
+
+    technical: Text
+    documentation: Text
+    support: Text
+
+
+class DistributionCriteria(PlanModel):
+    """What makes a good distribution partner."""
+
+    customer_base_alignment: Text
+    sales_capability: Text
+    geographic_coverage: Text
+
+
+class DistributionRequirements(PlanModel):
+    """What a distribution partner must do."""
+
+    training: Text
+    deal_registration: Text
+    support_model: Text
+
+
+class EcosystemCriteria(PlanModel):
+    """What makes an ecosystem organisation worth joining."""
+
+    industry_relevance: Text
+    membership_requirements: Text
+    strategic_alignment: Text
+
+
+class IntegrationCategory(PlanModel):
+    """Integration partners: goal, value exchange, criteria, requirements and targets."""
+
+    goal: Text
+    value_exchange: ValueExchange
+    target_criteria: IntegrationCriteria
+    requirements: IntegrationRequirements
+    partners: list[IntegrationPartner] = Field(default_factory=list)
+
+
+class DistributionCategory(PlanModel):
+    """Distribution partners: goal, value exchange, criteria, requirements and targets."""
+
+    goal: Text
+    value_exchange: ValueExchange
+    target_criteria: DistributionCriteria
+    requirements: DistributionRequirements
+    partners: list[DistributionPartner] = Field(default_factory=list)
+
+
+class EcosystemCategory(PlanModel):
+    """Ecosystem organisations: goal, value exchange, criteria and targets."""
+
+    goal: Text
+    value_exchange: ValueExchange
+    target_criteria: EcosystemCriteria
+    partners: list[EcosystemPartner] = Field(default_factory=list)
+
+
+AnyPartner = IntegrationPartner | DistributionPartner | EcosystemPartner
+
+
+class Categories(PlanModel):
+    """The three partner categories of the template."""
+
+    integration: IntegrationCategory
+    distribution: DistributionCategory
+    ecosystem: EcosystemCategory
+
+    def all_partners(self) -> Iterator[tuple[CategoryKind, int, AnyPartner]]:
+        """Every partner with its category and its index in that category's list."""
+        for kind, cat in (
+            (CategoryKind.INTEGRATION, self.integration),
+            (CategoryKind.DISTRIBUTION, self.distribution),
+            (CategoryKind.ECOSYSTEM, self.ecosystem),
+        ):
+            for i, partner in enumerate(cat.partners):
+                yield kind, i, partner

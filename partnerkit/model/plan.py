@@ -1,0 +1,56 @@
+"""The whole partnership plan: every section of the Partnership Strategy template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from partnerkit.model.deals import DealFrameworks
+from partnerkit.model.metrics import Assumption, Metric, Source
+from partnerkit.model.partners import AnyPartner, Categories, CategoryKind
+from partnerkit.model.product import Philosophy, Product
+from partnerkit.model.roadmap import Roadmap
+from partnerkit.model.tiers import Tier
+from partnerkit.model.values import PlanModel, Text
+
+
+class Plan(PlanModel):
+    """A partnership plan, validated: what the strategy says, in data."""
+
+    product: Product
+    executive_summary: Text
+    philosophy: Philosophy
+    categories: Categories
+    tiers: list[Tier] = Field(default_factory=list)
+    deal_frameworks: DealFrameworks
+    roadmap: Roadmap = Field(default_factory=Roadmap)
+    metrics: list[Metric] = Field(default_factory=list)
+    assumptions: list[Assumption] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+    def partners(self) -> Iterator[tuple[CategoryKind, AnyPartner]]:
+        """Every partner of every category, with its category."""
+        for kind, _, partner in self.categories.all_partners():
+            yield kind, partner
+
+    def partner(self, name: str) -> AnyPartner:
+        """The partner called ``name`` (exact, then without case); KeyError when there is none."""
+        found = {p.name: p for _, p in self.partners()}
+        if name in found:
+            return found[name]
+        folded = {k.casefold(): v for k, v in found.items()}
+        if name.casefold() in folded:
+            return folded[name.casefold()]
+        raise KeyError(name)
+
+    def tiers_by_level(self) -> list[Tier]:
+        """Tiers from the top (level 1) down, whatever their order in the file."""
+        return sorted(self.tiers, key=lambda t: (t.level, t.name))
+
+    def tier(self, name: str) -> Tier:
+        """The tier called ``name``; KeyError when there is none."""
+        for tier in self.tiers:
+            if tier.name == name:
+                return tier
+        raise KeyError(name)

@@ -1,0 +1,87 @@
+"""Problems: what is wrong with a plan, as data with a place, a field path and a severity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+FieldPath = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors block, warnings inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a field path the way a person reads it: ``categories.integration.partners[3].margin``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the reader could.
+
+    Checks know values, not places: they fill ``path`` (where in the plan) and leave
+    ``location`` empty. The adapter that read the file fills ``location``
+    (``plan.yaml:42:7``, ``Partners!D17``, ``facts.csv:88``).
+    """
+
+    message: str
+    path: FieldPath = ()
+    severity: Severity = Severity.ERROR
+    location: str | None = None
+    hint: str | None = None
+    code: str = "invalid"
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_error(self) -> bool:
+        """True when this problem blocks the plan from being used."""
+        return self.severity is Severity.ERROR
+
+    @property
+    def field(self) -> str:
+        """The field path as text, empty for problems of the whole file."""
+        return format_path(self.path)
+
+    def at(self, location: str | None) -> Problem:
+        """The same problem, placed at ``location``."""
+        return replace(self, location=location)
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.location, self.field) if p]
+        text = self.message if self.severity is Severity.ERROR else f"warning: {self.message}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return ": ".join([*parts, text])
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view, the shape ``--json`` prints."""
+        return {
+            "severity": self.severity.value,
+            "location": self.location,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+            "code": self.code,
+        }
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the problems that block."""
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the problems that inform."""
+    return [p for p in problems if not p.is_error]
