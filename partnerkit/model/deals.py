@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from partnerkit.model.values import Money, Percent, PlanModel, SourceRefs, Text, choice
 
 
-class Exclusivity(str, Enum):
+class Exclusivity(StrEnum):
     """Whether a reseller has a territory to itself."""
 
     EXCLUSIVE = "exclusive"
     NON_EXCLUSIVE = "non-exclusive"
 
 
-class EndUserPricing(str, Enum):
+class EndUserPricing(StrEnum):
     """Who sets the price the end customer pays."""
 
     FLEXIBLE = "flexible"

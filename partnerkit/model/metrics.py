@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_serializer, field_validator
 
@@ -22,7 +22,7 @@ from partnerkit.model.values import (
 )
 
 
-class MetricUnit(str, Enum):
+class MetricUnit(StrEnum):
     """What a metric counts."""
 
     COUNT = "count"
@@ -98,7 +98,7 @@ class Assumption(PlanModel):
     sources: SourceRefs = Field(default_factory=list)
 
 
-class SourceType(str, Enum):
+class SourceType(StrEnum):
     """What kind of source a citation is."""
 
     POSITIONING = "Positioning"

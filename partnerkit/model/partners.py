@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -20,7 +20,7 @@ from partnerkit.model.values import (
 )
 
 
-class CategoryKind(str, Enum):
+class CategoryKind(StrEnum):
     """The partner categories of the template."""
 
     INTEGRATION = "Integration"
@@ -28,7 +28,7 @@ class CategoryKind(str, Enum):
     ECOSYSTEM = "Ecosystem"
 
 
-class IntegrationType(str, Enum):
+class IntegrationType(StrEnum):
     """How a product integrates with ours."""
 
     API = "API"
@@ -36,7 +36,7 @@ class IntegrationType(str, Enum):
     NATIVE = "Native"
 
 
-class DistributionType(str, Enum):
+class DistributionType(StrEnum):
     """How a partner sells our product."""
 
     RESELLER = "Reseller"
@@ -44,7 +44,7 @@ class DistributionType(str, Enum):
     MSP = "MSP"
 
 
-class OrganizationType(str, Enum):
+class OrganizationType(StrEnum):
     """What kind of organisation an ecosystem partner is."""
 
     STANDARDS_BODY = "Standards body"

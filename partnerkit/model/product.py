@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -19,7 +19,7 @@ class Product(PlanModel):
     agent: str = Field("building-partnerships", max_length=100, description="who drafted the strategy")
 
 
-class CorePrinciple(str, Enum):
+class CorePrinciple(StrEnum):
     """What the partner program optimises for."""
 
     VALUE_DRIVEN = "value-driven"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
 
@@ -19,7 +19,7 @@ from partnerkit.model.values import (
 )
 
 
-class PartnerType(str, Enum):
+class PartnerType(StrEnum):
     """Which partners an activity is for."""
 
     ALL = "All"

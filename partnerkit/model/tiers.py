@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from partnerkit.model.values import Money, Name, Percent, PlanModel, SourceRefs, Text, choice
 
 
-class PortalAccess(str, Enum):
+class PortalAccess(StrEnum):
     """How much of the partner portal a tier opens."""
 
     NONE = "None"
@@ -17,7 +17,7 @@ class PortalAccess(str, Enum):
     FULL = "Full"
 
 
-class Training(str, Enum):
+class Training(StrEnum):
     """How a tier's partners are trained."""
 
     SELF_SERVICE = "Self-service"

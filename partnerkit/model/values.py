@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -82,7 +82,7 @@ def choice(enum_cls: type[E], what: str) -> Any:
     return Annotated[enum_cls, _enum_validator(enum_cls, what), PlainSerializer(lambda m: m.value)]
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     """How soon a partner or activity matters: P0 now, P1 next, P2 later."""
 
     P0 = "P0"
@@ -90,7 +90,7 @@ class Priority(str, Enum):
     P2 = "P2"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a partnership stands, in the order it usually moves."""
 
     IDENTIFIED = "Identified"
@@ -101,7 +101,7 @@ class Status(str, Enum):
     CHURNED = "Churned"
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How sure the team is of an assumption."""
 
     HIGH = "High"
