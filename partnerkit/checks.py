@@ -7,6 +7,7 @@ file turns those into ``plan.yaml:LINE:COL`` or ``Partners!D17``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -222,7 +223,7 @@ def check_metric_targets(plan: Plan) -> list[Problem]:
             continue
         steps = [(k, getattr(metric, k)) for k in ("q1", "q2", "year1")]
         known = [(k, v) for k, v in steps if v is not None]
-        for (k1, v1), (k2, v2) in zip(known, known[1:], strict=False):
+        for (k1, v1), (k2, v2) in itertools.pairwise(known):
             if v2 < v1:
                 found.append(
                     Problem(

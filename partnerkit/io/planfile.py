@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from partnerkit.errors import PlanError, UnreadableFileError
 from partnerkit.model import Plan
 from partnerkit.model.values import did_you_mean
-from partnerkit.problems import FieldPath, Problem, Severity, format_path
+from partnerkit.problems import FieldPath, Problem, format_path
 
 # A plan is a few hundred lines; facts for thousands of partners belong in a facts table.
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -257,7 +257,7 @@ def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
         return None, Positions(), [Problem("the plan file is empty", location=f"{source}:1:1", code="empty")]
     try:
         yaml_data, positions, problems = parse_yaml(text, source)
-    except Exception:  # noqa: BLE001 - positions are a nicety; JSON already parsed
+    except Exception:
         yaml_data, positions, problems = None, Positions(), []
     if yaml_data is not None and problems:
         return yaml_data, positions, problems
