@@ -1,0 +1,509 @@
+"""The plan as the workbook's tables and back: rows of cells for each table, and a plan from read tables.
+
+Both directions go through the layout, so export then import gives back an equal plan. Reading keeps
+where each field came from (``Partners!D17``, its header and the value the cell showed), so every
+problem the plan model or the plan checks report lands on the cell to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from partnerkit.io.workbook import layout as L
+from partnerkit.io.workbook.cells import CellRuleError, CellValue, from_cell, is_blank, to_cell
+from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
+from partnerkit.model import Plan
+from partnerkit.problems import FieldPath, Problem, Severity
+
+PercentOracle = Callable[[int, int], bool | None]
+"""Tells whether the cell at a 0-based (row, column) is formatted as a percentage; None when unknown."""
+
+
+# --- plan -> rows ------------------------------------------------------------------------------------
+
+
+def _dig(data: Any, path: Sequence[str]) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _row(table: Table, item: dict[str, Any], currency: str, **fixed: Any) -> list[CellValue]:
+    unit = item.get("unit")
+    out: list[CellValue] = []
+    for column in table.columns:
+        if column.result:
+            out.append(None)
+        elif column.path and column.path[0] in fixed:
+            out.append(fixed[column.path[0]])
+        else:
+            out.append(to_cell(column.kind, _dig(item, column.path), currency, unit))
+    return out
+
+
+def field_label(path: Sequence[str | int]) -> str:
+    """A plan field as the (Field, Value) tables show it: ``philosophy.strategic_goals[1]``."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _flatten(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    if isinstance(data, dict) and path[-1:] != ("tier_targets",):
+        for key, value in data.items():
+            if key in L.ROW_LISTS or (key == "revenue_potential"):
+                continue
+            yield from _flatten(value, (*path, key))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key), value
+    elif isinstance(data, list) and path[-1:] == ("strategic_goals",):
+        for i, value in enumerate(data):
+            yield (*path, i), value
+    else:
+        yield path, data
+
+
+def key_value_rows(data: dict[str, Any], table: Table, currency: str) -> list[list[CellValue]]:
+    """The (Field, Value) rows of one key-value table."""
+    rows: list[list[CellValue]] = []
+    for prefix in L.KEY_VALUE_SECTIONS[table.name]:
+        section = _dig(data, prefix)
+        if section is None:
+            continue
+        for path, value in _flatten(section, prefix):
+            kind, _ = L.key_value_kind(path)
+            rows.append([field_label(path), to_cell(kind, value, currency)])
+    return rows
+
+
+def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
+    """Every input table of the workbook as rows of cell values (result columns empty)."""
+    data = plan.model_dump(mode="json")
+    currency = plan.product.currency
+    rows: dict[str, list[list[CellValue]]] = {t.name: [] for t in L.TABLES}
+    for table in (L.PLAN_INFO, L.AGREEMENT_TERMS, L.ROADMAP_SETTINGS):
+        rows[table.name] = key_value_rows(data, table, currency)
+    for kind in L.PARTNER_MODELS:
+        for partner in data["categories"][kind.lower()]["partners"]:
+            rows["Partners"].append(_row(L.PARTNERS_TABLE, partner, currency, category=kind))
+    for tier in data["tiers"]:
+        rows["Tiers"].append(_row(L.TIERS_TABLE, tier, currency))
+        for criterion in tier["criteria"]:
+            rows["TierCriteria"].append(_row(L.TIER_CRITERIA, criterion, currency, tier=tier["name"]))
+    roadmap = data["roadmap"]
+    for phase in roadmap["phases"]:
+        rows["Phases"].append([phase["quarter"], phase["name"]])
+        for activity in phase["activities"]:
+            rows["Activities"].append(_row(L.ACTIVITIES, activity, currency, phase=phase["quarter"]))
+        for target in phase["targets"]:
+            rows["Targets"].append(_row(L.TARGETS, target, currency, quarter=phase["quarter"]))
+    if roadmap.get("scale"):
+        for activity in roadmap["scale"]["activities"]:
+            quarters = roadmap["scale"]["quarters"]
+            rows["Activities"].append(_row(L.ACTIVITIES, activity, currency, phase=quarters))
+    for name, table in (
+        ("metrics", L.METRICS_TABLE),
+        ("assumptions", L.ASSUMPTIONS_TABLE),
+        ("sources", L.SOURCES_TABLE),
+    ):
+        rows[table.name] = [_row(table, item, currency) for item in data[name]]
+    return rows
+
+
+# --- read tables -> plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class TableData:
+    """A table as read from a workbook: its header cells and data rows, and where it stands."""
+
+    name: str
+    sheet: str
+    headers: list[str]
+    rows: list[list[Any]]
+    top: int  # 0-based row of the header
+    left: int  # 0-based column of the first column
+    percent_format: PercentOracle | None = None
+
+
+def normalize_header(text: Any) -> str:
+    """A header as compared: non-breaking and repeated spaces folded, trimmed, without case."""
+    return re.sub(r"\s+", " ", str(text or "").replace("\u00a0", " ")).strip().casefold()
+
+
+@dataclass
+class _Reader:
+    """Collects plan data, where each field came from, and the problems of cells that break a rule."""
+
+    source: str
+    data: dict[str, Any] = field(default_factory=dict)
+    refs: dict[FieldPath, FieldRef] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(
+        self, ref: FieldRef, message: str, path: FieldPath = (), severity: Severity = Severity.ERROR
+    ) -> None:
+        self.problems.append(
+            Problem(message, path, severity=severity, location=ref.location, code="workbook")
+        )
+
+    def put(self, path: FieldPath, value: Any) -> None:
+        node: Any = self.data
+        for i, part in enumerate(path[:-1]):
+            nxt = path[i + 1]
+            if isinstance(node, list):
+                while len(node) <= int(part):
+                    node.append({} if not isinstance(nxt, int) else [])
+                node = node[int(part)]
+            else:
+                node = node.setdefault(part, [] if isinstance(nxt, int) else {})
+        last = path[-1]
+        if isinstance(node, list):
+            while len(node) <= int(last):
+                node.append(None)
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    def cell(
+        self,
+        table: TableData,
+        column: L.Column,
+        header: str,
+        row: int,
+        col: int,
+        value: Any,
+        path: FieldPath,
+        unit: str | None = None,
+    ) -> Any:
+        """Read one cell into the plan at ``path``; a broken rule becomes a problem at the cell."""
+        ref = FieldRef(table.sheet, cell_name(row, col), header, value)
+        self.refs[path] = ref
+        percent = table.percent_format(row, col) if table.percent_format else None
+        try:
+            converted = from_cell(column.kind, value, percent_format=percent, unit=unit)
+        except CellRuleError as exc:
+            self.problem(ref, f"{header} = {_show(value)}: expected {exc}", path)
+            return None
+        if converted is not None and converted != []:
+            self.put(path, converted)
+        return converted
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _columns(reader: _Reader, table: Table, found: TableData | None) -> dict[int, L.Column]:
+    """Which layout column each read column is; a missing input column is a problem."""
+    if found is None:
+        return {}
+    wanted = {normalize_header(c.header): c for c in table.columns}
+    matched: dict[int, L.Column] = {}
+    for i, header in enumerate(found.headers):
+        column = wanted.get(normalize_header(header))
+        if column is not None and column not in matched.values():
+            matched[i] = column
+    missing = [c.header for c in table.inputs if c not in matched.values()]
+    if missing:
+        ref = FieldRef(found.sheet, cell_name(found.top, found.left), "", None)
+        reader.problem(ref, f"the {table.name} table has no column {', '.join(map(repr, missing))}; add it back")
+    return matched
+
+
+def _rows(found: TableData | None) -> Iterator[tuple[int, list[Any]]]:
+    if found is None:
+        return
+    for i, row in enumerate(found.rows):
+        if all(is_blank(v) for v in row):
+            continue
+        yield found.top + 1 + i, row
+
+
+def _read_key_value(reader: _Reader, table: Table, found: TableData | None, currency: str) -> None:
+    if found is None:
+        return
+    columns = _columns(reader, table, found)
+    by_header = {c.header: i for i, c in columns.items()}
+    if "Field" not in by_header or "Value" not in by_header:
+        return
+    fi, vi = by_header["Field"], by_header["Value"]
+    goals = 0
+    for row_no, row in _rows(found):
+        label = row[fi] if fi < len(row) else None
+        value = row[vi] if vi < len(row) else None
+        ref = FieldRef(found.sheet, cell_name(row_no, found.left + fi), "Field", label)
+        if is_blank(label):
+            reader.problem(ref, f"Value = {_show(value)} has no Field name; fill in the field or clear the row")
+            continue
+        path = _parse_label(str(label).strip())
+        if path is None or not any(path[: len(p)] == p for p in L.KEY_VALUE_SECTIONS[table.name]):
+            reader.problem(
+                ref, f"Field = {_show(label)}: not a field of the {table.name} table", severity=Severity.WARNING
+            )
+            continue
+        if path[-1:] and isinstance(path[-1], int):
+            path = (*path[:-1], goals)
+            goals += 1
+        try:
+            kind, _ = L.key_value_kind(path)
+        except KeyError:
+            kind = Kind.TEXT
+        column = L.Column("Value", (), kind)
+        reader.cell(found, column, f"Value of {label}", row_no, found.left + vi, value, path)
+    _ = currency
+
+
+_LABEL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
+
+
+def _parse_label(label: str) -> tuple[str | int, ...] | None:
+    """``philosophy.strategic_goals[2]`` -> ``("philosophy", "strategic_goals", 1)``."""
+    prefix = ".".join(L.TIER_TARGETS) + "."
+    if label.startswith(prefix) and len(label) > len(prefix):
+        return (*L.TIER_TARGETS, label[len(prefix) :])
+    out: list[str | int] = []
+    for part in label.split("."):
+        match = _LABEL.match(part.strip())
+        if not match:
+            return None
+        out.append(match.group(1))
+        if match.group(2):
+            out.append(max(int(match.group(2)) - 1, 0))
+    return tuple(out)
+
+
+def _read_rows(
+    reader: _Reader,
+    table: Table,
+    found: TableData | None,
+    place: Callable[[int, dict[str, Any], FieldRef], FieldPath | None],
+    fixed_keys: frozenset[str] = frozenset(),
+) -> None:
+    """Read each non-empty row; ``place`` says where in the plan the row goes (None skips it)."""
+    columns = _columns(reader, table, found)
+    if found is None:
+        return
+    fixed = {i: c for i, c in columns.items() if not c.result and c.path and c.path[0] in fixed_keys}
+    for row_no, row in _rows(found):
+        keys: dict[str, Any] = {}
+        first = min(columns) if columns else 0
+        for i, column in fixed.items():
+            value = row[i] if i < len(row) else None
+            keys[column.path[0]] = from_cell(Kind.TEXT, value)
+            keys[column.path[0] + "@"] = FieldRef(
+                found.sheet, cell_name(row_no, found.left + i), column.header, value
+            )
+        row_ref = FieldRef(found.sheet, cell_name(row_no, found.left + first), columns.get(first, L.Column("", ())).header)
+        base = place(row_no, keys, row_ref)
+        if base is None:
+            continue
+        reader.refs.setdefault(base, row_ref)
+        unit = None
+        if "Unit" in table.headers:
+            ui = next((i for i, c in columns.items() if c.header == "Unit"), None)
+            if ui is not None and ui < len(row) and isinstance(row[ui], str):
+                unit = row[ui].strip().lower()
+        allowed = keys.get("_fields")
+        for i, column in columns.items():
+            if column.result or i in fixed:
+                continue
+            value = row[i] if i < len(row) else None
+            if allowed is not None and column.path[0] not in allowed:
+                if not is_blank(value):
+                    ref = FieldRef(found.sheet, cell_name(row_no, found.left + i), column.header, value)
+                    reader.problem(
+                        ref,
+                        f"{column.header} = {_show(value)}: {column.header} is not a field of "
+                        f"{keys.get('category')} partners; it is ignored (clear it or change the Category)",
+                        severity=Severity.WARNING,
+                    )
+                continue
+            reader.cell(found, column, column.header, row_no, found.left + i, value, (*base, *column.path), unit)
+
+
+def plan_data_from_tables(
+    tables: dict[str, TableData], source: str
+) -> tuple[dict[str, Any], dict[FieldPath, FieldRef], list[Problem]]:
+    """Plan data (the shape of a plan file), where each field came from, and the cells that break a rule."""
+    reader = _Reader(source)
+    currency = "USD"
+    _read_key_value(reader, L.PLAN_INFO, tables.get("PlanInfo"), currency)
+    _read_key_value(reader, L.AGREEMENT_TERMS, tables.get("AgreementTerms"), currency)
+    _read_key_value(reader, L.ROADMAP_SETTINGS, tables.get("RoadmapSettings"), currency)
+    data = reader.data
+
+    counts: dict[str, int] = {}
+
+    def partner(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
+        category = str(keys.get("category") or "").strip()
+        match = {k.casefold(): k for k in L.PARTNER_MODELS}.get(category.casefold())
+        cell = keys.get("category@", ref)
+        if match is None:
+            choices = ", ".join(L.PARTNER_MODELS)
+            reader.problem(cell, f"Category = {_show(keys.get('category'))}: expected one of {choices}")
+            return None
+        keys["category"] = match
+        keys["_fields"] = set(L.PARTNER_MODELS[match].model_fields)
+        kind = match.lower()
+        index = counts.get(kind, 0)
+        counts[kind] = index + 1
+        path: FieldPath = ("categories", kind, "partners", index)
+        reader.put(path, {})
+        return path
+
+    _read_rows(reader, L.PARTNERS_TABLE, tables.get("Partners"), partner, frozenset({"category"}))
+
+    def tier(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath:
+        index = len(data.setdefault("tiers", []))
+        path: FieldPath = ("tiers", index)
+        reader.put(path, {})
+        return path
+
+    _read_rows(reader, L.TIERS_TABLE, tables.get("Tiers"), tier)
+    names = {str(t.get("name", "")).strip(): i for i, t in enumerate(data.get("tiers", []))}
+    criteria_counts: dict[int, int] = {}
+
+    def criterion(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
+        name = str(keys.get("tier") or "").strip()
+        if name not in names:
+            shown = ", ".join(names) or "none yet"
+            reader.problem(
+                keys.get("tier@", ref), f"Tier = {_show(keys.get('tier'))}: not a tier of the Tiers table ({shown})"
+            )
+            return None
+        index = names[name]
+        count = criteria_counts.get(index, 0)
+        criteria_counts[index] = count + 1
+        path: FieldPath = ("tiers", index, "criteria", count)
+        reader.put(path, {})
+        return path
+
+    _read_rows(reader, L.TIER_CRITERIA, tables.get("TierCriteria"), criterion, frozenset({"tier"}))
+
+    phase_index: dict[str, int] = {}
+
+    def phase(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath:
+        index = len(phase_index)
+        quarter = str(keys.get("quarter") or "").strip()
+        phase_index.setdefault(quarter, index)
+        path: FieldPath = ("roadmap", "phases", index)
+        reader.put(path, {"activities": [], "targets": []})
+        if keys.get("quarter") is not None:
+            reader.put((*path, "quarter"), keys["quarter"])
+            reader.refs[(*path, "quarter")] = keys["quarter@"]
+        return path
+
+    _read_rows(reader, L.PHASES, tables.get("Phases"), phase, frozenset({"quarter"}))
+    scale = _dig(data, ("roadmap", "scale"))
+    scale_quarters = str(scale.get("quarters", "Q3-Q4")).strip() if isinstance(scale, dict) else None
+    activity_counts: dict[FieldPath, int] = {}
+
+    def in_phase(what: str) -> Callable[[int, dict[str, Any], FieldRef], FieldPath | None]:
+        key = "phase" if what == "activities" else "quarter"
+
+        def place(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
+            quarter = str(keys.get(key) or "").strip()
+            if quarter in phase_index:
+                owner: FieldPath = ("roadmap", "phases", phase_index[quarter])
+            elif what == "activities" and scale_quarters is not None and quarter == scale_quarters:
+                owner = ("roadmap", "scale")
+            else:
+                known = [*phase_index, *([scale_quarters] if scale_quarters and what == "activities" else [])]
+                reader.problem(
+                    keys.get(f"{key}@", ref),
+                    f"{key.title()} = {_show(keys.get(key))}: not a quarter of the Phases table "
+                    f"({', '.join(known) or 'none yet'})",
+                )
+                return None
+            count = activity_counts.get((*owner, what), 0)
+            activity_counts[(*owner, what)] = count + 1
+            path: FieldPath = (*owner, what, count)
+            reader.put(path, {})
+            return path
+
+        return place
+
+    _read_rows(reader, L.ACTIVITIES, tables.get("Activities"), in_phase("activities"), frozenset({"phase"}))
+    _read_rows(reader, L.TARGETS, tables.get("Targets"), in_phase("targets"), frozenset({"quarter"}))
+
+    for name, table in (
+        ("metrics", L.METRICS_TABLE),
+        ("assumptions", L.ASSUMPTIONS_TABLE),
+        ("sources", L.SOURCES_TABLE),
+    ):
+        data.setdefault(name, [])
+
+        def place(row_no: int, keys: dict[str, Any], ref: FieldRef, name: str = name) -> FieldPath:
+            index = len(data[name])
+            data[name].append({})
+            return (name, index)
+
+        _read_rows(reader, table, tables.get(table.name), place)
+    for kind in L.PARTNER_MODELS:
+        category = data.setdefault("categories", {}).setdefault(kind.lower(), {})
+        category.setdefault("partners", [])
+    data.setdefault("tiers", [])
+    return data, reader.refs, reader.problems
+
+
+def locate_problems(
+    problems: Sequence[Problem], refs: dict[FieldPath, FieldRef], fallback: str
+) -> list[Problem]:
+    """Place each problem on the cell of its field (or of the nearest enclosing row), saying header and value."""
+    out = []
+    for problem in problems:
+        if problem.location is not None and "!" in problem.location:
+            out.append(problem)
+            continue
+        probe = tuple(problem.path)
+        ref = None
+        while True:
+            if probe in refs:
+                ref = refs[probe]
+                break
+            if not probe:
+                break
+            probe = probe[:-1]
+        if ref is None:
+            out.append(problem.at(fallback))
+            continue
+        message = problem.message
+        if probe == tuple(problem.path) and ref.header and not message.startswith(ref.header):
+            message = f"{ref.header} = {_show(ref.value)}: {message}"
+        from dataclasses import replace
+
+        out.append(replace(problem, message=message, location=ref.location, extra={**problem.extra, "sheet": ref.sheet, "cell": ref.cell, "header": ref.header}))
+    return out
+
+
+def plan_from_tables(tables: dict[str, TableData], source: str) -> tuple[Plan | None, list[Problem]]:
+    """Validate read tables into a Plan; every problem is located on its cell (``Partners!D17``)."""
+    from pydantic import ValidationError
+
+    from partnerkit.checks import check_citations, validate
+    from partnerkit.io.planfile import Positions, problems_from_validation
+
+    data, refs, problems = plan_data_from_tables(tables, source)
+    fallback = source
+    currency = _dig(data, ("product", "currency"))
+    currency = currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else "USD"
+    try:
+        plan = Plan.model_validate(data, context={"currency": currency})
+    except ValidationError as exc:
+        found = problems_from_validation(exc, data, Positions(), "")
+        found = [p.at(None) for p in found]
+        more = check_citations(data)
+        return None, [*problems, *locate_problems([*found, *more], refs, fallback)]
+    problems = [*problems, *locate_problems(validate(plan), refs, fallback)]
+    if any(p.is_error for p in problems):
+        return None, problems
+    return plan, problems
