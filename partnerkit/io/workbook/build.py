@@ -263,8 +263,8 @@ def _overview(wb: Any, ws: Any, plan: Plan, fmts: _Formats, tiers: int) -> None:
     chart.add_series(
         {
             "name": "Partners per tier",
-            "categories": f"='{L.TIERS}'!${name_col}$2:${name_col}${rows + 1}",
-            "values": f"='{L.TIERS}'!${count_col}$2:${count_col}${rows + 1}",
+            "categories": f"={L.TIERS}!${name_col}$2:${name_col}${rows + 1}",
+            "values": f"={L.TIERS}!${count_col}$2:${count_col}${rows + 1}",
         }
     )
     chart.set_title({"name": "Partners per tier"})

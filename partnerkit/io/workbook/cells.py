@@ -167,7 +167,7 @@ def _percent(value: Any, percent_format: bool | None) -> Any:
             shown = number_text(value)
             raise CellRuleError(
                 f"a percentage: {shown} in a cell not formatted as a percentage is ambiguous "
-                f"(is it {number_text(_decimal(value) * 100)}% or {shown}%?); type it with a % sign "
+                f"(is it {format((_decimal(value) * 100).normalize(), 'f')}% or {shown}%?); type it with a % sign "
                 "or format the cell as a percentage"
             )
         return format_percent(_decimal(value))

@@ -98,6 +98,23 @@ class _Styles:
             self._sheet_parts = sheet_parts(archive)
         return self._sheet_parts.get(sheet)
 
+    def uncalculated(self, sheet: str) -> frozenset[tuple[int, int]]:
+        """Cells of ``sheet`` holding a formula saved without its computed value."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                part = self.sheet_part(archive, sheet)
+                if part is None:
+                    return frozenset()
+                xml = archive.read(part).decode("utf-8", "replace")
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return frozenset()
+        if "<f" not in xml:
+            return frozenset()
+        found = set()
+        for match in _FORMULA_WITHOUT_VALUE.finditer(xml):
+            found.add((int(match.group(2)) - 1, _col_index(match.group(1))))
+        return frozenset(found)
+
     def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
         """A function telling, for a 0-based (row, column), whether the cell is a percentage."""
 
@@ -126,6 +143,11 @@ class _Styles:
             return cells().get((row, col))
 
         return oracle
+
+
+_FORMULA_WITHOUT_VALUE = re.compile(
+    r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>'
+)
 
 
 def _col_index(letters: str) -> int:
@@ -192,6 +214,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
     styles = _Styles(path)
     found: dict[str, TableData] = {}
+    uncalculated: dict[str, frozenset[tuple[int, int]]] = {}
     try:
         names = set(book.table_names or [])
         merged: dict[str, list[Any]] = {}
@@ -234,6 +257,8 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
             ]
             if table.key_value:
                 percent_cols = [left + 1]
+            if read.sheet not in uncalculated:
+                uncalculated[read.sheet] = styles.uncalculated(read.sheet)
             found[table.name] = TableData(
                 table.name,
                 read.sheet,
@@ -242,6 +267,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                 top,
                 left,
                 styles.oracle(read.sheet, percent_cols) if percent_cols else None,
+                uncalculated[read.sheet],
             )
     finally:
         book.close()

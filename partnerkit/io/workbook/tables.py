@@ -131,6 +131,7 @@ class TableData:
     top: int  # 0-based row of the header
     left: int  # 0-based column of the first column
     percent_format: PercentOracle | None = None
+    uncalculated: frozenset[tuple[int, int]] = frozenset()  # formula cells saved without a value
 
 
 def normalize_header(text: Any) -> str:
@@ -186,6 +187,14 @@ class _Reader:
         """Read one cell into the plan at ``path``; a broken rule becomes a problem at the cell."""
         ref = FieldRef(table.sheet, cell_name(row, col), header, value)
         self.refs[path] = ref
+        if (row, col) in table.uncalculated:
+            self.problem(
+                ref,
+                f"{header}: the formula in this cell has no computed value (the file was saved by a "
+                "program that does not calculate); open and save it in Excel or LibreOffice, or type the value",
+                path,
+            )
+            return None
         percent = table.percent_format(row, col) if table.percent_format else None
         try:
             converted = from_cell(column.kind, value, percent_format=percent, unit=unit)
@@ -485,7 +494,25 @@ def locate_problems(
     return out
 
 
-def plan_from_tables(tables: dict[str, TableData], source: str) -> tuple[Plan | None, list[Problem]]:
+@dataclass
+class ReadPlan:
+    """A plan read from workbook tables: the plan (None when it has errors), every problem, and the
+    place of each field, so results can be written back beside the rows they belong to."""
+
+    plan: Plan | None
+    problems: list[Problem]
+    refs: dict[FieldPath, FieldRef]
+
+    def data_row(self, path: FieldPath, table: TableData) -> int | None:
+        """The 0-based data row of ``table`` that holds the record at ``path`` (a partner, an activity)."""
+        ref = self.refs.get(path)
+        if ref is None or ref.sheet != table.sheet:
+            return None
+        row = int(re.sub(r"^[A-Z]+", "", ref.cell)) - 1
+        return row - table.top - 1
+
+
+def read_plan(tables: dict[str, TableData], source: str) -> ReadPlan:
     """Validate read tables into a Plan; every problem is located on its cell (``Partners!D17``)."""
     from pydantic import ValidationError
 
@@ -493,17 +520,24 @@ def plan_from_tables(tables: dict[str, TableData], source: str) -> tuple[Plan | 
     from partnerkit.io.planfile import Positions, problems_from_validation
 
     data, refs, problems = plan_data_from_tables(tables, source)
-    fallback = source
     currency = _dig(data, ("product", "currency"))
     currency = currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else "USD"
     try:
         plan = Plan.model_validate(data, context={"currency": currency})
     except ValidationError as exc:
-        found = problems_from_validation(exc, data, Positions(), "")
-        found = [p.at(None) for p in found]
-        more = check_citations(data)
-        return None, [*problems, *locate_problems([*found, *more], refs, fallback)]
-    problems = [*problems, *locate_problems(validate(plan), refs, fallback)]
-    if any(p.is_error for p in problems):
-        return None, problems
-    return plan, problems
+        broken = {p.path for p in problems}
+        found = [
+            p.at(None)
+            for p in problems_from_validation(exc, data, Positions(), "")
+            if not (p.code == "missing" and p.path in broken)
+        ]
+        located = locate_problems([*found, *check_citations(data)], refs, source)
+        return ReadPlan(None, [*problems, *located], refs)
+    problems = [*problems, *locate_problems(validate(plan), refs, source)]
+    return ReadPlan(None if any(p.is_error for p in problems) else plan, problems, refs)
+
+
+def plan_from_tables(tables: dict[str, TableData], source: str) -> tuple[Plan | None, list[Problem]]:
+    """Validate read tables into a Plan, or the problems that stop it, each on its cell."""
+    read = read_plan(tables, source)
+    return read.plan, read.problems

@@ -1,0 +1,87 @@
+"""The workbook's buttons, one function each, taking an ``xw.Book``: read the tables, call the core, write back.
+
+Each action reads the whole named tables (one 2-D read each), calls the same core functions as the
+command line, and writes its results in one 2-D write per table. Problems always go to the Problems
+sheet with the sheet and cell they refer to; an action never raises into Excel (see ``run``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from partnerkit.excel.book import read_tables, write_table
+from partnerkit.io.workbook.results import documents_folder, problem_rows
+from partnerkit.io.workbook.tables import ReadPlan, read_plan
+from partnerkit.problems import Problem
+
+
+def read_book(book: Any) -> ReadPlan:
+    """The plan in the workbook, its problems (each on its cell) and where each field sits."""
+    tables, problems = read_tables(book)
+    read = read_plan(tables, book.name)
+    read.problems = [*problems, *read.problems]
+    if problems and any(p.is_error for p in problems):
+        read.plan = None
+    return read
+
+
+def validate(book: Any) -> list[Problem]:
+    """Validate: check the plan and list every problem on the Problems sheet (empty when clean)."""
+    read = read_book(book)
+    write_table(book, "Problems", problem_rows(read.problems))
+    return read.problems
+
+
+def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
+    """Generate strategy report: the Partnership Strategy, written to a folder beside the workbook."""
+    read = read_book(book)
+    write_table(book, "Problems", problem_rows(read.problems))
+    if read.plan is None:
+        return []
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.report.markdown import render_markdown
+
+    folder = folder if folder is not None else documents_folder(book.fullname)
+    written = [write_text_atomic(folder / "strategy.md", render_markdown(read.plan))]
+    write_table(book, "Documents", [["Partnership strategy", "", str(p)] for p in written])
+    return written
+
+
+Action = Callable[[Any], object]
+
+ACTIONS: dict[str, Action] = {
+    "validate": validate,
+    "generate_strategy_report": generate_strategy_report,
+}
+
+
+def run(book: Any, action: str) -> None:
+    """Run one action so that nothing reaches Excel as a traceback: failures land on the Problems sheet."""
+    from partnerkit.errors import PartnerkitError
+
+    function = ACTIONS.get(action)
+    try:
+        if function is None:
+            raise PartnerkitError(
+                f"the button {action.replace('_', ' ')!r} needs a part of partnerkit that this "
+                "installation lacks; update partnerkit and rebuild the workbook"
+            )
+        function(book)
+    except PartnerkitError as exc:
+        _report_failure(book, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a button must never show Python's traceback dialog
+        _report_failure(
+            book, f"partnerkit stopped unexpectedly ({type(exc).__name__}: {exc}); please report this"
+        )
+
+
+def _report_failure(book: Any, message: str) -> None:
+    try:
+        write_table(book, "Problems", [["error", "", "", "", message, ""]])
+    except Exception:  # noqa: BLE001 - the Problems table itself may be gone; fall back to a message box
+        try:
+            book.app.alert(message, title="partnerkit")
+        except Exception:  # noqa: BLE001 - nothing left to tell the user with
+            pass
