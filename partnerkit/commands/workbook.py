@@ -40,7 +40,11 @@ def workbook() -> None:
 
 @workbook.command("new")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsm to write."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsm to write.",
 )
 @click.option(
     "--plan",
@@ -93,7 +97,11 @@ def new(output: Path, plan_path: Path | None, force: bool) -> None:
 @workbook.command("export")
 @plan_argument
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx to write."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx to write.",
 )
 @force_option
 def export(plan: Path, output: Path, force: bool) -> None:

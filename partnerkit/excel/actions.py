@@ -7,6 +7,7 @@ sheet with the sheet and cell they refer to; an action never raises into Excel (
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,8 @@ def run(book: Any, action: str) -> None:
         function(book)
     except PartnerkitError as exc:
         _report_failure(book, str(exc))
-    except Exception as exc:  # noqa: BLE001 - a button must never show Python's traceback dialog
+    except Exception as exc:
+        # A button must never show Python's traceback dialog: even a bug becomes a line to read.
         _report_failure(
             book, f"partnerkit stopped unexpectedly ({type(exc).__name__}: {exc}); please report this"
         )
@@ -80,8 +82,7 @@ def run(book: Any, action: str) -> None:
 def _report_failure(book: Any, message: str) -> None:
     try:
         write_table(book, "Problems", [["error", "", "", "", message, ""]])
-    except Exception:  # noqa: BLE001 - the Problems table itself may be gone; fall back to a message box
-        try:
+    except Exception:
+        # The Problems table itself may be gone: fall back to Excel's message box, else stay quiet.
+        with contextlib.suppress(Exception):
             book.app.alert(message, title="partnerkit")
-        except Exception:  # noqa: BLE001 - nothing left to tell the user with
-            pass

@@ -77,10 +77,7 @@ def write_columns(book: Any, name: str, columns: dict[str, Sequence[Any]]) -> No
         else:
             groups.append([pos])
     for group in groups:
-        block = [
-            [as_text(_cell(columns[headers[c]], r)) for c in group]
-            for r in range(rows)
-        ]
+        block = [[as_text(_cell(columns[headers[c]], r)) for c in group] for r in range(rows)]
         target = body.sheet.range(
             (body.row, body.column + group[0]), (body.row + rows - 1, body.column + group[-1])
         )

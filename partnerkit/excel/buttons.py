@@ -48,7 +48,8 @@ def clicked_caption(book: Any) -> str | None:
             return None
         caption = book.sheets.active.api.Buttons(caller).Caption
         return caption if isinstance(caption, str) else None
-    except Exception:  # noqa: BLE001 - every engine but Windows Excel lacks this; the sheet decides then
+    except Exception:
+        # Every engine but Windows Excel lacks Application.Caller; the sheet decides then.
         return None
 
 
@@ -61,6 +62,7 @@ def main() -> None:
     book = xw.Book.caller()
     try:
         sheet = book.sheets.active.name
-    except Exception:  # noqa: BLE001 - no active sheet known: Validate is always safe
+    except Exception:
+        # No active sheet known: Validate (the fallback) is always safe.
         sheet = None
     run(book, choose_action(sheet, clicked_caption(book)))

@@ -37,7 +37,9 @@ odd_text = st.text(
 ).filter(lambda s: s.strip() != "")
 risky_text = st.one_of(
     odd_text,
-    st.sampled_from(['=HYPERLINK("http://x")', "+1", "-5", "@SUM(A1)", "Acme <Holdings> & Sons", "1-2", "2024"]),
+    st.sampled_from(
+        ['=HYPERLINK("http://x")', "+1", "-5", "@SUM(A1)", "Acme <Holdings> & Sons", "1-2", "2024"]
+    ),
 )
 percent = st.decimals(min_value=0, max_value=100, places=1).map(lambda d: d / 100)
 money = st.decimals(min_value=0, max_value=10**9, places=2).map(lambda d: Money(amount=d, currency="USD"))

@@ -69,7 +69,9 @@ def test_sheets_tables_and_frozen_headers(built_xlsm: Path) -> None:
 
 def test_dropdowns_for_every_enumerated_column(built_xlsm: Path) -> None:
     partners = _sheet_xml(built_xlsm, L.PARTNERS)
-    lists = re.findall(r'<dataValidation type="list"[^>]*sqref="([A-Z]+)\d+:[A-Z]+\d+"[^>]*>\s*<formula1>([^<]*)', partners)
+    lists = re.findall(
+        r'<dataValidation type="list"[^>]*sqref="([A-Z]+)\d+:[A-Z]+\d+"[^>]*>\s*<formula1>([^<]*)', partners
+    )
     by_column = dict(lists)
     for i, column in enumerate(L.PARTNERS_TABLE.columns):
         letter = L.column_letter(i)

@@ -73,7 +73,12 @@ def _write(ws: Any, row: int, col: int, value: CellValue, fmt: Any) -> None:
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
     elif isinstance(value, datetime | date):
-        ws.write_datetime(row, col, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day), fmt)
+        ws.write_datetime(
+            row,
+            col,
+            value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
+            fmt,
+        )
     else:
         ws.write_string(row, col, str(value), fmt)
 
@@ -83,7 +88,9 @@ class _Formats:
 
     def __init__(self, wb: Any) -> None:
         self.wb = wb
-        self.by_kind = {kind: wb.add_format({"num_format": fmt, "valign": "top"}) for kind, fmt in NUMBER_FORMATS.items()}
+        self.by_kind = {
+            kind: wb.add_format({"num_format": fmt, "valign": "top"}) for kind, fmt in NUMBER_FORMATS.items()
+        }
         self.plain = wb.add_format({"valign": "top"})
         self.result = wb.add_format({"bg_color": "#EEF3FB", "valign": "top", "num_format": "@"})
         self.title = wb.add_format({"bold": True, "font_size": 18})
@@ -309,6 +316,8 @@ def _xlwings_conf(wb: Any, fmts: _Formats, interpreter: str | None) -> None:
             ws.write_boolean(i, 1, value)
         elif value:
             ws.write_string(i, 1, value)
-    ws.write_string(len(settings) + 2, 0, "Settings for xlwings; they must start in cell A1. See docs/excel.md.")
+    ws.write_string(
+        len(settings) + 2, 0, "Settings for xlwings; they must start in cell A1. See docs/excel.md."
+    )
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 60)

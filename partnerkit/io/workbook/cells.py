@@ -91,9 +91,7 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def from_cell(
-    kind: Kind, value: Any, *, percent_format: bool | None = None, unit: str | None = None
-) -> Any:
+def from_cell(kind: Kind, value: Any, *, percent_format: bool | None = None, unit: str | None = None) -> Any:
     """The plan value a cell holds, in the form the plan model reads; CellRuleError names the rule broken.
 
     ``percent_format`` is True when the cell is formatted as a percentage, False when it is known not
@@ -139,7 +137,9 @@ def from_cell(
         return parts
     if kind is Kind.WEEKS:
         if isinstance(value, datetime | date):
-            raise CellRuleError("a week range such as '5-8' (Excel turned it into a date; format the cell as text)")
+            raise CellRuleError(
+                "a week range such as '5-8' (Excel turned it into a date; format the cell as text)"
+            )
         return number_text(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
     if kind is Kind.VALUE:
         if isinstance(value, float) and value.is_integer():

@@ -10,8 +10,10 @@ TEMPLATE_NAME = "planner"
 def companion_source(stem: str = TEMPLATE_NAME) -> str:
     """The companion module's source for a workbook called ``stem``.xlsm."""
     template = Path(__file__).resolve().parent.parent.parent / "excel" / "companion" / "planner.py"
-    return template.read_text(encoding="utf-8").replace(f"{TEMPLATE_NAME}.xlsm", f"{stem}.xlsm").replace(
-        f"{TEMPLATE_NAME}.py", f"{stem}.py"
+    return (
+        template.read_text(encoding="utf-8")
+        .replace(f"{TEMPLATE_NAME}.xlsm", f"{stem}.xlsm")
+        .replace(f"{TEMPLATE_NAME}.py", f"{stem}.py")
     )
 
 

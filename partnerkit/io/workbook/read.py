@@ -42,9 +42,13 @@ def check_workbook_file(path: Path) -> None:
     except OSError as exc:
         raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if size == 0:
-        raise UnreadableFileError(f"{path}: is empty, not a workbook; build one with 'partnerkit workbook new'")
+        raise UnreadableFileError(
+            f"{path}: is empty, not a workbook; build one with 'partnerkit workbook new'"
+        )
     if size > MAX_FILE_BYTES:
-        raise UnreadableFileError(f"{path}: is {size / 1_048_576:.0f} MB, more than a planning workbook can be")
+        raise UnreadableFileError(
+            f"{path}: is {size / 1_048_576:.0f} MB, more than a planning workbook can be"
+        )
     if head.startswith(_OLE):
         raise UnreadableFileError(
             f"{path}: is a legacy .xls or an encrypted (password-protected) workbook; "
@@ -66,7 +70,9 @@ def check_workbook_file(path: Path) -> None:
             infos = archive.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise UnreadableFileError(f"{path}: is a damaged or truncated zip file ({exc}), not a readable workbook") from None
+        raise UnreadableFileError(
+            f"{path}: is a damaged or truncated zip file ({exc}), not a readable workbook"
+        ) from None
     if "xl/workbook.xml" not in names:
         what = "a Word document" if "word/document.xml" in names else "a zip file"
         raise UnreadableFileError(f"{path}: is {what}, not an Excel workbook")
@@ -76,8 +82,14 @@ def check_workbook_file(path: Path) -> None:
             f"{path}: unpacks to {total / 1_048_576:.0f} MB, more than a planning workbook can be"
         )
     for info in infos:
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000:
-            raise UnreadableFileError(f"{path}: {info.filename} inflates {info.file_size // info.compress_size}-fold; refusing a zip bomb")
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+            and info.file_size > 10_000_000
+        ):
+            raise UnreadableFileError(
+                f"{path}: {info.filename} inflates {info.file_size // info.compress_size}-fold; refusing a zip bomb"
+            )
 
 
 class _Styles:
@@ -197,7 +209,13 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
@@ -236,7 +254,9 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
             top, left = start[0] - 1, start[1]
             headers = [str(h) for h in read.columns]
             if len(headers) > MAX_COLUMNS:
-                raise UnreadableFileError(f"{path}: table {table.name} has {len(headers)} columns; at most {MAX_COLUMNS}")
+                raise UnreadableFileError(
+                    f"{path}: table {table.name} has {len(headers)} columns; at most {MAX_COLUMNS}"
+                )
             if read.height > MAX_ROWS:
                 raise UnreadableFileError(
                     f"{path}: table {table.name} has {read.height:,} rows; partnerkit reads at most {MAX_ROWS:,}"

@@ -25,9 +25,7 @@ def problem_rows(problems: Sequence[Problem]) -> list[list[str]]:
             sheet, _, cell = location.rpartition("!")
         elif location:
             sheet = location
-        rows.append(
-            [problem.severity.value, sheet, cell, problem.field, problem.message, problem.hint or ""]
-        )
+        rows.append([problem.severity.value, sheet, cell, problem.field, problem.message, problem.hint or ""])
     return rows
 
 

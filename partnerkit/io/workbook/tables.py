@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from partnerkit.io.workbook import layout as L
-from partnerkit.io.workbook.cells import CellRuleError, CellValue, from_cell, is_blank, to_cell
+from partnerkit.io.workbook.cells import CellRuleError, CellValue, from_cell, is_blank, number_text, to_cell
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.model import Plan
 from partnerkit.problems import FieldPath, Problem, Severity
@@ -207,6 +208,11 @@ class _Reader:
 
 
 def _show(value: Any) -> str:
+    """A cell value as the problem quotes it: numbers as Excel shows them, texts in quotes."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return number_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -224,7 +230,9 @@ def _columns(reader: _Reader, table: Table, found: TableData | None) -> dict[int
     missing = [c.header for c in table.inputs if c not in matched.values()]
     if missing:
         ref = FieldRef(found.sheet, cell_name(found.top, found.left), "", None)
-        reader.problem(ref, f"the {table.name} table has no column {', '.join(map(repr, missing))}; add it back")
+        reader.problem(
+            ref, f"the {table.name} table has no column {', '.join(map(repr, missing))}; add it back"
+        )
     return matched
 
 
@@ -251,12 +259,16 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
         value = row[vi] if vi < len(row) else None
         ref = FieldRef(found.sheet, cell_name(row_no, found.left + fi), "Field", label)
         if is_blank(label):
-            reader.problem(ref, f"Value = {_show(value)} has no Field name; fill in the field or clear the row")
+            reader.problem(
+                ref, f"Value = {_show(value)} has no Field name; fill in the field or clear the row"
+            )
             continue
         path = _parse_label(str(label).strip())
         if path is None or not any(path[: len(p)] == p for p in L.KEY_VALUE_SECTIONS[table.name]):
             reader.problem(
-                ref, f"Field = {_show(label)}: not a field of the {table.name} table", severity=Severity.WARNING
+                ref,
+                f"Field = {_show(label)}: not a field of the {table.name} table",
+                severity=Severity.WARNING,
             )
             continue
         if path[-1:] and isinstance(path[-1], int):
@@ -311,7 +323,9 @@ def _read_rows(
             keys[column.path[0] + "@"] = FieldRef(
                 found.sheet, cell_name(row_no, found.left + i), column.header, value
             )
-        row_ref = FieldRef(found.sheet, cell_name(row_no, found.left + first), columns.get(first, L.Column("", ())).header)
+        row_ref = FieldRef(
+            found.sheet, cell_name(row_no, found.left + first), columns.get(first, L.Column("", ())).header
+        )
         base = place(row_no, keys, row_ref)
         if base is None:
             continue
@@ -336,7 +350,9 @@ def _read_rows(
                         severity=Severity.WARNING,
                     )
                 continue
-            reader.cell(found, column, column.header, row_no, found.left + i, value, (*base, *column.path), unit)
+            reader.cell(
+                found, column, column.header, row_no, found.left + i, value, (*base, *column.path), unit
+            )
 
 
 def plan_data_from_tables(
@@ -386,7 +402,8 @@ def plan_data_from_tables(
         if name not in names:
             shown = ", ".join(names) or "none yet"
             reader.problem(
-                keys.get("tier@", ref), f"Tier = {_show(keys.get('tier'))}: not a tier of the Tiers table ({shown})"
+                keys.get("tier@", ref),
+                f"Tier = {_show(keys.get('tier'))}: not a tier of the Tiers table ({shown})",
             )
             return None
         index = names[name]
@@ -488,9 +505,14 @@ def locate_problems(
         message = problem.message
         if probe == tuple(problem.path) and ref.header and not message.startswith(ref.header):
             message = f"{ref.header} = {_show(ref.value)}: {message}"
-        from dataclasses import replace
-
-        out.append(replace(problem, message=message, location=ref.location, extra={**problem.extra, "sheet": ref.sheet, "cell": ref.cell, "header": ref.header}))
+        out.append(
+            replace(
+                problem,
+                message=message,
+                location=ref.location,
+                extra={**problem.extra, "sheet": ref.sheet, "cell": ref.cell, "header": ref.header},
+            )
+        )
     return out
 
 

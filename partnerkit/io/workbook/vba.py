@@ -40,8 +40,7 @@ def quickstart_vba_project() -> bytes:
     folder = xlwings_folder()
     if folder is None:
         raise WorkbookError(
-            "building the planning workbook needs xlwings for its VBA code: "
-            'pip install "partnerkit[excel]"'
+            'building the planning workbook needs xlwings for its VBA code: pip install "partnerkit[excel]"'
         )
     quickstart = folder / QUICKSTART
     if not quickstart.is_file():
@@ -128,7 +127,7 @@ _SUB = re.compile(r"^\s*(?:Public\s+)?Sub\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*\)",
 
 def macros(vba_project: bytes) -> dict[str, str]:
     """Macros a button can run (public Subs without arguments), mapped to the module defining them."""
-    found = {}
+    found: dict[str, str] = {}
     for module, source in module_sources(vba_project).items():
         for line in source.splitlines():
             if re.match(r"^\s*Private\s", line, re.IGNORECASE):
