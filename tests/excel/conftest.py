@@ -110,14 +110,3 @@ def open_book(xw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         return xw.Book(json=payload(path, active_sheet, xw.__version__))
 
     return opener
-
-
-def actions(book: Any) -> list[dict[str, Any]]:
-    """What the bridge asked Excel to do, in order."""
-    return list(book.json()["actions"])
-
-
-def written(book: Any, sheet: str) -> list[dict[str, Any]]:
-    """The setValues actions on one sheet."""
-    index = [s.name for s in book.sheets].index(sheet)
-    return [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == index]

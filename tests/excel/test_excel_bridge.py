@@ -11,7 +11,17 @@ from partnerkit.excel import actions as bridge
 from partnerkit.excel.buttons import choose_action
 from partnerkit.io.workbook import layout as L
 from partnerkit.model import Plan
-from tests.excel.conftest import actions, written
+
+
+def actions(book: Any) -> list[dict[str, Any]]:
+    """What the bridge asked Excel to do, in order."""
+    return list(book.json()["actions"])
+
+
+def written(book: Any, sheet: str) -> list[dict[str, Any]]:
+    """The setValues actions on one sheet."""
+    index = [s.name for s in book.sheets].index(sheet)
+    return [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == index]
 
 
 def test_validate_writes_nothing_but_an_empty_problems_table_for_a_clean_plan(
