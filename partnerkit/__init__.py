@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "dump_plan": "partnerkit.io.planfile",
     "example_plan_path": "partnerkit.io.planfile",
     "validate": "partnerkit.checks",
-    "grounding": "partnerkit.grounding",
+    "grounding": "partnerkit.claims",
     "render_markdown": "partnerkit.report.markdown",
     # problems and errors
     "Problem": "partnerkit.problems",
@@ -72,8 +72,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.checks import validate
+    from partnerkit.claims import grounding
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
-    from partnerkit.grounding import grounding
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.model import (
         Activity,
