@@ -47,6 +47,14 @@ def find_partner(plan: Plan, name: str) -> tuple[CategoryKind, AnyPartner]:
     raise UnknownPartnerError(f"no partner called {name!r} in the plan{hint}")
 
 
+def no_agreement_reason(partner: AnyPartner) -> str:
+    """Why an ecosystem partner has no agreement, in one sentence."""
+    return (
+        f"{partner.name} is an ecosystem partner: ecosystem memberships are joined, not signed, "
+        "so there is no partnership agreement to draft"
+    )
+
+
 def _category_of(partner: AnyPartner) -> CategoryKind:
     if isinstance(partner, IntegrationPartner):
         return CategoryKind.INTEGRATION
@@ -106,10 +114,7 @@ def build_terms(plan: Plan, partner: AnyPartner | str) -> DealTerms:
         category, found = _category_of(partner), partner
     kind = agreement_kind(category)
     if kind is None:
-        raise NoAgreementError(
-            f"{found.name} is an ecosystem partner: ecosystem memberships are joined, not signed, "
-            "so there is no partnership agreement to draft"
-        )
+        raise NoAgreementError(no_agreement_reason(found))
     make = _Maker(found, plan.product.currency)
     tier = _tier_of(plan, found)
     common = _common_terms(plan, found, category, kind, tier, make)

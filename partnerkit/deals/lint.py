@@ -195,7 +195,7 @@ def check_parties(terms: DealTerms, out: _Findings) -> None:
         out.add(
             "partner_details_missing",
             WARNING,
-            f"the partner's {' and '.join(missing)} is missing",
+            f"the partner's {' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing",
             *(("legal_name",) if "legal name" in missing else ()),
             *(("notice_address",) if "notice address" in missing else ()),
             hint="add legal_name and notice_address to the partner in the plan",
