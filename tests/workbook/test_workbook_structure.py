@@ -60,7 +60,7 @@ def test_sheets_tables_and_frozen_headers(built_xlsm: Path) -> None:
             for n in archive.namelist()
             if n.startswith("xl/tables/")
         }
-    assert names == [*L.SHEETS, L.XLWINGS_CONF]
+    assert names == [*L.SHEETS, L.LISTS, L.XLWINGS_CONF]
     assert tables == {t.name for t in L.TABLES}
     for sheet in L.SHEETS:
         if sheet != L.OVERVIEW:

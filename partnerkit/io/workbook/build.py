@@ -105,7 +105,26 @@ class _Formats:
         return self.by_kind.get(column.kind, self.plain)
 
 
-def _add_table(wb: Any, ws: Any, table: Table, rows: Sequence[Sequence[CellValue]], fmts: _Formats) -> None:
+class _Lists:
+    """The hidden Lists sheet: one column per long list of choices, referenced by dropdowns."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.columns: dict[tuple[str, ...], str] = {}
+
+    def source(self, choices: tuple[str, ...]) -> str:
+        if choices not in self.columns:
+            col = len(self.columns)
+            for i, choice in enumerate(choices):
+                self.ws.write_string(i, col, choice)
+            letter = L.column_letter(col)
+            self.columns[choices] = f"={L.LISTS}!${letter}$1:${letter}${len(choices)}"
+        return self.columns[choices]
+
+
+def _add_table(
+    wb: Any, ws: Any, table: Table, rows: Sequence[Sequence[CellValue]], fmts: _Formats, lists: _Lists
+) -> None:
     top, left = table.first_row, table.first_col
     count = max(len(rows), 1)
     last_row = top + count
@@ -125,15 +144,17 @@ def _add_table(wb: Any, ws: Any, table: Table, rows: Sequence[Sequence[CellValue
             _write(ws, top + 1 + i, left + j, row[j] if j < len(row) else None, fmts.of(column, unit))
     for j, column in enumerate(table.columns):
         ws.set_column(left + j, left + j, column.width, fmts.of(column))
-        _add_dropdown(ws, table, column, top + 1, left + j, top + count + SPARE_ROWS)
+        _add_dropdown(ws, column, top + 1, left + j, top + count + SPARE_ROWS, lists)
 
 
-def _add_dropdown(ws: Any, table: Table, column: L.Column, first: int, col: int, last: int) -> None:
+def _add_dropdown(ws: Any, column: L.Column, first: int, col: int, last: int, lists: _Lists) -> None:
     if column.result:
         return
     options: dict[str, Any]
     if column.source:
         options = {"validate": "list", "source": f'=INDIRECT("{column.source}")'}
+    elif column.choices and len(",".join(column.choices)) > 250:
+        options = {"validate": "list", "source": lists.source(column.choices)}
     elif column.choices:
         options = {"validate": "list", "source": list(column.choices)}
     else:
@@ -207,9 +228,11 @@ def build_workbook(
     fmts = _Formats(wb)
     rows = plan_rows(plan)
     sheets = {name: wb.add_worksheet(name) for name in L.SHEETS}
+    lists = _Lists(wb.add_worksheet(L.LISTS))
+    lists.ws.hide()
     for table in L.TABLES:
         ws = sheets[table.sheet]
-        _add_table(wb, ws, table, rows[table.name], fmts)
+        _add_table(wb, ws, table, rows[table.name], fmts, lists)
         if table.key_value:
             _key_value_dropdowns(ws, table, rows[table.name], fmts)
     for name, ws in sheets.items():

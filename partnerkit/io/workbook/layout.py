@@ -32,6 +32,8 @@ from partnerkit.model import (
     Tier,
     TierCriterion,
 )
+from partnerkit.model.deals import OVERRIDABLE_TERMS
+from partnerkit.model.partners import TermOverride
 from partnerkit.model.values import parse_date, parse_percent
 
 
@@ -46,6 +48,7 @@ class Kind(StrEnum):
     INT = "int"
     BOOL = "bool"
     IDS = "ids"  # a list of ids written "S1, S2"
+    TEXTS = "texts"  # a list of texts: one (Field, Value) row each, e.g. strategic_goals[1]
     INTS = "ints"  # a list of whole numbers written "3, 7"
     WEEKS = "weeks"  # a week range written "5-8"
     VALUE = "value"  # a number, a yes/no or a text, kept as typed (quarter targets)
@@ -145,6 +148,10 @@ def _kind_of(annotation: Any, metadata: list[Any]) -> tuple[Kind, tuple[str, ...
     return Kind.TEXT, ()
 
 
+# Lists of short ids, written in one cell; any other list of texts takes one row per text.
+_ID_LISTS = {"sources", "depends_on"}
+
+
 @cache
 def kind_at(model: type[BaseModel], path: tuple[str, ...]) -> tuple[Kind, tuple[str, ...]]:
     """The kind (and the choices) of the field at ``path`` inside ``model``."""
@@ -152,7 +159,10 @@ def kind_at(model: type[BaseModel], path: tuple[str, ...]) -> tuple[Kind, tuple[
     for i, part in enumerate(path):
         info = current.model_fields[part]
         if i == len(path) - 1:
-            return _kind_of(info.annotation, list(info.metadata))
+            kind, choices = _kind_of(info.annotation, list(info.metadata))
+            if kind is Kind.IDS and part not in _ID_LISTS:
+                return Kind.TEXTS, ()
+            return kind, choices
         current, _ = _unwrap(info.annotation)
         if typing.get_origin(current) is list:
             current, _ = _unwrap(typing.get_args(current)[0])
@@ -198,6 +208,8 @@ METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
     "xlwings.conf",
 )
 
+LISTS = "Lists"  # a hidden sheet holding the choices of dropdowns too long for Excel's 255 characters
+
 SHEETS = (OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP, METRICS, ASSUMPTIONS, SOURCES, PROBLEMS)
 
 _PARTNER_TYPES: tuple[str, ...] = tuple(
@@ -229,6 +241,10 @@ PARTNERS_TABLE = Table(
         col("Cost", EcosystemPartner, "cost", 24),
         col("Rationale", IntegrationPartner, "rationale", 40),
         col("Sources", IntegrationPartner, "sources", 10),
+        col("Legal name", IntegrationPartner, "legal_name", 28),
+        col("Notice address", IntegrationPartner, "notice_address", 36),
+        col("Contact", IntegrationPartner, "contact", 30),
+        col("Effective date", IntegrationPartner, "effective_date", 12),
         result("Proposed tier", 13),
         result("Change", 11),
         result("Top gaps", 50),
@@ -283,11 +299,24 @@ TIER_CRITERIA = Table(
 
 AGREEMENT_TERMS = Table("AgreementTerms", AGREEMENTS, KEY_VALUE_COLUMNS, key_value=True)
 
+TERM_OVERRIDES = Table(
+    "TermOverrides",
+    AGREEMENTS,
+    (
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Term", ("term",), Kind.CHOICE, tuple(sorted(OVERRIDABLE_TERMS)), 28),
+        Column("Value", ("value",), Kind.VALUE, (), 14),
+        col("Reason", TermOverride, "reason", 50),
+        col("Sources", TermOverride, "sources", 10),
+    ),
+    first_col=3,
+)
+
 DOCUMENTS = Table(
     "Documents",
     AGREEMENTS,
     (result("Document", 30), result("Partner", 26), result("File", 60)),
-    first_col=3,
+    first_col=TERM_OVERRIDES.first_col + len(TERM_OVERRIDES.columns) + 1,
 )
 
 ACTIVITIES = Table(
@@ -401,6 +430,7 @@ TABLES: tuple[Table, ...] = (
     TIERS_TABLE,
     TIER_CRITERIA,
     AGREEMENT_TERMS,
+    TERM_OVERRIDES,
     DOCUMENTS,
     ACTIVITIES,
     PHASES,
@@ -422,7 +452,7 @@ KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # Lists of records that live in their own tables, not in a (Field, Value) table.
-ROW_LISTS = {"partners", "activities", "tiers", "criteria", "phases", "targets"}
+ROW_LISTS = {"partners", "activities", "tiers", "criteria", "phases", "targets", "overrides"}
 
 TIER_TARGETS = ("roadmap", "scale", "tier_targets")
 
@@ -440,9 +470,9 @@ def key_value_kind(path: tuple[str | int, ...]) -> tuple[Kind, tuple[str, ...]]:
     if tuple(path[:3]) == TIER_TARGETS:
         return Kind.INT, ()
     names = tuple(p for p in path if isinstance(p, str))
-    if names[-1:] == ("strategic_goals",):
-        return Kind.TEXT, ()
-    return kind_at(Plan, names)
+    kind, choices = kind_at(Plan, names)
+    # One text of a list of texts (strategic_goals[2]) is a text.
+    return (Kind.TEXT, ()) if kind is Kind.TEXTS and isinstance(path[-1], int) else (kind, choices)
 
 
 @dataclass

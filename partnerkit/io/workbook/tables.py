@@ -64,7 +64,7 @@ def _flatten(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str
     elif isinstance(data, dict):
         for key, value in data.items():
             yield (*path, key), value
-    elif isinstance(data, list) and path[-1:] == ("strategic_goals",):
+    elif isinstance(data, list) and L.key_value_kind(path)[0] is Kind.TEXTS:
         for i, value in enumerate(data):
             yield (*path, i), value
     else:
@@ -94,6 +94,9 @@ def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
     for kind in L.PARTNER_MODELS:
         for partner in data["categories"][kind.lower()]["partners"]:
             rows["Partners"].append(_row(L.PARTNERS_TABLE, partner, currency, category=kind))
+            for term, override in (partner.get("overrides") or {}).items():
+                fixed = {"partner": partner["name"], "term": term}
+                rows["TermOverrides"].append(_row(L.TERM_OVERRIDES, override, currency, **fixed))
     for tier in data["tiers"]:
         rows["Tiers"].append(_row(L.TIERS_TABLE, tier, currency))
         for criterion in tier["criteria"]:
@@ -253,7 +256,7 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
     if "Field" not in by_header or "Value" not in by_header:
         return
     fi, vi = by_header["Field"], by_header["Value"]
-    goals = 0
+    counters: dict[tuple[str | int, ...], int] = {}
     for row_no, row in _rows(found):
         label = row[fi] if fi < len(row) else None
         value = row[vi] if vi < len(row) else None
@@ -272,8 +275,10 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
             )
             continue
         if path[-1:] and isinstance(path[-1], int):
-            path = (*path[:-1], goals)
-            goals += 1
+            # Items of a list of texts keep their order, whatever numbers they carry.
+            index = counters.get(path[:-1], 0)
+            counters[path[:-1]] = index + 1
+            path = (*path[:-1], index)
         try:
             kind, _ = L.key_value_kind(path)
         except KeyError:
@@ -386,6 +391,33 @@ def plan_data_from_tables(
         return path
 
     _read_rows(reader, L.PARTNERS_TABLE, tables.get("Partners"), partner, frozenset({"category"}))
+    partner_paths: dict[str, FieldPath] = {}
+    for kind in L.PARTNER_MODELS:
+        listed = _dig(data, ("categories", kind.lower(), "partners")) or []
+        for i, found in enumerate(listed):
+            name = str(found.get("name", "")).strip().casefold()
+            partner_paths.setdefault(name, ("categories", kind.lower(), "partners", i))
+
+    def override(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
+        name = str(keys.get("partner") or "").strip()
+        term = str(keys.get("term") or "").strip()
+        if name.casefold() not in partner_paths:
+            reader.problem(
+                keys.get("partner@", ref),
+                f"Partner = {_show(keys.get('partner'))}: not a partner of the Partners table",
+            )
+            return None
+        if not term:
+            reader.problem(keys.get("term@", ref), "Term is empty: choose the term this row changes")
+            return None
+        path: FieldPath = (*partner_paths[name.casefold()], "overrides", term)
+        reader.put(path, {})
+        reader.refs[path] = keys.get("term@", ref)
+        return path
+
+    _read_rows(
+        reader, L.TERM_OVERRIDES, tables.get("TermOverrides"), override, frozenset({"partner", "term"})
+    )
 
     def tier(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath:
         index = len(data.setdefault("tiers", []))
