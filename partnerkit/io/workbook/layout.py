@@ -477,13 +477,21 @@ def key_value_kind(path: tuple[str | int, ...]) -> tuple[Kind, tuple[str, ...]]:
 
 @dataclass
 class FieldRef:
-    """A plan field's place in the workbook: sheet, cell, header, and the value as the cell showed it."""
+    """A plan field's place in the workbook: sheet, cell, header, and the value as the cell showed it.
+
+    ``at`` is the cell's name (``D17``) or its 0-based (row, column), named only when needed.
+    """
 
     sheet: str
-    cell: str
+    at: str | tuple[int, int]
     header: str
     value: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cell(self) -> str:
+        """``D17``."""
+        return self.at if isinstance(self.at, str) else cell_name(*self.at)
 
     @property
     def location(self) -> str:

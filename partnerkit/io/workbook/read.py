@@ -6,9 +6,11 @@ legacy .xls, a Word document, an encrypted workbook each get one sentence), and 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,73 +95,76 @@ def check_workbook_file(path: Path) -> None:
 
 
 class _Styles:
-    """Which cells of a sheet are formatted as percentages, found in the XML only when needed."""
+    """What calamine does not tell: percentage formats, uncalculated formulas and merged cells, from the XML."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._percent_styles: set[int] | None = None
         self._sheet_parts: dict[str, str] | None = None
+        self._xml: dict[str, bytes] = {}
 
-    def percent_styles(self, archive: zipfile.ZipFile) -> set[int]:
-        if self._percent_styles is None:
-            self._percent_styles = _percent_styles(archive.read("xl/styles.xml").decode("utf-8", "replace"))
-        return self._percent_styles
-
-    def sheet_part(self, archive: zipfile.ZipFile, sheet: str) -> str | None:
-        if self._sheet_parts is None:
-            self._sheet_parts = sheet_parts(archive)
-        return self._sheet_parts.get(sheet)
-
-    def uncalculated(self, sheet: str) -> frozenset[tuple[int, int]]:
-        """Cells of ``sheet`` holding a formula saved without its computed value."""
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                part = self.sheet_part(archive, sheet)
-                if part is None:
-                    return frozenset()
-                xml = archive.read(part).decode("utf-8", "replace")
-        except (KeyError, zipfile.BadZipFile, OSError):
-            return frozenset()
-        if "<f" not in xml:
-            return frozenset()
-        found = set()
-        for match in _FORMULA_WITHOUT_VALUE.finditer(xml):
-            found.add((int(match.group(2)) - 1, _col_index(match.group(1))))
-        return frozenset(found)
-
-    def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
-        """A function telling, for a 0-based (row, column), whether the cell is a percentage."""
-
-        @cache
-        def cells() -> dict[tuple[int, int], bool]:
-            found: dict[tuple[int, int], bool] = {}
+    def _sheet_xml(self, sheet: str) -> bytes:
+        if sheet not in self._xml:
+            data = b""
             try:
                 with zipfile.ZipFile(self.path) as archive:
-                    part = self.sheet_part(archive, sheet)
-                    if part is None:
-                        return found
-                    styles = self.percent_styles(archive)
-                    xml = archive.read(part).decode("utf-8", "replace")
+                    if self._sheet_parts is None:
+                        self._sheet_parts = sheet_parts(archive)
+                    if self._percent_styles is None:
+                        styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
+                        self._percent_styles = _percent_styles(styles)
+                    part = self._sheet_parts.get(sheet)
+                    if part is not None:
+                        data = archive.read(part)
             except (KeyError, zipfile.BadZipFile, OSError):
-                return found
-            letters = "|".join(L.column_letter(c) for c in columns)
-            pattern = re.compile(rf'<c r="({letters})(\d+)"([^>]*)>')
-            for match in pattern.finditer(xml):
-                style = re.search(r'\bs="(\d+)"', match.group(3))
-                row = int(match.group(2)) - 1
-                col = _col_index(match.group(1))
-                found[(row, col)] = bool(style) and int(style.group(1)) in styles  # type: ignore[union-attr]
-            return found
+                data = b""
+            self._xml[sheet] = data
+        return self._xml[sheet]
+
+    def scan(
+        self, sheet: str
+    ) -> tuple[frozenset[tuple[int, int]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+        """Formula cells saved without a computed value, and merged ranges, of ``sheet`` (0-based)."""
+        xml = self._sheet_xml(sheet)
+        uncalculated: set[tuple[int, int]] = set()
+        if b"<f" in xml:
+            for match in _FORMULA_WITHOUT_VALUE.finditer(xml):
+                uncalculated.add((int(match.group(2)) - 1, _col_index(match.group(1).decode())))
+        merged = []
+        start = xml.rfind(b"<mergeCells")
+        if start != -1:
+            for match in _MERGE.finditer(xml, start):
+                c0, r0, c1, r1 = (g.decode() for g in match.groups())
+                merged.append(((int(r0) - 1, _col_index(c0)), (int(r1) - 1, _col_index(c1))))
+        return frozenset(uncalculated), merged
+
+    def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
+        """A function telling, for a 0-based (row, column) holding a number, whether it shows a percentage."""
+
+        @cache
+        def not_percent() -> frozenset[tuple[int, int]]:
+            xml = self._sheet_xml(sheet)
+            styles = self._percent_styles or set()
+            letters = b"|".join(L.column_letter(c).encode() for c in columns)
+            pattern = re.compile(rb'<c r="(' + letters + rb')(\d+)"(?:[^>]*?\ss="(\d+)")?')
+            return frozenset(
+                (int(row) - 1, _col_index(col.decode()))
+                for col, row, style in pattern.findall(xml)
+                if not style or int(style) not in styles
+            )
 
         def oracle(row: int, col: int) -> bool | None:
-            return cells().get((row, col))
+            return (row, col) not in not_percent()
 
         return oracle
 
 
 _FORMULA_WITHOUT_VALUE = re.compile(
-    r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>'
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>'
 )
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def _col_index(letters: str) -> int:
@@ -232,10 +237,9 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
     styles = _Styles(path)
     found: dict[str, TableData] = {}
-    uncalculated: dict[str, frozenset[tuple[int, int]]] = {}
     try:
         names = set(book.table_names or [])
-        merged: dict[str, list[Any]] = {}
+        scanned: dict[str, tuple[frozenset[tuple[int, int]], list[Any]]] = {}
         for table in L.INPUT_TABLES:
             if table.name not in names:
                 problems.append(
@@ -262,10 +266,10 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                     f"{path}: table {table.name} has {read.height:,} rows; partnerkit reads at most {MAX_ROWS:,}"
                 )
             rows = read.to_python()
-            if read.sheet not in merged:
-                sheet = book.get_sheet_by_name(read.sheet)
-                merged[read.sheet] = list(sheet.merged_cell_ranges or [])
-            _fill_merged(rows, merged[read.sheet], top + 1, left)
+            if read.sheet not in scanned:
+                scanned[read.sheet] = styles.scan(read.sheet)
+            uncalculated, merged = scanned[read.sheet]
+            _fill_merged(rows, merged, top + 1, left)
             percent_cols = [
                 left + i
                 for i, h in enumerate(headers)
@@ -277,8 +281,6 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
             ]
             if table.key_value:
                 percent_cols = [left + 1]
-            if read.sheet not in uncalculated:
-                uncalculated[read.sheet] = styles.uncalculated(read.sheet)
             found[table.name] = TableData(
                 table.name,
                 read.sheet,
@@ -287,7 +289,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                 top,
                 left,
                 styles.oracle(read.sheet, percent_cols) if percent_cols else None,
-                uncalculated[read.sheet],
+                uncalculated,
             )
     finally:
         book.close()
@@ -309,14 +311,28 @@ def _fill_merged(rows: list[list[Any]], ranges: list[Any], first_row: int, first
                     rows[r][c] = value
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while building a large plan: the data holds no cycles, and on
+    100,000 rows the collector's repeated passes over millions of new objects cost more than the read."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_plan_from_workbook(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     """Read a planning workbook: the plan if usable, and every problem located as ``Partners!D17``.
 
     Raises UnreadableFileError for a file that is not a readable workbook at all.
     """
     path = Path(path)
-    tables, problems = read_tables(path)
-    plan, more = plan_from_tables(tables, path.name)
+    with _no_cyclic_gc():
+        tables, problems = read_tables(path)
+        plan, more = plan_from_tables(tables, path.name)
     problems = [*problems, *more]
     if any(p.is_error for p in problems):
         return None, problems

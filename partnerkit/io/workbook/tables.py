@@ -143,13 +143,61 @@ def normalize_header(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "").replace("\u00a0", " ")).strip().casefold()
 
 
+ColumnMap = dict[tuple[str, ...], tuple[int, str]]  # field path in a row -> (absolute column, header)
+
+
+class Refs:
+    """Where each plan field was read: single cells one by one, table rows one entry per row (fast)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[FieldPath, FieldRef] = {}
+        self.rows: dict[FieldPath, tuple[TableData, int, ColumnMap]] = {}
+
+    def __setitem__(self, path: FieldPath, ref: FieldRef) -> None:
+        self.cells[path] = ref
+
+    def setdefault(self, path: FieldPath, ref: FieldRef) -> None:
+        self.cells.setdefault(path, ref)
+
+    def get(self, path: FieldPath) -> FieldRef | None:
+        """The cell of exactly this field, or None."""
+        found, exact = self.find(path)
+        return found if exact else None
+
+    def find(self, path: FieldPath) -> tuple[FieldRef | None, bool]:
+        """The cell of ``path`` or of its nearest enclosing row or field, and whether it is exact."""
+        probe = tuple(path)
+        while True:
+            if probe in self.cells:
+                return self.cells[probe], probe == tuple(path)
+            if probe in self.rows:
+                table, row, columns = self.rows[probe]
+                rest = tuple(str(p) for p in path[len(probe) :])
+                hit = columns.get(rest)
+                if hit is None:
+                    first, header = min(columns.values()) if columns else (table.left, "")
+                    return FieldRef(table.sheet, cell_name(row, first), header, None), False
+                col, header = hit
+                values = table.rows[row - table.top - 1]
+                value = values[col - table.left] if col - table.left < len(values) else None
+                return FieldRef(table.sheet, cell_name(row, col), header, value), True
+            if not probe:
+                return None, False
+            probe = probe[:-1]
+
+    def row_of(self, path: FieldPath) -> tuple[TableData, int] | None:
+        """The table and sheet row (0-based) holding the record at ``path``."""
+        hit = self.rows.get(tuple(path))
+        return (hit[0], hit[1]) if hit else None
+
+
 @dataclass
 class _Reader:
     """Collects plan data, where each field came from, and the problems of cells that break a rule."""
 
     source: str
     data: dict[str, Any] = field(default_factory=dict)
-    refs: dict[FieldPath, FieldRef] = field(default_factory=dict)
+    refs: Refs = field(default_factory=Refs)
     problems: list[Problem] = field(default_factory=list)
 
     def problem(
@@ -159,7 +207,7 @@ class _Reader:
             Problem(message, path, severity=severity, location=ref.location, code="workbook")
         )
 
-    def put(self, path: FieldPath, value: Any) -> None:
+    def put(self, path: FieldPath, value: Any) -> Any:
         node: Any = self.data
         for i, part in enumerate(path[:-1]):
             nxt = path[i + 1]
@@ -176,6 +224,14 @@ class _Reader:
             node[int(last)] = value
         else:
             node[last] = value
+        return value
+
+    def get(self, path: FieldPath) -> Any:
+        """The data at ``path`` (created by ``put``)."""
+        node: Any = self.data
+        for part in path:
+            node = node[part]
+        return node
 
     def cell(
         self,
@@ -243,7 +299,9 @@ def _rows(found: TableData | None) -> Iterator[tuple[int, list[Any]]]:
     if found is None:
         return
     for i, row in enumerate(found.rows):
-        if all(is_blank(v) for v in row):
+        empty = row.count("") + row.count(None)
+        # Cheap counting first; the closer look only for rows that are mostly empty anyway.
+        if empty == len(row) or (empty * 2 > len(row) and all(is_blank(v) for v in row)):
             continue
         yield found.top + 1 + i, row
 
@@ -319,35 +377,39 @@ def _read_rows(
     if found is None:
         return
     fixed = {i: c for i, c in columns.items() if not c.result and c.path and c.path[0] in fixed_keys}
+    active = [(i, c) for i, c in sorted(columns.items()) if not c.result and i not in fixed]
+    column_map: ColumnMap = {c.path: (found.left + i, c.header) for i, c in active}
+    unit_at = next((i for i, c in columns.items() if c.header == "Unit"), None)
+    check_formulas = bool(found.uncalculated)
+    first = min(columns) if columns else 0
+    first_header = columns[first].header if columns else ""
     for row_no, row in _rows(found):
         keys: dict[str, Any] = {}
-        first = min(columns) if columns else 0
         for i, column in fixed.items():
             value = row[i] if i < len(row) else None
             keys[column.path[0]] = from_cell(Kind.TEXT, value)
-            keys[column.path[0] + "@"] = FieldRef(
-                found.sheet, cell_name(row_no, found.left + i), column.header, value
-            )
-        row_ref = FieldRef(
-            found.sheet, cell_name(row_no, found.left + first), columns.get(first, L.Column("", ())).header
-        )
+            keys[column.path[0] + "@"] = FieldRef(found.sheet, (row_no, found.left + i), column.header, value)
+        row_ref = FieldRef(found.sheet, (row_no, found.left + first), first_header)
         base = place(row_no, keys, row_ref)
         if base is None:
             continue
-        reader.refs.setdefault(base, row_ref)
+        record = reader.get(base)
+        reader.refs.rows[base] = (found, row_no, column_map)
         unit = None
-        if "Unit" in table.headers:
-            ui = next((i for i, c in columns.items() if c.header == "Unit"), None)
-            if ui is not None and ui < len(row) and isinstance(row[ui], str):
-                unit = row[ui].strip().lower()
+        if unit_at is not None and unit_at < len(row) and isinstance(row[unit_at], str):
+            unit = row[unit_at].strip().lower()
         allowed = keys.get("_fields")
-        for i, column in columns.items():
-            if column.result or i in fixed:
-                continue
+        for i, column in active:
             value = row[i] if i < len(row) else None
+            col = found.left + i
+            if check_formulas and (row_no, col) in found.uncalculated:
+                reader.cell(found, column, column.header, row_no, col, value, (*base, *column.path), unit)
+                continue
+            if value is None or value == "":
+                continue
             if allowed is not None and column.path[0] not in allowed:
                 if not is_blank(value):
-                    ref = FieldRef(found.sheet, cell_name(row_no, found.left + i), column.header, value)
+                    ref = FieldRef(found.sheet, cell_name(row_no, col), column.header, value)
                     reader.problem(
                         ref,
                         f"{column.header} = {_show(value)}: {column.header} is not a field of "
@@ -355,14 +417,46 @@ def _read_rows(
                         severity=Severity.WARNING,
                     )
                 continue
-            reader.cell(
-                found, column, column.header, row_no, found.left + i, value, (*base, *column.path), unit
-            )
+            if column.kind in _PLAIN_TEXT and type(value) is str:
+                # The common case, kept fast for sheets of 100,000 partners.
+                converted: Any = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
+                if not converted:
+                    continue
+            else:
+                percent = None
+                if (
+                    found.percent_format is not None
+                    and column.kind in _NUMBERED
+                    and isinstance(value, float | int)
+                ):
+                    percent = found.percent_format(row_no, col)
+                try:
+                    converted = from_cell(column.kind, value, percent_format=percent, unit=unit)
+                except CellRuleError as exc:
+                    ref = FieldRef(found.sheet, cell_name(row_no, col), column.header, value)
+                    reader.problem(
+                        ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *column.path)
+                    )
+                    continue
+                if converted is None or converted == []:
+                    continue
+            path = column.path
+            if len(path) == 1:
+                record[path[0]] = converted
+            else:
+                node = record
+                for part in path[:-1]:
+                    node = node.setdefault(part, {})
+                node[path[-1]] = converted
+
+
+_PLAIN_TEXT = (Kind.TEXT, Kind.CHOICE)
+_NUMBERED = (Kind.PERCENT, Kind.METRIC)
 
 
 def plan_data_from_tables(
     tables: dict[str, TableData], source: str
-) -> tuple[dict[str, Any], dict[FieldPath, FieldRef], list[Problem]]:
+) -> tuple[dict[str, Any], Refs, list[Problem]]:
     """Plan data (the shape of a plan file), where each field came from, and the cells that break a rule."""
     reader = _Reader(source)
     currency = "USD"
@@ -372,17 +466,19 @@ def plan_data_from_tables(
     data = reader.data
 
     counts: dict[str, int] = {}
+    categories = {k.casefold(): k for k in L.PARTNER_MODELS}
+    fields = {k: set(m.model_fields) for k, m in L.PARTNER_MODELS.items()}
 
     def partner(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
         category = str(keys.get("category") or "").strip()
-        match = {k.casefold(): k for k in L.PARTNER_MODELS}.get(category.casefold())
+        match = categories.get(category.casefold())
         cell = keys.get("category@", ref)
         if match is None:
             choices = ", ".join(L.PARTNER_MODELS)
             reader.problem(cell, f"Category = {_show(keys.get('category'))}: expected one of {choices}")
             return None
         keys["category"] = match
-        keys["_fields"] = set(L.PARTNER_MODELS[match].model_fields)
+        keys["_fields"] = fields[match]
         kind = match.lower()
         index = counts.get(kind, 0)
         counts[kind] = index + 1
@@ -513,38 +609,22 @@ def plan_data_from_tables(
     return data, reader.refs, reader.problems
 
 
-def locate_problems(
-    problems: Sequence[Problem], refs: dict[FieldPath, FieldRef], fallback: str
-) -> list[Problem]:
+def locate_problems(problems: Sequence[Problem], refs: Refs, fallback: str) -> list[Problem]:
     """Place each problem on the cell of its field (or of the nearest enclosing row), saying header and value."""
     out = []
     for problem in problems:
         if problem.location is not None and "!" in problem.location:
             out.append(problem)
             continue
-        probe = tuple(problem.path)
-        ref = None
-        while True:
-            if probe in refs:
-                ref = refs[probe]
-                break
-            if not probe:
-                break
-            probe = probe[:-1]
+        ref, exact = refs.find(problem.path)
         if ref is None:
             out.append(problem.at(fallback))
             continue
         message = problem.message
-        if probe == tuple(problem.path) and ref.header and not message.startswith(ref.header):
+        if exact and ref.header and not message.startswith(ref.header):
             message = f"{ref.header} = {_show(ref.value)}: {message}"
-        out.append(
-            replace(
-                problem,
-                message=message,
-                location=ref.location,
-                extra={**problem.extra, "sheet": ref.sheet, "cell": ref.cell, "header": ref.header},
-            )
-        )
+        extra = {**problem.extra, "sheet": ref.sheet, "cell": ref.cell, "header": ref.header}
+        out.append(replace(problem, message=message, location=ref.location, extra=extra))
     return out
 
 
@@ -555,15 +635,12 @@ class ReadPlan:
 
     plan: Plan | None
     problems: list[Problem]
-    refs: dict[FieldPath, FieldRef]
+    refs: Refs
 
-    def data_row(self, path: FieldPath, table: TableData) -> int | None:
-        """The 0-based data row of ``table`` that holds the record at ``path`` (a partner, an activity)."""
-        ref = self.refs.get(path)
-        if ref is None or ref.sheet != table.sheet:
-            return None
-        row = int(re.sub(r"^[A-Z]+", "", ref.cell)) - 1
-        return row - table.top - 1
+    def data_row(self, path: FieldPath) -> int | None:
+        """The 0-based data row of its table that holds the record at ``path`` (a partner, an activity)."""
+        hit = self.refs.row_of(path)
+        return None if hit is None else hit[1] - hit[0].top - 1
 
 
 def read_plan(tables: dict[str, TableData], source: str) -> ReadPlan:
