@@ -36,6 +36,10 @@ _EXPORTS: dict[str, str] = {
     "AgreementKind": "partnerkit.deals",
     "NoAgreementError": "partnerkit.deals",
     "UnknownPartnerError": "partnerkit.deals",
+    # the planning workbook
+    "load_plan_from_workbook": "partnerkit.io.workbook.read",
+    "build_workbook": "partnerkit.io.workbook.build",
+    "WorkbookError": "partnerkit.errors",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -103,8 +107,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         build_terms,
     )
     from partnerkit.deals.lint import TermFinding, lint_terms
-    from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
+    from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError, WorkbookError
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
+    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.io.workbook.read import load_plan_from_workbook
     from partnerkit.model import (
         Activity,
         Assumption,

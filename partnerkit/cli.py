@@ -20,7 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.terms:terms",
         "Show each partner's deal terms and what to fix before drafting.",
     ),
-    "workbook": ("partnerkit.commands.workbook:workbook", "Build, export, import and sync the planning workbook."),
+    "workbook": (
+        "partnerkit.commands.workbook:workbook",
+        "Build, export, import and sync the planning workbook.",
+    ),
 }
 
 

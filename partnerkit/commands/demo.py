@@ -39,9 +39,30 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan))]
 
 
+def write_workbook(plan: Plan, outdir: Path) -> list[Path]:
+    """The planning workbook with its buttons and companion module (an .xlsx without xlwings)."""
+    from partnerkit.errors import WorkbookError
+    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.io.workbook.companion import write_companion
+
+    target = outdir / "planner.xlsm"
+    if target.exists():
+        # The user may have worked in the demo workbook: never overwrite it.
+        click.echo(f"kept {target} (delete it to get a fresh one)", err=True)
+        return []
+    try:
+        build_workbook(plan, target)
+    except WorkbookError as exc:
+        click.echo(f"no planner.xlsm: {exc}; wrote plan.xlsx without buttons instead", err=True)
+        return [build_workbook(plan, outdir / "plan.xlsx", macros=False)]
+    companion, _ = write_companion(target)
+    return [target, companion]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("planning workbook", write_workbook),
 ]
 
 
