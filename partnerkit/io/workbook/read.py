@@ -312,7 +312,7 @@ def _fill_merged(rows: list[list[Any]], ranges: list[Any], first_row: int, first
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause Python's cycle collector while building a large plan: the data holds no cycles, and on
     100,000 rows the collector's repeated passes over millions of new objects cost more than the read."""
     enabled = gc.isenabled()
@@ -330,7 +330,7 @@ def load_plan_from_workbook(path: str | Path) -> tuple[Plan | None, list[Problem
     Raises UnreadableFileError for a file that is not a readable workbook at all.
     """
     path = Path(path)
-    with _no_cyclic_gc():
+    with paused_gc():
         tables, problems = read_tables(path)
         plan, more = plan_from_tables(tables, path.name)
     problems = [*problems, *more]

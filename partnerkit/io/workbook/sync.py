@@ -12,7 +12,7 @@ from typing import Any
 
 from partnerkit.errors import WorkbookError
 from partnerkit.io.workbook.layout import PROBLEMS
-from partnerkit.io.workbook.read import read_tables
+from partnerkit.io.workbook.read import paused_gc, read_tables
 from partnerkit.io.workbook.results import problem_rows, problems_header
 from partnerkit.io.workbook.tables import read_plan
 from partnerkit.problems import Problem
@@ -56,8 +56,9 @@ def sync_workbook(path: str | Path, *, backup: bool = True) -> SyncOutcome:
         ) from None
     path = Path(path)
     check_not_open(path)
-    tables, problems = read_tables(path)
-    read = read_plan(tables, path.name)
+    with paused_gc():
+        tables, problems = read_tables(path)
+        read = read_plan(tables, path.name)
     problems = [*problems, *read.problems]
     columns: dict[str, dict[str, list[Any]]] = {}
     sheets = {PROBLEMS: [problems_header(), *problem_rows(problems)]}
