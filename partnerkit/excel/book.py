@@ -8,7 +8,7 @@ from typing import Any
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.results import as_text
 from partnerkit.io.workbook.tables import TableData
-from partnerkit.problems import Problem
+from partnerkit.problems import Problem, Severity
 
 
 def find_table(book: Any, name: str) -> Any | None:
@@ -36,6 +36,7 @@ def read_tables(book: Any) -> tuple[dict[str, TableData], list[Problem]]:
                     "sheet); rebuild the workbook with 'partnerkit workbook new'",
                     location=book.name,
                     code="workbook",
+                    severity=Severity.WARNING if layout_table.name in L.OPTIONAL_TABLES else Severity.ERROR,
                 )
             )
             continue

@@ -222,3 +222,20 @@ def test_a_sheet_claiming_the_whole_grid_reads_quickly(
             target.writestr(info, data)
     plan, _ = load_plan_from_workbook(path)
     assert plan == example_plan
+
+
+def test_a_missing_optional_column_is_only_a_warning(exported_xlsx: Path, tmp_path: Path) -> None:
+    def edit(book: Any) -> None:
+        ws = book["Partners"]
+        for cell in ws[1]:
+            if cell.value == "Contact":
+                cell.value = "Contact person"
+        for column in ws.tables["Partners"].tableColumns:
+            if column.name == "Contact":
+                column.name = "Contact person"
+
+    plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
+    assert plan is not None
+    warning = at(problems, "Partners!A1")
+    assert not warning.is_error and "no column 'Contact'" in warning.message
+    assert all(p.contact is None for _, p in plan.partners())

@@ -69,6 +69,7 @@ class Column:
     width: float = 14
     result: bool = False  # written by partnerkit (tiers, schedule), never read into the plan
     source: str | None = None  # a list validation from another table, e.g. "Tiers[Name]"
+    optional: bool = False  # a workbook built before this column existed still reads (with a warning)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def col(
     """A column for the field ``dotted`` of ``model``; its kind and choices come from the model."""
     path = tuple(dotted.split("."))
     found, found_choices = kind_at(model, path)
+    info = model.model_fields.get(path[0])
     return Column(
         header,
         path,
@@ -189,6 +191,7 @@ def col(
         choices if choices is not None else found_choices,
         width,
         source=source,
+        optional=len(path) == 1 and info is not None and not info.is_required(),
     )
 
 
@@ -443,6 +446,9 @@ TABLES: tuple[Table, ...] = (
 )
 
 INPUT_TABLES = tuple(t for t in TABLES if t.inputs)
+
+# Tables added after the first workbooks were built: a workbook without them still reads.
+OPTIONAL_TABLES = {TERM_OVERRIDES.name}
 
 # Which plan fields each (Field, Value) table holds, by the first parts of their paths.
 KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {

@@ -19,7 +19,7 @@ from partnerkit.errors import UnreadableFileError
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.tables import TableData, plan_from_tables
 from partnerkit.model import Plan
-from partnerkit.problems import Problem
+from partnerkit.problems import Problem, Severity
 
 # A planning workbook with 100,000 partners is about 30 MB unpacked; refuse what is far beyond that.
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -248,6 +248,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                         "rebuild it with 'partnerkit workbook new' and copy your rows over",
                         location=f"{path.name}",
                         code="workbook",
+                        severity=Severity.WARNING if table.name in L.OPTIONAL_TABLES else Severity.ERROR,
                     )
                 )
                 continue

@@ -64,6 +64,10 @@ def _flatten(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str
     elif isinstance(data, dict):
         for key, value in data.items():
             yield (*path, key), value
+    elif isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
+        # A short list of records inside a settings section (e.g. capacity changes): one row per field.
+        for i, item in enumerate(data):
+            yield from _flatten(item, (*path, i))
     elif isinstance(data, list) and L.key_value_kind(path)[0] is Kind.TEXTS:
         for i, value in enumerate(data):
             yield (*path, i), value
@@ -286,11 +290,16 @@ def _columns(reader: _Reader, table: Table, found: TableData | None) -> dict[int
         column = wanted.get(normalize_header(header))
         if column is not None and column not in matched.values():
             matched[i] = column
-    missing = [c.header for c in table.inputs if c not in matched.values()]
+    missing = [c for c in table.inputs if c not in matched.values()]
     if missing:
         ref = FieldRef(found.sheet, cell_name(found.top, found.left), "", None)
+        names = ", ".join(repr(c.header) for c in missing)
+        optional = all(c.optional for c in missing)
         reader.problem(
-            ref, f"the {table.name} table has no column {', '.join(map(repr, missing))}; add it back"
+            ref,
+            f"the {table.name} table has no column {names}; "
+            + ("those fields stay empty (add the columns to fill them)" if optional else "add it back"),
+            severity=Severity.WARNING if optional else Severity.ERROR,
         )
     return matched
 
@@ -332,18 +341,22 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
                 severity=Severity.WARNING,
             )
             continue
-        if path[-1:] and isinstance(path[-1], int):
+        if path[-1:] and isinstance(path[-1], int) and _kind_or_text(path[:-1]) is Kind.TEXTS:
             # Items of a list of texts keep their order, whatever numbers they carry.
             index = counters.get(path[:-1], 0)
             counters[path[:-1]] = index + 1
             path = (*path[:-1], index)
-        try:
-            kind, _ = L.key_value_kind(path)
-        except KeyError:
-            kind = Kind.TEXT
-        column = L.Column("Value", (), kind)
+        column = L.Column("Value", (), _kind_or_text(path))
         reader.cell(found, column, f"Value of {label}", row_no, found.left + vi, value, path)
     _ = currency
+
+
+def _kind_or_text(path: tuple[str | int, ...]) -> Kind:
+    """The kind of a (Field, Value) row; text for a field the plan does not have (the model says so)."""
+    try:
+        return L.key_value_kind(path)[0]
+    except (KeyError, AttributeError, IndexError):
+        return Kind.TEXT
 
 
 _LABEL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
