@@ -346,15 +346,23 @@ FIXED_TERMS = frozenset({"margin_band_min", "margin_band_max"})
 OVERRIDABLE_TERMS = frozenset(TERM_KINDS) - FIXED_TERMS
 """The keys a partner's ``overrides:`` may use."""
 
+REQUIRED_TERMS = frozenset(
+    {"term_months", "renewal_months"}
+    | {key for key, kind in TERM_KINDS.items() if kind in ("bool", "list", "exclusivity", "end_user_pricing")}
+)
+"""Terms every agreement must have a value for: an override cannot empty them."""
+
 _BOUNDS = {"days": (0, 3650), "months": (0, 600), "years": (0, 100)}
 
 
 def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
     """Turn an override's plain value into the term's value of ``kind``; ValueError when it does not fit.
 
-    ``None`` always means "no such term" (e.g. no notice period).
+    ``None`` means "no such term" (e.g. no notice period); terms in REQUIRED_TERMS refuse it.
     """
     if value is None:
+        if kind in ("bool", "list", "exclusivity", "end_user_pricing"):
+            raise ValueError("needs a value")
         return None
     if kind == "percent":
         return TypeAdapter(Percent).validate_python(value)

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from partnerkit.model.deals import (
     FIXED_TERMS,
     OVERRIDABLE_TERMS,
+    REQUIRED_TERMS,
     TERM_KINDS,
     parse_term_value,
     plain_term_value,
@@ -113,6 +114,8 @@ class PartnerBase(PlanModel):
                 guess = did_you_mean(key, OVERRIDABLE_TERMS)
                 hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
                 raise ValueError(f"unknown term {key!r}{hint}")
+            if override.value is None and key in REQUIRED_TERMS:
+                raise ValueError(f"{key}: every agreement needs a value for this term")
             try:
                 parsed = parse_term_value(TERM_KINDS[key], override.value)
             except ValueError as exc:
