@@ -77,8 +77,8 @@ class TermOverride(PlanModel):
     """
 
     value: Any = Field(description="a plain value, in the form the term takes: '25%', 90, true, text")
-    reason: Text | None = None
-    sources: SourceRefs = Field(default_factory=list)
+    reason: Text | None = Field(None, description="why this partner differs; printed in the draft")
+    sources: SourceRefs = Field(default_factory=list, description="sources behind the new value")
 
     @model_validator(mode="before")
     @classmethod
