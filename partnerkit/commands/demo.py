@@ -39,9 +39,21 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan))]
 
 
+def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
+    """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
+    import json
+
+    from partnerkit.deals.review import review_terms
+    from partnerkit.io.files import write_text_atomic
+
+    data = {"partners": [r.to_dict() for r in review_terms(plan)]}
+    return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("deal terms (JSON)", write_terms_json),
 ]
 
 

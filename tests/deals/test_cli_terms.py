@@ -101,3 +101,12 @@ def test_help_has_an_example() -> None:
     assert 'partnerkit terms plan.yaml --partner "Northwind ERP"' in result.output
     listed = CliRunner().invoke(cli, ["--help"])
     assert "terms" in listed.output
+
+
+def test_demo_writes_every_partners_terms(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "terms.json").read_text(encoding="utf-8"))
+    by_name = {p["partner"]: p for p in data["partners"]}
+    assert by_name["Brightline Advisory"]["terms"]["terms"]["protection_period_days"]["value"] == 120
+    assert by_name["Controllers' Roundtable"]["terms"] is None
