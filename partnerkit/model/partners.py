@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from partnerkit.model.values import (
+    IsoDate,
     Money,
     Name,
     Percent,
@@ -18,6 +19,7 @@ from partnerkit.model.values import (
     Text,
     choice,
 )
+from partnerkit.tiers.rules import FactName, FactValue
 
 
 class CategoryKind(StrEnum):
@@ -66,6 +68,10 @@ class PartnerBase(PlanModel):
     priority: PriorityField  # type: ignore[valid-type]
     status: StatusField  # type: ignore[valid-type]
     tier: Name | None = Field(None, description="the partner's current tier, by name")
+    tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    facts: dict[FactName, FactValue] = Field(
+        default_factory=dict, description="what the tier rules read; a facts table can refresh them"
+    )
     sources: SourceRefs = Field(default_factory=list)
 
 
