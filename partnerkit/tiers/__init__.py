@@ -1,5 +1,7 @@
 """Tier eligibility: the rule language, facts, verdicts with reasons, gaps to the next tier and reviews.
 
-Submodules load on first use (the plan model imports ``partnerkit.tiers.rules`` while it is itself
-being imported, so this package must not import the model eagerly).
+The plan model imports ``partnerkit.tiers.rules`` for the ``rules:`` of a tier, and the rules use the
+model's value types; importing the model first here makes either import order work.
 """
+
+import partnerkit.model  # noqa: F401  (see above: settles the import order)

@@ -107,6 +107,9 @@ def normalize(value: Any, spec: FactSpec) -> Any:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # a serial number in a General cell could be a date or a count: refuse to guess
+            raise ValueError("a number where a date belongs; format the cell as a date or write YYYY-MM-DD")
         raise ValueError("expected a date written YYYY-MM-DD")
     if kind is FactKind.TEXT:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -140,9 +143,9 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
     except ValueError:
         pass
     if kind is FactKind.MONEY:
-        from partnerkit.model.values import Money
+        from partnerkit.tiers.rules import money_text
 
-        return float(Money.model_validate(stripped).amount)  # raises with the "write 50000" hint
+        return money_text(stripped)  # raises with the "write 50000" hint
     raise ValueError("expected a plain number such as 12 or 4.5")
 
 

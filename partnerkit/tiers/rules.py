@@ -45,8 +45,19 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str):
-        return float(Money.model_validate(value).amount)
+        return money_text(value)
     return value
+
+
+def money_text(text: str) -> float:
+    """A plain amount written as text; ValueError saying what to write for "$50K" or "50,000"."""
+    from pydantic import ValidationError
+
+    try:
+        return float(Money.model_validate(text).amount)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ValueError(message) from None
 
 
 Number = Annotated[int | float, BeforeValidator(_number)]
@@ -360,11 +371,11 @@ def _rule_tag(value: Any) -> str | None:
         for key, tag in _TAGS:
             if key in value:
                 return tag
-        return "unknown"
+        return "rule"
     for tag, cls in _KINDS.items():
         if isinstance(value, cls):
             return tag
-    return "unknown"
+    return "rule"
 
 
 Rule = Annotated[
@@ -377,7 +388,7 @@ Rule = Annotated[
     | Annotated[ValidUntil, Tag("valid_until")]
     | Annotated[TimeInTier, Tag("months_in_tier")]
     | Annotated[Compare, Tag("compare")]
-    | Annotated[_UnknownRule, Tag("unknown")],
+    | Annotated[_UnknownRule, Tag("rule")],
     Discriminator(_rule_tag),
 ]
 """Any rule of the language."""
