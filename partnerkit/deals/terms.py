@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from partnerkit.errors import PartnerkitError
 from partnerkit.model.deals import EndUserPricing, Exclusivity, plain_term_value
@@ -14,6 +14,20 @@ from partnerkit.model.partners import CategoryKind
 from partnerkit.model.values import Money, format_money, format_percent
 
 T = TypeVar("T")
+
+
+class _FieldTable:
+    """The fields of a terms dataclass by name, under the name pydantic models use (``model_fields``).
+
+    The term models were pydantic models at first; code written against them (the Word context)
+    reads ``DealTerms.model_fields`` and ``Deviation.model_fields``, so the table stays.
+    """
+
+    def __get__(self, obj: object, owner: type) -> dict[str, Any]:
+        # While @dataclass builds the class it looks this attribute up too: nothing to list yet.
+        if not is_dataclass(owner):
+            return {}
+        return {spec.name: spec for spec in fields(owner)}
 
 
 class NoAgreementError(PartnerkitError):
@@ -106,6 +120,8 @@ class Term(Generic[T]):
     framework default); ``value`` differs from it only when ``origin`` is an override.
     """
 
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
+
     key: str
     label: str
     kind: str
@@ -156,6 +172,8 @@ class Term(Generic[T]):
 class Deviation:
     """One change to the program's standard terms, for the draft's "changes to standard terms" list."""
 
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
+
     key: str
     label: str
     standard: str
@@ -181,6 +199,8 @@ class Deviation:
 class KeyTermRow:
     """A row of the draft's cover-page key-terms table."""
 
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
+
     key: str
     label: str
     value: str
@@ -194,6 +214,8 @@ class KeyTermRow:
 @dataclass(frozen=True, kw_only=True)
 class PartyTerms:
     """One side of the agreement: legal name, notice address and contact, as the plan gives them."""
+
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
 
     legal_name: str
     notice_address: str | None = None
@@ -214,6 +236,8 @@ class PartyTerms:
 class ReferralTerms:
     """Referral terms: what counts as a referral, how it is attributed, and how long it pays."""
 
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
+
     referral_fee: Term[Decimal | None]
     referral_fee_terms: Term[str]
     referral_definition: Term[str]
@@ -226,6 +250,8 @@ class ReferralTerms:
 @dataclass(frozen=True, kw_only=True)
 class DealTerms:
     """The cover-page terms every agreement of the program carries, with the parties and dates."""
+
+    model_fields: ClassVar[_FieldTable] = _FieldTable()
 
     kind: AgreementKind
     partner_name: str
