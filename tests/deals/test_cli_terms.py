@@ -110,3 +110,15 @@ def test_demo_writes_every_partners_terms(tmp_path: Path) -> None:
     by_name = {p["partner"]: p for p in data["partners"]}
     assert by_name["Brightline Advisory"]["terms"]["terms"]["protection_period_days"]["value"] == 120
     assert by_name["Controllers' Roundtable"]["terms"] is None
+
+
+def test_names_with_markup_print_literally(tmp_path: Path) -> None:
+    data = yaml.safe_load(example_plan_path().read_text(encoding="utf-8"))
+    data["categories"]["integration"]["partners"][0]["name"] = "Acme <Holdings> & [bold]Sons[/bold] {{ 7*7 }}"
+    plan = write(tmp_path, data)
+    table = run(plan)
+    assert table.exit_code == 0, table.output
+    assert "Acme <Holdings> & [bold]Sons[/bold] {{ 7*7 }}" in table.output
+    single = run(plan, "--partner", "Acme <Holdings> & [bold]Sons[/bold] {{ 7*7 }}")
+    assert single.exit_code == 0, single.output
+    assert "Integration Partnership Agreement: Acme <Holdings> & [bold]Sons[/bold] {{ 7*7 }}" in single.output
