@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
+from functools import cached_property
 from typing import Any, ClassVar, Generic, TypeVar
 
 from partnerkit.errors import PartnerkitError
@@ -112,7 +113,10 @@ def format_term_value(kind: str, value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building
+# a partner's ~45 terms three times slower. Terms are read-only by convention; change one with
+# dataclasses.replace.
+@dataclass(slots=True, kw_only=True)
 class Term(Generic[T]):
     """One key term: its value, the program's standard value for this partner, and their origins.
 
@@ -297,21 +301,24 @@ class DealTerms:
 
     def terms(self) -> list[Term[Any]]:
         """Every key term, in the order of the model (referral terms included)."""
-        found: list[Term[Any]] = []
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if isinstance(value, Term):
-                found.append(value)
-            elif isinstance(value, ReferralTerms):
-                found.extend(getattr(value, inner.name) for inner in fields(value))
-        return found
+        return list(self._by_key.values())
 
     def term(self, key: str) -> Term[Any]:
         """The term called ``key``; KeyError when this agreement has no such term."""
-        for item in self.terms():
-            if item.key == key:
-                return item
-        raise KeyError(key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, Term[Any]]:
+        found: dict[str, Term[Any]] = {}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, Term):
+                found[value.key] = value
+            elif isinstance(value, ReferralTerms):
+                for inner in fields(value):
+                    item = getattr(value, inner.name)
+                    found[item.key] = item
+        return found
 
     def deviations(self) -> list[Deviation]:
         """Every change to the program's standard terms: field, standard value, this deal's value, why."""

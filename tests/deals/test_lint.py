@@ -275,3 +275,14 @@ def test_a_standard_term_problem_is_reported_once(ledgerly_data: dict[str, Any])
     problems = [p for p in check_deal_terms(to_plan(ledgerly_data)) if p.code == "no_governing_law"]
     assert [p.field for p in problems] == ["deal_frameworks.legal.governing_law"]
     assert all(p.severity is Severity.WARNING for p in problems)
+
+
+def test_the_plan_check_finds_a_standard_term_problem_behind_any_tier(ledgerly_data: dict[str, Any]) -> None:
+    ledgerly_data["deal_frameworks"]["reseller"]["deal_registration"]["protection_period_days"] = 20
+    for tier in ledgerly_data["tiers"]:
+        tier["benefits"]["deal_registration"] = tier["name"] == "Registered"
+    problems = [p for p in check_deal_terms(to_plan(ledgerly_data)) if p.code == "protection_out_of_range"]
+    # Only Registered partners register deals; Ledger & Lane CPAs is the one that shows the problem.
+    assert [p.field for p in problems] == [
+        "deal_frameworks.reseller.deal_registration.protection_period_days"
+    ]
