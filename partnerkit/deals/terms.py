@@ -93,6 +93,12 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
+def _origin_of(parts: list[Term[Any]]) -> str:
+    """The origin label of a row made of several terms: an override if any part is one."""
+    overridden = [p for p in parts if p.origin is Origin.OVERRIDE]
+    return (overridden[0] if overridden else parts[0]).origin.label
+
+
 def format_term_value(kind: str, value: Any) -> str:
     """A term value as a draft prints it: ``"30%"``, ``"90 days"``, ``"$15,000"``, ``"Yes"``."""
     if value is None:
@@ -384,24 +390,34 @@ class DealTerms:
         ]
 
     def key_terms(self) -> list[KeyTermRow]:
-        """The rows of the cover page's key-terms table."""
+        """The rows of the cover page's key-terms table.
+
+        Renewal (``renewal``) and the liability cap (``liability_cap``) are one row each, made of
+        several terms; such a row's origin is an override when any of its terms is overridden.
+        """
         rows = [
             KeyTermRow(
                 key="effective_date", label="Effective date", value=self.effective_date_text, origin=""
             )
         ]
         for key in self.key_term_keys():
+            if key == "auto_renew":
+                parts: list[Term[Any]] = [self.auto_renew, self.renewal_months, self.non_renewal_notice_days]
+                rows.append(
+                    KeyTermRow(
+                        key="renewal", label="Renewal", value=self.renewal_text, origin=_origin_of(parts)
+                    )
+                )
+                continue
             item = self.term(key)
-            value = self.renewal_text if key == "auto_renew" else item.display
-            label = "Renewal" if key == "auto_renew" else item.label
-            rows.append(KeyTermRow(key=key, label=label, value=value, origin=item.origin.label))
-        cap = self.liability_cap_months
+            rows.append(KeyTermRow(key=key, label=item.label, value=item.display, origin=item.origin.label))
+        cap: list[Term[Any]] = [self.liability_cap_months, self.liability_cap_amount]
         rows.append(
             KeyTermRow(
                 key="liability_cap",
                 label="Liability cap",
                 value=self.liability_cap_text,
-                origin=cap.origin.label,
+                origin=_origin_of(cap),
             )
         )
         return rows

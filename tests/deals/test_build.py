@@ -400,3 +400,26 @@ def test_any_overrides_build_lint_and_render(
     context = terms.context()
     assert all(isinstance(v, str) for v in context["terms"].values())
     assert all(isinstance(v, str) for row in context["key_terms"] for v in row.values())
+
+
+def test_a_combined_row_is_an_override_when_any_of_its_terms_is(edit_partner: Callable[..., Plan]) -> None:
+    plan = edit_partner(
+        "Keystone IT Partners", overrides={"non_renewal_notice_days": 90, "liability_cap_amount": 250000}
+    )
+    rows = {row.key: row for row in build_terms(plan, "Keystone IT Partners").key_terms()}
+    assert rows["renewal"].origin == "per-partner override"
+    assert rows["renewal"].value.endswith("unless either party gives 90 days' notice of non-renewal")
+    assert rows["liability_cap"].origin == "per-partner override"
+    assert rows["liability_cap"].value == (
+        "The greater of $250,000 and the fees paid or payable in the 12 months before the claim"
+    )
+
+
+def test_the_public_api_exports_terms() -> None:
+    import partnerkit
+
+    assert partnerkit.build_terms is build_terms
+    assert {"lint_terms", "DealTerms", "IntegrationTerms", "ResellerTerms", "ReferralTerms"} <= set(
+        partnerkit.__all__
+    )
+    assert partnerkit.lint_terms.__module__ == "partnerkit.deals.lint"
