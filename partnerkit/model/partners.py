@@ -63,8 +63,8 @@ class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
     name: Name
-    priority: PriorityField  # type: ignore[valid-type]
-    status: StatusField  # type: ignore[valid-type]
+    priority: PriorityField
+    status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
     sources: SourceRefs = Field(default_factory=list)
 
@@ -177,10 +177,9 @@ class Categories(PlanModel):
 
     def all_partners(self) -> Iterator[tuple[CategoryKind, int, AnyPartner]]:
         """Every partner with its category and its index in that category's list."""
-        for kind, cat in (
-            (CategoryKind.INTEGRATION, self.integration),
-            (CategoryKind.DISTRIBUTION, self.distribution),
-            (CategoryKind.ECOSYSTEM, self.ecosystem),
-        ):
-            for i, partner in enumerate(cat.partners):
-                yield kind, i, partner
+        for i, integration in enumerate(self.integration.partners):
+            yield CategoryKind.INTEGRATION, i, integration
+        for i, distribution in enumerate(self.distribution.partners):
+            yield CategoryKind.DISTRIBUTION, i, distribution
+        for i, ecosystem in enumerate(self.ecosystem.partners):
+            yield CategoryKind.ECOSYSTEM, i, ecosystem
