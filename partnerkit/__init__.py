@@ -21,6 +21,13 @@ _EXPORTS: dict[str, str] = {
     "validate": "partnerkit.checks",
     "grounding": "partnerkit.grounding",
     "render_markdown": "partnerkit.report.markdown",
+    # the roadmap scheduler
+    "schedule_roadmap": "partnerkit.roadmap",
+    "roadmap_problems": "partnerkit.roadmap",
+    "Schedule": "partnerkit.roadmap",
+    "ScheduledActivity": "partnerkit.roadmap",
+    "optimize_roadmap": "partnerkit.roadmap.optimize",
+    "write_gantt": "partnerkit.io.charts",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -74,6 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.checks import validate
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
     from partnerkit.grounding import grounding
+    from partnerkit.io.charts import write_gantt
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.model import (
         Activity,
@@ -103,3 +111,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
+    from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
+    from partnerkit.roadmap.optimize import optimize_roadmap

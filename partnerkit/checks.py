@@ -15,6 +15,7 @@ from typing import Any
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.roadmap.scheduler import check_roadmap
 
 Check = Callable[[Plan], list[Problem]]
 
@@ -260,6 +261,7 @@ CHECKS: list[Check] = [
     check_margins_in_band,
     check_metric_targets,
     check_unique_metric_names,
+    check_roadmap,
 ]
 
 

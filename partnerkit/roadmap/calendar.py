@@ -34,7 +34,11 @@ class ProgramCalendar:
         cls, settings: ProgramSettings, *, start: date | None = None, capacity: int | None = None
     ) -> ProgramCalendar:
         """The calendar of ``settings``; ``start`` and ``capacity`` override the plan's (a flat team)."""
-        changes = () if capacity is not None else tuple((c.from_week, c.capacity) for c in settings.capacity_changes)
+        changes = (
+            ()
+            if capacity is not None
+            else tuple((c.from_week, c.capacity) for c in settings.capacity_changes)
+        )
         return cls(
             start=start if start is not None else settings.start,
             quarter_weeks=settings.quarter_weeks,

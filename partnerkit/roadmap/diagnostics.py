@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from partnerkit.model.values import did_you_mean
-from partnerkit.problems import Problem, format_path
+from partnerkit.problems import Problem, Severity, format_path
 from partnerkit.roadmap.calendar import ProgramCalendar
 from partnerkit.roadmap.network import EarlyDates, Network, PlacedActivity, find_cycles
 
@@ -13,7 +13,7 @@ ARROW = " → "
 
 
 def structure_problems(placed: Sequence[PlacedActivity], calendar: ProgramCalendar) -> list[Problem]:
-    """Problems that leave nothing to schedule: duplicate ids, unknown dependencies, cycles, dates, people."""
+    """Problems of the roadmap's structure: duplicate ids, unknown dependencies, cycles, dates, people."""
     problems: list[Problem] = []
     first_seen: dict[str, PlacedActivity] = {}
     for item in placed:
@@ -42,9 +42,7 @@ def structure_problems(placed: Sequence[PlacedActivity], calendar: ProgramCalend
                         code="unknown-dependency",
                     )
                 )
-    graph = {
-        i: [d for d in first_seen[i].activity.depends_on if d in first_seen] for i in first_seen
-    }
+    graph = {i: [d for d in first_seen[i].activity.depends_on if d in first_seen] for i in first_seen}
     for cycle in find_cycles(graph, known):
         where = first_seen[cycle[0]]
         closing = where.activity.depends_on.index(cycle[-2])
@@ -76,8 +74,9 @@ def _date_problems(item: PlacedActivity, calendar: ProgramCalendar) -> list[Prob
     if calendar.start is None:
         return [
             Problem(
-                f"{name.replace('_', ' ')} is a date, but the program has no start date",
+                f"{name.replace('_', ' ')} is ignored: the program has no start date to count weeks from",
                 path=(*item.path, name),
+                severity=Severity.WARNING,
                 hint="set roadmap.settings.start, or pass --start",
                 code="no-start-date",
             )
@@ -122,8 +121,7 @@ def _people_problems(item: PlacedActivity, calendar: ProgramCalendar) -> list[Pr
     peak = calendar.peak_capacity
     if need > peak:
         message = (
-            f"needs {need} people each week but the team never has more than {peak} "
-            f"({need - peak} short)"
+            f"needs {need} people each week but the team never has more than {peak} ({need - peak} short)"
         )
     else:
         message = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from partnerkit.model.roadmap import Activity, Roadmap
@@ -135,7 +135,7 @@ class Network:
         return rank
 
 
-def find_cycles(depends_on: dict[str, Sequence[str]], file_order: Sequence[str]) -> list[list[str]]:
+def find_cycles(depends_on: Mapping[str, Sequence[str]], file_order: Sequence[str]) -> list[list[str]]:
     """Each dependency cycle once, as activities in the order they would have to run.
 
     A cycle starts at the activity that comes first in the file and is the shortest cycle through it
@@ -234,6 +234,19 @@ class EarlyDates:
     start: dict[str, int]
     end: dict[str, int]
     release: dict[str, int]
+
+    def slack(self, network: Network, calendar: ProgramCalendar, order: Sequence[str]) -> dict[str, int]:
+        """Critical-path slack of each job with unlimited people: how far it could slip before it
+        delays the program's end or its own deadline (negative when a deadline is already lost)."""
+        finish = max(self.end.values(), default=0)
+        latest: dict[str, int] = {}
+        for job_id in reversed(order):
+            job = network.jobs[job_id]
+            limits = [finish, *(latest[s] - 1 for s in network.successors[job_id])]
+            if job.deadline is not None:
+                limits.append(calendar.index_at_or_before(job.deadline))
+            latest[job_id] = min(limits) - job.duration + 1
+        return {job_id: latest[job_id] - self.start[job_id] for job_id in order}
 
     def driving_chain(self, network: Network, job_id: str) -> list[str]:
         """The chain of dependencies that sets ``job_id``'s earliest start, first activity first."""

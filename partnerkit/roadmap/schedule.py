@@ -174,9 +174,7 @@ def build_schedule(
     critical_path: list[str] = []
     links: list[Link] = []
     if jobs:
-        last = min(
-            (j for j in jobs if ends[j] == makespan_index), key=lambda j: (jobs[j].priority, j)
-        )
+        last = min((j for j in jobs if ends[j] == makespan_index), key=lambda j: (jobs[j].priority, j))
         links = chain_before(network, last, starts, releases)
         critical_path = chain_ids(links, last)
 

@@ -1,8 +1,10 @@
 """The roadmap scheduler: a serial schedule generation scheme with a priority rule, week by week.
 
 Activities are taken one at a time, each as soon as all its dependencies are placed; among those
-ready, higher priority goes first, then the longer chain of work still to follow, then the id (so
-the result never depends on the order of the file). Each is placed at the first working week from
+ready, higher priority goes first (an activity is as urgent as the most urgent one waiting for it),
+then the one on the more critical chain (less slack in the critical-path schedule with unlimited
+people, deadlines included), then the longer chain of work still to follow, then the id (so the
+result never depends on the order of the file). Each is placed at the first working week from
 which the team has the people it needs for all its weeks. Fixed starts are booked before anything
 else. See docs/roadmap.md for the complexity.
 """
@@ -108,13 +110,15 @@ def prepare_roadmap(
     roadmap = _roadmap_of(plan)
     calendar = ProgramCalendar.from_settings(roadmap.settings, start=start, capacity=capacity)
     placed = placed_activities(roadmap)
-    blocking = structure_problems(placed, calendar)
-    if blocking:
-        raise PlanError(blocking)
+    found = structure_problems(placed, calendar)
+    if any(p.is_error for p in found):
+        raise PlanError(found)
     network = Network(job_for(item, calendar) for item in placed)
     order = network.topological_order()
     early = early_dates(network, calendar, order)
-    return PreparedRoadmap(network, calendar, order, early, timing_problems(network, calendar, early))
+    return PreparedRoadmap(
+        network, calendar, order, early, [*found, *timing_problems(network, calendar, early)]
+    )
 
 
 def schedule_roadmap(
@@ -138,7 +142,8 @@ def serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str
     jobs = network.jobs
     tails = network.tails(prepared.order)
     urgency = network.urgency(prepared.order)
-    key = {j: (urgency[j], -tails[j], j) for j in jobs}
+    slack = prepared.early.slack(network, calendar, prepared.order)
+    key = {j: (urgency[j], slack[j], -tails[j], j) for j in jobs}
     releases = dict(prepared.early.release)
     team = TeamWeeks(calendar)
     problems: list[Problem] = []
@@ -168,7 +173,7 @@ def serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str
     ready = [key[j] for j, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     while ready:
-        j = heapq.heappop(ready)[2]
+        j = heapq.heappop(ready)[-1]
         job = jobs[j]
         earliest = max([releases[j], *(starts[d] + jobs[d].duration for d in job.depends_on)])
         start: int | None = booked.pop(j, None)
