@@ -26,7 +26,7 @@ _EXPORTS: dict[str, str] = {
     "roadmap_problems": "partnerkit.roadmap",
     "Schedule": "partnerkit.roadmap",
     "ScheduledActivity": "partnerkit.roadmap",
-    "optimize_roadmap": "partnerkit.roadmap.optimize",
+    "optimize_roadmap": "partnerkit.io.optimize",
     "write_gantt": "partnerkit.io.charts",
     # problems and errors
     "Problem": "partnerkit.problems",
@@ -82,6 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
     from partnerkit.grounding import grounding
     from partnerkit.io.charts import write_gantt
+    from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.model import (
         Activity,
@@ -112,4 +113,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
     from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
-    from partnerkit.roadmap.optimize import optimize_roadmap

@@ -108,7 +108,7 @@ def roadmap(
     begin = start.date() if start is not None else None
     try:
         if optimize:
-            from partnerkit.roadmap.optimize import optimize_roadmap
+            from partnerkit.io.optimize import optimize_roadmap
 
             schedule = optimize_roadmap(loaded, start=begin, capacity=capacity, time_limit=time_limit)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from partnerkit.model.roadmap import Activity, Roadmap
 from partnerkit.problems import FieldPath
@@ -133,6 +133,36 @@ class Network:
             own = self.jobs[job_id].priority
             rank[job_id] = min([own, *(rank[s] for s in self.successors[job_id])])
         return rank
+
+
+def schedulable_part(jobs: Sequence[Job]) -> list[Job]:
+    """The jobs that can be timed despite structural problems.
+
+    Keeps the first job of each id, forgets dependencies on unknown ids, and leaves out every job in
+    a cycle or downstream of one, so deadlines elsewhere can still be checked in the same run.
+    """
+    first: dict[str, Job] = {}
+    for job in jobs:
+        first.setdefault(job.id, job)
+    known = {
+        job_id: replace(job, depends_on=tuple(d for d in job.depends_on if d in first))
+        for job_id, job in first.items()
+    }
+    waiting = {job_id: len(job.depends_on) for job_id, job in known.items()}
+    successors: dict[str, list[str]] = {job_id: [] for job_id in known}
+    for job in known.values():
+        for dep in job.depends_on:
+            successors[dep].append(job.id)
+    ready = [job_id for job_id, count in waiting.items() if count == 0]
+    sound: list[Job] = []
+    while ready:
+        job_id = ready.pop()
+        sound.append(known[job_id])
+        for succ in successors[job_id]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                ready.append(succ)
+    return sound
 
 
 def find_cycles(depends_on: Mapping[str, Sequence[str]], file_order: Sequence[str]) -> list[list[str]]:

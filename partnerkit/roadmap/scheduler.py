@@ -21,7 +21,14 @@ from partnerkit.model.roadmap import Roadmap
 from partnerkit.problems import Problem, Severity
 from partnerkit.roadmap.calendar import ProgramCalendar
 from partnerkit.roadmap.diagnostics import ARROW, deadline_impossible, structure_problems, timing_problems
-from partnerkit.roadmap.network import EarlyDates, Network, early_dates, job_for, placed_activities
+from partnerkit.roadmap.network import (
+    EarlyDates,
+    Network,
+    early_dates,
+    job_for,
+    placed_activities,
+    schedulable_part,
+)
 from partnerkit.roadmap.schedule import Schedule, build_schedule, chain_before, chain_ids
 
 
@@ -111,9 +118,13 @@ def prepare_roadmap(
     calendar = ProgramCalendar.from_settings(roadmap.settings, start=start, capacity=capacity)
     placed = placed_activities(roadmap)
     found = structure_problems(placed, calendar)
+    jobs = [job_for(item, calendar) for item in placed]
     if any(p.is_error for p in found):
-        raise PlanError(found)
-    network = Network(job_for(item, calendar) for item in placed)
+        # Still time what can be timed, so one run reports the deadlines no schedule can meet too.
+        sound = Network(schedulable_part(jobs))
+        order = sound.topological_order()
+        raise PlanError([*found, *timing_problems(sound, calendar, early_dates(sound, calendar, order))])
+    network = Network(jobs)
     order = network.topological_order()
     early = early_dates(network, calendar, order)
     return PreparedRoadmap(

@@ -1,4 +1,4 @@
-"""The exact roadmap: OR-Tools CP-SAT minimises the makespan under the scheduler's constraints.
+"""The exact roadmap through OR-Tools CP-SAT: the shortest makespan under the scheduler's constraints.
 
 An extra (``pip install 'partnerkit[optimize]'``); OR-Tools is imported only when this runs. The
 heuristic schedule is the starting point and the upper bound, so the answer is never worse.
