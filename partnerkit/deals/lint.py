@@ -416,6 +416,16 @@ def check_deal_terms(plan: Plan) -> list[Problem]:
     groups: set[tuple[str, str | None]] = set()
     for category, index, partner in plan.categories.all_partners():
         if agreement_kind(category) is None:
+            if partner.overrides:
+                found.append(
+                    Problem(
+                        f"{partner.name} is an ecosystem partner and signs no agreement, so its overrides "
+                        "change nothing",
+                        (*partner_path(category.value, index), "overrides"),
+                        severity=Severity.WARNING,
+                        code="override_not_applicable",
+                    )
+                )
             continue
         # Without overrides, what this check reports depends only on the agreement and the tier:
         # one partner of each (category, tier) stands for the rest, so validate stays fast with
