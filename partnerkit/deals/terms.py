@@ -119,9 +119,9 @@ def format_term_value(kind: str, value: Any) -> str:
     return str(value)
 
 
-# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building
-# a partner's ~45 terms three times slower. Terms are read-only by convention; change one with
-# dataclasses.replace.
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made creating
+# a Term about three times slower (2.4 µs against 0.7 µs here), and a partner has ~45 of them.
+# Terms are read-only by convention; change one with dataclasses.replace.
 @dataclass(slots=True, kw_only=True)
 class Term(Generic[T]):
     """One key term: its value, the program's standard value for this partner, and their origins.
