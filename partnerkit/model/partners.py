@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from partnerkit.model.deals import (
     FIXED_TERMS,
     OVERRIDABLE_TERMS,
+    REQUIRED_TERMS,
     TERM_KINDS,
     parse_term_value,
     plain_term_value,
@@ -28,6 +30,7 @@ from partnerkit.model.values import (
     choice,
     did_you_mean,
 )
+from partnerkit.tiers.rules import FactName, FactValue
 
 
 class CategoryKind(StrEnum):
@@ -76,8 +79,8 @@ class TermOverride(PlanModel):
     """
 
     value: Any = Field(description="a plain value, in the form the term takes: '25%', 90, true, text")
-    reason: Text | None = None
-    sources: SourceRefs = Field(default_factory=list)
+    reason: Text | None = Field(None, description="why this partner differs; printed in the draft")
+    sources: SourceRefs = Field(default_factory=list, description="sources behind the new value")
 
     @model_validator(mode="before")
     @classmethod
@@ -87,6 +90,23 @@ class TermOverride(PlanModel):
         return {"value": data}
 
 
+def _fact_dates(value: Any) -> Any:
+    # A dated fact written back to a file becomes the text "2026-10-20"; read it as the date it was,
+    # so that a plan survives a round trip through YAML or JSON unchanged.
+    if isinstance(value, dict):
+        return {k: _iso_date_or_value(v) for k, v in value.items()}
+    return value
+
+
+def _iso_date_or_value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
@@ -94,6 +114,10 @@ class PartnerBase(PlanModel):
     priority: PriorityField
     status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
+    tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
+        default_factory=dict, description="what the tier rules read; a facts table can refresh them"
+    )
     sources: SourceRefs = Field(default_factory=list)
     legal_name: Name | None = Field(None, description="the partner's legal entity, for agreements")
     notice_address: Text | None = Field(None, description="where legal notices to the partner go")
@@ -113,6 +137,8 @@ class PartnerBase(PlanModel):
                 guess = did_you_mean(key, OVERRIDABLE_TERMS)
                 hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
                 raise ValueError(f"unknown term {key!r}{hint}")
+            if override.value is None and key in REQUIRED_TERMS:
+                raise ValueError(f"{key}: every agreement needs a value for this term")
             try:
                 parsed = parse_term_value(TERM_KINDS[key], override.value)
             except ValueError as exc:
