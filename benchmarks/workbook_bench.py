@@ -30,7 +30,7 @@ def plan_with(partners: int) -> Plan:
     others = sum(len(data["categories"][k]["partners"]) for k in ("integration", "ecosystem"))
     rows = []
     for i in range(max(partners - others, 1)):
-        row = dict(template, name=f"Reseller {i:06d}", overrides={})
+        row = dict(template, name=f"Reseller {i:06d}", overrides={}, facts={}, tier_since=None)
         row.pop("legal_name", None)
         rows.append(row)
     data["categories"]["distribution"]["partners"] = rows

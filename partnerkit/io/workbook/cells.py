@@ -76,7 +76,29 @@ def to_cell(kind: Kind, value: Any, currency: str = "USD", unit: str | None = No
         return int(value)
     if kind is Kind.VALUE:
         return value if isinstance(value, bool | int) else str(value)
+    if kind is Kind.FACT:
+        return value if isinstance(value, bool | int | float) else str(value)
+    if kind is Kind.RULE:
+        return rule_text(value)
     return str(value)
+
+
+def _without_nones(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nones(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nones(v) for v in value]
+    return value
+
+
+def rule_text(rule: Any) -> str:
+    """A tier rule as one line of YAML flow text: ``{fact: revenue, at_least: 250000, over_last: 12 months}``."""
+    import yaml
+
+    text: str = yaml.safe_dump(
+        _without_nones(rule), default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6
+    )
+    return text.strip()
 
 
 def _plain_number(amount: Decimal) -> int | float:
@@ -141,12 +163,14 @@ def from_cell(kind: Kind, value: Any, *, percent_format: bool | None = None, uni
                 "a week range such as '5-8' (Excel turned it into a date; format the cell as text)"
             )
         return number_text(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
-    if kind is Kind.VALUE:
+    if kind in (Kind.VALUE, Kind.FACT):
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, datetime | date):
             return value.isoformat()[:10]
         return value
+    if kind is Kind.RULE:
+        return _rule(value)
     # text and choices
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -157,6 +181,19 @@ def from_cell(kind: Kind, value: Any, *, percent_format: bool | None = None, uni
     if isinstance(value, timedelta):
         return str(value)
     return value
+
+
+def _rule(value: Any) -> Any:
+    import yaml
+
+    text = str(value)
+    try:
+        rule = yaml.safe_load(text)
+    except yaml.YAMLError:
+        rule = None
+    if not isinstance(rule, dict):
+        raise CellRuleError("a rule written like {fact: revenue, at_least: 50000, over_last: 12 months}")
+    return rule
 
 
 def _percent(value: Any, percent_format: bool | None) -> Any:

@@ -35,6 +35,7 @@ from partnerkit.model import (
 from partnerkit.model.deals import OVERRIDABLE_TERMS
 from partnerkit.model.partners import TermOverride
 from partnerkit.model.values import parse_date, parse_percent
+from partnerkit.tiers.rules import FactSpec
 
 
 class Kind(StrEnum):
@@ -53,6 +54,8 @@ class Kind(StrEnum):
     WEEKS = "weeks"  # a week range written "5-8"
     VALUE = "value"  # a number, a yes/no or a text, kept as typed (quarter targets)
     METRIC = "metric"  # a number whose meaning follows the row's unit
+    RULE = "rule"  # a tier rule in the rule language, written as a one-line mapping
+    FACT = "fact"  # a partner fact: a number, yes/no, a date or a text, kept as typed
 
 
 YES, NO = "Yes", "No"
@@ -203,6 +206,7 @@ def result(header: str, width: float = 14) -> Column:
 # --- the sheets ----------------------------------------------------------------------------------
 
 OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP = "Overview", "Partners", "Tiers", "Agreements", "Roadmap"
+FACTS = "Facts"
 METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
     "Metrics",
     "Assumptions",
@@ -213,7 +217,7 @@ METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
 
 LISTS = "Lists"  # a hidden sheet holding the choices of dropdowns too long for Excel's 255 characters
 
-SHEETS = (OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP, METRICS, ASSUMPTIONS, SOURCES, PROBLEMS)
+SHEETS = (OVERVIEW, PARTNERS, TIERS, FACTS, AGREEMENTS, ROADMAP, METRICS, ASSUMPTIONS, SOURCES, PROBLEMS)
 
 _PARTNER_TYPES: tuple[str, ...] = tuple(
     str(m.value)
@@ -248,6 +252,7 @@ PARTNERS_TABLE = Table(
         col("Notice address", IntegrationPartner, "notice_address", 36),
         col("Contact", IntegrationPartner, "contact", 30),
         col("Effective date", IntegrationPartner, "effective_date", 12),
+        col("Tier since", IntegrationPartner, "tier_since", 12),
         result("Proposed tier", 13),
         result("Change", 11),
         result("Top gaps", 50),
@@ -298,6 +303,49 @@ TIER_CRITERIA = Table(
         col("Sources", TierCriterion, "sources", 10),
     ),
     first_col=len(TIERS_TABLE.columns) + 1,
+)
+
+TIER_RULES = Table(
+    "TierRules",
+    TIERS,
+    (
+        Column("Tier", ("tier",), Kind.CHOICE, (), 14, source="Tiers[Name]"),
+        Column("Rule", ("rule",), Kind.RULE, (), 90),
+    ),
+    first_col=TIER_CRITERIA.first_col + len(TIER_CRITERIA.columns) + 1,
+)
+
+TIER_PROGRAM = Table(
+    "TierProgram",
+    TIERS,
+    KEY_VALUE_COLUMNS,
+    first_col=TIER_RULES.first_col + len(TIER_RULES.columns) + 1,
+    key_value=True,
+)
+
+FACT_SPECS = Table(
+    "FactSpecs",
+    FACTS,
+    (
+        Column("Fact", ("fact",), Kind.TEXT, (), 22),
+        col("Kind", FactSpec, "kind", 10),
+        col("Dated", FactSpec, "dated", 8),
+        col("Label", FactSpec, "label", 24),
+        col("Unit", FactSpec, "unit", 16),
+        col("Description", FactSpec, "description", 40),
+    ),
+)
+
+PARTNER_FACTS = Table(
+    "PartnerFacts",
+    FACTS,
+    (
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Fact", ("fact",), Kind.CHOICE, (), 22, source="FactSpecs[Fact]"),
+        Column("Date", ("date",), Kind.DATE, (), 12),
+        Column("Value", ("value",), Kind.FACT, (), 14),
+    ),
+    first_col=len(FACT_SPECS.columns) + 1,
 )
 
 AGREEMENT_TERMS = Table("AgreementTerms", AGREEMENTS, KEY_VALUE_COLUMNS, key_value=True)
@@ -432,6 +480,10 @@ TABLES: tuple[Table, ...] = (
     PARTNERS_TABLE,
     TIERS_TABLE,
     TIER_CRITERIA,
+    TIER_RULES,
+    TIER_PROGRAM,
+    FACT_SPECS,
+    PARTNER_FACTS,
     AGREEMENT_TERMS,
     TERM_OVERRIDES,
     DOCUMENTS,
@@ -448,17 +500,34 @@ TABLES: tuple[Table, ...] = (
 INPUT_TABLES = tuple(t for t in TABLES if t.inputs)
 
 # Tables added after the first workbooks were built: a workbook without them still reads.
-OPTIONAL_TABLES = {TERM_OVERRIDES.name}
+OPTIONAL_TABLES = {
+    TERM_OVERRIDES.name,
+    TIER_RULES.name,
+    TIER_PROGRAM.name,
+    FACT_SPECS.name,
+    PARTNER_FACTS.name,
+}
 
 # Which plan fields each (Field, Value) table holds, by the first parts of their paths.
 KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     PLAN_INFO.name: (("product",), ("executive_summary",), ("philosophy",), ("categories",)),
     AGREEMENT_TERMS.name: (("deal_frameworks",),),
+    TIER_PROGRAM.name: (("tier_program",),),
     ROADMAP_SETTINGS.name: (("roadmap", "settings"), ("roadmap", "scale")),
 }
 
 # Lists of records that live in their own tables, not in a (Field, Value) table.
-ROW_LISTS = {"partners", "activities", "tiers", "criteria", "phases", "targets", "overrides"}
+ROW_LISTS = {
+    "partners",
+    "activities",
+    "tiers",
+    "criteria",
+    "phases",
+    "targets",
+    "overrides",
+    "facts",
+    "rules",
+}
 
 TIER_TARGETS = ("roadmap", "scale", "tier_targets")
 

@@ -93,7 +93,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
     data = plan.model_dump(mode="json")
     currency = plan.product.currency
     rows: dict[str, list[list[CellValue]]] = {t.name: [] for t in L.TABLES}
-    for table in (L.PLAN_INFO, L.AGREEMENT_TERMS, L.ROADMAP_SETTINGS):
+    for table in (L.PLAN_INFO, L.AGREEMENT_TERMS, L.ROADMAP_SETTINGS, L.TIER_PROGRAM):
         rows[table.name] = key_value_rows(data, table, currency)
     for kind in L.PARTNER_MODELS:
         for partner in data["categories"][kind.lower()]["partners"]:
@@ -101,10 +101,20 @@ def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
             for term, override in (partner.get("overrides") or {}).items():
                 fixed = {"partner": partner["name"], "term": term}
                 rows["TermOverrides"].append(_row(L.TERM_OVERRIDES, override, currency, **fixed))
+            for fact, value in (partner.get("facts") or {}).items():
+                observations = value.items() if isinstance(value, dict) else [(None, value)]
+                for when, seen in observations:
+                    rows["PartnerFacts"].append(
+                        [partner["name"], fact, to_cell(Kind.DATE, when), to_cell(Kind.FACT, seen)]
+                    )
+    for fact, spec in (data.get("tier_program") or {}).get("facts", {}).items():
+        rows["FactSpecs"].append(_row(L.FACT_SPECS, spec, currency, fact=fact))
     for tier in data["tiers"]:
         rows["Tiers"].append(_row(L.TIERS_TABLE, tier, currency))
         for criterion in tier["criteria"]:
             rows["TierCriteria"].append(_row(L.TIER_CRITERIA, criterion, currency, tier=tier["name"]))
+        for rule in tier.get("rules") or []:
+            rows["TierRules"].append([tier["name"], to_cell(Kind.RULE, rule)])
     roadmap = data["roadmap"]
     for phase in roadmap["phases"]:
         rows["Phases"].append([phase["quarter"], phase["name"]])
@@ -467,6 +477,86 @@ _PLAIN_TEXT = (Kind.TEXT, Kind.CHOICE)
 _NUMBERED = (Kind.PERCENT, Kind.METRIC)
 
 
+def _cell_at(
+    reader: _Reader, found: TableData, row_no: int, row: list[Any], index: int | None
+) -> tuple[Any, FieldRef]:
+    value = row[index] if index is not None and index < len(row) else None
+    header = found.headers[index] if index is not None and index < len(found.headers) else ""
+    return value, FieldRef(found.sheet, (row_no, found.left + (index or 0)), header.strip(), value)
+
+
+def _read_tier_rules(reader: _Reader, found: TableData | None, tiers: dict[str, int]) -> None:
+    """The TierRules table: one rule of a tier per row, in the rule language."""
+    columns = _columns(reader, L.TIER_RULES, found)
+    if found is None:
+        return
+    at = {c.header: i for i, c in columns.items()}
+    counts: dict[int, int] = {}
+    for row_no, row in _rows(found):
+        tier, tier_ref = _cell_at(reader, found, row_no, row, at.get("Tier"))
+        rule, rule_ref = _cell_at(reader, found, row_no, row, at.get("Rule"))
+        name = str(from_cell(Kind.TEXT, tier) or "")
+        if name not in tiers:
+            shown = ", ".join(tiers) or "none yet"
+            reader.problem(tier_ref, f"Tier = {_show(tier)}: not a tier of the Tiers table ({shown})")
+            continue
+        index = counts.get(tiers[name], 0)
+        counts[tiers[name]] = index + 1
+        path: FieldPath = ("tiers", tiers[name], "rules", index)
+        reader.refs[path] = rule_ref
+        try:
+            converted = from_cell(Kind.RULE, rule)
+        except CellRuleError as exc:
+            reader.problem(rule_ref, f"Rule = {_show(rule)}: expected {exc}", path)
+            continue
+        if converted is not None:
+            reader.put(path, converted)
+
+
+def _read_partner_facts(reader: _Reader, found: TableData | None, partners: dict[str, FieldPath]) -> None:
+    """The PartnerFacts table: a fact per row, with a date for dated facts (one row per observation)."""
+    columns = _columns(reader, L.PARTNER_FACTS, found)
+    if found is None:
+        return
+    at = {c.header: i for i, c in columns.items()}
+    for row_no, row in _rows(found):
+        partner, partner_ref = _cell_at(reader, found, row_no, row, at.get("Partner"))
+        fact, fact_ref = _cell_at(reader, found, row_no, row, at.get("Fact"))
+        when, when_ref = _cell_at(reader, found, row_no, row, at.get("Date"))
+        value, value_ref = _cell_at(reader, found, row_no, row, at.get("Value"))
+        key = str(from_cell(Kind.TEXT, partner) or "").casefold()
+        if key not in partners:
+            reader.problem(partner_ref, f"Partner = {_show(partner)}: not a partner of the Partners table")
+            continue
+        name = str(from_cell(Kind.TEXT, fact) or "")
+        if not name:
+            reader.problem(fact_ref, "Fact is empty: name the fact, e.g. revenue")
+            continue
+        path: FieldPath = (*partners[key], "facts", name)
+        try:
+            day = from_cell(Kind.DATE, when)
+            seen = from_cell(Kind.FACT, value)
+        except CellRuleError as exc:
+            bad_ref = when_ref if not is_blank(when) and not isinstance(when, date) else value_ref
+            reader.problem(bad_ref, f"{bad_ref.header} = {_show(bad_ref.value)}: expected {exc}", path)
+            continue
+        record = reader.get(partners[key])
+        facts = record.setdefault("facts", {})
+        if day is None:
+            facts[name] = seen
+            reader.refs[path] = value_ref
+        else:
+            series = facts.setdefault(name, {})
+            if not isinstance(series, dict):
+                reader.problem(
+                    when_ref, f"Date = {_show(when)}: {name} has a value without a date too; keep one form"
+                )
+                continue
+            series[day] = seen
+            reader.refs.setdefault(path, value_ref)
+            reader.refs[(*path, day)] = value_ref
+
+
 def plan_data_from_tables(
     tables: dict[str, TableData], source: str
 ) -> tuple[dict[str, Any], Refs, list[Problem]]:
@@ -476,6 +566,7 @@ def plan_data_from_tables(
     _read_key_value(reader, L.PLAN_INFO, tables.get("PlanInfo"), currency)
     _read_key_value(reader, L.AGREEMENT_TERMS, tables.get("AgreementTerms"), currency)
     _read_key_value(reader, L.ROADMAP_SETTINGS, tables.get("RoadmapSettings"), currency)
+    _read_key_value(reader, L.TIER_PROGRAM, tables.get("TierProgram"), currency)
     data = reader.data
 
     counts: dict[str, int] = {}
@@ -527,6 +618,7 @@ def plan_data_from_tables(
     _read_rows(
         reader, L.TERM_OVERRIDES, tables.get("TermOverrides"), override, frozenset({"partner", "term"})
     )
+    _read_partner_facts(reader, tables.get("PartnerFacts"), partner_paths)
 
     def tier(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath:
         index = len(data.setdefault("tiers", []))
@@ -555,6 +647,19 @@ def plan_data_from_tables(
         return path
 
     _read_rows(reader, L.TIER_CRITERIA, tables.get("TierCriteria"), criterion, frozenset({"tier"}))
+    _read_tier_rules(reader, tables.get("TierRules"), names)
+
+    def fact_spec(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
+        name = str(keys.get("fact") or "").strip()
+        if not name:
+            reader.problem(keys.get("fact@", ref), "Fact is empty: name the fact, e.g. revenue")
+            return None
+        path: FieldPath = ("tier_program", "facts", name)
+        reader.put(path, {})
+        reader.refs[path] = keys.get("fact@", ref)
+        return path
+
+    _read_rows(reader, L.FACT_SPECS, tables.get("FactSpecs"), fact_spec, frozenset({"fact"}))
 
     phase_index: dict[str, int] = {}
 
