@@ -9,35 +9,73 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from partnerkit.excel.book import read_tables, write_table
-from partnerkit.io.workbook.results import documents_folder, problem_rows
-from partnerkit.io.workbook.tables import ReadPlan, read_plan
+from partnerkit.excel.book import read_tables, write_columns, write_table
+from partnerkit.io.workbook.results import (
+    Columns,
+    documents_folder,
+    problem_rows,
+    schedule_columns,
+    tier_columns,
+)
+from partnerkit.io.workbook.tables import ReadPlan, TableData, locate_problems, read_plan
 from partnerkit.problems import Problem
 
 
-def read_book(book: Any) -> ReadPlan:
-    """The plan in the workbook, its problems (each on its cell) and where each field sits."""
+def read_book(book: Any) -> tuple[ReadPlan, dict[str, TableData]]:
+    """The plan in the workbook, its problems (each on its cell), where each field sits, and the tables."""
     tables, problems = read_tables(book)
     read = read_plan(tables, book.name)
     read.problems = [*problems, *read.problems]
     if problems and any(p.is_error for p in problems):
         read.plan = None
-    return read
+    return read, tables
+
+
+def _rows(tables: dict[str, TableData], name: str) -> int:
+    found = tables.get(name)
+    return len(found.rows) if found is not None else 0
 
 
 def validate(book: Any) -> list[Problem]:
     """Validate: check the plan and list every problem on the Problems sheet (empty when clean)."""
-    read = read_book(book)
+    read, _ = read_book(book)
     write_table(book, "Problems", problem_rows(read.problems))
     return read.problems
 
 
+def evaluate_tiers(book: Any, as_of: date | None = None) -> Columns:
+    """Evaluate tiers: each partner's proposed tier, change and top gaps, beside the partner."""
+    read, tables = read_book(book)
+    write_table(book, "Problems", problem_rows(read.problems))
+    if read.plan is None:
+        return {}
+    # The door reads the clock; the core is given the date.
+    columns = tier_columns(read, _rows(tables, "Partners"), as_of or date.today())
+    write_columns(book, "Partners", columns)
+    return columns
+
+
+def schedule_roadmap(book: Any) -> Columns:
+    """Schedule roadmap: start, end, quarter and critical flag beside each activity."""
+    read, tables = read_book(book)
+    if read.plan is None:
+        write_table(book, "Problems", problem_rows(read.problems))
+        return {}
+    columns, problems = schedule_columns(read, _rows(tables, "Activities"))
+    located = locate_problems(problems, read.refs, book.name)
+    write_table(book, "Problems", problem_rows([*read.problems, *located]))
+    if columns:
+        write_columns(book, "Activities", columns)
+    return columns
+
+
 def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
     """Generate strategy report: the Partnership Strategy, written to a folder beside the workbook."""
-    read = read_book(book)
+    read, _ = read_book(book)
     write_table(book, "Problems", problem_rows(read.problems))
     if read.plan is None:
         return []
@@ -54,6 +92,8 @@ Action = Callable[[Any], object]
 
 ACTIONS: dict[str, Action] = {
     "validate": validate,
+    "evaluate_tiers": evaluate_tiers,
+    "schedule_roadmap": schedule_roadmap,
     "generate_strategy_report": generate_strategy_report,
 }
 

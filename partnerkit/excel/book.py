@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from partnerkit.io.workbook import layout as L
@@ -55,7 +55,7 @@ def read_tables(book: Any) -> tuple[dict[str, TableData], list[Problem]]:
     return found, problems
 
 
-def write_columns(book: Any, name: str, columns: dict[str, Sequence[Any]]) -> None:
+def write_columns(book: Any, name: str, columns: Mapping[str, Sequence[Any]]) -> None:
     """Write result columns of a table by header, beside its rows: one 2-D write for the block.
 
     Values are one per data row; texts are written as text (number format ``@`` and a quote prefix).

@@ -166,3 +166,64 @@ def test_risky_text_is_written_with_excels_text_marker(open_book: Any, example: 
     write_table(book, "Problems", [["error", "Partners", "B2", "", '=HYPERLINK("http://x")', "+1"]])
     (write,) = written(book, L.PROBLEMS)
     assert write["values"] == [["error", "Partners", "B2", "", '\'=HYPERLINK("http://x")', "'+1"]]
+
+
+def test_evaluate_tiers_writes_tier_change_and_gaps_beside_each_partner(
+    open_book: Any, example: Plan
+) -> None:
+    from datetime import date
+
+    book = open_book(example, active_sheet="Partners")
+    columns = bridge.evaluate_tiers(book, as_of=date(2026, 10, 1))
+    (write,) = written(book, L.PARTNERS)
+    headers = L.PARTNERS_TABLE.headers
+    first = headers.index("Proposed tier")
+    # One 2-D write of the three result columns, beside the partners (data rows start on row 2).
+    assert (write["start_row"], write["start_column"]) == (1, first)
+    assert (write["row_count"], write["column_count"]) == (len(list(example.partners())), 3)
+    northwind = write["values"][0]
+    assert northwind == [columns["Proposed tier"][0], columns["Change"][0], columns["Top gaps"][0]]
+    assert northwind[:2] == ["Strategic", "hold"]
+    changes = {row[1] for row in write["values"]}
+    # Ecosystem partners are outside the tier program (tier_program.applies_to): their cells stay empty.
+    assert changes <= {"upgrade", "downgrade", "hold", "new", "none", ""} and "upgrade" in changes
+
+
+def test_schedule_roadmap_writes_dates_quarter_and_critical_flag(open_book: Any, example: Plan) -> None:
+    book = open_book(example, active_sheet="Roadmap")
+    bridge.schedule_roadmap(book)
+    (write,) = written(book, L.ROADMAP)
+    assert write["start_column"] == L.ACTIVITIES.headers.index("Start")
+    assert write["column_count"] == 4
+    first = write["values"][0]
+    assert first[0] == "2026-01-05" and first[2] == "Q1"
+    assert any(row[3] == "Yes" for row in write["values"])
+    assert all(row[2] in {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8"} for row in write["values"])
+
+
+def test_an_impossible_roadmap_lands_on_the_problems_sheet(open_book: Any, example: Plan) -> None:
+    plan = example.model_copy(deep=True)
+    plan.roadmap.phases[0].activities[0].depends_on = [plan.roadmap.phases[0].activities[1].id]
+    book = open_book(plan)
+    bridge.schedule_roadmap(book)
+    assert written(book, L.ROADMAP) == []
+    (write,) = written(book, L.PROBLEMS)
+    assert any(row[0] == "error" and row[1] == "Roadmap" for row in write["values"])
+
+
+@pytest.mark.parametrize(("sheet", "writes_on"), [("Partners", L.PARTNERS), ("Roadmap", L.ROADMAP)])
+def test_main_dispatches_tiers_and_roadmap_by_sheet(
+    open_book: Any, example: Plan, xw: Any, sheet: str, writes_on: str
+) -> None:
+    import importlib.util
+
+    book = open_book(example, active_sheet=sheet)
+    book.set_mock_caller()
+    spec = importlib.util.spec_from_file_location(
+        "planner", Path(__file__).parents[2] / "workbook" / "planner.py"
+    )
+    assert spec and spec.loader
+    planner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(planner)
+    planner.main()
+    assert written(xw.Book.caller(), writes_on)
