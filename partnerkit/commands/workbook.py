@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -163,7 +164,14 @@ def import_(file: Path, output: Path, force: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
 @json_option
 @click.option("--no-backup", is_flag=True, help="Do not keep FILE.bak.")
-def sync(file: Path, as_json: bool, no_backup: bool) -> None:
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="The tier review date, YYYY-MM-DD (default: today).",
+)
+def sync(file: Path, as_json: bool, no_backup: bool, as_of: datetime | None) -> None:
     """Compute what the workbook's buttons compute and write the results into FILE, without Excel.
 
     Only partnerkit's own cells change (the Problems sheet and the result columns); every other part
@@ -173,12 +181,14 @@ def sync(file: Path, as_json: bool, no_backup: bool) -> None:
     \b
     Example:
       partnerkit workbook sync planner.xlsm
+      partnerkit workbook sync planner.xlsm --as-of 2026-10-01 --json
     """
     from partnerkit.errors import PartnerkitError
     from partnerkit.io.workbook.sync import sync_workbook
 
+    review = as_of.date() if as_of is not None else date.today()
     try:
-        outcome = sync_workbook(file, backup=not no_backup)
+        outcome = sync_workbook(file, as_of=review, backup=not no_backup)
     except PartnerkitError as exc:
         raise InputError(str(exc)) from None
     if as_json:

@@ -77,6 +77,23 @@ def test_sync_refuses_while_the_workbook_is_open(broken: Path) -> None:
 
 def test_sync_of_a_clean_plan_empties_the_problems(tmp_path: Path, example_plan: Plan) -> None:
     path = build_workbook(example_plan, tmp_path / "planner.xlsm")
-    result = CliRunner().invoke(cli, ["workbook", "sync", str(path), "--json"])
+    before = digests(path)
+    result = CliRunner().invoke(cli, ["workbook", "sync", str(path), "--json", "--as-of", "2026-10-01"])
     assert result.exit_code == 0, result.output
     assert '"problems": [' in result.output
+    after = digests(path)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= owned_parts(path, L.PARTNERS, L.ROADMAP)
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path), load_tables=True)
+    partners = book.get_table_by_name("Partners")
+    northwind = dict(zip(partners.columns, partners.to_python()[0], strict=True))
+    assert (northwind["Proposed tier"], northwind["Change"]) == ("Strategic", "hold")
+    activities = book.get_table_by_name("Activities")
+    first = dict(zip(activities.columns, activities.to_python()[0], strict=True))
+    assert (first["Start"], first["Quarter"]) == ("2026-01-05", "Q1")
+    # What the user typed is still there, and the workbook still reads as the same plan.
+    from partnerkit.io.workbook.read import load_plan_from_workbook
+
+    assert load_plan_from_workbook(path)[0] == example_plan

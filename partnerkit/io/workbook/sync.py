@@ -6,15 +6,23 @@ copied byte for byte, through a verified temporary file, a backup and an atomic 
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from partnerkit.errors import WorkbookError
 from partnerkit.io.workbook.layout import PROBLEMS
 from partnerkit.io.workbook.read import paused_gc, read_tables
-from partnerkit.io.workbook.results import problem_rows, problems_header
-from partnerkit.io.workbook.tables import read_plan
+from partnerkit.io.workbook.results import (
+    Columns,
+    problem_rows,
+    problems_header,
+    schedule_columns,
+    tier_columns,
+)
+from partnerkit.io.workbook.tables import locate_problems, read_plan
 from partnerkit.problems import Problem
 
 
@@ -46,8 +54,12 @@ class SyncOutcome:
         }
 
 
-def sync_workbook(path: str | Path, *, backup: bool = True) -> SyncOutcome:
-    """Validate the workbook's plan and write the Problems sheet and result columns into the file."""
+def sync_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True) -> SyncOutcome:
+    """Validate the workbook's plan and write the Problems sheet and result columns into the file.
+
+    ``as_of`` is the tier review date (the command passes today); tiers are evaluated and the
+    roadmap scheduled only when the plan has no errors.
+    """
     try:
         from partnerkit.io.xlsxpatch import check_not_open, patch_workbook
     except ImportError:
@@ -60,9 +72,20 @@ def sync_workbook(path: str | Path, *, backup: bool = True) -> SyncOutcome:
         tables, problems = read_tables(path)
         read = read_plan(tables, path.name)
     problems = [*problems, *read.problems]
-    columns: dict[str, dict[str, list[Any]]] = {}
+    columns: dict[str, Columns] = {}
+    if read.plan is not None and as_of is not None:
+        partners = tables.get("Partners")
+        if partners is not None and importlib.util.find_spec("partnerkit.tiers") is not None:
+            columns["Partners"] = tier_columns(read, len(partners.rows), as_of)
+        activities = tables.get("Activities")
+        if activities is not None and importlib.util.find_spec("partnerkit.roadmap") is not None:
+            scheduled, more = schedule_columns(read, len(activities.rows))
+            problems += locate_problems(more, read.refs, path.name)
+            if scheduled:
+                columns["Activities"] = scheduled
     sheets = {PROBLEMS: [problems_header(), *problem_rows(problems)]}
-    report = patch_workbook(path, columns=columns or None, sheets=sheets, backup=backup)
+    patched: dict[str, dict[str, list[Any]]] = {t: dict(c) for t, c in columns.items()}
+    report = patch_workbook(path, columns=patched or None, sheets=sheets, backup=backup)
     return SyncOutcome(
         path,
         problems,
