@@ -61,7 +61,7 @@ def test_sync_writes_the_problems_and_nothing_else(broken: Path) -> None:
 
     rows = CalamineWorkbook.from_path(str(broken)).get_sheet_by_name(L.PROBLEMS).to_python()
     assert rows[0] == L.PROBLEMS_TABLE.headers
-    assert ["error", "Partners", "F11"] == rows[1][:3] and "Platinum" in rows[1][4]
+    assert rows[1][:3] == ["error", "Partners", "F11"] and "Platinum" in rows[1][4]
     assert (broken.parent / "planner.xlsm.bak").read_bytes() != broken.read_bytes()
     assert stat.S_IMODE(os.stat(broken).st_mode) == 0o640
 
