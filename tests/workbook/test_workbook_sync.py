@@ -27,16 +27,16 @@ def digests(path: Path) -> dict[str, str]:
         return {n: hashlib.sha256(archive.read(n)).hexdigest() for n in archive.namelist()}
 
 
-def owned_parts(path: Path) -> set[str]:
-    """The Problems sheet and its table: the only parts sync may rewrite when no results are computed."""
+def owned_parts(path: Path, *sheets: str) -> set[str]:
+    """The Problems sheet and its table, and the sheets holding result columns: all sync may rewrite."""
     with zipfile.ZipFile(path) as archive:
-        sheet = sheet_parts(archive)[L.PROBLEMS]
+        parts = sheet_parts(archive)
         tables = {
             n
             for n in archive.namelist()
             if n.startswith("xl/tables/") and b'name="Problems"' in archive.read(n)
         }
-    return {sheet, *tables}
+    return {parts[L.PROBLEMS], *tables, *(parts[s] for s in sheets)}
 
 
 @pytest.fixture
