@@ -8,6 +8,7 @@ sheet with the sheet and cell they refer to; an action never raises into Excel (
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,35 @@ def schedule_roadmap(book: Any) -> Columns:
     return columns
 
 
+def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
+    """Generate agreements: one Word draft per partner with an agreement, in a folder beside the workbook.
+
+    Partners whose terms have errors get no draft; why is written to the Problems sheet.
+    """
+    from partnerkit.io.word.batch import render_all_agreements
+    from partnerkit.problems import Severity
+
+    read, _ = read_book(book)
+    if read.plan is None:
+        write_table(book, "Problems", problem_rows(read.problems))
+        return []
+    folder = folder if folder is not None else documents_folder(book.fullname) / "agreements"
+    result = render_all_agreements(read.plan, folder, workers=1)
+    skipped = [
+        Problem(
+            f"no agreement draft for {s.partner}: {'; '.join(s.reasons)}",
+            severity=Severity.WARNING,
+            location=book.name,
+            code="agreement_skipped",
+        )
+        for s in result.skipped
+    ]
+    write_table(book, "Problems", problem_rows([*read.problems, *skipped, *result.problems]))
+    rows = [["Agreement draft", d.partner, str(d.path)] for d in result.written]
+    write_table(book, "Documents", rows)
+    return [d.path for d in result.written]
+
+
 def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
     """Generate strategy report: the Partnership Strategy, written to a folder beside the workbook."""
     read, _ = read_book(book)
@@ -84,6 +114,11 @@ def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path
 
     folder = folder if folder is not None else documents_folder(book.fullname)
     written = [write_text_atomic(folder / "strategy.md", render_markdown(read.plan))]
+    if importlib.util.find_spec("partnerkit.io.word") is not None:
+        from partnerkit.io.word.report import write_strategy_docx
+
+        write_strategy_docx(read.plan, folder / "strategy.docx")
+        written.append(folder / "strategy.docx")
     write_table(book, "Documents", [["Partnership strategy", "", str(p)] for p in written])
     return written
 
@@ -94,6 +129,7 @@ ACTIONS: dict[str, Action] = {
     "validate": validate,
     "evaluate_tiers": evaluate_tiers,
     "schedule_roadmap": schedule_roadmap,
+    "generate_agreements": generate_agreements,
     "generate_strategy_report": generate_strategy_report,
 }
 

@@ -84,11 +84,24 @@ def test_strategy_report_goes_to_a_folder_beside_the_workbook(
     open_book: Any, example: Plan, tmp_path: Path
 ) -> None:
     book = open_book(example)
-    (path,) = bridge.generate_strategy_report(book)
-    assert path == Path("planner documents") / "strategy.md"
+    paths = bridge.generate_strategy_report(book)
+    path = Path("planner documents") / "strategy.md"
+    assert paths[0] == path  # and strategy.docx too, where Word documents are installed
     assert (tmp_path / path).read_text(encoding="utf-8").startswith("# ")
     (documents,) = written(book, L.AGREEMENTS)
-    assert documents["values"] == [["Partnership strategy", "", str(path)]]
+    assert documents["values"] == [["Partnership strategy", "", str(p)] for p in paths]
+
+
+def test_generate_agreements_drafts_each_partner_beside_the_workbook(
+    open_book: Any, example: Plan, tmp_path: Path
+) -> None:
+    pytest.importorskip("partnerkit.io.word", reason="Word documents (issue 5) are not here yet")
+    book = open_book(example, active_sheet="Agreements")
+    paths = bridge.generate_agreements(book)
+    assert paths and all((tmp_path / p).exists() and p.suffix == ".docx" for p in paths)
+    (documents,) = written(book, L.AGREEMENTS)
+    assert [row[0] for row in documents["values"]] == ["Agreement draft"] * len(paths)
+    assert {row[1] for row in documents["values"]} <= {p.name for _, p in example.partners()}
 
 
 def test_bad_data_never_raises_into_excel(open_book: Any, example: Plan, xw: Any) -> None:

@@ -49,7 +49,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("validate", "Validate", L.PROBLEMS, None),
     Button("evaluate_tiers", "Evaluate tiers", L.PARTNERS, "partnerkit.tiers"),
     Button("schedule_roadmap", "Schedule roadmap", L.ROADMAP, "partnerkit.roadmap"),
-    Button("generate_agreements", "Generate agreements", L.AGREEMENTS, "partnerkit.io.docx"),
+    Button("generate_agreements", "Generate agreements", L.AGREEMENTS, "partnerkit.io.word"),
     Button("generate_strategy_report", "Generate strategy report", L.OVERVIEW, None),
 )
 
