@@ -239,3 +239,18 @@ def test_a_missing_optional_column_is_only_a_warning(exported_xlsx: Path, tmp_pa
     warning = at(problems, "Partners!A1")
     assert not warning.is_error and "no column 'Contact'" in warning.message
     assert all(p.contact is None for _, p in plan.partners())
+
+
+def test_tier_rules_and_partner_facts_are_read_and_located(exported_xlsx: Path, tmp_path: Path) -> None:
+    from partnerkit.io.workbook import layout as L
+
+    rule_col = L.column_letter(L.TIER_RULES.first_col + 1)
+    partner_col = L.column_letter(L.PARTNER_FACTS.first_col)
+
+    def edit(book: Any) -> None:
+        book["Tiers"][f"{rule_col}2"] = "{fact: revenue, at_least: [oops"  # not a rule
+        book["Facts"][f"{partner_col}2"] = "Nobody Inc."
+
+    _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
+    assert "expected a rule written like {fact: revenue" in at(problems, f"Tiers!{rule_col}2").message
+    assert "not a partner of the Partners table" in at(problems, f"Facts!{partner_col}2").message
