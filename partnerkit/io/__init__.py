@@ -1,0 +1,1 @@
+"""Adapters: plan files, workbooks, Word documents and charts in and out of the core."""
