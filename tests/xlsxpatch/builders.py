@@ -7,6 +7,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 PARTNER_HEADERS = ["Partner", "ARR", "Tier", "Change", "Top gaps", "ARR x2"]
@@ -128,3 +129,20 @@ def raw_entries(path: Path) -> dict[str, bytes]:
             body = start + 30 + name_len + extra_len
             out[info.filename] = data[start : body + info.compress_size]
     return out
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    """A zip archive holding ``entries``, in order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def rewrite(path: Path, part: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one part of a workbook with ``change`` (to build broken or unusual fixtures)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    entries[part] = change(entries.get(part, b""))
+    path.write_bytes(zip_of(entries))

@@ -26,8 +26,10 @@ CellValue = str | int | float | bool | Decimal | date | datetime | None
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 # Characters XML 1.0 cannot carry: OOXML spells them _xHHHH_ (ECMA-376 ST_Xstring).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Unicode non-characters and lone surrogates have no place in any text: stored as U+FFFD.
+_NOT_TEXT = re.compile("[\ufffe\uffff\ud800-\udfff]")
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_" holds two
 
 
 def q(tag: str) -> str:
@@ -82,9 +84,14 @@ def range_ref(top: int, left: int, bottom: int, right: int) -> str:
     return first if first == last else f"{first}:{last}"
 
 
+def storable_text(text: str) -> str:
+    """The text as a cell can hold it: non-characters and lone surrogates become U+FFFD."""
+    return _NOT_TEXT.sub("\ufffd", text)
+
+
 def escape_text(text: str) -> str:
     """Text as OOXML stores it: XML-illegal characters as _xHHHH_, literal _xHHHH_ protected."""
-    text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    text = _LOOKS_ESCAPED.sub("_x005F_", storable_text(text))
     return _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -110,7 +111,7 @@ class Package:
             spans.append((offset, stop))
             entries.append(RawEntry(name, central, data[offset:stop], csize, usize, flags))
         spans.sort()
-        for (_, stop), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, stop), (start, _) in itertools.pairwise(spans):
             if start < stop:  # overlapping entries are a known zip-bomb trick
                 raise self._fail("has overlapping zip entries, a trick of zip bombs; it is not a workbook")
         if cd_offset + cd_size > end:

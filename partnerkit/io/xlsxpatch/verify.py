@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch.cells import CellValue, cell_ref
+from partnerkit.io.xlsxpatch.cells import CellValue, cell_ref, storable_text
 from partnerkit.io.xlsxpatch.layout import parse_xml
 from partnerkit.io.xlsxpatch.package import Limits, Package
 
@@ -35,12 +35,11 @@ def _same(wanted: CellValue, got: object) -> bool:
     if isinstance(wanted, bool) or isinstance(got, bool):
         return wanted == got and isinstance(got, bool) == isinstance(wanted, bool)
     if isinstance(wanted, str):
-        return got == wanted
+        return got == storable_text(wanted)
     if isinstance(wanted, int | float | Decimal):
         return isinstance(got, int | float) and math.isclose(float(wanted), float(got), rel_tol=1e-12)
-    if isinstance(wanted, date):
-        return True  # read back as a date or a serial number depending on the cell's format
-    return False
+    # A date reads back as a date or a serial number depending on the cell's format.
+    return isinstance(wanted, date)
 
 
 def verify_workbook(

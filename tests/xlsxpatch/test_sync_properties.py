@@ -1,0 +1,92 @@
+"""Properties: any text a partner types comes back as the same literal text; numbers stay numbers."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from partnerkit.io.xlsxpatch import patch_bytes
+from partnerkit.io.xlsxpatch.cells import storable_text
+
+from .builders import build_planner
+
+with tempfile.TemporaryDirectory() as folder:
+    PLANNER = build_planner(Path(folder) / "planner.xlsm").read_bytes()
+
+TRICKY = st.sampled_from(
+    [
+        '=HYPERLINK("http://x")',
+        "=1+1",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "\t=cmd|' /C calc'!A0",
+        "\r\n",
+        "\u202eevil\u202c",  # right-to-left override
+        "\u200f\u05e9\u05dc\u05d5\u05dd",  # right-to-left mark and Hebrew
+        "_x0041_",
+        "_x005F_x0041_",
+        "\x00\x01\x1f",
+        "\ufffe\uffff",  # non-characters: stored as U+FFFD, the one documented change
+        " leading and trailing ",
+        "a & b < c > d \" e ' f",
+        "]]>",
+    ]
+)
+TEXT = st.one_of(
+    TRICKY, st.text(max_size=60), st.lists(TRICKY | st.text(max_size=5), max_size=4).map("".join)
+)
+
+
+def read_back(data: bytes, sheet: str) -> list[list[object]]:
+    rows: list[list[object]] = (
+        CalamineWorkbook.from_filelike(io.BytesIO(data))
+        .get_sheet_by_name(sheet)
+        .to_python(skip_empty_area=False)
+    )
+    return rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TEXT, min_size=5, max_size=5), st.lists(st.lists(TEXT, min_size=3, max_size=3), max_size=4))
+def test_any_text_round_trips_as_literal_text(tiers: list[str], problems: list[list[str]]) -> None:
+    header = ["Sheet", "Cell", "Problem"]
+    patched = patch_bytes(
+        PLANNER, columns={"Partners": {"Tier": tiers}}, sheets={"Problems": [header, *problems]}
+    )
+    rows = read_back(patched.data, "Partners")
+    assert [r[2] for r in rows[1:6]] == [storable_text(t) for t in tiers]
+    written = read_back(patched.data, "Problems")
+    assert written[0] == header
+    assert [row[:3] for row in written[1 : 1 + len(problems)]] == [
+        [storable_text(t) for t in p] for p in problems
+    ]
+    with zipfile.ZipFile(io.BytesIO(patched.data)) as archive:
+        assert (
+            archive.read("xl/worksheets/sheet2.xml").count(b"<f>") == 6
+        )  # the fixture's own, none from data
+        assert b"<f" not in archive.read("xl/worksheets/sheet4.xml")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False), st.booleans()
+        ),
+        min_size=5,
+        max_size=5,
+    )
+)
+def test_numbers_and_booleans_keep_their_type(values: list[object]) -> None:
+    patched = patch_bytes(PLANNER, columns={"Partners": {"Top gaps": values}})
+    got = [r[4] for r in read_back(patched.data, "Partners")[1:6]]
+    for want, have in zip(values, got, strict=True):
+        assert type(have) is bool if isinstance(want, bool) else not isinstance(have, (bool, str))
+        assert have == want or (want == 0 and have == 0)
