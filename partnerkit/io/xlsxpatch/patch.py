@@ -101,8 +101,8 @@ class _Patch:
                 self.dirty.add(table.part)
         edit = self.edit(sheet)
         edit.guard_formulas({(r, col) for col, _ in plan for r in range(first, last + 1)})
+        edit.write_columns(first, plan)
         for col, values in plan:
-            edit.write_column(col, first, values)
             self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))
 
     def replace_sheet(self, sheet_name: str, rows: Sequence[Sequence[CellValue]]) -> None:

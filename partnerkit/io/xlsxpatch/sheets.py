@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,9 +30,13 @@ def _cell_col(cell: Any, previous: int) -> int:
     """The column of a ``<c>``; a cell without an address follows the one before it."""
     ref = cell.get("r")
     if ref:
-        letters = ref.rstrip("0123456789").lstrip("$")
-        return column_number(letters)
+        return _ref_col(ref)
     return previous + 1
+
+
+@functools.lru_cache(maxsize=65_536)
+def _ref_col(ref: str) -> int:
+    return column_number(ref.rstrip("0123456789").lstrip("$"))
 
 
 def _widen_spans(row: Any, col: int) -> None:
@@ -154,27 +159,30 @@ class SheetEdit:
             self._needs_sort = True
         return row
 
-    def write_column(self, col: int, first_row: int, values: Sequence[CellValue]) -> None:
-        """Write ``values`` down one column from ``first_row``, keeping each cell's style."""
+    def write_columns(self, first_row: int, columns: Sequence[tuple[int, Sequence[CellValue]]]) -> None:
+        """Write each (column, values) pair down from ``first_row``, keeping each cell's style."""
         col_styles = self._col_styles()
-        for offset, value in enumerate(values):
+        count = max((len(values) for _, values in columns), default=0)
+        for offset in range(count):
             r = first_row + offset
             row = self._row(r)
             cells = self._cells(row)
-            cell = cells.get(col)
-            if cell is None:
-                style = row.get("s") if row.get("customFormat") in ("1", "true") else col_styles.get(col)
-                cell = new_cell(r, col, style)
-                after = next((c for k, c in sorted(cells.items()) if k > col), None)
-                if after is not None:
-                    after.addprevious(cell)
+            for col, values in columns:
+                cell = cells.get(col)
+                if cell is None:
+                    style = row.get("s") if row.get("customFormat") in ("1", "true") else col_styles.get(col)
+                    cell = new_cell(r, col, style)
+                    after = min((k for k in cells if k > col), default=None)
+                    if after is not None:
+                        cells[after].addprevious(cell)
+                    else:
+                        row.append(cell)
+                    cells[col] = cell
+                    _widen_spans(row, col)
                 else:
-                    row.append(cell)
-                _widen_spans(row, col)
-            else:
-                cell.set("r", cell_ref(r, col))
-            fill_cell(cell, value, where=f"{self.name}!{cell_ref(r, col)}", date1904=self.date1904)
-            self.cells_written += 1
+                    cell.set("r", cell_ref(r, col))
+                fill_cell(cell, values[offset], where=f"{self.name}!{cell_ref(r, col)}", date1904=self.date1904)
+                self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
     def replace_rows(self, rows: Sequence[Sequence[CellValue]]) -> None:
