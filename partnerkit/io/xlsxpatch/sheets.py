@@ -181,7 +181,8 @@ class SheetEdit:
                     _widen_spans(row, col)
                 else:
                     cell.set("r", cell_ref(r, col))
-                fill_cell(cell, values[offset], where=f"{self.name}!{cell_ref(r, col)}", date1904=self.date1904)
+                where = f"{self.name}!{cell_ref(r, col)}"
+                fill_cell(cell, values[offset], where=where, date1904=self.date1904)
                 self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
