@@ -1,0 +1,45 @@
+"""LibreOffice, a reader that shares no code with partnerkit, opens a synced workbook and sees the results."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from partnerkit.io.xlsxpatch import patch_workbook
+
+from .builders import PROBLEM_HEADERS
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# Comma-separated, double quotes, UTF-8, formulas' results, every sheet to its own file (-1).
+ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_synced_workbook(planner: Path, tmp_path: Path) -> None:
+    patch_workbook(
+        planner,
+        columns={"Partners": {"Tier": ["Gold", "Silver", '=HYPERLINK("http://x")', "+1", "Bronze"]}},
+        sheets={"Problems": [PROBLEM_HEADERS, ["Partners", "B2", "ARR below the floor"]]},
+    )
+    out = tmp_path / "csv"
+    profile = (tmp_path / "profile").as_uri()  # a private profile, so parallel runs do not collide
+    assert SOFFICE is not None
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", ALL_SHEETS_CSV]
+    subprocess.run(
+        [*command, "--outdir", str(out), str(planner)], check=True, capture_output=True, timeout=180
+    )
+    partners = read_csv(out / "planner-Partners.csv")
+    assert [row[2] for row in partners[1:6]] == ["Gold", "Silver", '=HYPERLINK("http://x")', "+1", "Bronze"]
+    assert [row[5] for row in partners[1:6]] == ["2000", "4000", "6000", "8000", "10000"]  # cached formulas
+    problems = read_csv(out / "planner-Problems.csv")
+    assert problems == [PROBLEM_HEADERS, ["Partners", "B2", "ARR below the floor"]]
