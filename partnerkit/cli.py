@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
@@ -17,6 +16,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("partnerkit.commands.init:init", "Write a starter plan, or the example plan, to edit."),
     "validate": ("partnerkit.commands.validate:validate", "Check a plan and print every problem."),
     "report": ("partnerkit.commands.report:report", "Write the Partnership Strategy (Markdown or Word)."),
+    "terms": (
+        "partnerkit.commands.terms:terms",
+        "Show each partner's deal terms and what to fix before drafting.",
+    ),
+    "tiers": (
+        "partnerkit.commands.tiers:tiers",
+        "Each partner's tier, why, the gap to the next; tier reviews.",
+    ),
 }
 
 
@@ -65,4 +72,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -64,6 +65,12 @@ class Problem:
         if self.hint:
             text = f"{text} ({self.hint})"
         return ": ".join([*parts, text])
+
+    def sort_key(self) -> tuple[object, ...]:
+        """Errors first, then by place: file, line and column (or sheet and cell) in natural order."""
+        parts = re.split(r"(\d+)", self.location or "")
+        natural = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+        return (not self.is_error, natural, self.field)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view, the shape ``--json`` prints."""

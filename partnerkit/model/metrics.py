@@ -93,7 +93,7 @@ class Assumption(PlanModel):
     """A belief the plan rests on, how sure we are, and how we will check it."""
 
     assumption: Text
-    confidence: ConfidenceField  # type: ignore[valid-type]
+    confidence: ConfidenceField
     validation_method: Text
     sources: SourceRefs = Field(default_factory=list)
 

@@ -76,7 +76,7 @@ class Activity(PlanModel):
     duration_weeks: int | None = Field(None, ge=1, le=104)
     depends_on: list[str] = Field(default_factory=list)
     people: int = Field(1, ge=1, le=1000, description="capacity units the activity needs each week")
-    priority: PriorityField = Priority.P1  # type: ignore[valid-type]
+    priority: PriorityField = Priority.P1
     earliest_start: IsoDate | None = None
     fixed_start: IsoDate | None = None
     deadline: IsoDate | None = None

@@ -1,0 +1,275 @@
+"""Cross-checks of a whole plan: a plain list of functions ``check(plan) -> list[Problem]``.
+
+Adding a check is writing a function and appending it to ``CHECKS`` (the way beancount lists its
+validations). Checks know values, not places: they give field paths, and the adapter that read the
+file turns those into ``plan.yaml:LINE:COL`` or ``Partners!D17``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from partnerkit.deals.lint import check_deal_terms
+from partnerkit.model import MetricUnit, Plan
+from partnerkit.model.values import did_you_mean, format_percent
+from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.tiers.checks import TIER_CHECKS
+
+Check = Callable[[Plan], list[Problem]]
+
+_CATEGORY_KEYS = {"Integration": "integration", "Distribution": "distribution", "Ecosystem": "ecosystem"}
+
+
+def partner_path(kind: str, index: int) -> FieldPath:
+    """The field path of a partner row: ``categories.<kind>.partners[<index>]``."""
+    return ("categories", _CATEGORY_KEYS.get(kind, kind.lower()), "partners", index)
+
+
+def check_unique_partner_names(plan: Plan) -> list[Problem]:
+    """Every partner name appears once across the three categories (compared without case)."""
+    seen: dict[str, FieldPath] = {}
+    found = []
+    for kind, index, partner in plan.categories.all_partners():
+        key = partner.name.casefold()
+        path = (*partner_path(kind.value, index), "name")
+        if key in seen:
+            first = ".".join(str(p) for p in seen[key][1:2])
+            found.append(
+                Problem(
+                    f"partner {partner.name!r} is listed twice (also under {first})",
+                    path,
+                    code="duplicate_partner",
+                )
+            )
+        else:
+            seen[key] = path
+    return found
+
+
+def check_tiers_unique(plan: Plan) -> list[Problem]:
+    """Tier names and levels are unique."""
+    found = []
+    names: set[str] = set()
+    levels: dict[int, str] = {}
+    for i, tier in enumerate(plan.tiers):
+        if tier.name.casefold() in names:
+            found.append(
+                Problem(f"tier {tier.name!r} is defined twice", ("tiers", i, "name"), code="duplicate_tier")
+            )
+        names.add(tier.name.casefold())
+        if tier.level in levels:
+            found.append(
+                Problem(
+                    f"level {tier.level} is also the level of tier {levels[tier.level]!r}; give each tier its own level",
+                    ("tiers", i, "level"),
+                    code="duplicate_level",
+                )
+            )
+        levels.setdefault(tier.level, tier.name)
+    return found
+
+
+def _tier_reference(plan: Plan, name: str, path: FieldPath, what: str) -> list[Problem]:
+    tiers = [t.name for t in plan.tiers]
+    if name in tiers:
+        return []
+    guess = did_you_mean(name, tiers)
+    hint = (
+        f"did you mean {guess!r}?"
+        if guess
+        else (f"tiers: {', '.join(tiers)}" if tiers else "the plan defines no tiers")
+    )
+    return [Problem(f"{what} {name!r} is not a tier of the plan", path, hint=hint, code="unknown_tier")]
+
+
+def check_tier_references(plan: Plan) -> list[Problem]:
+    """Every tier a partner or a target names is defined in ``tiers``."""
+    found = []
+    for kind, index, partner in plan.categories.all_partners():
+        if partner.tier is not None:
+            found += _tier_reference(plan, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
+    if plan.roadmap.scale is not None:
+        for name in plan.roadmap.scale.tier_targets:
+            found += _tier_reference(plan, name, ("roadmap", "scale", "tier_targets", name), "target tier")
+    return found
+
+
+def check_tier_thresholds_ordered(plan: Plan) -> list[Problem]:
+    """A higher tier never asks for less revenue potential than a lower one."""
+    found = []
+    index = {id(t): i for i, t in enumerate(plan.tiers)}
+    previous = None
+    for tier in plan.tiers_by_level():
+        rp = tier.revenue_potential
+        if rp is None or rp.min is None:
+            continue
+        if previous is not None and previous[1] <= rp.min.amount:
+            found.append(
+                Problem(
+                    f"tier {tier.name!r} (level {tier.level}) asks for at least {rp.min} a year, "
+                    f"not less than the higher tier {previous[0]!r} ({previous[2]})",
+                    ("tiers", index[id(tier)], "revenue_potential", "min"),
+                    code="tier_order",
+                )
+            )
+        previous = (tier.name, rp.min.amount, str(rp.min))
+    return found
+
+
+def _cited_lists(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[Any]]]:
+    """Every ``sources`` list below the top level of plan data, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "sources" and path and isinstance(value, list | str):
+                yield (*path, key), value if isinstance(value, list) else [value]
+            else:
+                yield from _cited_lists(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _cited_lists(item, (*path, i))
+
+
+def check_citations(data: Any) -> list[Problem]:
+    """Source ids are unique and every cited id exists, checked on plan data (a dict as in the file).
+
+    It works on plain data so that the loader can run it even when other parts of the file fail
+    validation: a typo in a key and a citation of a missing source are reported in the same run.
+    """
+    if not isinstance(data, dict):
+        return []
+    found = []
+    table = data.get("sources")
+    ids: list[str] = []
+    for i, source in enumerate(table if isinstance(table, list) else []):
+        source_id = source.get("id") if isinstance(source, dict) else None
+        if not isinstance(source_id, str):
+            continue
+        if source_id in ids:
+            found.append(
+                Problem(
+                    f"source id {source_id!r} is used twice", ("sources", i, "id"), code="duplicate_source"
+                )
+            )
+        ids.append(source_id)
+    for path, cited in _cited_lists(data):
+        for j, source_id in enumerate(cited):
+            if isinstance(source_id, str) and source_id not in ids:
+                guess = did_you_mean(source_id, ids)
+                hint = f"did you mean {guess!r}?" if guess else "add it to the sources table"
+                found.append(
+                    Problem(
+                        f"cites source {source_id!r}, which is not in the sources table",
+                        (*path, j),
+                        hint=hint,
+                        code="unknown_source",
+                    )
+                )
+    return found
+
+
+def check_sources(plan: Plan) -> list[Problem]:
+    """Source ids are unique and every cited id exists in the Sources table."""
+    return check_citations(plan.model_dump(mode="json", by_alias=True))
+
+
+def check_margins_in_band(plan: Plan) -> list[Problem]:
+    """Reseller margins and tier discounts sit inside the program's margin band (a warning)."""
+    band = plan.deal_frameworks.reseller.pricing.margin_band
+    if band is None:
+        return []
+    shown = f"{format_percent(band.min)}-{format_percent(band.max)}"
+    found = []
+    for i, partner in enumerate(plan.categories.distribution.partners):
+        if not band.min <= partner.margin <= band.max:
+            found.append(
+                Problem(
+                    f"margin {format_percent(partner.margin)} is outside the program's margin band {shown}",
+                    ("categories", "distribution", "partners", i, "margin"),
+                    severity=Severity.WARNING,
+                    code="margin_band",
+                )
+            )
+    for i, tier in enumerate(plan.tiers):
+        discount = tier.benefits.partner_discount
+        if discount is not None and not band.min <= discount <= band.max:
+            found.append(
+                Problem(
+                    f"partner discount {format_percent(discount)} is outside the program's margin band {shown}",
+                    ("tiers", i, "benefits", "partner_discount"),
+                    severity=Severity.WARNING,
+                    code="margin_band",
+                )
+            )
+    return found
+
+
+def check_metric_targets(plan: Plan) -> list[Problem]:
+    """Cumulative targets do not fall from Q1 to Year 1 (a warning); NPS stays within -100..100."""
+    found = []
+    for i, metric in enumerate(plan.metrics):
+        if metric.unit is MetricUnit.NPS:
+            for key in ("q1", "q2", "year1", "actual_q1", "actual_q2", "actual_year1"):
+                value = getattr(metric, key)
+                if value is not None and not Decimal(-100) <= value <= Decimal(100):
+                    found.append(
+                        Problem(
+                            f"an NPS is between -100 and 100, not {value}",
+                            ("metrics", i, key),
+                            code="nps_range",
+                        )
+                    )
+        if not metric.cumulative:
+            continue
+        steps = [(k, getattr(metric, k)) for k in ("q1", "q2", "year1")]
+        known = [(k, v) for k, v in steps if v is not None]
+        for (k1, v1), (k2, v2) in itertools.pairwise(known):
+            if v2 < v1:
+                found.append(
+                    Problem(
+                        f"{metric.name!r} falls from {v1} ({k1}) to {v2} ({k2}); cumulative targets should not decrease",
+                        ("metrics", i, k2),
+                        severity=Severity.WARNING,
+                        code="target_decreases",
+                    )
+                )
+    return found
+
+
+def check_unique_metric_names(plan: Plan) -> list[Problem]:
+    """Each metric is listed once."""
+    seen: set[str] = set()
+    found = []
+    for i, metric in enumerate(plan.metrics):
+        if metric.name.casefold() in seen:
+            found.append(
+                Problem(
+                    f"metric {metric.name!r} is listed twice", ("metrics", i, "name"), code="duplicate_metric"
+                )
+            )
+        seen.add(metric.name.casefold())
+    return found
+
+
+CHECKS: list[Check] = [
+    check_unique_partner_names,
+    check_tiers_unique,
+    check_tier_references,
+    check_tier_thresholds_ordered,
+    check_sources,
+    check_margins_in_band,
+    check_metric_targets,
+    check_unique_metric_names,
+    check_deal_terms,
+    *TIER_CHECKS,
+]
+
+
+def validate(plan: Plan) -> list[Problem]:
+    """Every problem the checks find in a plan, errors and warnings, in a stable order."""
+    found: list[Problem] = []
+    for check in CHECKS:
+        found.extend(check(plan))
+    return found

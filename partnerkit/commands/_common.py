@@ -1,0 +1,103 @@
+"""What every command shares: the PLAN argument, loading with every problem printed, JSON output, consoles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from partnerkit.model import Plan
+    from partnerkit.problems import Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InputError(click.ClickException):
+    """An input that cannot be read at all: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
+plan_argument = click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables."
+)
+
+
+def console() -> Console:
+    """A rich console on standard output (plain text when piped)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err_console() -> Console:
+    """A rich console on standard error, for problems and progress."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON on standard output."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Print problems on standard error, errors first, one per line (``LOCATION: field: message``)."""
+    ordered = sorted(problems, key=lambda p: p.sort_key())
+    for problem in ordered:
+        click.echo(str(problem), err=True)
+
+
+def load_plan_or_exit(path: Path, *, quiet_warnings: bool = False) -> Plan:
+    """Load a plan; print every problem; exit 1 on errors in the plan, 2 when the file is unreadable."""
+    from partnerkit.errors import PartnerkitError
+    from partnerkit.io.planfile import load_plan_with_problems
+
+    try:
+        plan, problems = load_plan_with_problems(path)
+    except PartnerkitError as exc:
+        raise InputError(str(exc)) from None
+    if plan is None:
+        print_problems(problems)
+        count = sum(1 for p in problems if p.is_error)
+        click.echo(
+            f"{path}: {count} error(s); fix them and run again ('partnerkit validate {path}').", err=True
+        )
+        sys.exit(1)
+    if problems and not quiet_warnings:
+        print_problems(problems)
+    return plan
+
+
+def output_path(path: Path, *, plan: Path | None = None) -> Path:
+    """Check an output path: never the plan itself, and its folder must be creatable."""
+    if plan is not None and path.resolve() == plan.resolve():
+        raise click.UsageError(f"-o {path} is the plan itself; choose another file name")
+    if path.exists() and path.is_dir():
+        raise click.UsageError(f"-o {path} is a folder; give a file name")
+    return path

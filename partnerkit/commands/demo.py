@@ -1,0 +1,68 @@
+"""``partnerkit demo``: everything partnerkit makes, from the built-in example plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from partnerkit.model import Plan
+
+# Each step writes some files into the output folder and returns their paths. A capability adds
+# its output to the demo by adding a step here.
+Step = Callable[[Plan, Path], list[Path]]
+
+
+def write_plan(plan: Plan, outdir: Path) -> list[Path]:
+    """The example plan itself, as an editable YAML file."""
+    from partnerkit.io.files import write_bytes_atomic
+    from partnerkit.io.planfile import example_plan_path
+
+    target = outdir / "plan.yaml"
+    source = example_plan_path().read_bytes()
+    if target.exists() and target.read_bytes() != source:
+        # The user may have edited the demo plan: keep their edits, never overwrite them.
+        click.echo(
+            f"kept {target} (it differs from the example; delete it to get the example back)", err=True
+        )
+        return []
+    write_bytes_atomic(target, source)
+    return [target]
+
+
+def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
+    """The strategy in Markdown."""
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.report.markdown import render_markdown
+
+    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan))]
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("example plan", write_plan),
+    ("strategy (Markdown)", write_strategy_markdown),
+]
+
+
+@click.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def demo(outdir: Path) -> None:
+    """Write everything partnerkit produces from the built-in example plan into OUTDIR.
+
+    \b
+    Example:
+      partnerkit demo out/
+    """
+    from partnerkit.io.planfile import load_example_plan
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    plan = load_example_plan()
+    written: list[tuple[str, Path]] = []
+    for label, step in STEPS:
+        written += [(label, path) for path in step(plan, outdir)]
+    click.echo(
+        f"partnerkit demo: {len(written)} file(s) from the example plan ({plan.product.name}) in {outdir}"
+    )
+    for label, path in written:
+        click.echo(f"  {path}  ({label})")

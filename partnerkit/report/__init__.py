@@ -1,0 +1,1 @@
+"""Documents as plain data and text: the strategy in Markdown and view models for Word."""

@@ -1,0 +1,477 @@
+"""The Partnership Strategy in Markdown: the template's sections, headings and columns, filled from the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from partnerkit.claims import grounding
+from partnerkit.model import (
+    Activity,
+    Metric,
+    MetricUnit,
+    Money,
+    Phase,
+    Plan,
+    Tier,
+    format_money,
+    format_percent,
+)
+from partnerkit.model.roadmap import Target
+from partnerkit.model.tiers import TierBenefits
+
+SEPARATOR = "---"
+
+
+def cell(value: object) -> str:
+    """Text safe for a Markdown table cell: pipes escaped, line breaks folded, empty shown as '-'."""
+    if value is None:
+        return "-"
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|") or "-"
+
+
+def inline(value: object) -> str:
+    """Text safe on one Markdown line."""
+    return " ".join(str(value).split())
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    """A Markdown table in the template's style."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("-" * (len(h) + 2) for h in headers) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def yes_no(flag: bool) -> str:
+    """The template's Yes / No."""
+    return "Yes" if flag else "No"
+
+
+def _money_k(money: Money) -> str:
+    return format_money(money, compact=True)
+
+
+def _revenue_line(tier: Tier) -> str | None:
+    rp = tier.revenue_potential
+    if rp is None or (rp.min is None and rp.max is None):
+        return None
+    if rp.min is not None and rp.max is not None:
+        return f"- Revenue potential: {_money_k(rp.min)}-{_money_k(rp.max)}/year"
+    if rp.min is not None:
+        return f"- Revenue potential: >{_money_k(rp.min)}/year"
+    assert rp.max is not None
+    return f"- Revenue potential: <{_money_k(rp.max)}/year"
+
+
+def _benefit_lines(b: TierBenefits) -> list[str]:
+    lines = []
+    if b.revenue_share is not None:
+        lines.append(f"- Revenue share: {format_percent(b.revenue_share)}")
+    if b.partner_discount is not None:
+        lines.append(f"- Partner discount: {format_percent(b.partner_discount)}")
+    if b.co_marketing_budget is not None:
+        lines.append(f"- Co-marketing budget: {format_money(b.co_marketing_budget)}/quarter")
+    if b.joint_roadmap_input:
+        lines.append("- Joint roadmap input: Yes")
+    if b.dedicated_partner_manager:
+        lines.append("- Dedicated partner manager: Yes")
+    if b.early_access:
+        lines.append("- Early access program: Yes")
+    if b.portal_access.value != "None":
+        lines.append(f"- Partner portal access: {b.portal_access.value}")
+    if b.deal_registration:
+        lines.append("- Deal registration: Available")
+    if b.training is not None:
+        lines.append(f"- Training: {b.training.value}")
+    return lines or ["- None"]
+
+
+def _requirement_lines(tier: Tier) -> list[str]:
+    r = tier.requirements
+    lines = []
+    if r.certified_resources is not None:
+        lines.append(f"- Certified resources: {r.certified_resources}")
+    if r.joint_business_plan:
+        lines.append("- Joint business plan: Required")
+    if r.quarterly_reviews:
+        lines.append("- Quarterly reviews: Required")
+    if r.annual_review:
+        lines.append("- Annual review: Required")
+    if r.annual_recertification:
+        lines.append("- Annual re-certification: Required")
+    return lines or ["- None"]
+
+
+def _tier_section(number: int, tier: Tier) -> list[str]:
+    out = [f"### Tier {number}: {inline(tier.name)} Partners", "", "**Criteria**:"]
+    revenue = _revenue_line(tier)
+    if revenue:
+        out.append(revenue)
+    for criterion in tier.criteria:
+        if (
+            criterion.requirement
+            and criterion.requirement != "Required"
+            and criterion.requirement != criterion.name
+        ):
+            out.append(f"- {inline(criterion.name)}: {inline(criterion.requirement)}")
+        elif criterion.requirement == "Required" and _is_statement(criterion.name):
+            out.append(f"- {inline(criterion.name)}")
+        else:
+            out.append(f"- {inline(criterion.name)}: {inline(criterion.requirement)}")
+    out += [
+        "",
+        "**Benefits**:",
+        *_benefit_lines(tier.benefits),
+        "",
+        "**Requirements**:",
+        *_requirement_lines(tier),
+    ]
+    return out
+
+
+def _is_statement(name: str) -> bool:
+    # "Signed partner agreement" reads as a whole criterion; "Executive sponsorship" wants ": Required".
+    first = name.split()[0].lower() if name.split() else ""
+    return first.endswith("ed") or first in {"has", "holds", "signed"}
+
+
+def target_value(value: bool | int | str) -> str:
+    """A quarter target's value as the template prints it."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    return inline(value)
+
+
+def activity_rows(phase: Phase) -> list[list[object]]:
+    """The template's roadmap rows (Week, Activity, Partner Type, Goal) of a quarter, by planned week."""
+    ordered = sorted(
+        phase.activities, key=lambda a: (a.weeks.first if a.weeks else 10_000, a.weeks.last if a.weeks else 0)
+    )
+    return [[_weeks(a), a.name, a.partner_type.value, a.goal] for a in ordered]
+
+
+def _weeks(activity: Activity) -> str:
+    return str(activity.weeks) if activity.weeks is not None else "-"
+
+
+def _targets(label: str, targets: Sequence[Target]) -> list[str]:
+    if not targets:
+        return []
+    return ["", f"**{label}**:", *[f"- {inline(t.label)}: {target_value(t.value)}" for t in targets]]
+
+
+def metric_value(metric: Metric, value: Decimal | None, currency: str) -> str:
+    """A metric's value in its unit: $75,000, 10%, 45, or '-' when not set."""
+    if value is None:
+        return "-"
+    if metric.unit is MetricUnit.MONEY:
+        return format_money(Money(amount=value, currency=currency))
+    if metric.unit is MetricUnit.PERCENT:
+        return format_percent(value)
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+
+
+def render_markdown(plan: Plan) -> str:
+    """The whole Partnership Strategy as Markdown, in the template's order, with the grounding footer."""
+    product = plan.product
+    cats = plan.categories
+    out: list[str] = [
+        "# Partnership Strategy",
+        "",
+        f"**Product**: {inline(product.name)}",
+        f"**Version**: {inline(product.version)}",
+        f"**Date**: {product.date.isoformat()}",
+        f"**Agent**: {inline(product.agent)}",
+        "",
+        SEPARATOR,
+        "",
+        "## Executive Summary",
+        "",
+        inline(plan.executive_summary),
+        "",
+        SEPARATOR,
+        "",
+        "## Partnership Philosophy",
+        "",
+        f"**Core Principle**: {plan.philosophy.core_principle.value}",
+        "",
+        "**Strategic Goals**:",
+        *[f"{i}. {inline(goal)}" for i, goal in enumerate(plan.philosophy.strategic_goals, start=1)],
+        "",
+        SEPARATOR,
+        "",
+        "## Partnership Categories",
+        "",
+        "### Integration Partners",
+        "",
+        f"**Goal**: {inline(cats.integration.goal)}",
+        "",
+        "**Value Exchange**:",
+        f"- **What we offer**: {inline(cats.integration.value_exchange.we_offer)}",
+        f"- **What we get**: {inline(cats.integration.value_exchange.we_get)}",
+        "",
+        "**Target Criteria**:",
+        f"- User overlap with our ICPs: {inline(cats.integration.target_criteria.user_overlap)}",
+        f"- Technical compatibility: {inline(cats.integration.target_criteria.technical_compatibility)}",
+        f"- Market position: {inline(cats.integration.target_criteria.market_position)}",
+        "",
+        "**Priority Targets**:",
+        "",
+        *table(
+            ["Partner", "Type", "Their Value", "Our Value", "Priority", "Status", "Rationale"],
+            [
+                [
+                    p.name,
+                    p.type.value,
+                    p.their_value,
+                    p.our_value,
+                    p.priority.value,
+                    p.status.value,
+                    p.rationale,
+                ]
+                for p in cats.integration.partners
+            ],
+        ),
+        "",
+        "**Integration Requirements**:",
+        f"- Technical: {inline(cats.integration.requirements.technical)}",
+        f"- Documentation: {inline(cats.integration.requirements.documentation)}",
+        f"- Support: {inline(cats.integration.requirements.support)}",
+        "",
+        SEPARATOR,
+        "",
+        "### Distribution Partners",
+        "",
+        f"**Goal**: {inline(cats.distribution.goal)}",
+        "",
+        "**Value Exchange**:",
+        f"- **What we offer**: {inline(cats.distribution.value_exchange.we_offer)}",
+        f"- **What we get**: {inline(cats.distribution.value_exchange.we_get)}",
+        "",
+        "**Target Criteria**:",
+        f"- Customer base alignment: {inline(cats.distribution.target_criteria.customer_base_alignment)}",
+        f"- Sales capability: {inline(cats.distribution.target_criteria.sales_capability)}",
+        f"- Geographic coverage: {inline(cats.distribution.target_criteria.geographic_coverage)}",
+        "",
+        "**Priority Targets**:",
+        "",
+        *table(
+            ["Partner", "Type", "Customer Base", "Margin", "Priority", "Status", "Rationale"],
+            [
+                [
+                    p.name,
+                    p.type.value,
+                    p.customer_base,
+                    format_percent(p.margin),
+                    p.priority.value,
+                    p.status.value,
+                    p.rationale,
+                ]
+                for p in cats.distribution.partners
+            ],
+        ),
+        "",
+        "**Distribution Requirements**:",
+        f"- Training: {inline(cats.distribution.requirements.training)}",
+        f"- Deal registration: {inline(cats.distribution.requirements.deal_registration)}",
+        f"- Support model: {inline(cats.distribution.requirements.support_model)}",
+        "",
+        SEPARATOR,
+        "",
+        "### Ecosystem Partners",
+        "",
+        f"**Goal**: {inline(cats.ecosystem.goal)}",
+        "",
+        "**Value Exchange**:",
+        f"- **What we offer**: {inline(cats.ecosystem.value_exchange.we_offer)}",
+        f"- **What we get**: {inline(cats.ecosystem.value_exchange.we_get)}",
+        "",
+        "**Target Criteria**:",
+        f"- Industry relevance: {inline(cats.ecosystem.target_criteria.industry_relevance)}",
+        f"- Membership requirements: {inline(cats.ecosystem.target_criteria.membership_requirements)}",
+        f"- Strategic alignment: {inline(cats.ecosystem.target_criteria.strategic_alignment)}",
+        "",
+        "**Priority Targets**:",
+        "",
+        *table(
+            ["Organization", "Type", "Benefit", "Cost", "Priority", "Status"],
+            [
+                [p.name, p.type.value, p.benefit, p.cost, p.priority.value, p.status.value]
+                for p in cats.ecosystem.partners
+            ],
+        ),
+        "",
+        SEPARATOR,
+        "",
+        "## Partnership Tiers",
+    ]
+    for number, tier in enumerate(plan.tiers_by_level(), start=1):
+        out += ["", *_tier_section(number, tier), "", SEPARATOR]
+    out += ["", *deal_framework_lines(plan), "", SEPARATOR, "", *roadmap_lines(plan), "", SEPARATOR, ""]
+    out += metrics_lines(plan)
+    out += ["", SEPARATOR, "", "## Assumptions Log", ""]
+    out += table(
+        ["Assumption", "Confidence", "Validation Method"],
+        [[a.assumption, a.confidence.value, a.validation_method] for a in plan.assumptions],
+    )
+    out += ["", SEPARATOR, "", "## Sources", ""]
+    out += table(
+        ["Source", "Type", "Date", "URL"],
+        [
+            [f"{s.id}: {s.title}", s.type.value, s.date.isoformat() if s.date else None, s.url]
+            for s in plan.sources
+        ],
+    )
+    ratio = grounding(plan).ratio
+    out += [
+        "",
+        SEPARATOR,
+        "",
+        f"*Generated by {inline(product.agent)} skill with partnerkit*",
+        f"*Grounding ratio: {ratio:.2f}*",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def deal_framework_lines(plan: Plan) -> list[str]:
+    """The two deal framework templates with every key term."""
+    i = plan.deal_frameworks.integration
+    r = plan.deal_frameworks.reseller
+    c = i.commercial_terms
+    share = (
+        f"{format_percent(c.revenue_share)} {inline(c.revenue_share_model)}"
+        if c.revenue_share is not None
+        else inline(c.revenue_share_model)
+    )
+    referral = (
+        f"{format_percent(c.referral_fee)} {inline(c.referral_fee_terms)}"
+        if c.referral_fee is not None
+        else inline(c.referral_fee_terms)
+    )
+    notice = f"{i.termination.notice_days} days' notice; " if i.termination.notice_days is not None else ""
+    pricing = r.pricing
+    list_price = inline(pricing.list_price)
+    if pricing.list_price_per_seat is not None:
+        list_price += f" ({format_money(pricing.list_price_per_seat)} per seat per year)"
+    discount = format_percent(pricing.partner_discount)
+    if pricing.margin_band is not None:
+        discount += f" (program band {format_percent(pricing.margin_band.min)}-{format_percent(pricing.margin_band.max)})"
+    protection = f"{r.deal_registration.protection_period_days} days"
+    if r.deal_registration.registered_deal_extra_discount is not None:
+        protection += f"; registered deals earn {format_percent(r.deal_registration.registered_deal_extra_discount)} extra discount"
+    quotas = inline(r.quotas.description)
+    if r.quotas.minimum_annual is not None:
+        quotas += f" (minimum {format_money(r.quotas.minimum_annual)} a year)"
+    return [
+        "## Deal Framework Templates",
+        "",
+        "### Integration Partnership Agreement",
+        "",
+        "**Key Terms**:",
+        f"1. **Scope**: {inline(i.scope)}",
+        "2. **Technical Obligations**:",
+        f"   - Our side: {inline(i.technical_obligations.ours)}",
+        f"   - Their side: {inline(i.technical_obligations.theirs)}",
+        "3. **Marketing Obligations**:",
+        f"   - Listing requirements: {inline(i.marketing_obligations.listing_requirements)}",
+        f"   - Co-marketing: {inline(i.marketing_obligations.co_marketing)}",
+        "4. **Support Obligations**:",
+        f"   - First-line support: {inline(i.support_obligations.first_line)}",
+        f"   - Escalation: {inline(i.support_obligations.escalation)}",
+        "5. **Commercial Terms**:",
+        f"   - Revenue share: {share}",
+        f"   - Referral fees: {referral}",
+        f"6. **Term**: {i.term_months} months",
+        f"7. **Termination**: {notice}{inline(i.termination.conditions)}",
+        "",
+        SEPARATOR,
+        "",
+        "### Reseller Partnership Agreement",
+        "",
+        "**Key Terms**:",
+        f"1. **Territory**: {inline(r.territory)}",
+        f"2. **Exclusivity**: {r.exclusivity.value}",
+        "3. **Pricing**:",
+        f"   - List price: {list_price}",
+        f"   - Partner discount: {discount}",
+        f"   - End-user pricing: {r.pricing.end_user_pricing.value}",
+        "4. **Deal Registration**:",
+        f"   - Process: {inline(r.deal_registration.process)}",
+        f"   - Protection period: {protection}",
+        f"   - Conflict resolution: {inline(r.deal_registration.conflict_resolution)}",
+        "5. **Training Requirements**:",
+        f"   - Initial: {inline(r.training.initial)}",
+        f"   - Ongoing: {inline(r.training.ongoing)}",
+        f"6. **Quotas**: {quotas}",
+        f"7. **Reporting**: {inline(r.reporting.frequency)}; {inline(r.reporting.metrics)}",
+    ]
+
+
+def roadmap_lines(plan: Plan) -> list[str]:
+    """The prioritized roadmap: a table and targets per quarter, then the Q3-Q4 focus."""
+    out = ["## Prioritized Roadmap"]
+    for phase in plan.roadmap.phases:
+        out += ["", f"### {phase.quarter}: {inline(phase.name)}", ""]
+        out += table(["Week", "Activity", "Partner Type", "Goal"], activity_rows(phase))
+        out += _targets(f"{phase.quarter} Targets", phase.targets)
+        out += ["", SEPARATOR]
+    scale = plan.roadmap.scale
+    if scale is not None:
+        out += [
+            "",
+            f"### {inline(scale.quarters)}: {inline(scale.name)}",
+            "",
+            f"**Focus**: {inline(scale.focus)}",
+            "",
+            "**Targets**:",
+        ]
+        levels = {t.name: t.level for t in plan.tiers}
+        for name, count in sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0])):
+            out.append(f"- {inline(name)} partners: {count}")
+        if scale.partner_revenue_share:
+            out.append(f"- Partner revenue: {inline(scale.partner_revenue_share)} of total")
+    elif out[-1] == SEPARATOR:
+        out.pop()
+    if out[-1] == SEPARATOR:
+        out.pop()
+        if out and out[-1] == "":
+            out.pop()
+    return out
+
+
+def metrics_lines(plan: Plan) -> list[str]:
+    """Success metrics with their targets, and actuals where the plan has them."""
+    currency = plan.product.currency
+    out = ["## Success Metrics", ""]
+    out += table(
+        ["Metric", "Q1 Target", "Q2 Target", "Year 1 Target"],
+        [
+            [
+                m.name,
+                metric_value(m, m.q1, currency),
+                metric_value(m, m.q2, currency),
+                metric_value(m, m.year1, currency),
+            ]
+            for m in plan.metrics
+        ],
+    )
+    with_actuals = [
+        m for m in plan.metrics if any(v is not None for v in (m.actual_q1, m.actual_q2, m.actual_year1))
+    ]
+    if with_actuals:
+        out += ["", "**Actuals**:", ""]
+        out += table(
+            ["Metric", "Q1 Actual", "Q2 Actual", "Year 1 Actual"],
+            [
+                [
+                    m.name,
+                    metric_value(m, m.actual_q1, currency),
+                    metric_value(m, m.actual_q2, currency),
+                    metric_value(m, m.actual_year1, currency),
+                ]
+                for m in with_actuals
+            ],
+        )
+    return out
