@@ -146,24 +146,28 @@ class _Patch:
         root = table.tree.getroot()
         old_ref = root.get("ref")
         new_ref = range_ref(1, 1, height, max(width, 1))
+        changed = new_ref != old_ref
         root.set("ref", new_ref)
         auto = root.find(q("autoFilter"))
         if auto is not None:
+            changed |= auto.get("ref") != new_ref
             auto.set("ref", new_ref)
             sort = auto.find(q("sortState"))
             if sort is not None:
                 auto.remove(sort)  # it sorted rows that are gone
+                changed = True
         if header:
-            self._rename_columns(table, [str(h) for h in header])
+            changed |= self._rename_columns(table, [str(h) for h in header])
         if new_ref != old_ref:
             self.resized.append(f"{table.name}: {old_ref} -> {new_ref}")
-        self.dirty.add(table.part)
+        if changed:
+            self.dirty.add(table.part)
 
-    def _rename_columns(self, table: Table, names: list[str]) -> None:
+    def _rename_columns(self, table: Table, names: list[str]) -> bool:
         holder = table.tree.getroot().find(q("tableColumns"))
         existing = list(holder) if holder is not None else []
         if [c.name for c in table.columns] == names or holder is None:
-            return
+            return False
         next_id = max((int(el.get("id", "0")) for el in existing), default=0) + 1
         for el in existing[len(names) :]:
             holder.remove(el)
@@ -174,6 +178,7 @@ class _Patch:
                 etree.SubElement(holder, q("tableColumn"), id=str(next_id), name=escape_text(name))
                 next_id += 1
         holder.set("count", str(len(names)))
+        return True
 
     def fix_calc_chain(self) -> None:
         """Drop calcChain entries for cells whose formula was overwritten (Excel rebuilds the chain)."""
