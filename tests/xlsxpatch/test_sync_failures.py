@@ -29,8 +29,23 @@ def disk_full(*_args: object) -> int:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def test_full_disk_while_writing_keeps_the_original(planner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def assert_sync_fails_harmlessly(
+    planner: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: type[BaseException] = WorkbookError,
+    match: str | None = "No space left",
+    left: tuple[str, ...] = ("planner.xlsm",),
+) -> None:
+    """Run a sync that must fail; afterwards the workbook is byte-identical and nothing else is left."""
     original = planner.read_bytes()
+    with pytest.raises(error, match=match):
+        patch_workbook(planner, **CHANGES)
+    monkeypatch.undo()
+    assert planner.read_bytes() == original
+    assert folder_listing(planner) == list(left)
+
+
+def test_full_disk_while_writing_keeps_the_original(planner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_write = os.write
     calls = []
 
@@ -41,25 +56,15 @@ def test_full_disk_while_writing_keeps_the_original(planner: Path, monkeypatch: 
         return real_write(fd, bytes(data[: len(data) // 2]))  # a short write first, then the disk is full
 
     monkeypatch.setattr(os, "write", write_then_fill)
-    with pytest.raises(WorkbookError, match="No space left on device; it was left as it was"):
-        patch_workbook(planner, **CHANGES)
-    monkeypatch.undo()
-    assert planner.read_bytes() == original
-    assert folder_listing(planner) == ["planner.xlsm"]
+    assert_sync_fails_harmlessly(planner, monkeypatch, match="No space left on device; it was left as it was")
 
 
 def test_full_disk_at_fsync_keeps_the_original(planner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = planner.read_bytes()
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(WorkbookError, match="No space left"):
-        patch_workbook(planner, **CHANGES)
-    monkeypatch.undo()
-    assert planner.read_bytes() == original
-    assert folder_listing(planner) == ["planner.xlsm"]
+    assert_sync_fails_harmlessly(planner, monkeypatch)
 
 
 def test_full_disk_while_keeping_the_backup(planner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = planner.read_bytes()
     real_fsync = os.fsync
     calls = []
 
@@ -70,15 +75,10 @@ def test_full_disk_while_keeping_the_backup(planner: Path, monkeypatch: pytest.M
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", second_fsync_fails)
-    with pytest.raises(WorkbookError, match="No space left"):
-        patch_workbook(planner, **CHANGES)
-    monkeypatch.undo()
-    assert planner.read_bytes() == original
-    assert folder_listing(planner) == ["planner.xlsm"]
+    assert_sync_fails_harmlessly(planner, monkeypatch)
 
 
 def test_interrupted_rename_keeps_the_original(planner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = planner.read_bytes()
     real_replace = os.replace
 
     def crash_on_the_workbook(src: str, dst: str) -> None:
@@ -87,11 +87,9 @@ def test_interrupted_rename_keeps_the_original(planner: Path, monkeypatch: pytes
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", crash_on_the_workbook)
-    with pytest.raises(KeyboardInterrupt):
-        patch_workbook(planner, **CHANGES)
-    monkeypatch.undo()
-    assert planner.read_bytes() == original
-    assert folder_listing(planner) == ["planner.xlsm", "planner.xlsm.bak"]  # the backup is the original
+    original = planner.read_bytes()
+    left = ("planner.xlsm", "planner.xlsm.bak")  # the backup is a copy of the original
+    assert_sync_fails_harmlessly(planner, monkeypatch, KeyboardInterrupt, None, left)
     assert planner.with_name("planner.xlsm.bak").read_bytes() == original
 
 
