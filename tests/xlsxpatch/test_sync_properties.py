@@ -7,14 +7,16 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from partnerkit.io.xlsxpatch import patch_bytes
+from partnerkit.errors import WorkbookError
+from partnerkit.io.xlsxpatch import patch_bytes, patch_workbook
 from partnerkit.io.xlsxpatch.cells import storable_text
 
-from .builders import build_planner
+from .builders import build_planner, zip_of
 
 with tempfile.TemporaryDirectory() as folder:
     PLANNER = build_planner(Path(folder) / "planner.xlsm").read_bytes()
@@ -90,3 +92,66 @@ def test_numbers_and_booleans_keep_their_type(values: list[object]) -> None:
     for want, have in zip(values, got, strict=True):
         assert type(have) is bool if isinstance(want, bool) else not isinstance(have, (bool, str))
         assert have == want or (want == 0 and have == 0)
+
+
+CHANGES = {
+    "columns": {"Partners": {"Tier": ["a"] * 5}},
+    "sheets": {"Problems": [["Sheet", "Cell", "Problem"]]},
+}
+PARTS = [
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/sheet4.xml",
+    "xl/worksheets/_rels/sheet2.xml.rels",
+    "xl/tables/table1.xml",
+    "xl/tables/table2.xml",
+    "_rels/.rels",
+]
+
+
+def patch_or_refuse(data: bytes) -> None:
+    """Patching either works or raises WorkbookError; nothing else may escape."""
+    try:
+        patched = patch_bytes(data, **CHANGES)  # type: ignore[arg-type]
+    except WorkbookError:
+        return
+    assert patched.data[:2] == b"PK"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(PLANNER) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_corrupted_bytes_give_only_workbook_errors(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(PLANNER)
+    for where, byte in flips:
+        data[where] = byte
+    patch_or_refuse(bytes(data))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(PARTS),
+    st.integers(0, 10_000),
+    st.integers(0, 60),
+    st.binary(max_size=40) | TEXT.map(str.encode),
+)
+def test_damaged_parts_give_only_workbook_errors(part: str, start: int, cut: int, insert: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(PLANNER)) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    body = entries[part]
+    at = start % (len(body) + 1)
+    entries[part] = body[:at] + insert + body[at + cut :]
+    patch_or_refuse(zip_of(entries))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.binary(max_size=2000) | st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b) | TEXT.map(str.encode)
+)
+def test_any_file_gives_a_workbook_error(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "planner.xlsm"
+        path.write_bytes(content)
+        with pytest.raises(WorkbookError, match=r"^planner\.xlsm "):
+            patch_workbook(path, **CHANGES)  # type: ignore[arg-type]
+        assert path.read_bytes() == content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,13 +251,19 @@ def patch_bytes(
     limits: Limits | None = None,
 ) -> PatchedPackage:
     """Patch a workbook held in memory; the pure half of ``patch_workbook`` (no file is touched)."""
-    patch = _Patch(original, label, limits or Limits())
-    for name, rows in (sheets or {}).items():
-        patch.replace_sheet(name, rows)
-    for table, cols in (columns or {}).items():
-        patch.write_columns(table, cols)
-    patch.fix_calc_chain()
-    return patch.result()
+    try:
+        patch = _Patch(original, label, limits or Limits())
+        for name, rows in (sheets or {}).items():
+            patch.replace_sheet(name, rows)
+        for table, cols in (columns or {}).items():
+            patch.write_columns(table, cols)
+        patch.fix_calc_chain()
+        return patch.result()
+    except (ValueError, IndexError, KeyError, struct.error) as exc:
+        # A part that parses but says something impossible (a row numbered "x", a range "A0").
+        raise WorkbookError(
+            f"{label} is damaged in a way sync cannot repair ({exc}); open it in Excel, save it, and try again"
+        ) from exc
 
 
 def _remove_leftovers(path: Path) -> None:
