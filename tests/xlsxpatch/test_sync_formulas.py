@@ -120,3 +120,13 @@ def test_a_calculated_column_becomes_a_results_column(planner: Path) -> None:
         "5",
     ]
     assert cell(planner, "I2").find("m:f", NS) is not None  # the SUM beside the table stays
+
+
+def test_a_huge_array_range_is_judged_without_counting_its_cells(planner: Path) -> None:
+    rewrite(planner, SHEET, set_cell("I2", '<c r="I2"><f t="array" ref="I2:XFD1048576">1</f><v>1</v></c>'))
+    patch_workbook(planner, columns=TIERS, backup=False)  # beside the table: fine
+    rewrite(planner, SHEET, set_cell("A3", '<c r="A3"><f t="array" ref="A3:XFD1048576">1</f><v>1</v></c>'))
+    with pytest.raises(
+        WorkbookError, match=re.escape("Partners!A3 is part of the array formula in A3:XFD1048576")
+    ):
+        patch_workbook(planner, columns=TIERS)

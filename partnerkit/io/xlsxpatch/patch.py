@@ -101,7 +101,7 @@ class _Patch:
                 column.element.remove(calc)
                 self.dirty.add(table.part)
         edit = self.edit(sheet)
-        edit.guard_formulas({(r, col) for col, _ in plan for r in range(first, last + 1)})
+        edit.guard_formulas(first, last, {col for col, _ in plan})
         edit.write_columns(first, plan)
         for col, values in plan:
             self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))

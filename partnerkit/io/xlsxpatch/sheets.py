@@ -113,8 +113,15 @@ class SheetEdit:
         return out
 
     # -- writing result columns ----------------------------------------------------------------
-    def guard_formulas(self, targets: set[tuple[int, int]]) -> None:
-        """Refuse to cut an array formula; hand shared formulas over to a cell that keeps them."""
+    def guard_formulas(self, first_row: int, last_row: int, cols: set[int]) -> None:
+        """Refuse to cut an array formula; hand shared formulas over to a cell that keeps them.
+
+        The cells about to be overwritten are rows ``first_row..last_row`` of the columns ``cols``.
+        """
+
+        def overwritten(pos: tuple[int, int]) -> bool:
+            return first_row <= pos[0] <= last_row and pos[1] in cols
+
         groups: dict[str, list[tuple[tuple[int, int], Any]]] = {}
         for f in self.data.iter(q("f")):
             cell = f.getparent()
@@ -122,21 +129,24 @@ class SheetEdit:
             kind = f.get("t")
             if kind in ("array", "dataTable") and f.get("ref"):
                 top, left, bottom, right = parse_range(f.get("ref"))
-                area = {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)}
-                if area & targets and not area <= targets:
+                rows_meet = top <= last_row and bottom >= first_row
+                touched = rows_meet and any(left <= c <= right for c in cols)
+                inside = first_row <= top and bottom <= last_row and right - left < len(cols)
+                inside = inside and all(c in cols for c in range(left, right + 1))
+                if touched and not inside:
                     raise WorkbookError(
                         f"{self.name}!{cell_ref(*pos)} is part of the array formula in {f.get('ref')}, "
                         "which sync would cut in two; move that formula out of partnerkit's columns"
                     )
             elif kind == "shared" and f.get("si") is not None:
                 groups.setdefault(f.get("si"), []).append((pos, f))
-            if pos in targets:
+            if overwritten(pos):
                 self.removed_formulas.add(cell_ref(*pos))
         for members in groups.values():
             masters = [(pos, f) for pos, f in members if f.get("ref") is not None]
-            if not masters or masters[0][0] not in targets:
+            if not masters or not overwritten(masters[0][0]):
                 continue
-            keep = sorted((pos, f) for pos, f in members if pos not in targets)
+            keep = sorted(((pos, f) for pos, f in members if not overwritten(pos)), key=lambda m: m[0])
             if keep:
                 self._promote(masters[0], keep)
 
