@@ -128,7 +128,8 @@ def test_owned_table_follows_its_rows(planner: Path) -> None:
     table = part_xml(planner, PROBLEMS_TABLE)
     assert table.get("ref") == "A1:C13"
     assert table.find("m:autoFilter", NS).get("ref") == "A1:C13"
-    patch_workbook(planner, sheets={"Problems": [["Sheet", "Cell", "Message", "Hint"]]})
+    report = patch_workbook(planner, sheets={"Problems": [["Sheet", "Cell", "Message", "Hint"]]})
+    assert report.warnings == ("table Problems: columns are now Sheet, Cell, Message, Hint",)
     table = part_xml(planner, PROBLEMS_TABLE)
     assert table.get("ref") == "A1:D2"  # a table keeps one (empty) data row
     names = [c.get("name") for c in table.find("m:tableColumns", NS)]
@@ -231,3 +232,16 @@ def test_workbook_with_many_sheets_and_no_vba(tmp_path: Path) -> None:
     patch_workbook(path, columns={"Partners": {"Tier": ["a", "b", "c"]}}, backup=False)
     after = part_hashes(path)
     assert [n for n in hashes if hashes[n] != after[n]] == [PARTNERS_PART]
+
+
+def test_an_owned_sheet_with_a_table_away_from_a1_is_refused(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "moved.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Problems").add_table("B3:C4", {"name": "Problems"})
+    wb.close()
+    original = path.read_bytes()
+    with pytest.raises(WorkbookError, match="table Problems on sheet Problems does not start at A1"):
+        patch_workbook(path, sheets={"Problems": [["Sheet", "Problem"]]})
+    assert path.read_bytes() == original

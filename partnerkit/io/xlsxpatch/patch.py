@@ -126,11 +126,11 @@ class _Patch:
 
     def _fit_table(self, table: Table, rows: list[list[CellValue]]) -> None:
         top, left, _, _ = table.ref
-        if (top, left) != (1, 1):
-            self.warnings.append(
-                f"table {table.name} on owned sheet {table.sheet} does not start at A1; left as it was"
+        if (top, left) != (1, 1):  # rows are written from A1: they would cut through this table
+            raise WorkbookError(
+                f"table {table.name} on sheet {table.sheet} does not start at A1, where sync writes that "
+                "sheet's rows; move the table back to A1 or rebuild the workbook"
             )
-            return
         if table.totals_rows:
             raise WorkbookError(
                 f"table {table.name} on sheet {table.sheet} has a totals row, which sync cannot move"
@@ -157,8 +157,9 @@ class _Patch:
             if sort is not None:
                 auto.remove(sort)  # it sorted rows that are gone
                 changed = True
-        if header:
-            changed |= self._rename_columns(table, [str(h) for h in header])
+        if header and self._rename_columns(table, [str(h) for h in header]):
+            changed = True
+            self.warnings.append(f"table {table.name}: columns are now {', '.join(map(str, header))}")
         if new_ref != old_ref:
             self.resized.append(f"{table.name}: {old_ref} -> {new_ref}")
         if changed:
