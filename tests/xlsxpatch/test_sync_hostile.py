@@ -111,3 +111,18 @@ def test_a_damaged_sheet_part_is_named(planner: Path) -> None:
     rewrite(planner, "xl/worksheets/sheet2.xml", lambda d: d[:-40])
     with pytest.raises(WorkbookError, match=re.escape("has a damaged part (xl/worksheets/sheet2.xml)")):
         patch_workbook(planner, columns={"Partners": {"Tier": ["x"] * 5}})
+
+
+def test_strict_open_xml_is_named(planner: Path) -> None:
+    transitional = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    strict = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+    rewrite(planner, "_rels/.rels", lambda d: d.replace(transitional, strict))
+    with pytest.raises(WorkbookError, match="is saved as Strict Open XML"):
+        patch_workbook(planner, columns={"Partners": {"Tier": ["x"] * 5}})
+
+
+def test_a_zip_entry_name_twice_is_refused(planner: Path) -> None:
+    with zipfile.ZipFile(planner, "a") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        archive.writestr("xl/styles.xml", b"<styleSheet/>")
+    with pytest.raises(WorkbookError, match=re.escape("has two zip entries named xl/styles.xml")):
+        patch_workbook(planner, columns={"Partners": {"Tier": ["x"] * 5}})

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from partnerkit.io.xlsxpatch import patch_workbook
 
-from .builders import PROBLEM_HEADERS, part_hashes
+from .builders import PROBLEM_HEADERS, part_hashes, raw_entries
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Comma-separated, double quotes, UTF-8, formulas' results, every sheet to its own file (-1).
@@ -55,12 +55,14 @@ def test_libreoffice_opens_the_synced_workbook(planner: Path, tmp_path: Path) ->
 def test_a_workbook_saved_by_libreoffice_is_patched_in_place(planner: Path, tmp_path: Path) -> None:
     soffice(tmp_path, "xlsx", planner, tmp_path / "lo")
     saved = tmp_path / "lo" / "planner.xlsx"
-    before = part_hashes(saved)
+    before, raw_before = part_hashes(saved), raw_entries(saved)
     report = patch_workbook(
         saved, columns={"Partners": {"Tier": ["A", "B", "C", "D", "E"], "Change": [1, 2, 3, 4, 5]}}
     )
     after = part_hashes(saved)
     assert [n for n in before if before[n] != after[n]] == list(report.changed_parts)
     assert len(report.changed_parts) == 1
+    raw_after = raw_entries(saved)  # LibreOffice writes data descriptors: they are copied as they were
+    assert all(raw_after[n] == raw_before[n] for n in raw_before if n not in report.changed_parts)
     rows = CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("Partners").to_python()
     assert [(r[2], r[3]) for r in rows[1:6]] == [("A", 1), ("B", 2), ("C", 3), ("D", 4), ("E", 5)]
