@@ -12,6 +12,16 @@ from pathlib import Path
 
 PARTNER_HEADERS = ["Partner", "ARR", "Tier", "Change", "Top gaps", "ARR x2"]
 PROBLEM_HEADERS = ["Sheet", "Cell", "Problem"]
+PIVOT_CACHE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" recordCount="5">'
+    b'<cacheSource type="worksheet"><worksheetSource ref="A1:F6" sheet="Partners"/></cacheSource>'
+    b"</pivotCacheDefinition>"
+)
+CONTROL_PROPS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="CheckBox"/>'
+)
 
 
 def xlwings_vba_project() -> bytes:
@@ -109,6 +119,12 @@ def build_planner(path: Path, partners: int = 5, problems: int = 2, vba: bool = 
     notes.write_string(0, 0, "Shared strings live here", bold)
     notes.write_number(1, 0, 3.25)
     wb.close()
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        # Parts xlsxwriter cannot make but users' workbooks carry: a pivot cache, custom XML, a
+        # Excel-2010 form control. Sync must carry them along untouched like everything else.
+        archive.writestr("xl/pivotCache/pivotCacheDefinition1.xml", PIVOT_CACHE)
+        archive.writestr("customXml/item1.xml", b'<?xml version="1.0"?><partnerkit-test kept="yes"/>')
+        archive.writestr("xl/ctrlProps/ctrlProp1.xml", CONTROL_PROPS)
     return path
 
 
