@@ -17,6 +17,7 @@ from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
 from partnerkit.tiers.checks import TIER_CHECKS
+from partnerkit.roadmap.scheduler import check_roadmap
 
 Check = Callable[[Plan], list[Problem]]
 
@@ -264,6 +265,7 @@ CHECKS: list[Check] = [
     check_unique_metric_names,
     check_deal_terms,
     *TIER_CHECKS,
+    check_roadmap,
 ]
 
 

@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.tiers:tiers",
         "Each partner's tier, why, the gap to the next; tier reviews.",
     ),
+    "roadmap": (
+        "partnerkit.commands.roadmap:roadmap",
+        "Schedule the roadmap: quarter tables, critical path, Gantt.",
+    ),
 }
 
 

@@ -31,17 +31,41 @@ def write_plan(plan: Plan, outdir: Path) -> list[Path]:
     return [target]
 
 
+def write_roadmap_chart(plan: Plan, outdir: Path) -> list[Path]:
+    """The scheduled roadmap as a Gantt chart."""
+    from partnerkit.io.charts import write_gantt
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import quarter_names
+
+    schedule = schedule_roadmap(plan)
+    return [write_gantt(schedule, outdir / "roadmap.png", quarter_names=quarter_names(plan.roadmap))]
+
+
 def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
-    """The strategy in Markdown."""
+    """The strategy in Markdown (showing the roadmap chart when the demo drew it)."""
     from partnerkit.io.files import write_text_atomic
     from partnerkit.report.markdown import render_markdown
 
-    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan))]
+    chart = "roadmap.png" if (outdir / "roadmap.png").exists() else None
+    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
+
+
+def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
+    """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
+    import json
+
+    from partnerkit.deals.review import review_terms
+    from partnerkit.io.files import write_text_atomic
+
+    data = {"partners": [r.to_dict() for r in review_terms(plan)]}
+    return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
 
 
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
+    ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("deal terms (JSON)", write_terms_json),
 ]
 
 
