@@ -6,6 +6,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,11 @@ patch_workbook({str(planner)!r}, columns={{"Partners": {{"Tier": ["Gold"] * 5}}}
     assert planner.read_bytes() == original
     leftovers = [n for n in folder_listing(planner) if n != "planner.xlsm"]
     assert len(leftovers) == 1 and leftovers[0].startswith(".planner.xlsm.")
+    leftover = planner.with_name(leftovers[0])
+    patch_workbook(planner, columns={"Partners": {"Tier": ["Silver"] * 5}})
+    assert leftover.exists()  # too young: it could belong to a sync running at this moment
+    an_hour_ago = time.time() - 3600
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
     patch_workbook(planner, columns={"Partners": {"Tier": ["Gold"] * 5}})
     assert folder_listing(planner) == ["planner.xlsm", "planner.xlsm.bak"]
 

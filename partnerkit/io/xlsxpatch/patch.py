@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,12 +268,17 @@ def patch_bytes(
         ) from exc
 
 
+LEFTOVER_AGE = 60.0  # seconds; a younger temp file may belong to a sync running right now
+
+
 def _remove_leftovers(path: Path) -> None:
     # A run killed mid-write (power cut, kill -9) leaves its hidden temp file; ours end in TEMP_SUFFIX.
+    now = time.time()
     for name in (path, path.with_name(path.name + ".bak")):
         for leftover in path.parent.glob(f"{temp_name(name)}*{TEMP_SUFFIX}"):
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                    leftover.unlink()
 
 
 def patch_workbook(
