@@ -249,3 +249,32 @@ def test_an_owned_sheet_with_a_table_away_from_a1_is_refused(tmp_path: Path) -> 
     with pytest.raises(WorkbookError, match="table Problems on sheet Problems does not start at A1"):
         patch_workbook(path, sheets={"Problems": [["Sheet", "Problem"]]})
     assert path.read_bytes() == original
+
+
+def test_rows_and_cells_that_do_not_exist_yet_are_made_in_order(tmp_path: Path) -> None:
+    import openpyxl
+    import xlsxwriter
+
+    path = tmp_path / "empty.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Partners")
+    ws.add_table(
+        "B2:D5", {"name": "Partners", "columns": [{"header": h} for h in ("Partner", "Tier", "Score")]}
+    )
+    ws.write_string(3, 5, "a note in row 4, after the table")
+    ws.write_string(7, 0, "below")
+    wb.close()
+    patch_workbook(path, columns={"Partners": {"Score": [1, 2, 3], "Tier": ["a", None, "c"]}}, backup=False)
+    sheet = part_xml(path, "xl/worksheets/sheet1.xml")
+    rows = [int(r.get("r")) for r in sheet.find("m:sheetData", NS)]
+    assert rows == sorted(rows)
+    row4 = sheet.xpath("//m:row[@r='4']/m:c/@r", namespaces=NS)
+    assert row4 == ["D4", "F4"]  # no empty cell is made for None
+    assert sheet.find("m:dimension", NS).get("ref") == "A2:F8"
+    book = openpyxl.load_workbook(path, read_only=True)  # read-only openpyxl believes <dimension>
+    try:
+        values = [[c.value for c in row] for row in book["Partners"].iter_rows(min_row=3, max_row=5)]
+    finally:
+        book.close()
+    assert [v[2:4] for v in values] == [["a", 1], [None, 2], ["c", 3]]
+    assert values[1][5] == "a note in row 4, after the table"

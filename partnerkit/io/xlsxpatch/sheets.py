@@ -179,8 +179,11 @@ class SheetEdit:
             cells = self._cells(row)
             for col, values in columns:
                 cell = cells.get(col)
+                value = values[offset]
                 if cell is None:
                     style = row.get("s") if row.get("customFormat") in ("1", "true") else col_styles.get(col)
+                    if style is None and (value is None or value == ""):
+                        continue  # nothing to show and nothing to format: no cell at all
                     cell = new_cell(r, col, style)
                     after = min((k for k in cells if k > col), default=None)
                     if after is not None:
@@ -192,7 +195,7 @@ class SheetEdit:
                 else:
                     cell.set("r", cell_ref(r, col))
                 where = f"{self.name}!{cell_ref(r, col)}"
-                fill_cell(cell, values[offset], where=where, date1904=self.date1904)
+                fill_cell(cell, value, where=where, date1904=self.date1904)
                 self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
