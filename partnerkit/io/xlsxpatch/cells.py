@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime, time
@@ -29,6 +30,7 @@ _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Unicode non-characters and lone surrogates have no place in any text: stored as U+FFFD.
 _NOT_TEXT = re.compile("[\ufffe\uffff\ud800-\udfff]")
+_NEEDS_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_" holds two
 
 
@@ -37,6 +39,7 @@ def q(tag: str) -> str:
     return f"{{{MAIN_NS}}}{tag}"
 
 
+@functools.lru_cache(maxsize=16_384)
 def column_letters(col: int) -> str:
     """1 -> A, 28 -> AB."""
     letters = ""
@@ -91,6 +94,8 @@ def storable_text(text: str) -> str:
 
 def escape_text(text: str) -> str:
     """Text as OOXML stores it: XML-illegal characters as _xHHHH_, literal _xHHHH_ protected."""
+    if not _NEEDS_WORK.search(text):
+        return text  # the common case, checked in one pass
     text = _LOOKS_ESCAPED.sub("_x005F_", storable_text(text))
     return _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
