@@ -67,6 +67,7 @@ class _Patch:
         self.expected: list[Expected] = []
 
     def edit(self, sheet: Sheet) -> Any:
+        """The edit of one sheet part, started on first use."""
         from partnerkit.io.xlsxpatch.sheets import SheetEdit
 
         if sheet.part not in self.edits:
@@ -75,6 +76,7 @@ class _Patch:
         return self.edits[sheet.part]
 
     def write_columns(self, table_name: str, columns: Mapping[str, Sequence[CellValue]]) -> None:
+        """Write result columns of one table, found by header, one value per data row."""
         table = self.layout.table(table_name)
         sheet = self.layout.sheet(table.sheet)
         if sheet.part in self.owned:
@@ -108,6 +110,7 @@ class _Patch:
             self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))
 
     def replace_sheet(self, sheet_name: str, rows: Sequence[Sequence[CellValue]]) -> None:
+        """Replace the rows of an owned sheet and fit its table to them."""
         sheet = self.layout.sheet(sheet_name)
         if sheet.part in self.edits:
             raise WorkbookError(
@@ -222,6 +225,7 @@ class _Patch:
         self.dirty.add("[Content_Types].xml")
 
     def result(self) -> PatchedPackage:
+        """Serialize the edited parts and build the new package; unchanged parts keep their bytes."""
         for edit in self.edits.values():
             edit.finish()
         replaced: dict[str, bytes] = {}
