@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch import check_not_open, patch_workbook
+from partnerkit.io.xlsxpatch import Limits, check_not_open, patch_bytes, patch_workbook
+from partnerkit.io.xlsxpatch.verify import verify_workbook
 
-from .builders import PROBLEM_HEADERS
+from .builders import PROBLEM_HEADERS, rewrite
 
 CHANGES = {
     "columns": {"Partners": {"Tier": ["Gold"] * 5}},
@@ -137,3 +138,17 @@ def test_a_symlinked_workbook_is_updated_through_the_link(planner: Path) -> None
     patch_workbook(link, **CHANGES)
     assert link.is_symlink()
     assert planner.with_name("planner.xlsm.bak").exists()
+
+
+def test_verification_refuses_a_result_that_changed_a_users_cell(planner: Path) -> None:
+    original = planner.read_bytes()
+    patched = patch_bytes(original, columns={"Partners": {"Tier": ["Gold"] * 5}})
+    broken = planner.with_name("broken.xlsm")
+    broken.write_bytes(patched.data)
+    rewrite(broken, "xl/worksheets/sheet2.xml", lambda d: d.replace(b"<v>3000</v>", b"<v>3001</v>", 1))
+    args = (patched.changed_parts, patched.expected, "planner.xlsm", Limits())
+    verify_workbook(planner.with_name("broken.xlsm"), *args)  # the written cells alone read back fine
+    with pytest.raises(
+        WorkbookError, match=r"changed Partners!B4 from 3000\.0 to 3001\.0, a cell sync does not own"
+    ):
+        verify_workbook(broken, *args, original=original, user_sheets=patched.user_sheets)

@@ -48,6 +48,7 @@ class PatchedPackage:
     tables_resized: tuple[str, ...]
     warnings: tuple[str, ...]
     expected: list[Expected] = field(default_factory=list)
+    user_sheets: tuple[str, ...] = ()  # sheets where only partnerkit's columns were written
 
 
 class _Patch:
@@ -65,6 +66,7 @@ class _Patch:
         self.resized: list[str] = []
         self.warnings: list[str] = []
         self.expected: list[Expected] = []
+        self.user_sheets: list[str] = []
 
     def edit(self, sheet: Sheet) -> Any:
         """The edit of one sheet part, started on first use."""
@@ -106,6 +108,8 @@ class _Patch:
         edit = self.edit(sheet)
         edit.guard_formulas(first, last, {col for col, _ in plan})
         edit.write_columns(first, plan)
+        if sheet.name not in self.user_sheets:
+            self.user_sheets.append(sheet.name)
         for col, values in plan:
             self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))
 
@@ -245,6 +249,7 @@ class _Patch:
             tables_resized=tuple(self.resized),
             warnings=tuple(self.warnings),
             expected=self.expected,
+            user_sheets=tuple(self.user_sheets),
         )
 
 
@@ -320,7 +325,13 @@ def patch_workbook(
             original,
             backup_path,
             verify=lambda temp: verify_workbook(
-                temp, patched.changed_parts, patched.expected, given.name, limits
+                temp,
+                patched.changed_parts,
+                patched.expected,
+                given.name,
+                limits,
+                original=original,
+                user_sheets=patched.user_sheets,
             ),
         )
     return PatchReport(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import math
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -42,10 +44,45 @@ def _same(wanted: CellValue, got: object) -> bool:
     return isinstance(wanted, date)
 
 
-def verify_workbook(
-    path: Path, changed_parts: tuple[str, ...], expected: list[Expected], label: str, limits: Limits
+def _unchanged_elsewhere(
+    sheet: str,
+    before: Sequence[Sequence[object]],
+    after: Sequence[Sequence[object]],
+    written: set[tuple[int, int]],
+    label: str,
 ) -> None:
-    """Zip test, parse every changed part, open with python-calamine and read back the written cells."""
+    """Every cell of a user sheet that sync did not write reads the same as before."""
+    for r in range(max(len(before), len(after))):
+        old = before[r] if r < len(before) else []
+        new = after[r] if r < len(after) else []
+        if old == new:
+            continue
+        for c in range(max(len(old), len(new))):
+            if (r + 1, c + 1) in written:
+                continue
+            was = old[c] if c < len(old) else ""
+            now = new[c] if c < len(new) else ""
+            if was != now:
+                raise WorkbookError(
+                    f"the updated {label} changed {sheet}!{cell_ref(r + 1, c + 1)} from {was!r} to {now!r}, "
+                    "a cell sync does not own; the original was kept"
+                )
+
+
+def verify_workbook(
+    path: Path,
+    changed_parts: tuple[str, ...],
+    expected: list[Expected],
+    label: str,
+    limits: Limits,
+    original: bytes | None = None,
+    user_sheets: tuple[str, ...] = (),
+) -> None:
+    """Zip test, parse every changed part, open with python-calamine and read back the written cells.
+
+    For ``user_sheets`` (sheets where only some columns were written) every other cell must read
+    the same in ``original`` and in the new file.
+    """
     package = Package(path.read_bytes(), label, limits)
     try:
         bad = package.zip.testzip()
@@ -68,8 +105,14 @@ def verify_workbook(
         by_sheet[item.sheet].append(item)
     try:
         book = CalamineWorkbook.from_path(str(path))
+        before_book = (
+            CalamineWorkbook.from_filelike(io.BytesIO(original)) if original and user_sheets else None
+        )
         for sheet, items in by_sheet.items():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if before_book is not None and sheet in user_sheets:
+                before = before_book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                _unchanged_elsewhere(sheet, before, rows, {(i.row, i.col) for i in items}, label)
             for item in items:
                 row = rows[item.row - 1] if item.row <= len(rows) else []
                 got = row[item.col - 1] if item.col <= len(row) else ""
