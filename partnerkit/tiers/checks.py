@@ -76,19 +76,23 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
         return [Problem(message, path, code="rule_fact_kind")]
 
     if isinstance(rule, ValidUntil):
-        return [] if kind is FactKind.DATE else bad(f"valid_until needs a date fact; {fact!r} is {kind.value}")
+        return (
+            [] if kind is FactKind.DATE else bad(f"valid_until needs a date fact; {fact!r} is {kind.value}")
+        )
     windowed = isinstance(rule, Consistency) or getattr(rule, "over_last", None) is not None
     windowed = windowed or getattr(rule, "on_any_day_within", None) is not None
     if windowed and not spec.dated:
-        return bad(f"{fact!r} is not dated, so it has no values over time; mark it 'dated: true' or drop the window")
+        return bad(
+            f"{fact!r} is not dated, so it has no values over time; mark it 'dated: true' or drop the window"
+        )
     if isinstance(rule, Consistency | PointsMetric) and kind not in (*_NUMERIC, FactKind.BOOLEAN):
         return bad(f"{fact!r} is {kind.value}; this rule needs numbers")
     if isinstance(rule, Compare):
         op = rule.operator
         counting = rule.over_last is not None and rule.aggregate == "count"
-        if op in ("at_least", "more_than", "at_most", "less_than", "between"):
-            if kind not in _NUMERIC and not counting and not (kind is FactKind.BOOLEAN and spec.dated):
-                return bad(f"{op} compares numbers; {fact!r} is {kind.value}")
+        numeric = kind in _NUMERIC or counting or (kind is FactKind.BOOLEAN and spec.dated)
+        if op in ("at_least", "more_than", "at_most", "less_than", "between") and not numeric:
+            return bad(f"{op} compares numbers; {fact!r} is {kind.value}")
         if op == "is" and kind is not FactKind.BOOLEAN:
             return bad(f"'is: true/false' is for yes/no facts; {fact!r} is {kind.value}")
         if op in ("equals", "one_of") and kind is FactKind.BOOLEAN:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between
+from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between, no_gc
 from partnerkit.tiers.rules import (
     AllOf,
     AnyOf,
@@ -228,9 +228,10 @@ def requirement(rule: Any, words: Words) -> str:
         if rule.operator in _OPS:
             text = f"{_OPS[rule.operator]} {words.value(rule.fact, arg)}"
         elif rule.operator == "between":
-            text = f"between {words.value(rule.fact, arg[0])} and {words.value(rule.fact, arg[1])}"
+            assert rule.between is not None
+            text = f"between {words.value(rule.fact, rule.between[0])} and {words.value(rule.fact, rule.between[1])}"
         elif rule.operator == "one_of":
-            text = "one of " + ", ".join(words.value(rule.fact, a) for a in arg)
+            text = "one of " + ", ".join(words.value(rule.fact, a) for a in rule.one_of or ())
         else:
             text = words.value(rule.fact, arg)
         if rule.on_any_day_within is not None:
@@ -330,22 +331,24 @@ def _compare_gap(rule: Compare, value: Any, words: Words) -> str:
     if value is None:
         return f"{name}: none in the last {rule.over_last}" if rule.over_last else f"{name}: unknown"
     spec = words.spec(rule.fact)
-    if op in ("at_least", "more_than") or (op == "between" and value < rule.between[0]):  # type: ignore[index]
-        target = rule.at_least if op == "at_least" else (rule.more_than if op == "more_than" else None)
-        if target is None:
-            target = rule.between[0]  # type: ignore[index]
+    low, high = rule.between if rule.between is not None else (None, None)
+    target = rule.at_least if op == "at_least" else rule.more_than if op == "more_than" else None
+    if target is None and low is not None and value < low:
+        target = low
+    if target is not None:
         short = target - value
         if op == "more_than":
             short = short + (1 if spec.kind is FactKind.COUNT else 0.01)
         if spec.kind in (FactKind.COUNT, FactKind.MONEY) or rule.aggregate == "count":
             short = _up(short)
         return words.amount(rule.fact, short) + _window(rule)
-    if op in ("at_most", "less_than") or op == "between":
-        limit = rule.at_most if op == "at_most" else (rule.less_than if op == "less_than" else rule.between[1])  # type: ignore[index]
-        assert limit is not None
+    limit = rule.at_most if op == "at_most" else rule.less_than if op == "less_than" else high
+    if limit is not None:
         over = value - limit
         shown = money(over, words.currency) if spec.kind is FactKind.MONEY else number(over)
-        return f"{shown} less {words.label(rule.fact)}{_window(rule)} (at most {words.value(rule.fact, limit)})"
+        return (
+            f"{shown} less {words.label(rule.fact)}{_window(rule)} (at most {words.value(rule.fact, limit)})"
+        )
     if op == "is":
         return f"{name}: required (now: {words.value(rule.fact, value)})"
     return f"{name}: must be {requirement(rule, words)} (now: {words.value(rule.fact, value)})"
@@ -386,7 +389,9 @@ def _points_gap(outcome: Outcome, i: int, words: Words) -> list[str]:
         if value is None:
             continue
         if metric.at_least is not None and value < metric.at_least:
-            texts.append(f"{criterion_name(metric, words)}: {words.amount(metric.fact, metric.at_least - value)}")
+            texts.append(
+                f"{criterion_name(metric, words)}: {words.amount(metric.fact, metric.at_least - value)}"
+            )
         elif rule.every_metric_above_zero and value <= 0:
             texts.append(f"{criterion_name(metric, words)}: must be above zero")
     return texts
@@ -397,7 +402,9 @@ def _up(value: float) -> float:
     return float(math.ceil(round(value, 6)))
 
 
-def gap_texts(outcome: Outcome, i: int, ev: Evaluation, words: Words, tier_level: int) -> list[tuple[str, str]]:
+def gap_texts(
+    outcome: Outcome, i: int, ev: Evaluation, words: Words, tier_level: int
+) -> list[tuple[str, str]]:
     """(criterion, gap) pairs for a criterion that is not met, in the partner's units."""
     rule = outcome.rule
     value = outcome.actual[i]
@@ -409,7 +416,7 @@ def gap_texts(outcome: Outcome, i: int, ev: Evaluation, words: Words, tier_level
     if isinstance(rule, Points):
         return [(name, t) for t in _points_gap(outcome, i, words)]
     if isinstance(rule, Consistency):
-        sums = outcome.detail["sums"][i]
+        sums = [column[i] for column in outcome.detail["sums"]]
         periods = outcome.detail["periods"]
         short = [p for s, p in zip(sums, periods, strict=True) if s < rule.at_least]
         shown = ", ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in short)
@@ -470,7 +477,9 @@ def _unknown(outcome: Outcome, i: int) -> list[str]:
 
 
 def _benefits(tier: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    return tier.benefits.model_dump(mode="json", exclude={"sources"}), tier.requirements.model_dump(mode="json")
+    return tier.benefits.model_dump(mode="json", exclude={"sources"}), tier.requirements.model_dump(
+        mode="json"
+    )
 
 
 def change_of(ev: Evaluation, current: str | None, computed: str | None) -> Change:
@@ -512,7 +521,8 @@ def explain(ev: Evaluation, i: int) -> Verdict:
     warnings = expiry_warnings(ev, i, words)
     if current is not None and current not in ev.levels:
         warnings.append(f"current tier {current!r} is not a tier of the plan")
-    benefits, requirements = ({}, {})
+    benefits: dict[str, Any] = {}
+    requirements: dict[str, Any] = {}
     if computed is not None:
         benefits, requirements = _benefits(ev.tiers[index].tier)
     return Verdict(
@@ -572,3 +582,20 @@ def _all(outcomes: list[Outcome]) -> list[Outcome]:
 def verdicts(ev: Evaluation) -> list[Verdict]:
     """Every partner's verdict, in the fact table's order."""
     return [explain(ev, i) for i in range(len(ev))]
+
+
+def compact_rows(ev: Evaluation) -> list[tuple[Any, ...]]:
+    """Per partner, a compact explanation: the tier, then met and actual value of every criterion.
+
+    The order of criteria is the order of ``explain(ev, i).criteria``; points rules add their points.
+    Cheap enough for every partner of a large program; ``explain`` words one of them in full.
+    """
+    columns: list[list[Any]] = [ev.tier]
+    for tier in ev.tiers:
+        for outcome in _all(tier.rules):
+            columns.append(outcome.met)
+            columns.append(outcome.actual)
+            if outcome.points is not None and isinstance(outcome.rule, Points):
+                columns.append(outcome.points)
+    with no_gc():
+        return list(zip(*columns, strict=True))

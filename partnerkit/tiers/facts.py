@@ -133,7 +133,16 @@ def normalize(value: Any, spec: FactSpec) -> Any:
     return value
 
 
-_BOOL_WORDS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
+_BOOL_WORDS = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+}
 
 
 def _parse_number_text(text: str, kind: FactKind) -> float:
@@ -188,12 +197,14 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
                     )
                     continue
                 assert isinstance(raw, Mapping)
-                for day, value in raw.items():
+                for day, observed in raw.items():
                     try:
                         parsed_day = normalize(day, FactSpec(kind=FactKind.DATE))
-                        parsed = normalize(value, spec)
+                        parsed = normalize(observed, spec)
                     except ValueError as exc:
-                        problems.append(Problem(f"{day}: {value!r}: {exc}", (*base, name), code="fact-value"))
+                        problems.append(
+                            Problem(f"{day}: {observed!r}: {exc}", (*base, name), code="fact-value")
+                        )
                         continue
                     table.dated[name].add(row, parsed_day, float(parsed))
             else:

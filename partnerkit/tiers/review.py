@@ -146,7 +146,7 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
         each = float(tier.benefits.co_marketing_budget.amount) if tier.benefits.co_marketing_budget else 0.0
         managers = n if tier.benefits.dedicated_partner_manager else 0
         costs.append(TierCost(tier.name, n, each, each * n, managers))
-    notes = []
+    notes: list[str] = []
     review = TierReview(ev.as_of, proposals, holds, expiring, unknown, costs, plan_budget, ev.currency, notes)
     over = review.over_budget
     if over:

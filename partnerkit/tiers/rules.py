@@ -86,7 +86,12 @@ class FactSpec(PlanModel):
 
     @model_validator(mode="after")
     def _dated_numbers(self) -> FactSpec:
-        if self.dated and self.kind not in (FactKind.NUMBER, FactKind.MONEY, FactKind.COUNT, FactKind.BOOLEAN):
+        if self.dated and self.kind not in (
+            FactKind.NUMBER,
+            FactKind.MONEY,
+            FactKind.COUNT,
+            FactKind.BOOLEAN,
+        ):
             raise ValueError(f"a dated fact must be a number, money, count or boolean, not {self.kind.value}")
         return self
 
@@ -397,12 +402,16 @@ for _model in (AllOf, AnyOf, AtLeastOf, Track, Tracks):
     _model.model_rebuild()
 
 
+CategoryName = Literal["Integration", "Distribution", "Ecosystem"]
+_ALL_CATEGORIES: tuple[CategoryName, ...] = ("Integration", "Distribution", "Ecosystem")
+
+
 class TierProgram(PlanModel):
     """How tiers are run: the facts rules may use, the downgrade grace period and the benefits budget."""
 
     facts: dict[FactName, FactSpec] = Field(default_factory=dict)
-    applies_to: list[Literal["Integration", "Distribution", "Ecosystem"]] = Field(
-        default_factory=lambda: ["Integration", "Distribution", "Ecosystem"],
+    applies_to: list[CategoryName] = Field(
+        default_factory=lambda: list(_ALL_CATEGORIES),
         description="the partner categories the tiers apply to",
     )
     downgrade_grace_days: int = Field(90, ge=0, le=3650, description="a downgrade waits this long")
