@@ -21,6 +21,11 @@ _EXPORTS: dict[str, str] = {
     "validate": "partnerkit.checks",
     "grounding": "partnerkit.grounding",
     "render_markdown": "partnerkit.report.markdown",
+    # tiers
+    "evaluate_tiers": "partnerkit.tiers.evaluate",
+    "explain_tier": "partnerkit.tiers.explain",
+    "review_tiers": "partnerkit.tiers.review",
+    "load_facts": "partnerkit.io.facts",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -101,5 +106,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         TierBenefits,
         TierRequirements,
     )
+    from partnerkit.io.facts import load_facts
     from partnerkit.problems import Problem, Severity
+    from partnerkit.tiers.evaluate import evaluate_tiers
+    from partnerkit.tiers.explain import explain_tier
+    from partnerkit.tiers.review import review_tiers
     from partnerkit.report.markdown import render_markdown

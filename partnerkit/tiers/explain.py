@@ -599,3 +599,7 @@ def compact_rows(ev: Evaluation) -> list[tuple[Any, ...]]:
                 columns.append(outcome.points)
     with no_gc():
         return list(zip(*columns, strict=True))
+
+
+explain_tier = explain
+"""The public name of ``explain``: one partner's full verdict from an evaluation."""
