@@ -100,7 +100,10 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
         if name not in known_set:
             guess = did_you_mean(name, known)
             if guess:
-                click.echo(f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?", err=True)
+                click.echo(
+                    f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
+                    err=True,
+                )
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -117,7 +120,9 @@ def _emit(text: str, output: Path | None) -> None:
 @as_of_option
 @click.option("--partner", help="Show one partner's full criterion table.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema in docs/tiers.md).")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per partner (per criterion with --partner).")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print CSV, one row per partner (per criterion with --partner)."
+)
 @output_option
 def show(
     plan: Path,
@@ -219,12 +224,16 @@ def _table_text(console: Any, verdicts: list[Any], as_of: date) -> None:
         table.add_column(head, overflow="fold")
     for v in verdicts:
         if v.gaps:
-            top = "; ".join(g.text for g in v.gaps[:2]) + (f" (+{len(v.gaps) - 2} more)" if len(v.gaps) > 2 else "")
+            top = "; ".join(g.text for g in v.gaps[:2]) + (
+                f" (+{len(v.gaps) - 2} more)" if len(v.gaps) > 2 else ""
+            )
         elif v.unknown:
             top = "depends on unknown facts: " + ", ".join(v.unknown)
         else:
             top = "top tier" if v.next_tier is None else ""
-        table.add_row(v.partner, v.current_tier or "-", v.tier or "-", v.change.value, v.next_tier or "-", top)
+        table.add_row(
+            v.partner, v.current_tier or "-", v.tier or "-", v.change.value, v.next_tier or "-", top
+        )
     console.print(table)
 
 
@@ -232,7 +241,9 @@ def _partner_text(console: Any, v: Any, as_of: date) -> None:
     from rich.table import Table
 
     console.print(f"{v.partner} on {as_of.isoformat()}")
-    console.print(f"  tier: {v.tier or 'none'} (current: {v.current_tier or 'none'}; change: {v.change.value})")
+    console.print(
+        f"  tier: {v.tier or 'none'} (current: {v.current_tier or 'none'}; change: {v.change.value})"
+    )
     table = Table()
     for head in ("Tier", "Criterion", "Required", "Actual", "Met", "Points"):
         table.add_column(head, overflow="fold")
@@ -264,7 +275,12 @@ def _review_text(console: Any, r: Any) -> None:
             table.add_column(head, overflow="fold")
         for p in r.proposals:
             table.add_row(
-                p.partner, p.current_tier or "-", p.proposed_tier or "-", p.change.value, p.effective.isoformat(), p.reason
+                p.partner,
+                p.current_tier or "-",
+                p.proposed_tier or "-",
+                p.change.value,
+                p.effective.isoformat(),
+                p.reason,
             )
         console.print(table)
     if r.expiring:

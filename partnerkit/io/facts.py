@@ -89,7 +89,9 @@ def load_facts(
 def _csv_rows(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     if data[:2] == b"PK" or b"\x00" in data[:4096]:
-        raise UnreadableFileError(f"{path}: this is a binary file (a workbook?), not a CSV; save it as .xlsx or CSV")
+        raise UnreadableFileError(
+            f"{path}: this is a binary file (a workbook?), not a CSV; save it as .xlsx or CSV"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -155,7 +157,9 @@ class FactsReader:
 
     def problem(self, sheet: str | None, row: int, col: int, message: str, hint: str | None = None) -> None:
         """Record one problem at a cell."""
-        self.problems.append(Problem(message, (), location=self.where(sheet, row, col), hint=hint, code="facts"))
+        self.problems.append(
+            Problem(message, (), location=self.where(sheet, row, col), hint=hint, code="facts")
+        )
 
     def partner_row(self, name: str) -> int:
         """The table row of a partner, added on first sight."""
@@ -187,7 +191,10 @@ class FactsReader:
             for c, name, spec in facts:
                 if spec.dated:
                     self.problem(
-                        sheet, 0, c, f"{header[c]!r}: {name!r} is a dated fact; add a 'date' column to this table"
+                        sheet,
+                        0,
+                        c,
+                        f"{header[c]!r}: {name!r} is a dated fact; add a 'date' column to this table",
                     )
             facts = [f for f in facts if not f[2].dated]
         seen_plain: dict[str, int] = {}
@@ -205,7 +212,9 @@ class FactsReader:
             if not dated_rows:
                 if name in seen_plain:
                     where = self.where(sheet, seen_plain[name], partner_col)
-                    self.problem(sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where})")
+                    self.problem(
+                        sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where})"
+                    )
                     continue
                 seen_plain[name] = r
             row = self.partner_row(name)
@@ -243,12 +252,19 @@ class FactsReader:
                     if cell >= 0 and (kind is not FactKind.COUNT or cell.is_integer()):
                         value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
                     else:
-                        value = self._bad(sheet, r, c, header, cell, spec)
+                        self._bad(sheet, r, c, header, cell, spec)
+                        continue
                 else:
                     try:
                         value = normalize(cell, spec)
                     except ValueError as exc:
-                        self.problem(sheet, r, c, f"{header[c]!r} {cell!r}: {exc}", f"the {fact} column holds {kind.value}")
+                        self.problem(
+                            sheet,
+                            r,
+                            c,
+                            f"{header[c]!r} {cell!r}: {exc}",
+                            f"the {fact} column holds {kind.value}",
+                        )
                         continue
                 if value is None:
                     continue
@@ -271,7 +287,6 @@ class FactsReader:
             normalize(cell, spec)
         except ValueError as exc:
             self.problem(sheet, r, c, f"{header[c]!r} {cell!r}: {exc}")
-        return None
 
     def _tier(self, line: list[Any], r: int, c: int, row: int, sheet: str | None, header: list[Any]) -> None:
         cell = line[c] if c < len(line) else None
@@ -321,11 +336,15 @@ class FactsReader:
             else:
                 known = [n for n, _ in self.specs.values()] + ["partner", "date", "tier", "tier_since"]
                 guess = did_you_mean(key, known)
-                hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts in the plan"
+                hint = (
+                    f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts in the plan"
+                )
                 self.problem(sheet, 0, c, f"column {cell!r} is not a fact of the plan", hint)
                 bad = True
         if partner_col is None:
-            self.problem(sheet, 0, 0, "no 'partner' column: the first row must name the columns, one of them 'partner'")
+            self.problem(
+                sheet, 0, 0, "no 'partner' column: the first row must name the columns, one of them 'partner'"
+            )
             return None
         if bad:
             return None
