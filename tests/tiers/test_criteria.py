@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from partnerkit.tiers.explain import explain
-
-from .conftest import AS_OF, one, run, table_of, tiers_of
+from tests.tiers.helpers import AS_OF, one, run, table_of, tiers_of
 
 
 def met(rule: dict, facts: dict, **partner: object) -> bool | None:
@@ -87,8 +86,9 @@ def test_window_aggregates() -> None:
 
 def test_days_and_weeks_windows() -> None:
     rule = {"fact": "revenue", "over_last": "90 days", "at_least": 1}
-    assert met(rule, {"revenue": {date(2026, 7, 3): 1}}) is True  # 90 days before is 2026-07-03
-    assert met(rule, {"revenue": {date(2026, 7, 2): 1}}) is False
+    # 90 days before the review date is 2026-07-03, which the window leaves out
+    assert met(rule, {"revenue": {date(2026, 7, 4): 1}}) is True
+    assert met(rule, {"revenue": {date(2026, 7, 3): 1}}) is False
     assert met({"fact": "revenue", "over_last": "2 weeks", "at_least": 1}, {"revenue": {date(2026, 9, 18): 1}}) is True
 
 

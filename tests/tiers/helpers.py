@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-
 from partnerkit.model.tiers import Tier
 from partnerkit.tiers.evaluate import Evaluation, evaluate_facts
 from partnerkit.tiers.explain import Verdict, explain
@@ -47,11 +45,3 @@ def one(rule: dict[str, Any], facts: dict[str, Any], as_of: date = AS_OF, **part
     """The verdict of one partner against a single tier 'T' holding one rule."""
     ev = run(tiers_of({"name": "T", "level": 1, "rules": [rule]}), table_of({"name": "P", "facts": facts, **partner}), as_of)
     return explain(ev, 0)
-
-
-@pytest.fixture(scope="session")
-def example_plan() -> Any:
-    """The built-in example plan."""
-    from partnerkit.io.planfile import load_example_plan
-
-    return load_example_plan()
