@@ -5,7 +5,7 @@ Columns keep evaluation fast for a hundred thousand partners: a criterion is one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -184,7 +184,7 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
 def facts_from_records(
     records: Iterable[Mapping[str, Any]],
     specs: Mapping[str, FactSpec],
-    paths: list[tuple[str | int, ...]] | None = None,
+    paths: Sequence[tuple[str | int, ...]] | None = None,
 ) -> tuple[FactTable, list[Problem]]:
     """Fact columns from records ``{name, tier, tier_since, facts: {fact: value or {date: value}}}``."""
     table = FactTable(partners=[], current_tier=[], tier_since=[])

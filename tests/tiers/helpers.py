@@ -43,5 +43,9 @@ def run(tiers: list[Tier], table: FactTable, as_of: date = AS_OF, **kw: Any) -> 
 
 def one(rule: dict[str, Any], facts: dict[str, Any], as_of: date = AS_OF, **partner: Any) -> Verdict:
     """The verdict of one partner against a single tier 'T' holding one rule."""
-    ev = run(tiers_of({"name": "T", "level": 1, "rules": [rule]}), table_of({"name": "P", "facts": facts, **partner}), as_of)
+    ev = run(
+        tiers_of({"name": "T", "level": 1, "rules": [rule]}),
+        table_of({"name": "P", "facts": facts, **partner}),
+        as_of,
+    )
     return explain(ev, 0)

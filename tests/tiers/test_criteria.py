@@ -89,7 +89,10 @@ def test_days_and_weeks_windows() -> None:
     # 90 days before the review date is 2026-07-03, which the window leaves out
     assert met(rule, {"revenue": {date(2026, 7, 4): 1}}) is True
     assert met(rule, {"revenue": {date(2026, 7, 3): 1}}) is False
-    assert met({"fact": "revenue", "over_last": "2 weeks", "at_least": 1}, {"revenue": {date(2026, 9, 18): 1}}) is True
+    assert (
+        met({"fact": "revenue", "over_last": "2 weeks", "at_least": 1}, {"revenue": {date(2026, 9, 18): 1}})
+        is True
+    )
 
 
 def test_a_dated_fact_without_a_window_reads_its_latest_value() -> None:
@@ -128,7 +131,9 @@ def test_certification_expiring_on_the_review_date_is_valid_with_a_warning() -> 
     assert day_before.criteria[0].met is False
     assert day_before.warnings == ["certification expired on 2026-09-30"]
     assert day_before.gaps[0].text == "certification expired on 2026-09-30; renew it"
-    assert one(rule, {"cert_expires": date(2026, 10, 31)}).warnings == ["certification expires on 2026-10-31 (in 30 days)"]
+    assert one(rule, {"cert_expires": date(2026, 10, 31)}).warnings == [
+        "certification expires on 2026-10-31 (in 30 days)"
+    ]
     assert one(rule, {"cert_expires": date(2026, 11, 1)}).warnings == []
 
 
@@ -212,7 +217,10 @@ def test_points_with_a_missing_metric() -> None:
 def test_tracks_report_the_best_track() -> None:
     rule = {
         "tracks": [
-            {"name": "Enterprise", "rules": [{"fact": "certified_staff", "at_least": 10}, {"fact": "sponsor", "is": True}]},
+            {
+                "name": "Enterprise",
+                "rules": [{"fact": "certified_staff", "at_least": 10}, {"fact": "sponsor", "is": True}],
+            },
             {"name": "SMB", "rules": [{"fact": "csat", "at_least": 8}, {"fact": "sponsor", "is": True}]},
         ]
     }

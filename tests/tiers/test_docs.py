@@ -62,5 +62,7 @@ def test_the_documented_rule_snippets_parse() -> None:
     snippets = re.findall(r"`(\{.*?\})`", table)
     assert len(snippets) >= 10
     for snippet in snippets:
-        data = yaml.safe_load(snippet.replace("rule, rule, rule", "").replace("rule, rule", "").replace("...", ""))
+        data = yaml.safe_load(
+            snippet.replace("rule, rule, rule", "").replace("rule, rule", "").replace("...", "")
+        )
         assert isinstance(data, dict)
