@@ -195,6 +195,31 @@ def review(plan: Path, facts_path: Path | None, as_of: date, as_json: bool, outp
         _emit(_render(lambda c: _review_text(c, result)), output)
 
 
+# --- the demo -----------------------------------------------------------------------------------
+
+EXAMPLE_REVIEW_DATE = date(2026, 10, 1)
+"""The review date the demo uses, so the example's dated facts give the same answer on any day."""
+
+
+def write_tier_reports(plan: Plan, outdir: Path, as_of: date) -> list[Path]:
+    """Every partner's verdict (tiers.json, tiers.txt) and the tier review (tier-review.txt) in ``outdir``."""
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.tiers.evaluate import evaluate_tiers
+    from partnerkit.tiers.explain import verdicts
+    from partnerkit.tiers.review import review_evaluation
+
+    ev = evaluate_tiers(plan, as_of)
+    found = verdicts(ev)
+    budget = plan.tier_program.benefits_budget_per_quarter
+    review = review_evaluation(ev, float(budget.amount) if budget else None)
+    data = {"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in found]}
+    return [
+        write_text_atomic(outdir / "tiers.json", _json(data)),
+        write_text_atomic(outdir / "tiers.txt", _render(lambda c: _table_text(c, found, as_of))),
+        write_text_atomic(outdir / "tier-review.txt", _render(lambda c: _review_text(c, review))),
+    ]
+
+
 # --- presentation --------------------------------------------------------------------------------
 
 
@@ -210,7 +235,8 @@ def _render(draw: Any) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
     draw(console)
-    return buffer.getvalue()
+    # rich pads titles to the full width; trailing spaces only make diffs noisy
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 _MET = {True: "yes", False: "no", None: "unknown"}

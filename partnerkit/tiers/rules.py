@@ -264,7 +264,9 @@ class PointsMetric(PlanModel):
 
     @property
     def max_points(self) -> float:
-        """The most this metric can earn."""
+        """The most this metric can earn (nothing at all when its points are zero, cap or not)."""
+        if not self.points:
+            return 0
         return self.cap if self.cap is not None else self.points
 
 

@@ -54,7 +54,7 @@ leaf = st.one_of(
             st.builds(
                 lambda f, pts, full, cap: (
                     {"fact": f, "points": pts, "full_at": full}
-                    | ({"cap": pts + cap} if cap else {})
+                    | ({"cap": pts + cap} if cap and pts else {})
                     | ({"over_last": "12 months"} if f in DATED else {})
                 ),
                 st.sampled_from(NUMERIC + DATED),
