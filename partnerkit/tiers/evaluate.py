@@ -409,6 +409,8 @@ class Evaluation:
     currency: str = "USD"
     grace_days: int = 90
     expiry_warning_days: int = 30
+    # wording that is the same for every partner (criterion names, requirements), built once
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def levels(self) -> dict[str, int]:

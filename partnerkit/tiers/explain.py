@@ -134,7 +134,7 @@ class Words:
 
     def spec(self, fact: str) -> FactSpec:
         """The fact's declaration, or a plain number when it has none."""
-        return self.specs.get(fact) or FactSpec()
+        return self.specs.get(fact) or _PLAIN
 
     def label(self, fact: str) -> str:
         """The fact's name in words: its label, else its unit, else the name with spaces."""
@@ -165,6 +165,7 @@ class Words:
 
 
 _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_PLAIN = FactSpec()
 
 
 def money(value: float, currency: str) -> str:
@@ -297,25 +298,23 @@ def facts_of(outcome: Outcome) -> tuple[str, ...]:
     return own
 
 
-def _rows(tier: str, outcome: Outcome, i: int, words: Words, depth: int) -> list[CriterionResult]:
+def _rows(
+    tier: str, outcome: Outcome, i: int, words: Words, depth: int, cache: dict[Any, Any]
+) -> list[CriterionResult]:
     rule = outcome.rule
+    static = cache.get(id(outcome))
+    if static is None:
+        name = rule.name if isinstance(rule, Track) else criterion_name(rule, words)
+        max_points = rule.max_points if isinstance(rule, Points | PointsMetric) else None
+        static = cache[id(outcome)] = (name, requirement(rule, words), max_points, facts_of(outcome))
+    name, required, max_points, facts = static
     points = outcome.points[i] if outcome.points is not None else None
-    max_points = rule.max_points if isinstance(rule, Points | PointsMetric) else None
-    name = rule.name if isinstance(rule, Track) else criterion_name(rule, words)
     row = CriterionResult(
-        tier,
-        name,
-        requirement(rule, words),
-        actual(outcome, i, words),
-        outcome.met[i],
-        points,
-        max_points,
-        depth,
-        facts_of(outcome),
+        tier, name, required, actual(outcome, i, words), outcome.met[i], points, max_points, depth, facts
     )
     out = [row]
     for kid in outcome.children:
-        out += _rows(tier, kid, i, words, depth + 1)
+        out += _rows(tier, kid, i, words, depth + 1, cache)
     return out
 
 
@@ -498,21 +497,25 @@ def change_of(ev: Evaluation, current: str | None, computed: str | None) -> Chan
 
 def explain(ev: Evaluation, i: int) -> Verdict:
     """The full verdict of the partner at row ``i``."""
-    words = Words(ev.specs, ev.currency)
+    words = ev.cache.get("words")
+    if words is None:
+        words = ev.cache["words"] = Words(ev.specs, ev.currency)
     computed = ev.tier[i]
     current = ev.facts.current_tier[i]
     criteria: list[CriterionResult] = []
     for outcome in ev.tiers:
         for rule_outcome in outcome.rules:
-            criteria += _rows(outcome.tier.name, rule_outcome, i, words, 0)
+            criteria += _rows(outcome.tier.name, rule_outcome, i, words, 0, ev.cache)
     # the next tier is the one right above the verdict (the lowest tier when there is none)
     index = next((k for k, t in enumerate(ev.tiers) if t.tier.name == computed), len(ev.tiers))
     next_outcome: TierOutcome | None = ev.tiers[index - 1] if index > 0 else None
     gaps: list[Gap] = []
     if next_outcome is not None:
         for rule_outcome in next_outcome.rules:
-            for crit, text in gap_texts(rule_outcome, i, ev, words, next_outcome.tier.level):
-                gaps.append(Gap(crit, text, _fact(rule_outcome)))
+            found = gap_texts(rule_outcome, i, ev, words, next_outcome.tier.level)
+            amount = shortfall(rule_outcome, i, words) if len(found) == 1 else None
+            for crit, text in found:
+                gaps.append(Gap(crit, text, _fact(rule_outcome), amount))
     unknown: list[str] = []
     for outcome in ev.tiers[:index]:
         if outcome.met[i] is None:
@@ -524,7 +527,11 @@ def explain(ev: Evaluation, i: int) -> Verdict:
     benefits: dict[str, Any] = {}
     requirements: dict[str, Any] = {}
     if computed is not None:
-        benefits, requirements = _benefits(ev.tiers[index].tier)
+        key = ("benefits", computed)
+        if key not in ev.cache:
+            ev.cache[key] = _benefits(ev.tiers[index].tier)
+        benefits, requirements = ev.cache[key]
+        benefits, requirements = dict(benefits), dict(requirements)
     return Verdict(
         partner=ev.facts.partners[i],
         tier=computed,
@@ -538,6 +545,30 @@ def explain(ev: Evaluation, i: int) -> Verdict:
         benefits=benefits,
         requirements=requirements,
     )
+
+
+def shortfall(outcome: Outcome, i: int, words: Words) -> float | None:
+    """How much a failed criterion lacks, as one number in its own units (None when it is not a number).
+
+    Amounts of money, counts and points are rounded up the way the gap's text shows them.
+    """
+    rule = outcome.rule
+    value = outcome.actual[i]
+    if outcome.met[i] is not False:
+        return None
+    if isinstance(rule, Points):
+        return _up(rule.points_at_least - (value or 0.0))
+    if isinstance(rule, Consistency):
+        return float(rule.each_of_last.count - value) if value is not None else None
+    if isinstance(rule, Compare) and rule.on_any_day_within is None and isinstance(value, int | float):
+        target = rule.at_least if rule.at_least is not None else rule.more_than
+        if target is None or isinstance(value, bool):
+            return None
+        short = target - value
+        if words.spec(rule.fact).kind in (FactKind.COUNT, FactKind.MONEY) or rule.aggregate == "count":
+            short = _up(short + (1 if rule.more_than is not None else 0))
+        return float(short)
+    return None
 
 
 def _fact(outcome: Outcome) -> str | None:

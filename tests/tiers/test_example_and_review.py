@@ -45,6 +45,12 @@ def test_the_example_gaps_read_like_a_note_to_the_partner(example_plan: Plan) ->
         "26 more points; the cheapest are 26 from revenue over the last 12 months "
         "($50,667 more revenue over the last 12 months)",
     ]
+    assert [(g.fact, g.amount) for g in found["Bluefin Banking"].gaps] == [
+        ("revenue", 60000.0),
+        ("certified_staff", 2.0),
+        ("joint_business_plan", None),
+        ("business_reviews", 1.0),
+    ]
     assert [g.text for g in found["Keystone IT Partners"].gaps] == [
         "4 more months in Premier (eligible from 2027-02-01)"
     ]
