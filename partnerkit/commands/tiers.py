@@ -96,14 +96,17 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
 
     known = [p.name for _, p in plan.partners()]
     known_set = set(known)
-    for name in names:
-        if name not in known_set:
-            guess = did_you_mean(name, known)
-            if guess:
-                click.echo(
-                    f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
-                    err=True,
-                )
+    strangers = [name for name in names if name not in known_set]
+    # A CRM export of thousands of partners outside the plan is normal, not a list of typos.
+    if not known or len(strangers) > 200:
+        return
+    for name in strangers:
+        guess = did_you_mean(name, known)
+        if guess:
+            click.echo(
+                f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
+                err=True,
+            )
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -156,7 +159,9 @@ def show(
             raise click.BadParameter(f"no partner {partner!r}{hint}", param_hint="--partner") from None
     else:
         rows = list(range(len(ev)))
-    verdicts = [explain(ev, i) for i in rows]
+    # the table and the CSV of all partners need no criterion rows: skip wording them
+    full = as_json or partner is not None
+    verdicts = [explain(ev, i, criteria=full) for i in rows]
     if as_json:
         text = _json({"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in verdicts]})
     elif as_csv:

@@ -495,17 +495,17 @@ def change_of(ev: Evaluation, current: str | None, computed: str | None) -> Chan
     return Change.HOLD
 
 
-def explain(ev: Evaluation, i: int) -> Verdict:
-    """The full verdict of the partner at row ``i``."""
+def explain(ev: Evaluation, i: int, *, criteria: bool = True) -> Verdict:
+    """The full verdict of the partner at row ``i`` (without the criterion table if ``criteria`` is False)."""
     words = ev.cache.get("words")
     if words is None:
         words = ev.cache["words"] = Words(ev.specs, ev.currency)
     computed = ev.tier[i]
     current = ev.facts.current_tier[i]
-    criteria: list[CriterionResult] = []
-    for outcome in ev.tiers:
+    rows: list[CriterionResult] = []
+    for outcome in ev.tiers if criteria else ():
         for rule_outcome in outcome.rules:
-            criteria += _rows(outcome.tier.name, rule_outcome, i, words, 0, ev.cache)
+            rows += _rows(outcome.tier.name, rule_outcome, i, words, 0, ev.cache)
     # the next tier is the one right above the verdict (the lowest tier when there is none)
     index = next((k for k, t in enumerate(ev.tiers) if t.tier.name == computed), len(ev.tiers))
     next_outcome: TierOutcome | None = ev.tiers[index - 1] if index > 0 else None
@@ -537,7 +537,7 @@ def explain(ev: Evaluation, i: int) -> Verdict:
         tier=computed,
         current_tier=current,
         change=change_of(ev, current, computed),
-        criteria=criteria,
+        criteria=rows,
         next_tier=next_outcome.tier.name if next_outcome else None,
         gaps=gaps,
         unknown=unknown,

@@ -138,7 +138,7 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
         for warning in expiry_warnings(ev, i, words):
             expiring.append((name, warning))
         if any(t.met[i] is None for t in ev.tiers if _above(ev, t.tier.name, computed)):
-            unknown.append((name, explain(ev, i).unknown))
+            unknown.append((name, explain(ev, i, criteria=False).unknown))
     costs = []
     for outcome in ev.tiers:
         tier = outcome.tier
