@@ -164,3 +164,14 @@ def test_installed_command_runs_like_a_user_runs_it() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "4 more months in Premier (eligible from 2027-02-01)" in done.stdout
+
+
+def test_demo_writes_the_tier_verdicts_and_review(tmp_path: Path) -> None:
+    code, _, _ = run("demo", str(tmp_path))
+    assert code == 0
+    data = json.loads((tmp_path / "tiers.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == "2026-10-01"
+    assert {p["change"] for p in data["partners"]} == {"upgrade", "downgrade", "hold", "new", "none"}
+    assert "Proposals (each needs a person's approval)" in (tmp_path / "tier-review.txt").read_text(
+        encoding="utf-8"
+    )

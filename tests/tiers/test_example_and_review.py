@@ -146,3 +146,13 @@ def test_bad_plan_facts_are_a_plan_error(example_plan: Plan) -> None:
     data.categories.integration.partners[0].facts["certified_staff"] = "many"
     with pytest.raises(PlanError, match="expected a plain number"):
         evaluate_tiers(data, AS_OF)
+
+
+def test_a_current_tier_the_plan_does_not_have_is_a_warning(example_plan: Plan) -> None:
+    update, _ = facts_from_records(
+        [{"name": "Orbit CRM", "tier": "Platinum"}], example_plan.tier_program.facts
+    )
+    ev = evaluate_tiers(example_plan, AS_OF, update)
+    verdict = explain(ev, ev.row("Orbit CRM"))
+    assert "current tier 'Platinum' is not a tier of the plan" in verdict.warnings
+    assert verdict.change is Change.NEW

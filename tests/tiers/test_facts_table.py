@@ -158,6 +158,23 @@ def test_unreadable_files_get_one_sentence(
         load_facts(path, example_plan)
 
 
+def test_a_workbook_that_inflates_too_far_is_refused(
+    tmp_path: Path, example_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    import partnerkit.io.facts as facts_io
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 12_000_000)
+    with pytest.raises(UnreadableFileError, match="compressed suspiciously well"):
+        load_facts(path, example_plan)
+    monkeypatch.setattr(facts_io, "MAX_UNCOMPRESSED", 1_000_000)
+    with pytest.raises(UnreadableFileError, match="unpacks to 12 MB"):
+        load_facts(path, example_plan)
+
+
 def test_missing_file(tmp_path: Path, example_plan: Plan) -> None:
     with pytest.raises(UnreadableFileError, match="cannot read"):
         load_facts(tmp_path / "nope.csv", example_plan)
