@@ -391,7 +391,8 @@ def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     if op == "more_than":
         return [None if v is None else v > arg for v in values]
     if op == "is" and isinstance(arg, bool):
-        return [None if v is None else v is arg for v in values]
+        # == rather than `is`: a dated yes/no fact holds its observations as 1.0 and 0.0
+        return [None if v is None else v == arg for v in values]
     test = _predicate(op, arg)
     return [None if v is None else test(v) for v in values]
 

@@ -112,6 +112,8 @@ def normalize(value: Any, spec: FactSpec) -> Any:
             raise ValueError("a number where a date belongs; format the cell as a date or write YYYY-MM-DD")
         raise ValueError("expected a date written YYYY-MM-DD")
     if kind is FactKind.TEXT:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # a workbook's number cell 42 arrives as 42.0
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return str(value).strip()
         raise ValueError("expected text")

@@ -234,3 +234,23 @@ def test_tracks_report_the_best_track() -> None:
 def test_a_tier_without_rules_is_met_by_everyone() -> None:
     ev = run(tiers_of({"name": "Open", "level": 1}), table_of({"name": "P"}))
     assert ev.tier == ["Open"]
+
+
+def test_a_dated_yes_no_fact_reads_its_latest_observation() -> None:
+    from partnerkit.tiers.rules import FactSpec
+    from tests.tiers.helpers import SPECS
+
+    specs = {**SPECS, "qualified": FactSpec(kind="boolean", dated=True)}
+    tiers = tiers_of({"name": "T", "level": 1, "rules": [{"fact": "qualified", "is": True}]})
+    facts = {"qualified": {date(2026, 1, 1): False, date(2026, 9, 1): True}}
+    table = table_of({"name": "P", "facts": facts}, specs=specs)
+    assert run(tiers, table, specs=specs).tier == ["T"]
+    window = tiers_of(
+        {
+            "name": "T",
+            "level": 1,
+            "rules": [{"fact": "qualified", "on_any_day_within": "3 months", "is": True}],
+        }
+    )
+    assert run(window, table, specs=specs).tier == ["T"]
+    assert run(window, table, as_of=date(2026, 8, 1), specs=specs).tier == [None]
