@@ -98,6 +98,7 @@ class _Formats:
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
     def of(self, column: L.Column, unit: str | None = None) -> Any:
+        """The format of a column's cells (a metric's follows its unit)."""
         if column.result:
             return self.result
         if column.kind is Kind.METRIC:
@@ -113,6 +114,7 @@ class _Lists:
         self.columns: dict[tuple[str, ...], str] = {}
 
     def source(self, choices: tuple[str, ...]) -> str:
+        """The range holding ``choices``, written on first use."""
         if choices not in self.columns:
             col = len(self.columns)
             for i, choice in enumerate(choices):

@@ -171,6 +171,7 @@ class Refs:
         self.cells[path] = ref
 
     def setdefault(self, path: FieldPath, ref: FieldRef) -> None:
+        """Remember the cell of ``path`` unless one is known already."""
         self.cells.setdefault(path, ref)
 
     def get(self, path: FieldPath) -> FieldRef | None:
@@ -217,11 +218,13 @@ class _Reader:
     def problem(
         self, ref: FieldRef, message: str, path: FieldPath = (), severity: Severity = Severity.ERROR
     ) -> None:
+        """Record a problem at a cell."""
         self.problems.append(
             Problem(message, path, severity=severity, location=ref.location, code="workbook")
         )
 
     def put(self, path: FieldPath, value: Any) -> Any:
+        """Set ``value`` at ``path`` in the plan data, creating the mappings and lists on the way."""
         node: Any = self.data
         for i, part in enumerate(path[:-1]):
             nxt = path[i + 1]
