@@ -409,6 +409,9 @@ def _read_rows(
     check_formulas = bool(found.uncalculated)
     first = min(columns) if columns else 0
     first_header = columns[first].header if columns else ""
+    # First the rows: where each goes in the plan. Then the cells, column by column, so that the blank
+    # cells of a wide table (most of them, for partners of other categories) cost next to nothing.
+    kept: list[tuple[int, list[Any], dict[str, Any], str | None, Any, Any]] = []
     for row_no, row in _rows(found):
         keys: dict[str, Any] = {}
         for i, column in fixed.items():
@@ -419,56 +422,74 @@ def _read_rows(
         base = place(row_no, keys, row_ref)
         if base is None:
             continue
-        record = reader.get(base)
         reader.refs.rows[base] = (found, row_no, column_map)
         unit = None
         if unit_at is not None and unit_at < len(row) and isinstance(row[unit_at], str):
             unit = row[unit_at].strip().lower()
-        allowed = keys.get("_fields")
-        for i, column in active:
-            value = row[i] if i < len(row) else None
-            col = found.left + i
-            if check_formulas and (row_no, col) in found.uncalculated:
-                reader.cell(found, column, column.header, row_no, col, value, (*base, *column.path), unit)
+        kept.append((row_no, row, reader.get(base), unit, keys.get("_fields"), (base, keys.get("category"))))
+    if not kept:
+        return
+    width = len(found.headers)
+    grid = [row if len(row) == width else [*row[:width], *[None] * (width - len(row))] for _, row, *_ in kept]
+    by_column = list(zip(*grid, strict=True))
+    done: set[tuple[int, int]] = set()
+    if check_formulas:
+        at_row = {entry[0]: k for k, entry in enumerate(kept)}
+        for row_no, col in found.uncalculated:
+            k = at_row.get(row_no)
+            i = col - found.left
+            if k is None or i not in dict(active):
                 continue
-            if value is None or value == "":
+            column = dict(active)[i]
+            entry = kept[k]
+            reader.cell(
+                found, column, column.header, row_no, col, None, (*entry[5][0], *column.path), entry[3]
+            )
+            done.add((k, i))
+    for i, column in active:
+        if i >= width:
+            continue
+        values = by_column[i]
+        col = found.left + i
+        path = column.path
+        key = path[0]
+        kind = column.kind
+        plain = kind in _PLAIN_TEXT
+        numbered = found.percent_format is not None and kind in _NUMBERED
+        for k in [k for k, v in enumerate(values) if v is not None and v != ""]:
+            value = values[k]
+            row_no, _, record, unit, allowed, (base, category) = kept[k]
+            if done and (k, i) in done:
                 continue
-            if allowed is not None and column.path[0] not in allowed:
+            if allowed is not None and key not in allowed:
                 if not is_blank(value):
-                    ref = FieldRef(found.sheet, cell_name(row_no, col), column.header, value)
+                    ref = FieldRef(found.sheet, (row_no, col), column.header, value)
                     reader.problem(
                         ref,
                         f"{column.header} = {_show(value)}: {column.header} is not a field of "
-                        f"{keys.get('category')} partners; it is ignored (clear it or change the Category)",
+                        f"{category} partners; it is ignored (clear it or change the Category)",
                         severity=Severity.WARNING,
                     )
                 continue
-            if column.kind in _PLAIN_TEXT and type(value) is str:
+            if plain and type(value) is str:
                 # The common case, kept fast for sheets of 100,000 partners.
                 converted: Any = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
                 if not converted:
                     continue
             else:
                 percent = None
-                if (
-                    found.percent_format is not None
-                    and column.kind in _NUMBERED
-                    and isinstance(value, float | int)
-                ):
-                    percent = found.percent_format(row_no, col)
+                if numbered and isinstance(value, float | int):
+                    percent = found.percent_format(row_no, col)  # type: ignore[misc]
                 try:
-                    converted = from_cell(column.kind, value, percent_format=percent, unit=unit)
+                    converted = from_cell(kind, value, percent_format=percent, unit=unit)
                 except CellRuleError as exc:
-                    ref = FieldRef(found.sheet, cell_name(row_no, col), column.header, value)
-                    reader.problem(
-                        ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *column.path)
-                    )
+                    ref = FieldRef(found.sheet, (row_no, col), column.header, value)
+                    reader.problem(ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *path))
                     continue
                 if converted is None or converted == []:
                     continue
-            path = column.path
             if len(path) == 1:
-                record[path[0]] = converted
+                record[key] = converted
             else:
                 node = record
                 for part in path[:-1]:
