@@ -1,0 +1,455 @@
+"""Build the default agreement templates in ``templates/`` (run ``python -m partnerkit.io.word.make_templates``).
+
+The .docx files are committed; legal edits them in Word from there on. This script is how they were
+first made and how a developer remakes them after changing the clause text below. Each template has
+real heading styles, clause numbering through Word's numbering (Heading 1 is "1.", a Clause paragraph
+is "1.1"), a cover page with the key-terms table, conditional clauses written with docxtpl's ``{%p %}``
+paragraph tags (so a left-out clause leaves no empty paragraph), a "Changes to Standard Terms"
+schedule, a signature block, a DRAFT marking in the header and page numbers in the footer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# Clause text: (heading, [clause paragraphs], condition or None). A condition is a Jinja expression;
+# the clause appears only when it is true.
+Clause = tuple[str, Sequence[str], str | None]
+
+GENERAL_OPENING: list[Clause] = [
+    (
+        "Definitions",
+        [
+            "In this Agreement, capitalised terms have the meanings given in the Key Terms on the cover "
+            "page and in this clause.",
+        ],
+        None,
+    ),
+]
+
+INTEGRATION_CLAUSES: list[Clause] = [
+    (
+        "Scope of the Integration",
+        [
+            "The parties will build, maintain and promote the Integration described as the Scope in the "
+            "Key Terms.",
+            "Neither party acquires any right in the other party's product beyond what this Agreement "
+            "grants.",
+        ],
+        None,
+    ),
+    (
+        "Technical Obligations",
+        [
+            "Vendor will perform the Vendor Technical Obligations, and Partner will perform the Partner "
+            "Technical Obligations, each as set out in the Key Terms.",
+            "Each party will give the other the notice of breaking changes stated in its Technical "
+            "Obligations.",
+        ],
+        None,
+    ),
+    (
+        "Marketing Obligations",
+        [
+            "Each party will meet the Listing Requirements and take part in the Co-Marketing activities "
+            "set out in the Key Terms.",
+            "Any public announcement naming the other party needs that party's prior written approval.",
+        ],
+        None,
+    ),
+    (
+        "Support Obligations",
+        [
+            "First-line support is handled as set out in First-Line Support in the Key Terms.",
+            "Incidents are escalated as set out in Escalation in the Key Terms.",
+        ],
+        None,
+    ),
+    (
+        "Revenue Share",
+        [
+            "Vendor will pay Partner the Revenue Share on the revenue described in the Revenue Share Model "
+            "in the Key Terms, within 45 days after the end of each calendar quarter.",
+        ],
+        "terms.revenue_share",
+    ),
+    (
+        "Referral Fees",
+        [
+            "Vendor will pay Partner the Referral Fee for each Qualified Referral that becomes a paying "
+            "customer within the Attribution Window, on the Commission Base set out in the Key Terms.",
+            "A prospect already in Vendor's pipeline during the Pipeline Lookback is not a Qualified "
+            "Referral.",
+            "Recurring fees, if any, stop at the Tail Cap stated in the Key Terms.",
+        ],
+        "terms.referral",
+    ),
+]
+
+RESELLER_CLAUSES: list[Clause] = [
+    (
+        "Appointment and Territory",
+        [
+            "Vendor appoints Partner as a reseller of the Product in the Territory set out in the Key "
+            "Terms, on the terms of this Agreement and of the Program Guide, which is incorporated by "
+            "reference.",
+            "Partner may appoint sub-resellers only with Vendor's prior written consent.",
+        ],
+        None,
+    ),
+    (
+        "Exclusivity",
+        [
+            "During the Term, Vendor will not appoint another reseller in the Territory, provided that "
+            "Partner meets the Minimum Commitment.",
+            "If Partner misses the Minimum Commitment in any year, Vendor may make the appointment "
+            "non-exclusive on 30 days' written notice.",
+        ],
+        "terms.exclusive",
+    ),
+    (
+        "Pricing",
+        [
+            "Partner buys the Product at the List Price less the Partner Discount set out in the Key Terms.",
+            "A deal registered under the Deal Registration clause earns the Registered-Deal Discount in "
+            "addition, where the Key Terms state one.",
+        ],
+        None,
+    ),
+    (
+        "End-User Pricing",
+        [
+            "Partner sets its own resale prices to end customers. Nothing in this Agreement restricts "
+            "Partner's freedom to do so.",
+        ],
+        "not terms.controlled_price",
+    ),
+    (
+        "End-User Pricing",
+        [
+            "The End-User Pricing in the Key Terms is controlled by Vendor. Legal review is required: "
+            "a controlled resale price may breach competition law (resale price maintenance).",
+        ],
+        "terms.controlled_price",
+    ),
+    (
+        "Deal Registration",
+        [
+            "Partner registers opportunities as described in the Deal Registration Process in the Key "
+            "Terms.",
+            "An approved registration is protected for the Protection Period; conflicts are resolved as "
+            "set out in Conflict Resolution.",
+        ],
+        None,
+    ),
+    (
+        "Training",
+        [
+            "Partner will meet the Initial Training and the Ongoing Training requirements in the Key Terms.",
+        ],
+        None,
+    ),
+    (
+        "Minimum Commitment",
+        [
+            "Partner will meet the Minimum Commitment set out in the Key Terms in each year of the Term.",
+        ],
+        "terms.quota",
+    ),
+    (
+        "Reporting and Audit",
+        [
+            "Partner will report the Reporting Metrics at the Reporting Frequency set out in the Key Terms.",
+            "Vendor may audit Partner's records of sales of the Product once a year on 30 days' notice.",
+        ],
+        None,
+    ),
+    (
+        "End Customers",
+        [
+            "Partner will pass Vendor's end-customer terms down to every end customer before delivery.",
+            "Partner will comply with applicable export control and sanctions laws.",
+        ],
+        None,
+    ),
+]
+
+GENERAL_CLOSING: list[Clause] = [
+    (
+        "Non-Solicitation and Non-Circumvention",
+        [
+            "During the Term and for 12 months after it, neither party will knowingly solicit the other "
+            "party's customers introduced under this Agreement to bypass it.",
+        ],
+        "terms.non_solicit",
+    ),
+    (
+        "Confidentiality",
+        [
+            "Each party will keep the other's Confidential Information confidential and use it only for "
+            "this Agreement, as set out in Confidentiality in the Key Terms.",
+        ],
+        None,
+    ),
+    (
+        "Trademarks",
+        [
+            "Each party grants the other the Trademark Licence set out in the Key Terms, subject to "
+            "the owner's prior approval of each use.",
+        ],
+        None,
+    ),
+    (
+        "Data Protection",
+        [
+            "Each party will process personal data as set out in Data Protection in the Key Terms.",
+        ],
+        None,
+    ),
+    (
+        "Limitation of Liability",
+        [
+            "Each party's total liability under this Agreement is limited to the Liability Cap set out in "
+            "the Key Terms, except for the Liability Cap Exceptions.",
+        ],
+        None,
+    ),
+    (
+        "Term and Termination",
+        [
+            "This Agreement starts on the Effective Date and runs for the Term, then renews as set out in "
+            "Renewal unless either party gives the Non-Renewal Notice.",
+            "Either party may terminate as set out in Termination in the Key Terms, and for material "
+            "breach not cured within the Cure Period.",
+            "The clauses listed under Survival in the Key Terms survive termination.",
+        ],
+        None,
+    ),
+    (
+        "General",
+        [
+            "Assignment is governed by Assignment in the Key Terms.",
+            "This Agreement is governed by the Governing Law and disputes go to the Courts set out in "
+            "the Key Terms, after escalation to each party's executive sponsor for 30 days.",
+            "Each party will comply with applicable anti-bribery laws. The parties may sign electronically.",
+            "If the Key Terms and these clauses conflict, the Key Terms prevail, then the Schedules, then "
+            "these clauses.",
+        ],
+        None,
+    ),
+]
+
+AGREEMENTS: dict[str, tuple[str, list[Clause]]] = {
+    "integration": ("integration-agreement.docx", INTEGRATION_CLAUSES),
+    "reseller": ("reseller-agreement.docx", RESELLER_CLAUSES),
+}
+
+_NUMBERING_ID = 90
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    result: str = qn(tag)
+    return result
+
+
+def _add_clause_numbering(document: Any) -> None:
+    """A multilevel list: Heading 1 is "1.", a Clause paragraph is "1.1"."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt
+
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId=\"{_NUMBERING_ID}\">"
+        '<w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/>'
+        '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Clause"/>'
+        '<w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>'
+        "</w:abstractNum>"
+    )
+    first_num = numbering.find(_qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="{_NUMBERING_ID}"><w:abstractNumId w:val="{_NUMBERING_ID}"/></w:num>')
+    )
+    heading = document.styles["Heading 1"]
+    heading.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{_NUMBERING_ID}"/></w:numPr>')
+    )
+    clause = document.styles.add_style("Clause", WD_STYLE_TYPE.PARAGRAPH)
+    clause.base_style = document.styles["Normal"]
+    clause.paragraph_format.space_after = Pt(6)
+    clause.element.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="1"/><w:numId w:val="{_NUMBERING_ID}"/></w:numPr>'
+        )
+    )
+
+
+def _unnumbered(paragraph: Any) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="0"/></w:numPr>'))
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} "><w:r><w:t>{placeholder}</w:t></w:r></w:fldSimple>'
+        )
+    )
+
+
+def _tag(document: Any, tag: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag: it disappears from the rendered document."""
+    document.add_paragraph(tag)
+
+
+def _table(document: Any, header: Sequence[str], loop: str, cells: Sequence[str]) -> None:
+    """A table with a header row and one row repeated by a ``{%tr for %}`` loop."""
+    table = document.add_table(rows=4, cols=len(header))
+    table.style = document.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
+    for cell, text in zip(table.rows[2].cells, cells, strict=True):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+
+
+def _clauses(document: Any, clauses: Sequence[Clause]) -> None:
+    for heading, paragraphs, condition in clauses:
+        if condition:
+            _tag(document, f"{{%p if {condition} %}}")
+        document.add_heading(heading, level=1)
+        for text in paragraphs:
+            document.add_paragraph(text, style="Clause")
+        if condition:
+            _tag(document, "{%p endif %}")
+
+
+def build_template(kind: str) -> Any:
+    """The python-docx Document of the default ``kind`` ("integration" or "reseller") template."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    _, specific = AGREEMENTS[kind]
+    document = Document()
+    _add_clause_numbering(document)
+    document.core_properties.title = "{{ agreement.title }}"
+    document.core_properties.subject = "Draft agreement generated by partnerkit"
+    document.core_properties.author = "partnerkit"
+    document.core_properties.comments = ""
+
+    # Header: the DRAFT marking. Footer: the agreement, the partner and page X of Y.
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    mark = header.add_run("DRAFT")
+    mark.bold = True
+    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    header.add_run(" for legal review, not an offer. Reference {{ agreement.reference }}")
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("{{ agreement.title }}: {{ partner.name }}. Page ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES", "1")
+
+    # Cover page.
+    document.add_paragraph("{{ agreement.title }}", style="Title")
+    document.add_paragraph("Draft of {{ agreement.date }} for legal review", style="Subtitle")
+    parties = document.add_paragraph("Between ")
+    parties.add_run("{{ vendor.name }}").bold = True
+    parties.add_run(" (“Vendor”) and ")
+    parties.add_run("{{ partner.name }}").bold = True
+    parties.add_run(" (“Partner”).")
+    key_terms = document.add_heading("Key Terms", level=1)
+    _unnumbered(key_terms)
+    document.add_paragraph(
+        "These Key Terms and the clauses that follow form the Agreement. Each key term below is the "
+        "defined term the clauses refer to."
+    )
+    _table(document, ["Term", "Agreed"], "row in key_terms", ["{{ row.label }}", "{{ row.value }}"])
+
+    # Clauses, on a new page.
+    first = document.add_heading("Definitions", level=1)
+    first.paragraph_format.page_break_before = True
+    document.add_paragraph(GENERAL_OPENING[0][1][0], style="Clause")
+    _tag(document, "{%p for item in definitions %}")
+    definition = document.add_paragraph(style="Clause")
+    definition.add_run("“{{ item.term }}”").bold = True
+    definition.add_run(" means {{ item.meaning }}.")
+    _tag(document, "{%p endfor %}")
+    _clauses(document, specific)
+    _clauses(document, GENERAL_CLOSING)
+
+    # Schedule 1: every deviation from the program's standard terms.
+    schedule = document.add_heading("Schedule 1: Changes to Standard Terms", level=1)
+    schedule.paragraph_format.page_break_before = True
+    _unnumbered(schedule)
+    _tag(document, "{%p if changes %}")
+    document.add_paragraph(
+        "This draft departs from the program's standard terms as follows. Each change needs the "
+        "approval named in the program guide."
+    )
+    _table(
+        document,
+        ["Term", "Standard", "This Agreement", "Why"],
+        "change in changes",
+        ["{{ change.term }}", "{{ change.standard }}", "{{ change.agreed }}", "{{ change.reason }}"],
+    )
+    _tag(document, "{%p else %}")
+    document.add_paragraph("None: this draft follows the program's standard terms.")
+    _tag(document, "{%p endif %}")
+
+    # Signature block.
+    signatures = document.add_heading("Signatures", level=1)
+    _unnumbered(signatures)
+    document.add_paragraph("Signed by the authorised representatives of the parties.")
+    block = document.add_table(rows=5, cols=2)
+    block.style = document.styles["Table Grid"]
+    block.rows[0].cells[0].paragraphs[0].add_run("{{ vendor.name }}").bold = True
+    block.rows[0].cells[1].paragraphs[0].add_run("{{ partner.name }}").bold = True
+    for row, label in zip(block.rows[1:], ["Signature:", "Name:", "Title:", "Date:"], strict=True):
+        for cell in row.cells:
+            cell.text = label
+    return document
+
+
+def templates_dir() -> Path:
+    """The repository's ``templates/`` folder (this script runs from a source checkout)."""
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write both default templates into ``templates/`` (or the folder given)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    out = Path(args[0]) if args else templates_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, (filename, _) in AGREEMENTS.items():
+        build_template(kind).save(out / filename)
+        print(out / filename)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
