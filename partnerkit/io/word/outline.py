@@ -15,21 +15,25 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def _text(element: Any) -> str:
     out = []
-    for node in element:
+    skipped: set[Any] = set()
+    in_result = False  # between a complex field's "separate" and "end": Word's cached result
+    for node in element.iter():
         tag = node.tag
-        if tag == f"{_W}t":
-            out.append(node.text or "")
-        elif tag in (f"{_W}tab", f"{_W}br"):
-            out.append(" ")
-        elif tag == f"{_W}fldSimple":
+        if tag == f"{_W}fldSimple":
             # Name the field rather than its cached result, which only Word computes.
             instr = (node.get(f"{_W}instr") or "").split()
             out.append("{" + (instr[0] if instr else "") + "}")
+            skipped.update(node.iter(f"{_W}t"))
+        elif tag == f"{_W}fldChar":
+            kind = node.get(f"{_W}fldCharType")
+            in_result = kind == "separate"
         elif tag == f"{_W}instrText":
             instr = (node.text or "").split()
             out.append("{" + (instr[0] if instr else "") + "}")
-        elif isinstance(tag, str):
-            out.append(_text(node))
+        elif tag == f"{_W}t" and node not in skipped and not in_result:
+            out.append(node.text or "")
+        elif tag in (f"{_W}tab", f"{_W}br") and not in_result:
+            out.append(" ")
     return "".join(out)
 
 

@@ -1,0 +1,428 @@
+"""The Partnership Strategy as a Word document: the template's sections as real headings and tables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from partnerkit.grounding import grounding
+from partnerkit.io.word.text import clean_text
+from partnerkit.model import Plan, format_money, format_percent
+from partnerkit.report.markdown import (
+    _benefit_lines,
+    _requirement_lines,
+    _revenue_line,
+    activity_rows,
+    metric_value,
+    target_value,
+)
+
+
+def _t(value: object) -> str:
+    """Plan text as a document may hold it (no control characters), '-' when empty."""
+    if value is None:
+        return "-"
+    return clean_text(" ".join(str(value).split()))[0] or "-"
+
+
+class _Writer:
+    """Thin helpers over a python-docx Document, so the sections below read like the template."""
+
+    def __init__(self) -> None:
+        from docx import Document
+
+        self.doc = Document()
+
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(_t(text), level=level)
+
+    def para(self, text: str, style: str | None = None, *, label: str | None = None) -> None:
+        paragraph = self.doc.add_paragraph(style=style)
+        if label:
+            paragraph.add_run(f"{label}: " if text else f"{label}:").bold = True
+        if text:
+            paragraph.add_run(_t(text))
+
+    def bullets(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.para(line.removeprefix("- "), "List Bullet")
+
+    def numbered(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.para(line, "List Number")
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Any:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        body = [list(r) for r in rows]
+        table = self.doc.add_table(rows=1 + len(body), cols=len(headers))
+        table.style = self.doc.styles["Light Grid Accent 1"]
+        head = table.rows[0]
+        # The header row repeats on every page a long table spans.
+        head._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        for cell, text in zip(head.cells, headers, strict=True):
+            cell.text = _t(text)
+        for row, values in zip(table.rows[1:], body, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = _t(value)
+        self.doc.add_paragraph()
+        return table
+
+    def hyperlink(self, cell: Any, url: str, text: str) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        paragraph = cell.paragraphs[0]
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+        rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), rel)
+        run = OxmlElement("w:r")
+        props = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), "Hyperlink")
+        color = OxmlElement("w:color")
+        color.set(qn("w:val"), "0563C1")
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        props.extend([style, color, underline])
+        run.append(props)
+        node = OxmlElement("w:t")
+        node.text = _t(text)
+        run.append(node)
+        link.append(run)
+        paragraph._p.append(link)
+
+    def field(self, paragraph: Any, instruction: str, placeholder: str) -> None:
+        """A complex field (begin, instruction, separate, result, end) that Word updates."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        def char(kind: str) -> Any:
+            run = OxmlElement("w:r")
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                mark.set(qn("w:dirty"), "true")
+            run.append(mark)
+            return run
+
+        instr_run = OxmlElement("w:r")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" {instruction} "
+        instr_run.append(instr)
+        result = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = placeholder
+        result.append(text)
+        for node in (char("begin"), instr_run, char("separate"), result, char("end")):
+            paragraph._p.append(node)
+
+
+def _framework_rows(plan: Plan) -> tuple[list[list[str]], list[list[str]]]:
+    i = plan.deal_frameworks.integration
+    r = plan.deal_frameworks.reseller
+    c = i.commercial_terms
+    share = f"{format_percent(c.revenue_share)} " if c.revenue_share is not None else ""
+    fee = f"{format_percent(c.referral_fee)}: " if c.referral_fee is not None else ""
+    notice = f"{i.termination.notice_days} days' notice; " if i.termination.notice_days is not None else ""
+    integration = [
+        ["Scope", i.scope],
+        ["Technical obligations: our side", i.technical_obligations.ours],
+        ["Technical obligations: their side", i.technical_obligations.theirs],
+        ["Listing requirements", i.marketing_obligations.listing_requirements],
+        ["Co-marketing", i.marketing_obligations.co_marketing],
+        ["First-line support", i.support_obligations.first_line],
+        ["Escalation", i.support_obligations.escalation],
+        ["Revenue share", f"{share}{c.revenue_share_model}"],
+        ["Referral fees", f"{fee}{c.referral_fee_terms}"],
+        ["Term", f"{i.term_months} months"],
+        ["Termination", f"{notice}{i.termination.conditions}"],
+    ]
+    p = r.pricing
+    list_price = p.list_price
+    if p.list_price_per_seat is not None:
+        list_price += f" ({format_money(p.list_price_per_seat)} per seat per year)"
+    discount = format_percent(p.partner_discount)
+    if p.margin_band is not None:
+        discount += f" (band {format_percent(p.margin_band.min)}-{format_percent(p.margin_band.max)})"
+    quotas = r.quotas.description
+    if r.quotas.minimum_annual is not None:
+        quotas += f" (minimum {format_money(r.quotas.minimum_annual)} a year)"
+    reseller = [
+        ["Territory", r.territory],
+        ["Exclusivity", r.exclusivity.value],
+        ["List price", list_price],
+        ["Partner discount", discount],
+        ["End-user pricing", p.end_user_pricing.value],
+        ["Deal registration process", r.deal_registration.process],
+        ["Protection period", f"{r.deal_registration.protection_period_days} days"],
+        ["Conflict resolution", r.deal_registration.conflict_resolution],
+        ["Training: initial", r.training.initial],
+        ["Training: ongoing", r.training.ongoing],
+        ["Quotas", quotas],
+        ["Reporting", f"{r.reporting.frequency}; {r.reporting.metrics}"],
+    ]
+    return integration, reseller
+
+
+def _schedule_rows(schedule: Any) -> list[list[str]] | None:
+    """Rows of a scheduled roadmap (anything with ``activities`` holding id/name/start/end), if given."""
+    items = getattr(schedule, "activities", None) or getattr(schedule, "items", None)
+    if not items:
+        return None
+    rows = []
+    for item in items:
+        name = getattr(item, "name", None) or getattr(item, "id", "")
+        start = getattr(item, "start", None)
+        end = getattr(item, "end", None) or getattr(item, "finish", None)
+        rows.append([name, str(start) if start is not None else "-", str(end) if end is not None else "-"])
+    return rows
+
+
+def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os.PathLike[str] | bytes | None = None) -> Any:
+    """The strategy as a python-docx Document (see ``write_strategy_docx``)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    w = _Writer()
+    doc = w.doc
+    product = plan.product
+    cats = plan.categories
+    doc.core_properties.title = _t(f"Partnership Strategy: {product.name}")
+    doc.core_properties.author = _t(product.agent)
+
+    header = doc.sections[0].header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.add_run(_t(f"{product.name} Partnership Strategy, version {product.version}"))
+    doc.add_paragraph("Partnership Strategy", style="Title")
+    for label, value in (
+        ("Product", product.name),
+        ("Version", product.version),
+        ("Date", product.date.isoformat()),
+        ("Agent", product.agent),
+    ):
+        w.para(value, label=label)
+    doc.add_paragraph("Contents", style="TOC Heading")
+    toc = doc.add_paragraph()
+    w.field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Right-click and choose Update Field to build the table of contents.")
+
+    w.heading("Executive Summary", 1)
+    w.para(plan.executive_summary)
+
+    w.heading("Partnership Philosophy", 1)
+    w.para(plan.philosophy.core_principle.value, label="Core Principle")
+    w.para("", label="Strategic Goals")
+    w.numbered(plan.philosophy.strategic_goals)
+
+    w.heading("Partnership Categories", 1)
+    sections: list[tuple[str, Any, list[tuple[str, str]], list[str], list[list[object]], list[tuple[str, str]]]] = [
+        (
+            "Integration Partners",
+            cats.integration,
+            [
+                ("User overlap with our ICPs", cats.integration.target_criteria.user_overlap),
+                ("Technical compatibility", cats.integration.target_criteria.technical_compatibility),
+                ("Market position", cats.integration.target_criteria.market_position),
+            ],
+            ["Partner", "Type", "Their Value", "Our Value", "Priority", "Status", "Rationale"],
+            [
+                [p.name, p.type.value, p.their_value, p.our_value, p.priority.value, p.status.value, p.rationale]
+                for p in cats.integration.partners
+            ],
+            [
+                ("Technical", cats.integration.requirements.technical),
+                ("Documentation", cats.integration.requirements.documentation),
+                ("Support", cats.integration.requirements.support),
+            ],
+        ),
+        (
+            "Distribution Partners",
+            cats.distribution,
+            [
+                ("Customer base alignment", cats.distribution.target_criteria.customer_base_alignment),
+                ("Sales capability", cats.distribution.target_criteria.sales_capability),
+                ("Geographic coverage", cats.distribution.target_criteria.geographic_coverage),
+            ],
+            ["Partner", "Type", "Customer Base", "Margin", "Priority", "Status", "Rationale"],
+            [
+                [p.name, p.type.value, p.customer_base, format_percent(p.margin), p.priority.value,
+                 p.status.value, p.rationale]
+                for p in cats.distribution.partners
+            ],
+            [
+                ("Training", cats.distribution.requirements.training),
+                ("Deal registration", cats.distribution.requirements.deal_registration),
+                ("Support model", cats.distribution.requirements.support_model),
+            ],
+        ),
+        (
+            "Ecosystem Partners",
+            cats.ecosystem,
+            [
+                ("Industry relevance", cats.ecosystem.target_criteria.industry_relevance),
+                ("Membership requirements", cats.ecosystem.target_criteria.membership_requirements),
+                ("Strategic alignment", cats.ecosystem.target_criteria.strategic_alignment),
+            ],
+            ["Organization", "Type", "Benefit", "Cost", "Priority", "Status"],
+            [
+                [p.name, p.type.value, p.benefit, p.cost, p.priority.value, p.status.value]
+                for p in cats.ecosystem.partners
+            ],
+            [],
+        ),
+    ]
+    for title, category, criteria, headers, rows, requirements in sections:
+        w.heading(title, 2)
+        w.para(category.goal, label="Goal")
+        w.para("", label="Value Exchange")
+        w.bullets([f"What we offer: {category.value_exchange.we_offer}", f"What we get: {category.value_exchange.we_get}"])
+        w.para("", label="Target Criteria")
+        w.bullets([f"{k}: {v}" for k, v in criteria])
+        w.para("", label="Priority Targets")
+        w.table(headers, rows)
+        if requirements:
+            w.para("", label=f"{title.split()[0]} Requirements")
+            w.bullets([f"{k}: {v}" for k, v in requirements])
+
+    w.heading("Partnership Tiers", 1)
+    tiers = plan.tiers_by_level()
+    w.table(
+        ["Tier", "Revenue Potential", "Revenue Share", "Partner Discount", "Co-Marketing / Quarter", "Portal",
+         "Training"],
+        [
+            [
+                t.name,
+                (_revenue_line(t) or "-").removeprefix("- Revenue potential: "),
+                format_percent(t.benefits.revenue_share) if t.benefits.revenue_share is not None else None,
+                format_percent(t.benefits.partner_discount) if t.benefits.partner_discount is not None else None,
+                format_money(t.benefits.co_marketing_budget) if t.benefits.co_marketing_budget else None,
+                t.benefits.portal_access.value,
+                t.benefits.training.value if t.benefits.training else None,
+            ]
+            for t in tiers
+        ],
+    )
+    for number, tier in enumerate(tiers, start=1):
+        w.heading(f"Tier {number}: {tier.name} Partners", 2)
+        w.para("", label="Criteria")
+        criteria = [f"{c.name}: {c.requirement}" for c in tier.criteria]
+        revenue = _revenue_line(tier)
+        w.bullets(([revenue] if revenue else []) + criteria or ["None"])
+        w.para("", label="Benefits")
+        w.bullets(_benefit_lines(tier.benefits))
+        w.para("", label="Requirements")
+        w.bullets(_requirement_lines(tier))
+
+    w.heading("Deal Framework Templates", 1)
+    integration, reseller = _framework_rows(plan)
+    w.heading("Integration Partnership Agreement", 2)
+    w.table(["Key Term", "Standard"], integration)
+    w.heading("Reseller Partnership Agreement", 2)
+    w.table(["Key Term", "Standard"], reseller)
+    w.heading("Agreements by Partner", 2)
+    w.table(["Partner", "Agreement", "Tier", "Status"], _agreement_rows(plan))
+
+    w.heading("Prioritized Roadmap", 1)
+    for phase in plan.roadmap.phases:
+        w.heading(f"{phase.quarter}: {phase.name}", 2)
+        w.table(["Week", "Activity", "Partner Type", "Goal"], activity_rows(phase))
+        if phase.targets:
+            w.para("", label=f"{phase.quarter} Targets")
+            w.bullets([f"{t.label}: {target_value(t.value)}" for t in phase.targets])
+    scale = plan.roadmap.scale
+    if scale is not None:
+        w.heading(f"{scale.quarters}: {scale.name}", 2)
+        w.para(scale.focus, label="Focus")
+        levels = {t.name: t.level for t in plan.tiers}
+        targets = [f"{n} partners: {c}" for n, c in sorted(scale.tier_targets.items(),
+                                                             key=lambda kv: (levels.get(kv[0], 99), kv[0]))]
+        if scale.partner_revenue_share:
+            targets.append(f"Partner revenue: {scale.partner_revenue_share} of total")
+        w.para("", label="Targets")
+        w.bullets(targets or ["None"])
+    scheduled = _schedule_rows(schedule) if schedule is not None else None
+    if scheduled:
+        w.heading("Scheduled Roadmap", 2)
+        w.table(["Activity", "Start", "End"], scheduled)
+    if chart is not None:
+        picture = BytesIO(chart) if isinstance(chart, bytes) else os.fspath(chart)
+        doc.add_picture(picture, width=Cm(16))
+        doc.add_paragraph("Roadmap schedule (Gantt chart)", style="Caption")
+
+    w.heading("Success Metrics", 1)
+    currency = product.currency
+    w.table(
+        ["Metric", "Q1 Target", "Q2 Target", "Year 1 Target"],
+        [[m.name, metric_value(m, m.q1, currency), metric_value(m, m.q2, currency),
+          metric_value(m, m.year1, currency)] for m in plan.metrics],
+    )
+
+    w.heading("Assumptions Log", 1)
+    w.table(
+        ["Assumption", "Confidence", "Validation Method"],
+        [[a.assumption, a.confidence.value, a.validation_method] for a in plan.assumptions],
+    )
+
+    w.heading("Sources", 1)
+    table = w.table(
+        ["Source", "Type", "Date", "URL"],
+        [[f"{s.id}: {s.title}", s.type.value, s.date.isoformat() if s.date else None, s.url]
+         for s in plan.sources],
+    )
+    for row, source in zip(table.rows[1:], plan.sources, strict=True):
+        if source.url and source.url.startswith(("https://", "http://")):
+            w.hyperlink(row.cells[3], source.url, source.url)
+
+    ratio = grounding(plan).ratio
+    w.para(f"Generated by {product.agent} skill with partnerkit", "Caption")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(_t(f"Partnership Strategy: {product.name}. Grounding ratio: {ratio:.2f}.") + " Page ")
+    w.field(footer, "PAGE", "1")
+    _update_fields_on_open(doc)
+    return doc
+
+
+def _agreement_rows(plan: Plan) -> list[list[object]]:
+    from partnerkit.io.word.agreement import KINDS
+    from partnerkit.model import CategoryKind
+
+    kinds = {CategoryKind.INTEGRATION: KINDS["integration"], CategoryKind.DISTRIBUTION: KINDS["reseller"]}
+    return [[p.name, kinds[c], p.tier, p.status.value] for c, p in plan.partners() if c in kinds]
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    # Word then fills the table of contents and page numbers when the document opens.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
+
+
+def write_strategy_docx(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    *,
+    schedule: Any = None,
+    chart: str | os.PathLike[str] | bytes | None = None,
+) -> Path:
+    """Write the Partnership Strategy to ``path`` as a Word document; returns the path.
+
+    ``schedule`` is a scheduled roadmap (its activities with start and end are tabled) and ``chart``
+    a roadmap chart image (a path or PNG bytes); both are optional.
+    """
+    from partnerkit.io.files import write_bytes_atomic
+
+    buffer = BytesIO()
+    build_strategy_document(plan, schedule=schedule, chart=chart).save(buffer)
+    return write_bytes_atomic(Path(path), buffer.getvalue())
