@@ -21,6 +21,21 @@ _EXPORTS: dict[str, str] = {
     "validate": "partnerkit.checks",
     "grounding": "partnerkit.grounding",
     "render_markdown": "partnerkit.report.markdown",
+    # deal terms
+    "build_terms": "partnerkit.deals",
+    "build_all_terms": "partnerkit.deals",
+    "lint_terms": "partnerkit.deals.lint",
+    "TermFinding": "partnerkit.deals.lint",
+    "DealTerms": "partnerkit.deals",
+    "IntegrationTerms": "partnerkit.deals",
+    "ResellerTerms": "partnerkit.deals",
+    "ReferralTerms": "partnerkit.deals",
+    "Term": "partnerkit.deals",
+    "Deviation": "partnerkit.deals",
+    "Origin": "partnerkit.deals",
+    "AgreementKind": "partnerkit.deals",
+    "NoAgreementError": "partnerkit.deals",
+    "UnknownPartnerError": "partnerkit.deals",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -72,6 +87,21 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.checks import validate
+    from partnerkit.deals import (
+        AgreementKind,
+        DealTerms,
+        Deviation,
+        IntegrationTerms,
+        NoAgreementError,
+        Origin,
+        ReferralTerms,
+        ResellerTerms,
+        Term,
+        UnknownPartnerError,
+        build_all_terms,
+        build_terms,
+    )
+    from partnerkit.deals.lint import TermFinding, lint_terms
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
     from partnerkit.grounding import grounding
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems

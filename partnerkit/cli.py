@@ -16,6 +16,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("partnerkit.commands.init:init", "Write a starter plan, or the example plan, to edit."),
     "validate": ("partnerkit.commands.validate:validate", "Check a plan and print every problem."),
     "report": ("partnerkit.commands.report:report", "Write the Partnership Strategy (Markdown or Word)."),
+    "terms": (
+        "partnerkit.commands.terms:terms",
+        "Show each partner's deal terms and what to fix before drafting.",
+    ),
 }
 
 
