@@ -10,26 +10,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from partnerkit.errors import PartnerkitError, TemplateError
+from partnerkit.deals import DealTerms
+from partnerkit.errors import TemplateError
+from partnerkit.io.files import write_bytes_atomic
 from partnerkit.io.word.engine import WordTemplate
-from partnerkit.model import CategoryKind, Plan
+from partnerkit.model import Plan
 from partnerkit.problems import Problem
 
-KINDS: dict[str, str] = {
-    "integration": "Integration Partnership Agreement",
-    "reseller": "Reseller Partnership Agreement",
-}
 TEMPLATE_FILES: dict[str, str] = {
     "integration": "integration-agreement.docx",
     "reseller": "reseller-agreement.docx",
 }
-_KIND_OF_CATEGORY = {CategoryKind.INTEGRATION: "integration", CategoryKind.DISTRIBUTION: "reseller"}
-
-
-class NoAgreementError(PartnerkitError):
-    """A partner with no agreement framework (ecosystem memberships are not drafted)."""
-
-    exit_code = 1
 
 
 @dataclass
@@ -62,26 +53,35 @@ def load_template(kind: str, path: str | os.PathLike[str] | None = None) -> Word
     return WordTemplate.load(path)
 
 
-def agreement_kind(plan: Plan, partner: str) -> tuple[str, str]:
-    """The partner's exact name and the kind of agreement its category takes."""
-    for category, candidate in plan.partners():
-        if candidate.name == partner or candidate.name.casefold() == partner.casefold():
-            kind = _KIND_OF_CATEGORY.get(category)
-            if kind is None:
-                raise NoAgreementError(
-                    f"{candidate.name} is an {category.value.lower()} partner: partnerkit drafts integration "
-                    "and reseller agreements only"
-                )
-            return candidate.name, kind
-    known = ", ".join(p.name for _, p in plan.partners())
-    raise NoAgreementError(f"no partner called {partner!r} in the plan (partners: {known})")
-
-
-def agreement_context(plan: Plan, partner: str, *, as_of: date | None = None) -> dict[str, Any]:
+def agreement_context(terms: DealTerms, *, as_of: date) -> dict[str, Any]:
     """Everything an agreement template can use, as plain strings, lists and dicts (see docs/word.md)."""
     from partnerkit.io.word.context import build_context
 
-    return build_context(plan, partner, as_of=as_of)
+    return build_context(terms, as_of=as_of)
+
+
+def render_terms(
+    terms: DealTerms,
+    path: str | os.PathLike[str],
+    *,
+    as_of: date,
+    template: str | os.PathLike[str] | None = None,
+) -> AgreementDraft:
+    """Write the draft of ``terms`` to ``path`` from the default template of its kind, or ``template``.
+
+    A template given by path is the user's: it renders in a child process with a time and memory
+    limit, and its output XML is checked.
+    """
+    context = agreement_context(terms, as_of=as_of)
+    kind = terms.kind.value
+    if template is not None:
+        from partnerkit.io.word.limits import render_limited
+
+        data, problems = render_limited(Path(template), context)
+        write_bytes_atomic(Path(path), data)
+        return AgreementDraft(Path(path), terms.partner_name, kind, problems)
+    rendered = load_template(kind).write(path, context)
+    return AgreementDraft(Path(path), terms.partner_name, kind, rendered.problems)
 
 
 def render_agreement(
@@ -92,20 +92,12 @@ def render_agreement(
     template: str | os.PathLike[str] | None = None,
     as_of: date | None = None,
 ) -> AgreementDraft:
-    """Write the draft agreement of ``partner`` to ``path`` (.docx), from the default or given template.
+    """Write the draft agreement of ``partner`` (by name) to ``path`` (.docx); ``as_of`` dates the draft.
 
-    A template given by path is the user's: it renders in a child process with a time and memory
-    limit, and its output XML is checked.
+    The terms come from ``build_terms`` (tier benefits, the program's frameworks, overrides); the draft
+    date defaults to the plan's date so the same plan gives the same document.
     """
-    name, kind = agreement_kind(plan, partner)
-    context = agreement_context(plan, name, as_of=as_of)
-    if template is not None:
-        from partnerkit.io.word.limits import render_limited
+    from partnerkit.deals import build_terms
 
-        data, problems = render_limited(Path(template), context)
-        from partnerkit.io.files import write_bytes_atomic
-
-        write_bytes_atomic(Path(path), data)
-        return AgreementDraft(Path(path), name, kind, problems)
-    rendered = load_template(kind).write(path, context)
-    return AgreementDraft(Path(path), name, kind, rendered.problems)
+    terms = build_terms(plan, partner)
+    return render_terms(terms, path, as_of=as_of or plan.product.date, template=template)

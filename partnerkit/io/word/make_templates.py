@@ -19,43 +19,29 @@ from typing import Any
 # the clause appears only when it is true.
 Clause = tuple[str, Sequence[str], str | None]
 
-GENERAL_OPENING: list[Clause] = [
-    (
-        "Definitions",
-        [
-            "In this Agreement, capitalised terms have the meanings given in the Key Terms on the cover "
-            "page and in this clause.",
-        ],
-        None,
-    ),
-]
-
 INTEGRATION_CLAUSES: list[Clause] = [
     (
         "Scope of the Integration",
         [
-            "The parties will build, maintain and promote the Integration described as the Scope in the "
-            "Key Terms.",
-            "Neither party acquires any right in the other party's product beyond what this Agreement "
-            "grants.",
+            "The parties will build, maintain and promote the integration described under Scope in the Key "
+            "Terms.",
+            "Neither party acquires any right in the other party's product beyond what this Agreement grants.",
         ],
         None,
     ),
     (
         "Technical Obligations",
         [
-            "Vendor will perform the Vendor Technical Obligations, and Partner will perform the Partner "
-            "Technical Obligations, each as set out in the Key Terms.",
-            "Each party will give the other the notice of breaking changes stated in its Technical "
-            "Obligations.",
+            "Vendor will perform Our technical obligations, and Partner will perform Partner's technical "
+            "obligations, each as stated in the Key Terms.",
         ],
         None,
     ),
     (
         "Marketing Obligations",
         [
-            "Each party will meet the Listing Requirements and take part in the Co-Marketing activities "
-            "set out in the Key Terms.",
+            "Each party will meet the Listing requirements and take part in the Co-marketing activities stated "
+            "in the Key Terms, within the Co-marketing budget per quarter where one is stated.",
             "Any public announcement naming the other party needs that party's prior written approval.",
         ],
         None,
@@ -63,29 +49,29 @@ INTEGRATION_CLAUSES: list[Clause] = [
     (
         "Support Obligations",
         [
-            "First-line support is handled as set out in First-Line Support in the Key Terms.",
-            "Incidents are escalated as set out in Escalation in the Key Terms.",
+            "First-line support is handled as stated under First-line support in the Key Terms, and incidents "
+            "are escalated as stated under Support escalation.",
         ],
         None,
     ),
     (
         "Revenue Share",
         [
-            "Vendor will pay Partner the Revenue Share on the revenue described in the Revenue Share Model "
-            "in the Key Terms, within 45 days after the end of each calendar quarter.",
+            "Vendor will pay Partner the Revenue share on the revenue described under Revenue share model in "
+            "the Key Terms, within 45 days after the end of each calendar quarter.",
         ],
-        "terms.revenue_share",
+        "flags.revenue_share",
     ),
     (
         "Referral Fees",
         [
-            "Vendor will pay Partner the Referral Fee for each Qualified Referral that becomes a paying "
-            "customer within the Attribution Window, on the Commission Base set out in the Key Terms.",
-            "A prospect already in Vendor's pipeline during the Pipeline Lookback is not a Qualified "
-            "Referral.",
-            "Recurring fees, if any, stop at the Tail Cap stated in the Key Terms.",
+            "Vendor will pay Partner the Referral fee, on the Commission base and as stated under Referral fee "
+            "terms in the Key Terms, for each referral that meets the Referral definition and becomes a paying "
+            "customer within the Attribution window.",
+            "A prospect active in Vendor's pipeline during the Pipeline lookback is not a referral.",
+            "Recurring commission, if any, stops at the Commission tail cap.",
         ],
-        "terms.referral",
+        "flags.referral",
     ),
 ]
 
@@ -93,9 +79,8 @@ RESELLER_CLAUSES: list[Clause] = [
     (
         "Appointment and Territory",
         [
-            "Vendor appoints Partner as a reseller of the Product in the Territory set out in the Key "
-            "Terms, on the terms of this Agreement and of the Program Guide, which is incorporated by "
-            "reference.",
+            "Vendor appoints Partner as a reseller of the Product in the Territory stated in the Key Terms, on "
+            "the terms of this Agreement and of the Program Guide, which is incorporated by reference.",
             "Partner may appoint sub-resellers only with Vendor's prior written consent.",
         ],
         None,
@@ -103,75 +88,69 @@ RESELLER_CLAUSES: list[Clause] = [
     (
         "Exclusivity",
         [
-            "During the Term, Vendor will not appoint another reseller in the Territory, provided that "
-            "Partner meets the Minimum Commitment.",
-            "If Partner misses the Minimum Commitment in any year, Vendor may make the appointment "
-            "non-exclusive on 30 days' written notice.",
+            "During the Initial term, Vendor will not appoint another reseller in the Territory, provided that "
+            "Partner meets the Quotas and the Minimum annual commitment.",
+            "If Partner misses them in any year, Vendor may make the appointment non-exclusive on 30 days' "
+            "written notice.",
         ],
-        "terms.exclusive",
+        "flags.exclusive",
     ),
     (
         "Pricing",
         [
-            "Partner buys the Product at the List Price less the Partner Discount set out in the Key Terms.",
-            "A deal registered under the Deal Registration clause earns the Registered-Deal Discount in "
-            "addition, where the Key Terms state one.",
+            "Partner buys the Product at the List price less the Partner discount stated in the Key Terms.",
         ],
         None,
     ),
     (
         "End-User Pricing",
         [
-            "Partner sets its own resale prices to end customers. Nothing in this Agreement restricts "
-            "Partner's freedom to do so.",
+            "Partner sets its own resale prices to end customers. Nothing in this Agreement restricts Partner's "
+            "freedom to do so.",
         ],
-        "not terms.controlled_price",
+        "not flags.controlled_pricing",
     ),
     (
         "End-User Pricing",
         [
-            "The End-User Pricing in the Key Terms is controlled by Vendor. Legal review is required: "
-            "a controlled resale price may breach competition law (resale price maintenance).",
+            "End-user prices are set as stated under End-user pricing in the Key Terms. LEGAL REVIEW REQUIRED: "
+            "a resale price set by Vendor may breach competition law (resale price maintenance).",
         ],
-        "terms.controlled_price",
+        "flags.controlled_pricing",
     ),
     (
         "Deal Registration",
         [
-            "Partner registers opportunities as described in the Deal Registration Process in the Key "
-            "Terms.",
-            "An approved registration is protected for the Protection Period; conflicts are resolved as "
-            "set out in Conflict Resolution.",
+            "Partner registers opportunities as stated under Registration process in the Key Terms.",
+            "An approved registration is protected for the Protection period and earns any Extra discount on "
+            "registered deals; conflicts are resolved as stated under Conflict resolution.",
         ],
-        None,
+        "flags.deal_registration",
     ),
     (
         "Training",
-        [
-            "Partner will meet the Initial Training and the Ongoing Training requirements in the Key Terms.",
-        ],
+        ["Partner will complete the Initial training and keep up the Ongoing training stated in the Key Terms."],
         None,
     ),
     (
         "Minimum Commitment",
-        [
-            "Partner will meet the Minimum Commitment set out in the Key Terms in each year of the Term.",
-        ],
-        "terms.quota",
+        ["Partner will meet the Quotas and the Minimum annual commitment in each year of the Agreement."],
+        "flags.quota",
     ),
     (
-        "Reporting and Audit",
+        "Reporting",
         [
-            "Partner will report the Reporting Metrics at the Reporting Frequency set out in the Key Terms.",
-            "Vendor may audit Partner's records of sales of the Product once a year on 30 days' notice.",
+            "Partner will report the Reporting metrics at the Reporting frequency stated in the Key Terms.",
         ],
         None,
     ),
     (
         "End Customers",
         [
-            "Partner will pass Vendor's end-customer terms down to every end customer before delivery.",
-            "Partner will comply with applicable export control and sanctions laws.",
+            "Partner will pass Vendor's end-customer terms down to every end customer before delivery, and "
+            "will comply with applicable export control and sanctions laws.",
+            "On termination, Partner stops selling the Product; existing end customers keep their subscriptions "
+            "to the end of their current term, and commissions already earned are paid.",
         ],
         None,
     ),
@@ -179,52 +158,63 @@ RESELLER_CLAUSES: list[Clause] = [
 
 GENERAL_CLOSING: list[Clause] = [
     (
-        "Non-Solicitation and Non-Circumvention",
+        "Non-Solicitation",
         [
-            "During the Term and for 12 months after it, neither party will knowingly solicit the other "
-            "party's customers introduced under this Agreement to bypass it.",
+            "During the Agreement and for the period stated under Non-solicitation of staff, neither party will "
+            "solicit for employment the other party's staff who worked on this Agreement.",
         ],
-        "terms.non_solicit",
+        "flags.non_solicit",
+    ),
+    (
+        "Non-Circumvention",
+        [
+            "Neither party will go around the other to do business directly with customers or prospects the "
+            "other introduced under this Agreement.",
+        ],
+        "flags.non_circumvention",
+    ),
+    (
+        "Audit and Reporting Rights",
+        [
+            "Each party may audit the other's records of amounts due under this Agreement as stated under Audit "
+            "and reporting rights in the Key Terms, giving the Audit notice.",
+        ],
+        None,
     ),
     (
         "Confidentiality",
         [
-            "Each party will keep the other's Confidential Information confidential and use it only for "
-            "this Agreement, as set out in Confidentiality in the Key Terms.",
+            "Each party will keep the other's Confidential Information confidential, use it only for this "
+            "Agreement, and keep doing so for the period stated under Confidentiality after termination.",
         ],
         None,
     ),
     (
         "Trademarks",
-        [
-            "Each party grants the other the Trademark Licence set out in the Key Terms, subject to "
-            "the owner's prior approval of each use.",
-        ],
+        ["Each party grants the other the Trademark licence stated in the Key Terms."],
         None,
     ),
     (
         "Data Protection",
-        [
-            "Each party will process personal data as set out in Data Protection in the Key Terms.",
-        ],
+        ["Each party will process personal data as stated under Data protection in the Key Terms."],
         None,
     ),
     (
         "Limitation of Liability",
         [
-            "Each party's total liability under this Agreement is limited to the Liability Cap set out in "
-            "the Key Terms, except for the Liability Cap Exceptions.",
+            "Each party's total liability under this Agreement is limited to the Liability cap stated in the "
+            "Key Terms. The Claims outside the liability cap are not limited by it.",
         ],
         None,
     ),
     (
         "Term and Termination",
         [
-            "This Agreement starts on the Effective Date and runs for the Term, then renews as set out in "
-            "Renewal unless either party gives the Non-Renewal Notice.",
-            "Either party may terminate as set out in Termination in the Key Terms, and for material "
-            "breach not cured within the Cure Period.",
-            "The clauses listed under Survival in the Key Terms survive termination.",
+            "This Agreement starts on the Effective date and runs for the Initial term, then continues as "
+            "stated under Renewal in the Key Terms.",
+            "Either party may terminate as stated under Termination, giving the Termination notice, and for a "
+            "material breach not cured within the Cure period for breach.",
+            "The obligations stated under Survival in the Key Terms survive termination.",
         ],
         None,
     ),
@@ -232,11 +222,12 @@ GENERAL_CLOSING: list[Clause] = [
         "General",
         [
             "Assignment is governed by Assignment in the Key Terms.",
-            "This Agreement is governed by the Governing Law and disputes go to the Courts set out in "
-            "the Key Terms, after escalation to each party's executive sponsor for 30 days.",
-            "Each party will comply with applicable anti-bribery laws. The parties may sign electronically.",
-            "If the Key Terms and these clauses conflict, the Key Terms prevail, then the Schedules, then "
-            "these clauses.",
+            "Disputes are first escalated as stated under Escalation before litigation. This Agreement is "
+            "governed by the Governing law, and the Courts stated in the Key Terms hear any dispute.",
+            "Each party will comply with applicable anti-bribery laws. The parties may sign this Agreement "
+            "electronically and in counterparts.",
+            "If the Key Terms and these clauses conflict, the Key Terms prevail, then the Schedules, then these "
+            "clauses.",
         ],
         None,
     ),
@@ -369,7 +360,7 @@ def build_template(kind: str) -> Any:
     header.add_run(" for legal review, not an offer. Reference {{ agreement.reference }}")
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("{{ agreement.title }}: {{ partner.name }}. Page ")
+    footer.add_run("{{ agreement.title }}: {{ partner_name }}. Page ")
     _field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES", "1")
@@ -378,22 +369,33 @@ def build_template(kind: str) -> Any:
     document.add_paragraph("{{ agreement.title }}", style="Title")
     document.add_paragraph("Draft of {{ agreement.date }} for legal review", style="Subtitle")
     parties = document.add_paragraph("Between ")
-    parties.add_run("{{ vendor.name }}").bold = True
+    parties.add_run("{{ company.legal_name }}").bold = True
     parties.add_run(" (“Vendor”) and ")
-    parties.add_run("{{ partner.name }}").bold = True
+    parties.add_run("{{ partner.legal_name }}").bold = True
     parties.add_run(" (“Partner”).")
+    notices = document.add_table(rows=3, cols=3)
+    notices.style = document.styles["Table Grid"]
+    for cell, text in zip(notices.rows[0].cells, ["Party", "Notice address", "Notices to"], strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for row, party in zip(notices.rows[1:], ["company", "partner"], strict=True):
+        row.cells[0].text = "{{ %s.legal_name }}" % party
+        row.cells[1].text = "{{ %s.notice_address }}" % party
+        row.cells[2].text = "{{ %s.contact }}" % party
     key_terms = document.add_heading("Key Terms", level=1)
     _unnumbered(key_terms)
     document.add_paragraph(
         "These Key Terms and the clauses that follow form the Agreement. Each key term below is the "
         "defined term the clauses refer to."
     )
-    _table(document, ["Term", "Agreed"], "row in key_terms", ["{{ row.label }}", "{{ row.value }}"])
+    _table(document, ["Term", "Agreed"], "row in cover_terms", ["{{ row.label }}", "{{ row.value }}"])
 
     # Clauses, on a new page.
     first = document.add_heading("Definitions", level=1)
     first.paragraph_format.page_break_before = True
-    document.add_paragraph(GENERAL_OPENING[0][1][0], style="Clause")
+    document.add_paragraph(
+        "In this Agreement, capitalised terms have the meanings given in the Key Terms and in this clause.",
+        style="Clause",
+    )
     _tag(document, "{%p for item in definitions %}")
     definition = document.add_paragraph(style="Clause")
     definition.add_run("“{{ item.term }}”").bold = True
@@ -406,7 +408,7 @@ def build_template(kind: str) -> Any:
     schedule = document.add_heading("Schedule 1: Changes to Standard Terms", level=1)
     schedule.paragraph_format.page_break_before = True
     _unnumbered(schedule)
-    _tag(document, "{%p if changes %}")
+    _tag(document, "{%p if deviations %}")
     document.add_paragraph(
         "This draft departs from the program's standard terms as follows. Each change needs the "
         "approval named in the program guide."
@@ -414,8 +416,8 @@ def build_template(kind: str) -> Any:
     _table(
         document,
         ["Term", "Standard", "This Agreement", "Why"],
-        "change in changes",
-        ["{{ change.term }}", "{{ change.standard }}", "{{ change.agreed }}", "{{ change.reason }}"],
+        "change in deviations",
+        ["{{ change.label }}", "{{ change.standard }}", "{{ change.value }}", "{{ change.reason }}"],
     )
     _tag(document, "{%p else %}")
     document.add_paragraph("None: this draft follows the program's standard terms.")
@@ -427,8 +429,8 @@ def build_template(kind: str) -> Any:
     document.add_paragraph("Signed by the authorised representatives of the parties.")
     block = document.add_table(rows=5, cols=2)
     block.style = document.styles["Table Grid"]
-    block.rows[0].cells[0].paragraphs[0].add_run("{{ vendor.name }}").bold = True
-    block.rows[0].cells[1].paragraphs[0].add_run("{{ partner.name }}").bold = True
+    block.rows[0].cells[0].paragraphs[0].add_run("{{ company.legal_name }}").bold = True
+    block.rows[0].cells[1].paragraphs[0].add_run("{{ partner.legal_name }}").bold = True
     for row, label in zip(block.rows[1:], ["Signature:", "Name:", "Title:", "Date:"], strict=True):
         for cell in row.cells:
             cell.text = label

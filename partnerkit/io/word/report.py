@@ -328,7 +328,10 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     w.heading("Reseller Partnership Agreement", 2)
     w.table(["Key Term", "Standard"], reseller)
     w.heading("Agreements by Partner", 2)
-    w.table(["Partner", "Agreement", "Tier", "Status"], _agreement_rows(plan))
+    w.table(
+        ["Partner", "Agreement", "Tier", "Commercial Terms", "Initial Term", "Changes to Standard Terms"],
+        _agreement_rows(plan),
+    )
 
     w.heading("Prioritized Roadmap", 1)
     for phase in plan.roadmap.phases:
@@ -392,11 +395,26 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
 
 
 def _agreement_rows(plan: Plan) -> list[list[object]]:
-    from partnerkit.io.word.agreement import KINDS
-    from partnerkit.model import CategoryKind
+    """One row per partner with an agreement: its kind, tier, commercial key terms, term and changes."""
+    from partnerkit.deals import IntegrationTerms, build_all_terms
 
-    kinds = {CategoryKind.INTEGRATION: KINDS["integration"], CategoryKind.DISTRIBUTION: KINDS["reseller"]}
-    return [[p.name, kinds[c], p.tier, p.status.value] for c, p in plan.partners() if c in kinds]
+    rows: list[list[object]] = []
+    for _, partner, terms in build_all_terms(plan):
+        if terms is None:
+            continue
+        if isinstance(terms, IntegrationTerms):
+            money = (
+                f"Revenue share {terms.revenue_share.display}; "
+                f"referral fee {terms.referral.referral_fee.display}"
+            )
+        else:
+            money = (
+                f"Discount {terms.term('partner_discount').display}; "
+                f"protection {terms.term('protection_period_days').display}"
+            )
+        changes = ", ".join(d.label for d in terms.deviations()) or "None"
+        rows.append([partner.name, terms.title, terms.tier or "-", money, terms.term_months.display, changes])
+    return rows
 
 
 def _update_fields_on_open(doc: Any) -> None:
