@@ -12,7 +12,6 @@ from typing import Any
 
 from partnerkit.deals import DealTerms
 from partnerkit.errors import TemplateError
-from partnerkit.io.files import write_bytes_atomic
 from partnerkit.io.word.engine import WordTemplate
 from partnerkit.model import Plan
 from partnerkit.problems import Problem
@@ -75,10 +74,9 @@ def render_terms(
     context = agreement_context(terms, as_of=as_of)
     kind = terms.kind.value
     if template is not None:
-        from partnerkit.io.word.limits import render_limited
+        from partnerkit.io.word.workers import render_limited
 
-        data, problems = render_limited(Path(template), context)
-        write_bytes_atomic(Path(path), data)
+        problems = render_limited(Path(template), context, Path(path))
         return AgreementDraft(Path(path), terms.partner_name, kind, problems)
     rendered = load_template(kind).write(path, context)
     return AgreementDraft(Path(path), terms.partner_name, kind, rendered.problems)
