@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "dump_plan": "partnerkit.io.planfile",
     "example_plan_path": "partnerkit.io.planfile",
     "validate": "partnerkit.checks",
-    "grounding": "partnerkit.grounding",
+    "grounding": "partnerkit.claims",
     "render_markdown": "partnerkit.report.markdown",
     # deal terms
     "build_terms": "partnerkit.deals",
@@ -87,6 +87,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.checks import validate
+    from partnerkit.claims import grounding
     from partnerkit.deals import (
         AgreementKind,
         DealTerms,
@@ -103,7 +104,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from partnerkit.deals.lint import TermFinding, lint_terms
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
-    from partnerkit.grounding import grounding
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.model import (
         Activity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from partnerkit.grounding import grounding
+from partnerkit.claims import grounding
 from partnerkit.model import (
     Activity,
     Metric,

@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from partnerkit.grounding import grounding
+from partnerkit.claims import grounding
 from partnerkit.io.word.text import clean_text
 from partnerkit.model import Plan, format_money, format_percent
 from partnerkit.report.markdown import (
