@@ -65,9 +65,11 @@ def check(template: Path, kind: str | None, plan_file: Path | None, as_json: boo
     from partnerkit.errors import TemplateError
     from partnerkit.io.word.variables import check_template_file
 
-    plan = load_plan_or_exit(plan_file, quiet_warnings=True) if plan_file else None
+    from partnerkit.io.planfile import load_example_plan
+
+    plan = load_plan_or_exit(plan_file, quiet_warnings=True) if plan_file else load_example_plan()
     try:
-        report = check_template_file(template, kind=kind, plan=plan)
+        report = check_template_file(template, plan, kind=kind)
     except TemplateError as exc:
         raise InputError(str(exc)) from None
     if as_json:

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import nodes
 
 from partnerkit.io.word.engine import WordTemplate
+from partnerkit.model import Plan
 
 # Loop helpers and the one global a template gets: never missing.
 _BUILTINS = frozenset({"loop", "range", "true", "false", "none", "True", "False", "None"})
@@ -174,18 +175,17 @@ def check_template(template: WordTemplate, context: Mapping[str, Any], kind: str
     return report
 
 
-def check_template_file(path: Any, *, kind: str | None = None, plan: Any = None) -> TemplateReport:
+def check_template_file(path: Any, plan: Plan, *, kind: str | None = None) -> TemplateReport:
     """Check the template at ``path`` against a draft's context of ``kind`` (guessed when not given).
 
-    The context is that of the first partner of the kind in ``plan`` (the example plan by default).
+    The context is that of the first partner of the kind in ``plan``.
     """
     from partnerkit.deals import build_all_terms
     from partnerkit.errors import TemplateError
-    from partnerkit.io.planfile import load_example_plan
     from partnerkit.io.word.context import build_context
 
     template = WordTemplate.load(path)
-    source = plan if plan is not None else load_example_plan()
+    source = plan
     contexts: dict[str, dict[str, Any]] = {}
     for _, _, terms in build_all_terms(source):
         if terms is not None and terms.kind.value not in contexts:
