@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 import os
 import shutil
@@ -11,31 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from partnerkit.io.planfile import example_plan_path, load_example_plan, plan_from_data
+from partnerkit.io.planfile import plan_from_data
 from partnerkit.model import Plan
 
 GOLDEN = Path(__file__).parent / "golden"
 # Set PARTNERKIT_REGENERATE_GOLDEN=1 to rewrite the golden outlines on purpose, then review the diff.
 REGENERATE = os.environ.get("PARTNERKIT_REGENERATE_GOLDEN") == "1"
-
-
-@pytest.fixture(scope="session")
-def example_plan() -> Plan:
-    """The built-in Ledgerly plan."""
-    return load_example_plan()
-
-
-@pytest.fixture(scope="session")
-def _example_data() -> dict[str, Any]:
-    return yaml.safe_load(example_plan_path().read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def example_data(_example_data: dict[str, Any]) -> dict[str, Any]:
-    """The example plan as plain data, a fresh copy to edit."""
-    return copy.deepcopy(_example_data)
 
 
 def plan_of(data: dict[str, Any]) -> Plan:

@@ -82,8 +82,8 @@ def shown(key: str, value: Any) -> str:
 
 
 @pytest.mark.parametrize("partner", ["Stackpay", "Summit Cloud Group"])
-def test_every_field_lands_once_in_its_slot(example_data: dict[str, Any], tmp_path: Path, partner: str) -> None:
-    data = example_data
+def test_every_field_lands_once_in_its_slot(plan_data: dict[str, Any], tmp_path: Path, partner: str) -> None:
+    data = plan_data
     entry = partner_data(data, partner)
     entry.update(
         legal_name="zz-legal-name-zz",
@@ -124,11 +124,11 @@ def test_every_field_lands_once_in_its_slot(example_data: dict[str, Any], tmp_pa
 
 
 def test_a_partner_named_with_markup_and_template_syntax_appears_exactly_so(
-    example_data: dict[str, Any], tmp_path: Path
+    plan_data: dict[str, Any], tmp_path: Path
 ) -> None:
     name = 'Acme <Holdings> & "Sons" {{ 7*7 }}'
-    partner_data(example_data, "Keystone IT Partners").update(name=name, legal_name=name)
-    plan = plan_of(example_data)
+    partner_data(plan_data, "Keystone IT Partners").update(name=name, legal_name=name)
+    plan = plan_of(plan_data)
     path = tmp_path / draft_filename(name)
     render_agreement(plan, name, path)
     lines = outline(path)
@@ -139,15 +139,15 @@ def test_a_partner_named_with_markup_and_template_syntax_appears_exactly_so(
 
 
 def test_clauses_present_only_when_they_apply_and_no_empty_paragraph_left(
-    example_data: dict[str, Any], tmp_path: Path
+    plan_data: dict[str, Any], tmp_path: Path
 ) -> None:
-    plan = plan_of(example_data)
+    plan = plan_of(plan_data)
     plain = tmp_path / "plain.docx"
     render_agreement(plan, "Keystone IT Partners", plain)
-    entry = partner_data(example_data, "Keystone IT Partners")
+    entry = partner_data(plan_data, "Keystone IT Partners")
     entry["overrides"] = {"exclusivity": {"value": "exclusive", "reason": "Sole MSP in the Midwest"}}
     exclusive = tmp_path / "exclusive.docx"
-    render_agreement(plan_of(example_data), "Keystone IT Partners", exclusive)
+    render_agreement(plan_of(plan_data), "Keystone IT Partners", exclusive)
     before, after = outline(plain), outline(exclusive)
     assert "[Heading 1] Exclusivity" not in before
     assert "[Heading 1] Exclusivity" in after
@@ -167,11 +167,11 @@ def test_no_changes_means_a_one_line_schedule(example_plan: Plan, tmp_path: Path
 
 
 def test_a_controlled_end_user_price_gets_the_legal_review_clause(
-    example_data: dict[str, Any], tmp_path: Path
+    plan_data: dict[str, Any], tmp_path: Path
 ) -> None:
-    example_data["deal_frameworks"]["reseller"]["pricing"]["end_user_pricing"] = "controlled"
+    plan_data["deal_frameworks"]["reseller"]["pricing"]["end_user_pricing"] = "controlled"
     path = tmp_path / "rpm.docx"
-    render_agreement(plan_of(example_data), "Keystone IT Partners", path)
+    render_agreement(plan_of(plan_data), "Keystone IT Partners", path)
     clause = _section(outline(path), "End-User Pricing")
     assert len(clause) == 2 and "LEGAL REVIEW REQUIRED" in clause[1]
 
@@ -185,10 +185,10 @@ def test_ecosystem_and_unknown_partners_get_no_draft(example_plan: Plan, tmp_pat
 
 
 def test_batch_skips_partners_with_term_errors_and_writes_the_rest(
-    example_data: dict[str, Any], tmp_path: Path
+    plan_data: dict[str, Any], tmp_path: Path
 ) -> None:
-    partner_data(example_data, "Meridian MSP")["overrides"] = {"partner_discount": "55%"}
-    plan = plan_of(example_data)
+    partner_data(plan_data, "Meridian MSP")["overrides"] = {"partner_discount": "55%"}
+    plan = plan_of(plan_data)
     seen: list[str] = []
     result = render_all_agreements(plan, tmp_path, progress=seen.append)
     assert [s.partner for s in result.skipped] == ["Meridian MSP"]

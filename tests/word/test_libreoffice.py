@@ -1,0 +1,59 @@
+"""LibreOffice headless opens every document partnerkit writes in Word format, and the PDF holds the key terms."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from partnerkit.io.word.agreement import render_agreement
+from partnerkit.io.word.report import write_strategy_docx
+from partnerkit.model import Plan
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing on CI; .ci/run installs it")
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path: Path) -> None:
+    soffice, pdftotext = _tool("soffice"), _tool("pdftotext")
+    docs = tmp_path / "docs"
+    northwind = render_agreement(example_plan, "Northwind ERP", docs / "northwind.docx").path
+    brightline = render_agreement(example_plan, "Brightline Advisory", docs / "brightline.docx").path
+    strategy = write_strategy_docx(example_plan, docs / "strategy.docx")
+    profile = (tmp_path / "profile").as_uri()  # a private profile: other LibreOffice runs do not interfere
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path / "pdf"), str(northwind), str(brightline), str(strategy)],
+        check=True, capture_output=True, timeout=240,
+    )
+
+    def text(name: str) -> str:
+        pdf = tmp_path / "pdf" / f"{name}.pdf"
+        assert pdf.exists(), f"LibreOffice did not convert {name}.docx"
+        out = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
+        return " ".join(out.stdout.decode("utf-8").split())
+
+    integration = text("northwind")
+    for term in ["Integration Partnership Agreement", "Northwind ERP Software, Inc.", "Revenue share 20%",
+                 "Referral fee 15%", "Initial term 36 months", "1. Definitions", "Schedule 1: Changes to Standard Terms",
+                 "DRAFT", "Page 1 of 7"]:
+        assert term in integration, term
+    reseller = text("brightline")
+    for term in ["Reseller Partnership Agreement", "Brightline Advisory Group LLC", "Partner discount 35%",
+                 "Protection period 120 days", "Territory United States and Canada", "2.1 Vendor appoints Partner"]:
+        assert term in reseller, term
+    report = text("strategy")
+    for term in ["Partnership Strategy", "Executive Summary", "Partnership Tiers", ">$250K/year", "$15,000",
+                 "Active partners 6 15 36", "Grounding ratio: 0.81. Page 1"]:
+        assert term in report, term
