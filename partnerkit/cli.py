@@ -21,8 +21,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show each partner's deal terms and what to fix before drafting.",
     ),
     "agreement": ("partnerkit.commands.agreement:agreement", "Write one partner's draft agreement (Word)."),
-    "agreements": ("partnerkit.commands.agreements:agreements", "Write every partner's draft agreement (Word)."),
-    "templates": ("partnerkit.commands.templates:templates", "Export the Word templates, or check an edited one."),
+    "agreements": (
+        "partnerkit.commands.agreements:agreements",
+        "Write every partner's draft agreement (Word).",
+    ),
+    "templates": (
+        "partnerkit.commands.templates:templates",
+        "Export the Word templates, or check an edited one.",
+    ),
 }
 
 

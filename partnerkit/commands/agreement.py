@@ -23,7 +23,11 @@ from partnerkit.commands._common import (
 @plan_argument
 @click.option("--partner", "partner_name", required=True, metavar="NAME", help="The partner to draft for.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .docx to write.",
 )
 @click.option(
     "--template",
@@ -74,7 +78,9 @@ def agreement(
         click.echo(f"no draft written: {len(errors)} error(s) in {terms.partner_name}'s terms", err=True)
         sys.exit(1)
     try:
-        draft = render_terms(terms, output, as_of=as_of.date() if as_of else loaded.product.date, template=template)
+        draft = render_terms(
+            terms, output, as_of=as_of.date() if as_of else loaded.product.date, template=template
+        )
     except TemplateError as exc:
         raise InputError(str(exc)) from None
     warnings = [*(f.to_problem() for f in findings), *draft.problems]

@@ -14,13 +14,21 @@ from partnerkit.commands._common import err_console, json_option, load_plan_or_e
 @click.command()
 @plan_argument
 @click.option(
-    "-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
     help="The folder to write the drafts into (created if needed).",
 )
 @click.option(
-    "--workers", type=click.IntRange(min=1), help="Processes to render with (default: every core for large batches)."
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to render with (default: every core for large batches).",
 )
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The drafts' date (default: the plan's date).")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The drafts' date (default: the plan's date)."
+)
 @json_option
 def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | None, as_json: bool) -> None:
     """Write a draft agreement for every integration and distribution partner of PLAN into a folder.
@@ -39,8 +47,14 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
     loaded = load_plan_or_exit(plan, quiet_warnings=True)
     total = sum(1 for kind, _ in loaded.partners() if kind.value != "Ecosystem")
     with Progress(
-        TextColumn("drafting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=err_console(), transient=True, disable=as_json,
+        TextColumn("drafting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err_console(),
+        transient=True,
+        disable=as_json,
     ) as bar:
         task = bar.add_task("", total=total)
         result = render_all_agreements(
@@ -53,7 +67,9 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
     if as_json:
         print_json(
             {
-                "written": [{"partner": d.partner, "agreement": d.kind, "path": str(d.path)} for d in result.written],
+                "written": [
+                    {"partner": d.partner, "agreement": d.kind, "path": str(d.path)} for d in result.written
+                ],
                 "skipped": [{"partner": s.partner, "reasons": s.reasons} for s in result.skipped],
                 "warnings": [p.to_dict() for p in result.problems],
             }

@@ -48,9 +48,15 @@ def export(directory: Path, force: bool) -> None:
 
 @templates.command()
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["integration", "reseller"]), help="The agreement the template is for.")
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Check against this plan's terms (default: the example plan).")
+@click.option(
+    "--kind", type=click.Choice(["integration", "reseller"]), help="The agreement the template is for."
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check against this plan's terms (default: the example plan).",
+)
 @json_option
 def check(template: Path, kind: str | None, plan_file: Path | None, as_json: bool) -> None:
     """Check TEMPLATE: variables it uses that the terms do not provide, and terms it never shows.
@@ -63,9 +69,8 @@ def check(template: Path, kind: str | None, plan_file: Path | None, as_json: boo
       partnerkit templates check legal/reseller-agreement.docx
     """
     from partnerkit.errors import TemplateError
-    from partnerkit.io.word.variables import check_template_file
-
     from partnerkit.io.planfile import load_example_plan
+    from partnerkit.io.word.variables import check_template_file
 
     plan = load_plan_or_exit(plan_file, quiet_warnings=True) if plan_file else load_example_plan()
     try:

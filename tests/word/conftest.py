@@ -44,7 +44,9 @@ def check_golden(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, lis
         text = "\n".join(lines) + "\n"
         if REGENERATE or not golden.exists():
             if not REGENERATE:
-                pytest.fail(f"no golden outline {golden.name}; run with PARTNERKIT_REGENERATE_GOLDEN=1 to create it")
+                pytest.fail(
+                    f"no golden outline {golden.name}; run with PARTNERKIT_REGENERATE_GOLDEN=1 to create it"
+                )
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
             return
@@ -54,7 +56,10 @@ def check_golden(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, lis
             shutil.copyfile(produced, keep)
             diff = "".join(
                 difflib.unified_diff(
-                    expected.splitlines(keepends=True), text.splitlines(keepends=True), f"golden/{golden.name}", "produced"
+                    expected.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"golden/{golden.name}",
+                    "produced",
                 )
             )
             pytest.fail(f"{name}: outline differs from the golden file (document kept at {keep}):\n{diff}")

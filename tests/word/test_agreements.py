@@ -107,7 +107,10 @@ def test_every_field_lands_once_in_its_slot(plan_data: dict[str, Any], tmp_path:
         "renewal_months": ("Renewal", f"{values.get('renewal_months')}-month"),
         "non_renewal_notice_days": ("Renewal", f"{values.get('non_renewal_notice_days')} days'"),
         "liability_cap_months": ("Liability cap", f"{values.get('liability_cap_months')} months before"),
-        "liability_cap_amount": ("Liability cap", shown("liability_cap_amount", values.get("liability_cap_amount"))),
+        "liability_cap_amount": (
+            "Liability cap",
+            shown("liability_cap_amount", values.get("liability_cap_amount")),
+        ),
     }
     terms = build_terms(plan, partner)
     for key, value in values.items():
@@ -134,7 +137,10 @@ def test_a_partner_named_with_markup_and_template_syntax_appears_exactly_so(
     lines = outline(path)
     assert f"[Normal] Between Ledgerly, Inc. (“Vendor”) and {name} (“Partner”)." in lines
     assert f"| Ledgerly, Inc. | {name} |" in lines
-    assert any(line.endswith(f"Reseller Partnership Agreement: {name}. Page {{PAGE}} of {{NUMPAGES}}") for line in lines)
+    assert any(
+        line.endswith(f"Reseller Partnership Agreement: {name}. Page {{PAGE}} of {{NUMPAGES}}")
+        for line in lines
+    )
     assert "49" not in " ".join(lines)
 
 

@@ -103,7 +103,7 @@ def test_a_zip_without_a_document_is_not_a_template() -> None:
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(TemplateError, match="no word/document.xml"):
+    with pytest.raises(TemplateError, match=r"no word/document\.xml"):
         WordTemplate(buffer.getvalue(), name="x.docx")
 
 
@@ -149,7 +149,7 @@ def _counts(data: bytes) -> dict[str, int]:
 @pytest.mark.parametrize(
     "value",
     [
-        '</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden clause</w:t></w:r><w:r><w:t>',
+        "</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden clause</w:t></w:r><w:r><w:t>",
         '<w:fldSimple w:instr=" HYPERLINK http://evil.example "/>',
         "]]><w:instrText>INCLUDETEXT evil</w:instrText>",
         '<Relationship Id="rId99" TargetMode="External" Target="http://evil.example"/>',
@@ -166,7 +166,9 @@ def test_untrusted_text_adds_no_hidden_run_field_or_external_link(value: str) ->
     context["partner"] = {**context["partner"], "legal_name": value}
     context["cover_terms"][1] = {**context["cover_terms"][1], "value": value}
     rendered = template.render(context, verify=True).data
-    baseline = template.render(build_context(build_terms(plan, "Keystone IT Partners"), as_of=plan.product.date)).data
+    baseline = template.render(
+        build_context(build_terms(plan, "Keystone IT Partners"), as_of=plan.product.date)
+    ).data
     assert _counts(rendered) == _counts(baseline) == _counts(template_path("reseller").read_bytes())
     assert sum(line.count(value) for line in outline(rendered)) == 4  # parties, notices, key term, signature
 

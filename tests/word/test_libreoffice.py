@@ -33,27 +33,62 @@ def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path
     strategy = write_strategy_docx(example_plan, docs / "strategy.docx")
     profile = (tmp_path / "profile").as_uri()  # a private profile: other LibreOffice runs do not interfere
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(tmp_path / "pdf"), str(northwind), str(brightline), str(strategy)],
-        check=True, capture_output=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(northwind),
+            str(brightline),
+            str(strategy),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
 
     def text(name: str) -> str:
         pdf = tmp_path / "pdf" / f"{name}.pdf"
         assert pdf.exists(), f"LibreOffice did not convert {name}.docx"
-        out = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
+        out = subprocess.run(
+            [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60
+        )
         return " ".join(out.stdout.decode("utf-8").split())
 
     integration = text("northwind")
-    for term in ["Integration Partnership Agreement", "Northwind ERP Software, Inc.", "Revenue share 20%",
-                 "Referral fee 15%", "Initial term 36 months", "1. Definitions", "Schedule 1: Changes to Standard Terms",
-                 "DRAFT", "Page 1 of 7"]:
+    for term in [
+        "Integration Partnership Agreement",
+        "Northwind ERP Software, Inc.",
+        "Revenue share 20%",
+        "Referral fee 15%",
+        "Initial term 36 months",
+        "1. Definitions",
+        "Schedule 1: Changes to Standard Terms",
+        "DRAFT",
+        "Page 1 of 7",
+    ]:
         assert term in integration, term
     reseller = text("brightline")
-    for term in ["Reseller Partnership Agreement", "Brightline Advisory Group LLC", "Partner discount 35%",
-                 "Protection period 120 days", "Territory United States and Canada", "2.1 Vendor appoints Partner"]:
+    for term in [
+        "Reseller Partnership Agreement",
+        "Brightline Advisory Group LLC",
+        "Partner discount 35%",
+        "Protection period 120 days",
+        "Territory United States and Canada",
+        "2.1 Vendor appoints Partner",
+    ]:
         assert term in reseller, term
     report = text("strategy")
-    for term in ["Partnership Strategy", "Executive Summary", "Partnership Tiers", ">$250K/year", "$15,000",
-                 "Active partners 6 15 36", "Grounding ratio: 0.81. Page 1"]:
+    for term in [
+        "Partnership Strategy",
+        "Executive Summary",
+        "Partnership Tiers",
+        ">$250K/year",
+        "$15,000",
+        "Active partners 6 15 36",
+        "Grounding ratio: 0.81. Page 1",
+    ]:
         assert term in report, term

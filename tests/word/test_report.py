@@ -13,16 +13,17 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from partnerkit.cli import cli
 from partnerkit.claims import grounding
+from partnerkit.cli import cli
 from partnerkit.io.planfile import example_plan_path
 from partnerkit.io.word.outline import outline
 from partnerkit.io.word.report import write_strategy_docx
 from partnerkit.model import Plan
 
 
-
-def test_report_outline_matches_golden(example_plan: Plan, tmp_path: Path, check_golden: Callable[..., None]) -> None:
+def test_report_outline_matches_golden(
+    example_plan: Plan, tmp_path: Path, check_golden: Callable[..., None]
+) -> None:
     path = write_strategy_docx(example_plan, tmp_path / "strategy.docx")
     check_golden("strategy-report", outline(path), path)
 
@@ -69,8 +70,10 @@ def test_every_table_of_the_template_is_a_real_table(example_plan: Plan, tmp_pat
     ]:
         assert header in headers, header
     assert "| Strategic | >$250K/year | 20% | 35% | $15,000 | Full | Dedicated |" in lines
-    assert "| Brightline Advisory | Reseller Partnership Agreement | Strategic | Discount 35%; protection 120 days |" \
+    assert (
+        "| Brightline Advisory | Reseller Partnership Agreement | Strategic | Discount 35%; protection 120 days |"
         " 12 months | Protection period |" in lines
+    )
 
 
 def test_toc_links_and_grounding_footer(example_plan: Plan, tmp_path: Path) -> None:
@@ -78,7 +81,10 @@ def test_toc_links_and_grounding_footer(example_plan: Plan, tmp_path: Path) -> N
     lines = outline(path)
     assert "[Normal] {TOC}" in lines
     ratio = grounding(example_plan).ratio
-    assert f"footer: [Footer] Partnership Strategy: Ledgerly. Grounding ratio: {ratio:.2f}. Page {{PAGE}}" in lines
+    assert (
+        f"footer: [Footer] Partnership Strategy: Ledgerly. Grounding ratio: {ratio:.2f}. Page {{PAGE}}"
+        in lines
+    )
     with zipfile.ZipFile(path) as archive:
         rels = archive.read("word/_rels/document.xml.rels").decode()
         body = archive.read("word/document.xml").decode()

@@ -134,9 +134,13 @@ def test_agreement_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["agreement", PLAN, "--partner", "northwind erp", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output and outline(out)[2] == "[Title] Integration Partnership Agreement"
-    bad = CliRunner().invoke(cli, ["agreement", PLAN, "--partner", "Open Finance Data Alliance", "-o", str(out)])
+    bad = CliRunner().invoke(
+        cli, ["agreement", PLAN, "--partner", "Open Finance Data Alliance", "-o", str(out)]
+    )
     assert bad.exit_code == 2 and "ecosystem" in bad.output
-    wrong = CliRunner().invoke(cli, ["agreement", PLAN, "--partner", "Stackpay", "-o", str(tmp_path / "x.pdf")])
+    wrong = CliRunner().invoke(
+        cli, ["agreement", PLAN, "--partner", "Stackpay", "-o", str(tmp_path / "x.pdf")]
+    )
     assert wrong.exit_code == 2
 
 
@@ -156,7 +160,16 @@ def test_agreement_command_with_a_user_template(tmp_path: Path) -> None:
     template = tmp_path / "ours.docx"
     template.write_bytes(doctored("reseller", "Signed for {{ partner.legal_name }}."))
     out = tmp_path / "draft.docx"
-    args = ["agreement", PLAN, "--partner", "Keystone IT Partners", "-o", str(out), "--template", str(template)]
+    args = [
+        "agreement",
+        PLAN,
+        "--partner",
+        "Keystone IT Partners",
+        "-o",
+        str(out),
+        "--template",
+        str(template),
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "[Normal] Signed for Keystone IT Partners, Inc.." in outline(out)

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from partnerkit.io.word.agreement import TEMPLATE_FILES, AgreementDraft, agreement_context, load_template, template_path
+from partnerkit.io.word.agreement import (
+    TEMPLATE_FILES,
+    AgreementDraft,
+    agreement_context,
+    load_template,
+    template_path,
+)
 from partnerkit.model import Plan
 from partnerkit.problems import Problem
 
@@ -73,7 +79,9 @@ def render_all_agreements(
             continue
         errors = [f for f in lint_terms(terms) if f.is_error]
         if errors:
-            result.skipped.append(SkippedPartner(partner.name, [f"{', '.join(f.fields)}: {f.message}" for f in errors]))
+            result.skipped.append(
+                SkippedPartner(partner.name, [f"{', '.join(f.fields)}: {f.message}" for f in errors])
+            )
             if progress:
                 progress(partner.name)
             continue

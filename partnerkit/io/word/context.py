@@ -48,7 +48,9 @@ def draft_reference(terms: DealTerms, when: date) -> str:
 
 def cover_terms(terms: DealTerms) -> list[dict[str, str]]:
     """Every contractual term of the agreement as a cover-page row: key, label, value, origin."""
-    rows = [{"key": "effective_date", "label": "Effective date", "value": terms.effective_date_text, "origin": ""}]
+    rows = [
+        {"key": "effective_date", "label": "Effective date", "value": terms.effective_date_text, "origin": ""}
+    ]
     combined_done: set[str] = set()
     # The deal first (scope, pricing, registration...), then the legal terms every agreement shares.
     shared = set(DealTerms.model_fields)
@@ -58,15 +60,29 @@ def cover_terms(terms: DealTerms) -> list[dict[str, str]]:
             continue
         combined = COMBINED_TERMS.get(term.key)
         if combined is None:
-            rows.append({"key": term.key, "label": term.label, "value": term.display, "origin": term.origin.label})
+            rows.append(
+                {"key": term.key, "label": term.label, "value": term.display, "origin": term.origin.label}
+            )
         elif combined not in combined_done:
             combined_done.add(combined)
             if combined == "renewal":
-                rows.append({"key": "renewal", "label": "Renewal", "value": terms.renewal_text,
-                             "origin": terms.auto_renew.origin.label})
+                rows.append(
+                    {
+                        "key": "renewal",
+                        "label": "Renewal",
+                        "value": terms.renewal_text,
+                        "origin": terms.auto_renew.origin.label,
+                    }
+                )
             else:
-                rows.append({"key": "liability_cap", "label": "Liability cap", "value": terms.liability_cap_text,
-                             "origin": terms.liability_cap_months.origin.label})
+                rows.append(
+                    {
+                        "key": "liability_cap",
+                        "label": "Liability cap",
+                        "value": terms.liability_cap_text,
+                        "origin": terms.liability_cap_months.origin.label,
+                    }
+                )
     return rows
 
 

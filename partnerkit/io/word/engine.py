@@ -36,7 +36,9 @@ from partnerkit.io.word.text import clean_context
 from partnerkit.problems import Problem
 
 # The parts of a package that may hold template tags.
-_RENDERED_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
+_RENDERED_PART = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$"
+)
 _MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # uncompressed, all parts together
 _MAX_RATIO = 200  # uncompressed / compressed: a larger ratio is a zip bomb, not a Word document
 # Limits of the sandbox's arithmetic, so ``'x' * 10**9`` fails at once instead of eating memory.
@@ -55,9 +57,9 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"power with exponent {right} is not allowed in a template")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(count, int):
-                    if len(seq) * count > _MAX_REPEAT:
-                        raise SecurityError("repeating text or a list that many times is not allowed")
+                sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
+                if sized and len(seq) * count > _MAX_REPEAT:
+                    raise SecurityError("repeating text or a list that many times is not allowed")
         return super().call_binop(context, operator, left, right)
 
 
@@ -107,10 +109,11 @@ def _paragraph_text(source: str, lineno: int | None) -> str:
 def _unsafe_names(tree: nodes.Template) -> list[str]:
     found = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name: object = None
         if isinstance(node, nodes.Getattr):
-            name: object = node.attr
-        else:
-            name = node.arg.value if isinstance(node.arg, nodes.Const) else None
+            name = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            name = node.arg.value
         if isinstance(name, str) and name.startswith("_"):
             found.append(name)
     return found
@@ -144,7 +147,9 @@ class WordTemplate:
         total = sum(i.file_size for i in infos)
         packed = sum(i.compress_size for i in infos) or 1
         if total > _MAX_TEMPLATE_BYTES or total / packed > _MAX_RATIO:
-            raise TemplateError(f"{name} is too large once unpacked ({total} bytes); is it really a template?")
+            raise TemplateError(
+                f"{name} is too large once unpacked ({total} bytes); is it really a template?"
+            )
         for info in infos:
             if info.flag_bits & 0x1:
                 raise TemplateError(f"{name} is encrypted; save it without a password")
@@ -214,7 +219,9 @@ class WordTemplate:
             _verify_xml(self.name, parts)
         return RenderedDocument(_zip(self._entries, parts), problems)
 
-    def write(self, path: str | os.PathLike[str], context: Mapping[str, Any], *, verify: bool = False) -> RenderedDocument:
+    def write(
+        self, path: str | os.PathLike[str], context: Mapping[str, Any], *, verify: bool = False
+    ) -> RenderedDocument:
         """Render into ``path``: written to a temporary name beside it, then renamed, never half written."""
         rendered = self.render(context, verify=verify)
         write_bytes_atomic(Path(path), rendered.data)
@@ -253,16 +260,42 @@ def _zip(entries: Iterable[_Entry], rendered: Mapping[str, bytes]) -> bytes:
         offset = out.tell()
         out.write(
             struct.pack(
-                "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE,
-                crc, len(raw), size, len(name), 0,
+                "<4sHHHHHIIIHH",
+                b"PK\x03\x04",
+                20,
+                flags,
+                method,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                len(raw),
+                size,
+                len(name),
+                0,
             )
         )
         out.write(name)
         out.write(raw)
         central.append(
             struct.pack(
-                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, _DOS_TIME, _DOS_DATE,
-                crc, len(raw), size, len(name), 0, 0, 0, 0, 0, offset,
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                method,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                len(raw),
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
             )
             + name
         )

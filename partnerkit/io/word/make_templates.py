@@ -129,7 +129,9 @@ RESELLER_CLAUSES: list[Clause] = [
     ),
     (
         "Training",
-        ["Partner will complete the Initial training and keep up the Ongoing training stated in the Key Terms."],
+        [
+            "Partner will complete the Initial training and keep up the Ongoing training stated in the Key Terms."
+        ],
         None,
     ),
     (
@@ -257,7 +259,7 @@ def _add_clause_numbering(document: Any) -> None:
 
     numbering = document.part.numbering_part.element
     abstract = parse_xml(
-        f"<w:abstractNum {nsdecls('w')} w:abstractNumId=\"{_NUMBERING_ID}\">"
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{_NUMBERING_ID}">'
         '<w:multiLevelType w:val="multilevel"/>'
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/>'
         '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
@@ -273,7 +275,9 @@ def _add_clause_numbering(document: Any) -> None:
     else:
         numbering.append(abstract)
     numbering.append(
-        parse_xml(f'<w:num {nsdecls("w")} w:numId="{_NUMBERING_ID}"><w:abstractNumId w:val="{_NUMBERING_ID}"/></w:num>')
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{_NUMBERING_ID}"><w:abstractNumId w:val="{_NUMBERING_ID}"/></w:num>'
+        )
     )
     heading = document.styles["Heading 1"]
     heading.element.get_or_add_pPr().append(
@@ -283,9 +287,7 @@ def _add_clause_numbering(document: Any) -> None:
     clause.base_style = document.styles["Normal"]
     clause.paragraph_format.space_after = Pt(6)
     clause.element.get_or_add_pPr().append(
-        parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="1"/><w:numId w:val="{_NUMBERING_ID}"/></w:numPr>'
-        )
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="1"/><w:numId w:val="{_NUMBERING_ID}"/></w:numPr>')
     )
 
 
@@ -378,9 +380,9 @@ def build_template(kind: str) -> Any:
     for cell, text in zip(notices.rows[0].cells, ["Party", "Notice address", "Notices to"], strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     for row, party in zip(notices.rows[1:], ["company", "partner"], strict=True):
-        row.cells[0].text = "{{ %s.legal_name }}" % party
-        row.cells[1].text = "{{ %s.notice_address }}" % party
-        row.cells[2].text = "{{ %s.contact }}" % party
+        row.cells[0].text = "{{ " + party + ".legal_name }}"
+        row.cells[1].text = "{{ " + party + ".notice_address }}"
+        row.cells[2].text = "{{ " + party + ".contact }}"
     key_terms = document.add_heading("Key Terms", level=1)
     _unnumbered(key_terms)
     document.add_paragraph(
@@ -448,9 +450,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args[0]) if args else templates_dir()
     out.mkdir(parents=True, exist_ok=True)
     for kind, (filename, _) in AGREEMENTS.items():
-        build_template(kind).save(out / filename)
+        (out / filename).write_bytes(_stable(build_template(kind)))
         print(out / filename)
     return 0
+
+
+def _stable(document: Any) -> bytes:
+    """The document's bytes with fixed dates, so remaking an unchanged template changes no byte."""
+    import zipfile
+    from datetime import datetime
+    from io import BytesIO
+
+    when = datetime(2026, 1, 1)
+    document.core_properties.created = when
+    document.core_properties.modified = when
+    document.core_properties.last_printed = when
+    raw = BytesIO()
+    document.save(raw)
+    out = BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info))
+    return out.getvalue()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -63,7 +63,7 @@ class _Writer:
         table.style = self.doc.styles["Light Grid Accent 1"]
         head = table.rows[0]
         # The header row repeats on every page a long table spans.
-        head._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        head._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
         for cell, text in zip(head.cells, headers, strict=True):
             cell.text = _t(text)
         for row, values in zip(table.rows[1:], body, strict=True):
@@ -178,16 +178,18 @@ def _schedule_rows(schedule: Any) -> list[list[str]] | None:
     items = getattr(schedule, "activities", None) or getattr(schedule, "items", None)
     if not items:
         return None
-    rows = []
+    rows: list[list[str]] = []
     for item in items:
-        name = getattr(item, "name", None) or getattr(item, "id", "")
+        name = str(getattr(item, "name", None) or getattr(item, "id", ""))
         start = getattr(item, "start", None)
         end = getattr(item, "end", None) or getattr(item, "finish", None)
         rows.append([name, str(start) if start is not None else "-", str(end) if end is not None else "-"])
     return rows
 
 
-def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os.PathLike[str] | bytes | None = None) -> Any:
+def build_strategy_document(
+    plan: Plan, *, schedule: Any = None, chart: str | os.PathLike[str] | bytes | None = None
+) -> Any:
     """The strategy as a python-docx Document (see ``write_strategy_docx``)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
@@ -212,7 +214,11 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
         w.para(value, label=label)
     doc.add_paragraph("Contents", style="TOC Heading")
     toc = doc.add_paragraph()
-    w.field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Right-click and choose Update Field to build the table of contents.")
+    w.field(
+        toc,
+        'TOC \\o "1-3" \\h \\z \\u',
+        "Right-click and choose Update Field to build the table of contents.",
+    )
 
     w.heading("Executive Summary", 1)
     w.para(plan.executive_summary)
@@ -223,7 +229,9 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     w.numbered(plan.philosophy.strategic_goals)
 
     w.heading("Partnership Categories", 1)
-    sections: list[tuple[str, Any, list[tuple[str, str]], list[str], list[list[object]], list[tuple[str, str]]]] = [
+    sections: list[
+        tuple[str, Any, list[tuple[str, str]], list[str], list[list[object]], list[tuple[str, str]]]
+    ] = [
         (
             "Integration Partners",
             cats.integration,
@@ -234,7 +242,15 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
             ],
             ["Partner", "Type", "Their Value", "Our Value", "Priority", "Status", "Rationale"],
             [
-                [p.name, p.type.value, p.their_value, p.our_value, p.priority.value, p.status.value, p.rationale]
+                [
+                    p.name,
+                    p.type.value,
+                    p.their_value,
+                    p.our_value,
+                    p.priority.value,
+                    p.status.value,
+                    p.rationale,
+                ]
                 for p in cats.integration.partners
             ],
             [
@@ -253,8 +269,15 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
             ],
             ["Partner", "Type", "Customer Base", "Margin", "Priority", "Status", "Rationale"],
             [
-                [p.name, p.type.value, p.customer_base, format_percent(p.margin), p.priority.value,
-                 p.status.value, p.rationale]
+                [
+                    p.name,
+                    p.type.value,
+                    p.customer_base,
+                    format_percent(p.margin),
+                    p.priority.value,
+                    p.status.value,
+                    p.rationale,
+                ]
                 for p in cats.distribution.partners
             ],
             [
@@ -283,7 +306,12 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
         w.heading(title, 2)
         w.para(category.goal, label="Goal")
         w.para("", label="Value Exchange")
-        w.bullets([f"What we offer: {category.value_exchange.we_offer}", f"What we get: {category.value_exchange.we_get}"])
+        w.bullets(
+            [
+                f"What we offer: {category.value_exchange.we_offer}",
+                f"What we get: {category.value_exchange.we_get}",
+            ]
+        )
         w.para("", label="Target Criteria")
         w.bullets([f"{k}: {v}" for k, v in criteria])
         w.para("", label="Priority Targets")
@@ -295,14 +323,23 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     w.heading("Partnership Tiers", 1)
     tiers = plan.tiers_by_level()
     w.table(
-        ["Tier", "Revenue Potential", "Revenue Share", "Partner Discount", "Co-Marketing / Quarter", "Portal",
-         "Training"],
+        [
+            "Tier",
+            "Revenue Potential",
+            "Revenue Share",
+            "Partner Discount",
+            "Co-Marketing / Quarter",
+            "Portal",
+            "Training",
+        ],
         [
             [
                 t.name,
                 (_revenue_line(t) or "-").removeprefix("- Revenue potential: "),
                 format_percent(t.benefits.revenue_share) if t.benefits.revenue_share is not None else None,
-                format_percent(t.benefits.partner_discount) if t.benefits.partner_discount is not None else None,
+                format_percent(t.benefits.partner_discount)
+                if t.benefits.partner_discount is not None
+                else None,
                 format_money(t.benefits.co_marketing_budget) if t.benefits.co_marketing_budget else None,
                 t.benefits.portal_access.value,
                 t.benefits.training.value if t.benefits.training else None,
@@ -313,9 +350,11 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     for number, tier in enumerate(tiers, start=1):
         w.heading(f"Tier {number}: {tier.name} Partners", 2)
         w.para("", label="Criteria")
-        criteria = [f"{c.name}: {c.requirement}" for c in tier.criteria]
         revenue = _revenue_line(tier)
-        w.bullets(([revenue] if revenue else []) + criteria or ["None"])
+        criteria_lines = ([revenue] if revenue else []) + [
+            f"{c.name}: {c.requirement}" for c in tier.criteria
+        ]
+        w.bullets(criteria_lines or ["None"])
         w.para("", label="Benefits")
         w.bullets(_benefit_lines(tier.benefits))
         w.para("", label="Requirements")
@@ -345,8 +384,10 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
         w.heading(f"{scale.quarters}: {scale.name}", 2)
         w.para(scale.focus, label="Focus")
         levels = {t.name: t.level for t in plan.tiers}
-        targets = [f"{n} partners: {c}" for n, c in sorted(scale.tier_targets.items(),
-                                                             key=lambda kv: (levels.get(kv[0], 99), kv[0]))]
+        targets = [
+            f"{n} partners: {c}"
+            for n, c in sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0]))
+        ]
         if scale.partner_revenue_share:
             targets.append(f"Partner revenue: {scale.partner_revenue_share} of total")
         w.para("", label="Targets")
@@ -364,8 +405,15 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     currency = product.currency
     w.table(
         ["Metric", "Q1 Target", "Q2 Target", "Year 1 Target"],
-        [[m.name, metric_value(m, m.q1, currency), metric_value(m, m.q2, currency),
-          metric_value(m, m.year1, currency)] for m in plan.metrics],
+        [
+            [
+                m.name,
+                metric_value(m, m.q1, currency),
+                metric_value(m, m.q2, currency),
+                metric_value(m, m.year1, currency),
+            ]
+            for m in plan.metrics
+        ],
     )
 
     w.heading("Assumptions Log", 1)
@@ -377,8 +425,10 @@ def build_strategy_document(plan: Plan, *, schedule: Any = None, chart: str | os
     w.heading("Sources", 1)
     table = w.table(
         ["Source", "Type", "Date", "URL"],
-        [[f"{s.id}: {s.title}", s.type.value, s.date.isoformat() if s.date else None, s.url]
-         for s in plan.sources],
+        [
+            [f"{s.id}: {s.title}", s.type.value, s.date.isoformat() if s.date else None, s.url]
+            for s in plan.sources
+        ],
     )
     for row, source in zip(table.rows[1:], plan.sources, strict=True):
         if source.url and source.url.startswith(("https://", "http://")):

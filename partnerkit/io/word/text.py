@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +11,8 @@ from partnerkit.problems import FieldPath, Problem, Severity
 # XML 1.0 cannot hold C0 controls other than TAB/LF/CR, and Word shows C1 controls as boxes.
 # TAB, LF and CR are whitespace a person typed: they become one space, silently.
 _WHITESPACE_CONTROLS = re.compile(r"[\t\n\r]+")
-_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Lone surrogates cannot be written as UTF-8 at all.
+_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> tuple[str, int]:
@@ -26,11 +26,6 @@ def clean_text(text: str) -> tuple[str, int]:
         text = _OTHER_CONTROLS.sub("", text)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _WHITESPACE_CONTROLS.sub(" ", text)
-    # Lone surrogates cannot be written to UTF-8 XML.
-    if any(unicodedata.category(c) == "Cs" for c in text):
-        before = len(text)
-        text = "".join(c for c in text if unicodedata.category(c) != "Cs")
-        removed += before - len(text)
     return text, removed
 
 

@@ -150,10 +150,13 @@ def _shown_terms(context: Mapping[str, Any], used: set[str]) -> set[str]:
 
 def check_template(template: WordTemplate, context: Mapping[str, Any], kind: str) -> TemplateReport:
     """Compare what ``template`` uses with what ``context`` (a draft's context of ``kind``) provides."""
+    from partnerkit.deals import Deviation
     from partnerkit.io.word.context import INTERNAL_TERMS
 
     used = used_paths(template)
     provided = provided_paths(context)
+    # A draft without changes has an empty list; its rows still have these fields.
+    provided |= {"deviations[]", *(f"deviations[].{name}" for name in Deviation.model_fields)}
     report = TemplateReport(template.name, kind)
     for path in sorted(used):
         if path not in provided:
@@ -193,5 +196,7 @@ def check_template_file(path: Any, plan: Plan, *, kind: str | None = None) -> Te
     kinds = [kind] if kind else sorted(contexts)
     reports = [check_template(template, contexts[k], k) for k in kinds if k in contexts]
     if not reports:
-        raise TemplateError(f"the plan has no partner with a {kind} agreement to check {template.name} against")
+        raise TemplateError(
+            f"the plan has no partner with a {kind} agreement to check {template.name} against"
+        )
     return min(reports, key=lambda r: (len(r.missing), len(r.unused)))

@@ -81,7 +81,9 @@ def render_job(job: Job) -> Done:
         rendered = template.write(job.path, job.context, verify=_SECONDS is not None)
         return Done(job.path, rendered.problems)
     except _OutOfTime:
-        return Done(job.path, [], f"{template.name}: rendering took longer than {_SECONDS:g} seconds; stopped")
+        return Done(
+            job.path, [], f"{template.name}: rendering took longer than {_SECONDS:g} seconds; stopped"
+        )
     except MemoryError:
         return Done(job.path, [], f"{template.name}: rendering needed more memory than allowed; stopped")
     except TemplateError as exc:
@@ -131,7 +133,9 @@ def run_jobs(
             finished, _ = wait(pending, timeout=seconds * 3 + 60, return_when=FIRST_COMPLETED)
             if not finished:
                 _kill(pool)
-                raise TemplateError(f"rendering stopped: no document finished within {seconds * 3 + 60:g} seconds")
+                raise TemplateError(
+                    f"rendering stopped: no document finished within {seconds * 3 + 60:g} seconds"
+                )
             for future in finished:
                 job = pending.pop(future)
                 try:
@@ -161,7 +165,9 @@ def render_limited(
         data = template.read_bytes()
     except OSError as exc:
         raise TemplateError(f"cannot read template {template}: {exc.strerror or exc}") from exc
-    WordTemplate(data, name=template.name)  # compile here first: a bad template fails before any worker starts
+    WordTemplate(
+        data, name=template.name
+    )  # compile here first: a bad template fails before any worker starts
     templates = {"user": (data, template.name)}
     jobs = [Job("user", job_context, str(path))]
     for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds):
