@@ -36,6 +36,13 @@ _EXPORTS: dict[str, str] = {
     "AgreementKind": "partnerkit.deals",
     "NoAgreementError": "partnerkit.deals",
     "UnknownPartnerError": "partnerkit.deals",
+    # the roadmap scheduler
+    "schedule_roadmap": "partnerkit.roadmap",
+    "roadmap_problems": "partnerkit.roadmap",
+    "Schedule": "partnerkit.roadmap",
+    "ScheduledActivity": "partnerkit.roadmap",
+    "optimize_roadmap": "partnerkit.io.optimize",
+    "write_gantt": "partnerkit.io.charts",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -104,6 +111,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from partnerkit.deals.lint import TermFinding, lint_terms
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
+    from partnerkit.io.charts import write_gantt
+    from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.model import (
         Activity,
@@ -133,3 +142,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
+    from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap

@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.tiers.checks import TIER_CHECKS
+from partnerkit.roadmap.scheduler import check_roadmap
 
 Check = Callable[[Plan], list[Problem]]
 
@@ -260,6 +263,9 @@ CHECKS: list[Check] = [
     check_margins_in_band,
     check_metric_targets,
     check_unique_metric_names,
+    check_deal_terms,
+    *TIER_CHECKS,
+    check_roadmap,
 ]
 
 

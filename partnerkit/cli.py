@@ -29,6 +29,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.templates:templates",
         "Export the Word templates, or check an edited one.",
     ),
+    "tiers": (
+        "partnerkit.commands.tiers:tiers",
+        "Each partner's tier, why, the gap to the next; tier reviews.",
+    ),
+    "roadmap": (
+        "partnerkit.commands.roadmap:roadmap",
+        "Schedule the roadmap: quarter tables, critical path, Gantt.",
+    ),
 }
 
 

@@ -31,16 +31,28 @@ def write_plan(plan: Plan, outdir: Path) -> list[Path]:
     return [target]
 
 
+def write_roadmap_chart(plan: Plan, outdir: Path) -> list[Path]:
+    """The scheduled roadmap as a Gantt chart."""
+    from partnerkit.io.charts import write_gantt
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import quarter_names
+
+    schedule = schedule_roadmap(plan)
+    return [write_gantt(schedule, outdir / "roadmap.png", quarter_names=quarter_names(plan.roadmap))]
+
+
 def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
-    """The strategy in Markdown."""
+    """The strategy in Markdown (showing the roadmap chart when the demo drew it)."""
     from partnerkit.io.files import write_text_atomic
     from partnerkit.report.markdown import render_markdown
 
-    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan))]
+    chart = "roadmap.png" if (outdir / "roadmap.png").exists() else None
+    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
 
 
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
+    ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from partnerkit.deals.terms import (
@@ -79,11 +80,11 @@ class _Maker:
         common = {"key": key, "label": TERM_LABELS[key], "kind": kind, "standard": standard}
         override = self.partner.overrides.get(key)
         if override is None:
-            return Term[Any](
+            return Term(
                 **common, value=standard, origin=origin, standard_origin=origin, sources=tuple(sources or ())
             )
         self.used.add(key)
-        return Term[Any](
+        return Term(
             **common,
             value=parse_term_value(kind, override.value, self.currency),
             origin=Origin.OVERRIDE,
@@ -126,7 +127,7 @@ def build_terms(plan: Plan, partner: AnyPartner | str) -> DealTerms:
         assert isinstance(found, DistributionPartner)
         terms = ResellerTerms(**common, **_reseller_terms(plan, found, tier, make))
     unused = tuple(sorted(set(found.overrides) - make.used))
-    return terms.model_copy(update={"unused_overrides": unused}) if unused else terms
+    return replace(terms, unused_overrides=unused) if unused else terms
 
 
 def build_all_terms(plan: Plan) -> Iterator[tuple[CategoryKind, AnyPartner, DealTerms | None]]:

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from partnerkit.deals.terms import DealTerms, IntegrationTerms, Origin, ResellerTerms, Term
+from partnerkit.deals.terms import DealTerms, IntegrationTerms, Origin, ResellerTerms, Term, agreement_kind
+from partnerkit.model import Plan
 from partnerkit.model.deals import EndUserPricing
 from partnerkit.model.values import format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
@@ -370,3 +371,91 @@ def lint_terms(terms: DealTerms) -> list[TermFinding]:
 def has_errors(findings: Iterable[TermFinding]) -> bool:
     """True when any finding is an error (the draft should not go out)."""
     return any(f.is_error for f in findings)
+
+
+# Where a framework-level term lives in the plan, so a finding on it points at one place.
+_FRAMEWORK_PATHS: dict[str, FieldPath] = {
+    "governing_law": ("deal_frameworks", "legal", "governing_law"),
+    "courts": ("deal_frameworks", "legal", "courts"),
+    "cure_period_days": ("deal_frameworks", "legal", "cure_period_days"),
+    "sales_cycle_days": ("deal_frameworks", "legal", "sales_cycle_days"),
+    "referral_tail_months": ("deal_frameworks", "legal", "referral", "tail_months"),
+    "company": ("deal_frameworks", "legal", "company"),
+    "partner_discount": ("deal_frameworks", "reseller", "pricing", "partner_discount"),
+    "end_user_pricing": ("deal_frameworks", "reseller", "pricing", "end_user_pricing"),
+    "exclusivity": ("deal_frameworks", "reseller", "exclusivity"),
+    "territory": ("deal_frameworks", "reseller", "territory"),
+    "quota": ("deal_frameworks", "reseller", "quotas"),
+    "reporting_frequency": ("deal_frameworks", "reseller", "reporting", "frequency"),
+    "protection_period_days": ("deal_frameworks", "reseller", "deal_registration", "protection_period_days"),
+    "registered_deal_extra_discount": (
+        "deal_frameworks",
+        "reseller",
+        "deal_registration",
+        "registered_deal_extra_discount",
+    ),
+}
+
+# Findings the plan's own checks report already, or that concern one partner's paperwork
+# rather than the plan; `partnerkit terms` shows them.
+_NOT_IN_VALIDATE = {
+    "unknown_tier",
+    "partner_details_missing",
+    "margin_differs_from_strategy",
+    "registered_discount_above_band",
+}
+
+
+def check_deal_terms(plan: Plan) -> list[Problem]:
+    """Term lint over every partner, as warnings: overrides at the partner, standard terms once."""
+    from partnerkit.checks import partner_path
+    from partnerkit.deals.build import build_terms
+
+    found: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for category, index, partner in plan.categories.all_partners():
+        if agreement_kind(category) is None:
+            continue
+        terms = build_terms(plan, partner)
+        for finding in lint_terms(terms):
+            if finding.code in _NOT_IN_VALIDATE:
+                continue
+            overridden = [k for k in finding.fields if k in partner.overrides]
+            if overridden:
+                path = (*partner_path(category.value, index), "overrides", overridden[0])
+                found.append(finding.to_problem(path, severity=Severity.WARNING))
+                continue
+            if any(_origin(terms, k) is Origin.PARTNER for k in finding.fields):
+                path = (*partner_path(category.value, index), "margin")
+                found.append(finding.to_problem(path, severity=Severity.WARNING))
+                continue
+            if any(_origin(terms, k) is Origin.TIER for k in finding.fields):
+                continue  # a tier benefit out of line is reported by the plan's tier checks
+            key = finding.fields[0] if finding.fields else ""
+            path = _FRAMEWORK_PATHS.get(key, ("deal_frameworks",))
+            if key == "termination_notice_days":
+                path = (
+                    ("deal_frameworks", "integration", "termination", "notice_days")
+                    if isinstance(terms, IntegrationTerms)
+                    else ("deal_frameworks", "legal", "termination_notice_days")
+                )
+            if (finding.code, str(path)) in seen:
+                continue
+            seen.add((finding.code, str(path)))
+            found.append(
+                Problem(
+                    f"{terms.title}: {finding.message}",
+                    path,
+                    severity=Severity.WARNING,
+                    hint=finding.hint,
+                    code=finding.code,
+                )
+            )
+    return found
+
+
+def _origin(terms: DealTerms, key: str) -> Origin | None:
+    try:
+        return terms.term(key).origin
+    except KeyError:
+        return None

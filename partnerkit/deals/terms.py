@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel, ConfigDict
 
 from partnerkit.errors import PartnerkitError
 from partnerkit.model.deals import EndUserPricing, Exclusivity, plain_term_value
@@ -99,14 +98,13 @@ def format_term_value(kind: str, value: Any) -> str:
     return str(value)
 
 
-class Term(BaseModel, Generic[T]):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term(Generic[T]):
     """One key term: its value, the program's standard value for this partner, and their origins.
 
     ``standard`` is what the partner would get without an override (its tier benefit, else the
     framework default); ``value`` differs from it only when ``origin`` is an override.
     """
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     key: str
     label: str
@@ -154,10 +152,9 @@ class Term(BaseModel, Generic[T]):
         }
 
 
-class Deviation(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Deviation:
     """One change to the program's standard terms, for the draft's "changes to standard terms" list."""
-
-    model_config = ConfigDict(frozen=True)
 
     key: str
     label: str
@@ -180,10 +177,9 @@ class Deviation(BaseModel):
         }
 
 
-class KeyTermRow(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class KeyTermRow:
     """A row of the draft's cover-page key-terms table."""
-
-    model_config = ConfigDict(frozen=True)
 
     key: str
     label: str
@@ -195,10 +191,9 @@ class KeyTermRow(BaseModel):
         return {"key": self.key, "label": self.label, "value": self.value, "origin": self.origin}
 
 
-class PartyTerms(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class PartyTerms:
     """One side of the agreement: legal name, notice address and contact, as the plan gives them."""
-
-    model_config = ConfigDict(frozen=True)
 
     legal_name: str
     notice_address: str | None = None
@@ -215,10 +210,9 @@ class PartyTerms(BaseModel):
         }
 
 
-class ReferralTerms(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class ReferralTerms:
     """Referral terms: what counts as a referral, how it is attributed, and how long it pays."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     referral_fee: Term[Decimal | None]
     referral_fee_terms: Term[str]
@@ -229,10 +223,9 @@ class ReferralTerms(BaseModel):
     referral_tail_months: Term[int | None]
 
 
-class DealTerms(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class DealTerms:
     """The cover-page terms every agreement of the program carries, with the parties and dates."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     kind: AgreementKind
     partner_name: str
@@ -279,12 +272,12 @@ class DealTerms(BaseModel):
     def terms(self) -> list[Term[Any]]:
         """Every key term, in the order of the model (referral terms included)."""
         found: list[Term[Any]] = []
-        for name in type(self).model_fields:
-            value = getattr(self, name)
+        for spec in fields(self):
+            value = getattr(self, spec.name)
             if isinstance(value, Term):
                 found.append(value)
             elif isinstance(value, ReferralTerms):
-                found.extend(getattr(value, n) for n in type(value).model_fields)
+                found.extend(getattr(value, inner.name) for inner in fields(value))
         return found
 
     def term(self, key: str) -> Term[Any]:
@@ -439,6 +432,7 @@ class DealTerms(BaseModel):
         }
 
 
+@dataclass(frozen=True, kw_only=True)
 class IntegrationTerms(DealTerms):
     """The Integration Partnership Agreement: scope, obligations of each side, revenue share, referrals."""
 
@@ -473,6 +467,7 @@ class IntegrationTerms(DealTerms):
         }
 
 
+@dataclass(frozen=True, kw_only=True)
 class ResellerTerms(DealTerms):
     """The Reseller Partnership Agreement: territory, exclusivity, pricing, deal registration, quotas."""
 

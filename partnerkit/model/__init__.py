@@ -32,6 +32,7 @@ from partnerkit.model.plan import Plan
 from partnerkit.model.product import CorePrinciple, Philosophy, Product
 from partnerkit.model.roadmap import (
     Activity,
+    CapacityChange,
     PartnerType,
     Phase,
     ProgramSettings,
@@ -55,6 +56,7 @@ __all__ = [
     "Activity",
     "AnyPartner",
     "Assumption",
+    "CapacityChange",
     "Categories",
     "CategoryKind",
     "CommercialTerms",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from partnerkit.model.deals import (
     FIXED_TERMS,
@@ -28,6 +29,7 @@ from partnerkit.model.values import (
     choice,
     did_you_mean,
 )
+from partnerkit.tiers.rules import FactName, FactValue
 
 
 class CategoryKind(StrEnum):
@@ -87,6 +89,23 @@ class TermOverride(PlanModel):
         return {"value": data}
 
 
+def _fact_dates(value: Any) -> Any:
+    # A dated fact written back to a file becomes the text "2026-10-20"; read it as the date it was,
+    # so that a plan survives a round trip through YAML or JSON unchanged.
+    if isinstance(value, dict):
+        return {k: _iso_date_or_value(v) for k, v in value.items()}
+    return value
+
+
+def _iso_date_or_value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
@@ -94,6 +113,10 @@ class PartnerBase(PlanModel):
     priority: PriorityField
     status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
+    tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
+        default_factory=dict, description="what the tier rules read; a facts table can refresh them"
+    )
     sources: SourceRefs = Field(default_factory=list)
     legal_name: Name | None = Field(None, description="the partner's legal entity, for agreements")
     notice_address: Text | None = Field(None, description="where legal notices to the partner go")

@@ -126,13 +126,50 @@ class ScalePhase(PlanModel):
     sources: SourceRefs = Field(default_factory=list)
 
 
+class CapacityChange(PlanModel):
+    """The team's capacity from a program week on (a hire, a contractor leaving)."""
+
+    from_week: int = Field(ge=1, le=1000, description="first program week with the new capacity")
+    capacity: int = Field(ge=1, le=1000, description="people on the partner team from that week")
+
+
 class ProgramSettings(PlanModel):
     """What the scheduler needs to know about the program: start, team capacity, weeks off."""
 
     start: IsoDate | None = None
     capacity: int = Field(3, ge=1, le=1000, description="people on the partner team")
+    capacity_changes: list[CapacityChange] = Field(
+        default_factory=list, description="capacity from a given program week on, e.g. after a hire"
+    )
     quarter_weeks: int = Field(12, ge=4, le=14, description="weeks the roadmap gives each quarter")
     weeks_off: list[int] = Field(default_factory=list, description="program weeks with no work (holidays)")
+
+    @field_validator("weeks_off")
+    @classmethod
+    def _weeks_off_positive(cls, value: list[int]) -> list[int]:
+        bad = [w for w in value if w < 1 or w > 1000]
+        if bad:
+            raise ValueError(f"weeks off count from program week 1; {bad[0]} is not a program week")
+        return sorted(set(value))
+
+    @field_validator("capacity_changes")
+    @classmethod
+    def _one_change_per_week(cls, value: list[CapacityChange]) -> list[CapacityChange]:
+        seen: set[int] = set()
+        for change in value:
+            if change.from_week in seen:
+                raise ValueError(f"two capacity changes from week {change.from_week}; keep one")
+            seen.add(change.from_week)
+        return sorted(value, key=lambda c: c.from_week)
+
+    def capacity_in_week(self, week: int) -> int:
+        """People on the team in program week ``week`` (weeks off not considered)."""
+        current = self.capacity
+        for change in self.capacity_changes:
+            if change.from_week > week:
+                break
+            current = change.capacity
+        return current
 
 
 class Roadmap(PlanModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from partnerkit.claims import grounding
 from partnerkit.model import (
@@ -19,6 +20,9 @@ from partnerkit.model import (
 )
 from partnerkit.model.roadmap import Target
 from partnerkit.model.tiers import TierBenefits
+
+if TYPE_CHECKING:
+    from partnerkit.roadmap.schedule import Schedule
 
 SEPARATOR = "---"
 
@@ -172,8 +176,11 @@ def metric_value(metric: Metric, value: Decimal | None, currency: str) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
-def render_markdown(plan: Plan) -> str:
-    """The whole Partnership Strategy as Markdown, in the template's order, with the grounding footer."""
+def render_markdown(plan: Plan, *, roadmap_chart: str | None = None) -> str:
+    """The whole Partnership Strategy as Markdown, in the template's order, with the grounding footer.
+
+    ``roadmap_chart`` is the path of a Gantt image to show in the roadmap section (e.g. roadmap.png).
+    """
     product = plan.product
     cats = plan.categories
     out: list[str] = [
@@ -308,7 +315,17 @@ def render_markdown(plan: Plan) -> str:
     ]
     for number, tier in enumerate(plan.tiers_by_level(), start=1):
         out += ["", *_tier_section(number, tier), "", SEPARATOR]
-    out += ["", *deal_framework_lines(plan), "", SEPARATOR, "", *roadmap_lines(plan), "", SEPARATOR, ""]
+    out += [
+        "",
+        *deal_framework_lines(plan),
+        "",
+        SEPARATOR,
+        "",
+        *roadmap_lines(plan, chart=roadmap_chart),
+        "",
+        SEPARATOR,
+        "",
+    ]
     out += metrics_lines(plan)
     out += ["", SEPARATOR, "", "## Assumptions Log", ""]
     out += table(
@@ -409,8 +426,61 @@ def deal_framework_lines(plan: Plan) -> list[str]:
     ]
 
 
-def roadmap_lines(plan: Plan) -> list[str]:
-    """The prioritized roadmap: a table and targets per quarter, then the Q3-Q4 focus."""
+def roadmap_lines(plan: Plan, schedule: Schedule | None = None, *, chart: str | None = None) -> list[str]:
+    """The prioritized roadmap as scheduled: a table and targets per quarter, then the Q3-Q4 focus.
+
+    Week ranges come from the scheduler (dependencies and the team's capacity respected); a roadmap
+    that cannot be scheduled falls back to the planned weeks. ``chart`` is an image to show first.
+    """
+    from partnerkit.errors import PlanError
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import roadmap_sections
+
+    if schedule is None:
+        try:
+            schedule = schedule_roadmap(plan)
+        except PlanError:
+            return _planned_roadmap_lines(plan)
+    out = ["## Prioritized Roadmap"]
+    if schedule.activities:
+        end = f", ending {schedule.end_date.isoformat()}" if schedule.end_date else ""
+        path = f"; critical path: {' → '.join(schedule.critical_path)}" if schedule.critical_path else ""
+        out += ["", f"*Scheduled over {schedule.makespan_weeks} weeks{end}{path}.*"]
+    if chart:
+        out += ["", f"![Roadmap: activities by week, critical path highlighted]({chart})"]
+    for section in roadmap_sections(plan.roadmap, schedule):
+        rows = [[r.weeks, r.activity, r.partner_type, r.goal] for r in section.rows]
+        out += ["", f"### {inline(section.label)}: {inline(section.name)}", ""]
+        if section.kind == "scale":
+            out += _scale_lines(plan, rows)
+        else:
+            out += table(["Week", "Activity", "Partner Type", "Goal"], rows)
+            out += _targets(f"{section.label} Targets", section.targets)
+        out += ["", SEPARATOR]
+    if out[-1] == SEPARATOR:
+        out.pop()
+        if out and out[-1] == "":
+            out.pop()
+    return out
+
+
+def _scale_lines(plan: Plan, rows: Sequence[Sequence[object]]) -> list[str]:
+    scale = plan.roadmap.scale
+    assert scale is not None
+    out = [f"**Focus**: {inline(scale.focus)}", ""]
+    if rows:
+        out += [*table(["Week", "Activity", "Partner Type", "Goal"], rows), ""]
+    out.append("**Targets**:")
+    levels = {t.name: t.level for t in plan.tiers}
+    for name, count in sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0])):
+        out.append(f"- {inline(name)} partners: {count}")
+    if scale.partner_revenue_share:
+        out.append(f"- Partner revenue: {inline(scale.partner_revenue_share)} of total")
+    return out
+
+
+def _planned_roadmap_lines(plan: Plan) -> list[str]:
+    """The roadmap with the planned week ranges, for a roadmap the scheduler cannot place."""
     out = ["## Prioritized Roadmap"]
     for phase in plan.roadmap.phases:
         out += ["", f"### {phase.quarter}: {inline(phase.name)}", ""]
@@ -419,19 +489,7 @@ def roadmap_lines(plan: Plan) -> list[str]:
         out += ["", SEPARATOR]
     scale = plan.roadmap.scale
     if scale is not None:
-        out += [
-            "",
-            f"### {inline(scale.quarters)}: {inline(scale.name)}",
-            "",
-            f"**Focus**: {inline(scale.focus)}",
-            "",
-            "**Targets**:",
-        ]
-        levels = {t.name: t.level for t in plan.tiers}
-        for name, count in sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0])):
-            out.append(f"- {inline(name)} partners: {count}")
-        if scale.partner_revenue_share:
-            out.append(f"- Partner revenue: {inline(scale.partner_revenue_share)} of total")
+        out += ["", f"### {inline(scale.quarters)}: {inline(scale.name)}", "", *_scale_lines(plan, [])]
     elif out[-1] == SEPARATOR:
         out.pop()
     if out[-1] == SEPARATOR:

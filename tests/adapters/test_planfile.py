@@ -201,11 +201,9 @@ class TestRoundTrip:
     def test_json_plan_with_problems_is_located(
         self, plan_data: dict[str, Any], write_plan: Callable[..., Path]
     ) -> None:
-        plan_data["product"]["date"] = str(plan_data["product"]["date"])
-        plan_data["product"]["nmae"] = "x"
-        for source in plan_data["sources"]:
-            source["date"] = str(source["date"])
-        path = write_plan(json.dumps(plan_data, indent=2, default=str), name="plan.json")
+        data = Plan.model_validate(plan_data).model_dump(mode="json")
+        data["product"]["nmae"] = "x"
+        path = write_plan(json.dumps(data, indent=2), name="plan.json")
         problem = located(only_problems(path), "product.nmae")
         assert problem.location is not None and problem.location.startswith(f"{path}:")
         assert problem.hint == "did you mean 'name'?"

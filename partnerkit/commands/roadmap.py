@@ -1,0 +1,165 @@
+"""``partnerkit roadmap``: schedule the roadmap with the team's capacity and print the quarter tables."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from partnerkit.commands._common import (
+    InputError,
+    json_option,
+    load_plan_or_exit,
+    output_path,
+    plan_argument,
+    print_json,
+    print_problems,
+)
+
+if TYPE_CHECKING:
+    from partnerkit.problems import Problem
+
+
+@click.command()
+@plan_argument
+@json_option
+@click.option(
+    "--gantt",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write a Gantt chart: FILE.png or FILE.svg.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Program start date (YYYY-MM-DD), instead of roadmap.settings.start.",
+)
+@click.option(
+    "--capacity",
+    type=click.IntRange(1, 1000),
+    metavar="N",
+    help="Plan as if the team had N people throughout (ignores the plan's capacity and its changes).",
+)
+@click.option(
+    "--optimize",
+    is_flag=True,
+    help="Find the shortest schedule with OR-Tools CP-SAT (pip install 'partnerkit[optimize]').",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long --optimize may search.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the tables (or the JSON with --json) to FILE instead of the screen.",
+)
+def roadmap(
+    plan: Path,
+    as_json: bool,
+    gantt: Path | None,
+    start: datetime | None,
+    capacity: int | None,
+    optimize: bool,
+    time_limit: float,
+    output: Path | None,
+) -> None:
+    """Schedule PLAN's roadmap and print it as the template's quarter tables.
+
+    Every dependency and the team's capacity in every week are respected, weeks off are skipped,
+    and competing activities go by priority, then by the more critical chain. Prints each quarter's
+    Week / Activity / Partner Type / Goal table, the makespan and the critical path.
+
+    Exits 0 when scheduled (warnings, such as a deadline the team's capacity misses, allowed), 1 when
+    the roadmap is impossible (a cycle, an unknown dependency, too few people, a deadline no schedule
+    can meet), 2 on a usage error or an unreadable file.
+
+    \b
+    Example:
+      partnerkit roadmap plan.yaml
+      partnerkit roadmap plan.yaml --gantt roadmap.png --capacity 4
+      partnerkit roadmap plan.yaml --json --start 2026-01-05
+    """
+    from partnerkit.errors import PartnerkitError, PlanError
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import quarter_names
+
+    if gantt is not None:
+        from partnerkit.io.charts import chart_format
+
+        try:
+            chart_format(gantt)
+        except PartnerkitError as exc:
+            raise click.UsageError(f"--gantt {exc}") from None
+        output_path(gantt, plan=plan)
+    if output is not None:
+        output_path(output, plan=plan)
+    loaded = load_plan_or_exit(plan, quiet_warnings=True)
+    begin = start.date() if start is not None else None
+    try:
+        if optimize:
+            from partnerkit.io.optimize import optimize_roadmap
+
+            schedule = optimize_roadmap(loaded, start=begin, capacity=capacity, time_limit=time_limit)
+        else:
+            schedule = schedule_roadmap(loaded, start=begin, capacity=capacity)
+    except PlanError as exc:
+        print_problems(_located(exc.problems, plan))
+        click.echo(f"{plan}: the roadmap cannot be scheduled; fix the problems above.", err=True)
+        sys.exit(1)
+    except PartnerkitError as exc:
+        raise InputError(str(exc)) from None
+
+    problems = _located(schedule.problems, plan)
+    print_problems(problems)
+    if gantt is not None:
+        from partnerkit.io.charts import write_gantt
+
+        write_gantt(schedule, gantt, quarter_names=quarter_names(loaded.roadmap))
+    if as_json:
+        data = schedule.to_dict()
+        data["problems"] = [p.to_dict() for p in problems]
+        if output is None:
+            print_json(data)
+        else:
+            import json
+
+            from partnerkit.io.files import write_text_atomic
+
+            write_text_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from partnerkit.report.markdown import roadmap_lines
+
+        text = "\n".join(roadmap_lines(loaded, schedule)) + "\n"
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            from partnerkit.io.files import write_text_atomic
+
+            write_text_atomic(output, text)
+    for written in (gantt, output):
+        if written is not None:
+            click.echo(f"wrote {written}", err=True)
+    sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+def _located(problems: list[Problem] | tuple[Problem, ...], plan: Path) -> list[Problem]:
+    """Place roadmap problems at their line in the plan file (the file's name for a workbook)."""
+    from partnerkit.io.planfile import PLAN_SUFFIXES, locate, parse_json, parse_yaml, read_text
+
+    source = str(plan)
+    if plan.suffix.lower() not in PLAN_SUFFIXES:
+        return [p if p.location else p.at(source) for p in problems]
+    parser = parse_json if plan.suffix.lower() == ".json" else parse_yaml
+    _, positions, _ = parser(read_text(plan), source)
+    return locate(problems, positions, source)

@@ -1,0 +1,198 @@
+"""Impossible plans, answered with located problems: cycles, unknown dependencies, too few people, deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from partnerkit.model.values import did_you_mean
+from partnerkit.problems import Problem, Severity, format_path
+from partnerkit.roadmap.calendar import ProgramCalendar
+from partnerkit.roadmap.network import EarlyDates, Network, PlacedActivity, find_cycles
+
+ARROW = " → "
+
+
+def structure_problems(placed: Sequence[PlacedActivity], calendar: ProgramCalendar) -> list[Problem]:
+    """Problems of the roadmap's structure: duplicate ids, unknown dependencies, cycles, dates, people."""
+    problems: list[Problem] = []
+    first_seen: dict[str, PlacedActivity] = {}
+    for item in placed:
+        activity = item.activity
+        if activity.id in first_seen:
+            problems.append(
+                Problem(
+                    f"activity id {activity.id!r} is used twice (also at {format_path(first_seen[activity.id].path)})",
+                    path=(*item.path, "id"),
+                    hint="give every activity its own id",
+                    code="duplicate-activity",
+                )
+            )
+        else:
+            first_seen[activity.id] = item
+    known = list(first_seen)
+    for item in placed:
+        for k, dep in enumerate(item.activity.depends_on):
+            if dep not in first_seen:
+                guess = did_you_mean(dep, [i for i in known if i != item.activity.id])
+                problems.append(
+                    Problem(
+                        f"depends on {dep!r}, which is not an activity of the roadmap",
+                        path=(*item.path, "depends_on", k),
+                        hint=f"did you mean {guess!r}?" if guess else "use the id of another activity",
+                        code="unknown-dependency",
+                    )
+                )
+    graph = {i: [d for d in first_seen[i].activity.depends_on if d in first_seen] for i in first_seen}
+    for cycle in find_cycles(graph, known):
+        where = first_seen[cycle[0]]
+        closing = where.activity.depends_on.index(cycle[-2])
+        message = (
+            f"{cycle[0]!r} depends on itself"
+            if len(cycle) == 2
+            else f"dependency cycle: {ARROW.join(cycle)} (each must end before the next starts)"
+        )
+        problems.append(
+            Problem(
+                message,
+                path=(*where.path, "depends_on", closing),
+                hint="remove one of these dependencies",
+                code="dependency-cycle",
+                extra={"cycle": cycle},
+            )
+        )
+    for item in placed:
+        problems.extend(_date_problems(item, calendar))
+        problems.extend(_people_problems(item, calendar))
+    return problems
+
+
+def _date_problems(item: PlacedActivity, calendar: ProgramCalendar) -> list[Problem]:
+    activity = item.activity
+    dated = [
+        name for name in ("earliest_start", "fixed_start", "deadline") if getattr(activity, name) is not None
+    ]
+    if calendar.start is None:
+        return [
+            Problem(
+                f"{name.replace('_', ' ')} is ignored: the program has no start date to count weeks from",
+                path=(*item.path, name),
+                severity=Severity.WARNING,
+                hint="set roadmap.settings.start, or pass --start",
+                code="no-start-date",
+            )
+            for name in dated
+        ]
+    problems: list[Problem] = []
+    if activity.fixed_start is not None:
+        week = calendar.week_containing(activity.fixed_start)
+        if week < 1:
+            problems.append(
+                Problem(
+                    f"fixed start {activity.fixed_start.isoformat()} is before the program starts "
+                    f"({calendar.start.isoformat()})",
+                    path=(*item.path, "fixed_start"),
+                    code="fixed-start-impossible",
+                )
+            )
+        elif calendar.is_off(week):
+            problems.append(
+                Problem(
+                    f"fixed start {activity.fixed_start.isoformat()} falls in week {week}, a week off",
+                    path=(*item.path, "fixed_start"),
+                    hint="move it to a working week or take the week off the list",
+                    code="fixed-start-impossible",
+                )
+            )
+    return problems
+
+
+def _people_problems(item: PlacedActivity, calendar: ProgramCalendar) -> list[Problem]:
+    activity = item.activity
+    need, weeks = activity.people, activity.duration
+    if need <= calendar.final_capacity:
+        return []
+    first = calendar.index_at_or_after(calendar.first_week_of_quarter(item.release_quarter))
+    limit = calendar.index_at_or_after(calendar.last_change_week)
+    run = 0
+    for index in range(first, limit):
+        run = run + 1 if calendar.capacity_in_week(calendar.week(index)) >= need else 0
+        if run >= weeks:
+            return []
+    peak = calendar.peak_capacity
+    if need > peak:
+        message = (
+            f"needs {need} people each week but the team never has more than {peak} ({need - peak} short)"
+        )
+    else:
+        message = (
+            f"needs {need} people for {weeks} weeks in a row, but the team is that large for fewer "
+            f"weeks in a row from week {calendar.week(first)} on"
+        )
+    return [
+        Problem(
+            message,
+            path=(*item.path, "people"),
+            hint="lower people, split the activity, or raise the team's capacity",
+            code="over-capacity",
+        )
+    ]
+
+
+def timing_problems(network: Network, calendar: ProgramCalendar, early: EarlyDates) -> list[Problem]:
+    """Fixed starts and deadlines that no schedule can meet, even with unlimited people."""
+    problems: list[Problem] = []
+    for job_id, job in network.jobs.items():
+        activity = job.activity
+        chain = early.driving_chain(network, job_id)
+        if job.fixed is not None and early.start[job_id] > early.release[job_id]:
+            before = chain[:-1]
+            end_week = calendar.week(early.end[before[-1]]) if before else job.fixed
+            late = calendar.week(early.start[job_id]) - job.fixed
+            when = activity.fixed_start.isoformat() if activity and activity.fixed_start else ""
+            problems.append(
+                Problem(
+                    f"fixed start {when} (week {job.fixed}) cannot be kept: the chain "
+                    f"{ARROW.join(before)} ends in week {end_week}, {_weeks(late)} too late",
+                    path=(*job.path, "fixed_start"),
+                    hint="move the fixed start, or shorten the chain",
+                    code="fixed-start-impossible",
+                    extra={"chain": before, "weeks_late": late},
+                )
+            )
+        if job.deadline is not None and early.end[job_id] > calendar.index_at_or_before(job.deadline):
+            end_week = calendar.week(early.end[job_id])
+            late = end_week - job.deadline
+            when = activity.deadline.isoformat() if activity and activity.deadline else ""
+            starts = _chain_start(network, calendar, early, chain)
+            problems.append(
+                Problem(
+                    f"deadline {when} (end of week {job.deadline}) cannot be met: the chain "
+                    f"{ARROW.join(chain)}{starts} ends in week {end_week} at the earliest, "
+                    f"{_weeks(late)} late even with unlimited people",
+                    path=(*job.path, "deadline"),
+                    hint="move the deadline, shorten the chain, or start it earlier",
+                    code="deadline-impossible",
+                    extra={"chain": chain, "weeks_late": late},
+                )
+            )
+    return problems
+
+
+def _chain_start(network: Network, calendar: ProgramCalendar, early: EarlyDates, chain: list[str]) -> str:
+    first = chain[0]
+    week = calendar.week(early.start[first])
+    if week <= 1:
+        return ""
+    job = network.jobs[first]
+    reason = "its fixed start" if job.fixed is not None else "its quarter or earliest start"
+    return f" (starting in week {week}, {reason})"
+
+
+def _weeks(count: int) -> str:
+    return "1 week" if count == 1 else f"{count} weeks"
+
+
+def deadline_impossible(network: Network, early: EarlyDates, calendar: ProgramCalendar, job_id: str) -> bool:
+    """True when the job's deadline cannot be met even with unlimited people."""
+    job = network.jobs[job_id]
+    return job.deadline is not None and early.end[job_id] > calendar.index_at_or_before(job.deadline)
