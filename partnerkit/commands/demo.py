@@ -50,10 +50,30 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
 
 
+def write_strategy_word(plan: Plan, outdir: Path) -> list[Path]:
+    """The strategy in Word (with the roadmap chart when the demo drew it)."""
+    from partnerkit.io.word.report import write_strategy_docx
+
+    chart = outdir / "roadmap.png"
+    return [write_strategy_docx(plan, outdir / "strategy.docx", chart=chart if chart.exists() else None)]
+
+
+def write_agreement_drafts(plan: Plan, outdir: Path) -> list[Path]:
+    """A draft agreement in Word for every integration and distribution partner."""
+    from partnerkit.io.word.batch import render_all_agreements
+
+    result = render_all_agreements(plan, outdir / "agreements")
+    for skipped in result.skipped:
+        click.echo(f"no draft for {skipped.partner}: {'; '.join(skipped.reasons)}", err=True)
+    return [draft.path for draft in result.written]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("strategy (Word)", write_strategy_word),
+    ("agreement draft (Word)", write_agreement_drafts),
 ]
 
 

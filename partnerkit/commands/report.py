@@ -43,7 +43,18 @@ def report(plan: Path, output: Path) -> None:
 
         write_text_atomic(output, render_markdown(loaded))
     else:
+        from partnerkit.errors import PlanError
+        from partnerkit.io.charts import render_gantt
         from partnerkit.io.word.report import write_strategy_docx
+        from partnerkit.roadmap import schedule_roadmap
+        from partnerkit.roadmap.tables import quarter_names
 
-        write_strategy_docx(loaded, output)
+        try:
+            schedule = schedule_roadmap(loaded)
+        except PlanError:
+            schedule = None  # the report shows the planned weeks instead
+        chart = None
+        if schedule is not None and schedule.activities:
+            chart = render_gantt(schedule, "png", quarter_names=quarter_names(loaded.roadmap))
+        write_strategy_docx(loaded, output, schedule=schedule, chart=chart)
     click.echo(f"wrote {output}")

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from partnerkit.io.planfile import plan_from_data
+from partnerkit.io.planfile import parse_plan_text
 from partnerkit.model import Plan
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,7 +22,9 @@ REGENERATE = os.environ.get("PARTNERKIT_REGENERATE_GOLDEN") == "1"
 
 def plan_of(data: dict[str, Any]) -> Plan:
     """A plan from edited plan data; the edit must leave the plan valid."""
-    plan, problems = plan_from_data(data, {}, "test-plan.yaml")
+    plan, problems = parse_plan_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "test-plan.yaml"
+    )
     assert plan is not None, [str(p) for p in problems]
     return plan
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -93,38 +89,39 @@ def test_toc_links_and_grounding_footer(example_plan: Plan, tmp_path: Path) -> N
     assert body.count("<w:hyperlink ") == len(linked)
 
 
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+def test_scheduled_roadmap_and_chart(example_plan: Plan, tmp_path: Path) -> None:
+    from partnerkit.io.charts import render_gantt
+    from partnerkit.roadmap import schedule_roadmap
 
-    header = struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00\x00\x00\xff")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-@dataclass
-class _Scheduled:
-    name: str
-    start: date
-    end: date
-
-
-@dataclass
-class _Schedule:
-    activities: list[_Scheduled]
-
-
-def test_schedule_and_chart_are_included_when_given(example_plan: Plan, tmp_path: Path) -> None:
-    schedule = _Schedule([_Scheduled("Partner program structure", date(2026, 1, 5), date(2026, 1, 16))])
-    path = write_strategy_docx(example_plan, tmp_path / "s.docx", schedule=schedule, chart=_png())
-    lines = outline(path)
-    assert "[Heading 2] Scheduled Roadmap" in lines
-    assert "| Partner program structure | 2026-01-05 | 2026-01-16 |" in lines
-    assert "[Caption] Roadmap schedule (Gantt chart)" in lines
-    with zipfile.ZipFile(path) as archive:
+    schedule = schedule_roadmap(example_plan)
+    chart = render_gantt(schedule, "png")
+    lines = outline(write_strategy_docx(example_plan, tmp_path / "s.docx", schedule=schedule, chart=chart))
+    roadmap = lines[lines.index("[Heading 1] Prioritized Roadmap") :]
+    assert roadmap[1].startswith(f"[Normal] Scheduled over {schedule.makespan_weeks} weeks")
+    assert "[Caption] Roadmap: activities by week, critical path highlighted" in roadmap
+    first = schedule.activities[0]
+    assert any(line.startswith("| 1-2 | ") and first.name in line for line in roadmap)
+    with zipfile.ZipFile(tmp_path / "s.docx") as archive:
         assert any(name.startswith("word/media/") for name in archive.namelist())
     plain = outline(write_strategy_docx(example_plan, tmp_path / "plain.docx"))
-    assert "[Heading 2] Scheduled Roadmap" not in plain
+    assert "[Caption] Roadmap: activities by week, critical path highlighted" not in plain
+    assert roadmap[1] in plain  # scheduled by default, without the chart
+
+
+def test_a_roadmap_that_cannot_be_scheduled_falls_back_to_planned_weeks(
+    plan_data: dict, tmp_path: Path
+) -> None:
+    from .conftest import plan_of
+
+    activities = plan_data["roadmap"]["phases"][0]["activities"]
+    activities[0]["people"] = 999  # more people than the team ever has
+    plan_data["roadmap"]["settings"]["capacity"] = 3
+    try:
+        plan = plan_of(plan_data)
+    except AssertionError:
+        return  # the plan's own checks refuse it: nothing to render
+    lines = outline(write_strategy_docx(plan, tmp_path / "s.docx"))
+    assert "| 1-2 | Partner program structure | All | Finalize tiers and terms |" in lines
 
 
 def test_report_command_writes_word(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ lists every variable.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -53,7 +54,7 @@ def cover_terms(terms: DealTerms) -> list[dict[str, str]]:
     ]
     combined_done: set[str] = set()
     # The deal first (scope, pricing, registration...), then the legal terms every agreement shares.
-    shared = set(DealTerms.model_fields)
+    shared = {f.name for f in fields(DealTerms)}
     ordered = sorted(terms.terms(), key=lambda t: t.key in shared)
     for term in ordered:
         if term.key in INTERNAL_TERMS:

@@ -19,6 +19,7 @@ from partnerkit.report.markdown import (
     metric_value,
     target_value,
 )
+from partnerkit.roadmap.schedule import Schedule
 
 
 def _t(value: object) -> str:
@@ -173,26 +174,77 @@ def _framework_rows(plan: Plan) -> tuple[list[list[str]], list[list[str]]]:
     return integration, reseller
 
 
-def _schedule_rows(schedule: Any) -> list[list[str]] | None:
-    """Rows of a scheduled roadmap (anything with ``activities`` holding id/name/start/end), if given."""
-    items = getattr(schedule, "activities", None) or getattr(schedule, "items", None)
-    if not items:
-        return None
-    rows: list[list[str]] = []
-    for item in items:
-        name = str(getattr(item, "name", None) or getattr(item, "id", ""))
-        start = getattr(item, "start", None)
-        end = getattr(item, "end", None) or getattr(item, "finish", None)
-        rows.append([name, str(start) if start is not None else "-", str(end) if end is not None else "-"])
-    return rows
+def _scale_targets(plan: Plan) -> list[str]:
+    scale = plan.roadmap.scale
+    assert scale is not None
+    levels = {t.name: t.level for t in plan.tiers}
+    ordered = sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0]))
+    targets = [f"{name} partners: {count}" for name, count in ordered]
+    if scale.partner_revenue_share:
+        targets.append(f"Partner revenue: {scale.partner_revenue_share} of total")
+    return targets or ["None"]
+
+
+def _roadmap(
+    w: _Writer, plan: Plan, schedule: Schedule | None, chart: str | os.PathLike[str] | bytes | None
+) -> None:
+    """The roadmap as scheduled (week ranges respecting dependencies and capacity), else as planned."""
+    from docx.shared import Cm
+
+    from partnerkit.errors import PlanError
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import roadmap_sections
+
+    w.heading("Prioritized Roadmap", 1)
+    if schedule is None:
+        try:
+            schedule = schedule_roadmap(plan)
+        except PlanError:
+            schedule = None
+    if schedule is not None and schedule.activities:
+        end = f", ending {schedule.end_date.isoformat()}" if schedule.end_date else ""
+        path = f"; critical path: {' → '.join(schedule.critical_path)}" if schedule.critical_path else ""
+        w.para(f"Scheduled over {schedule.makespan_weeks} weeks{end}{path}.")
+    if chart is not None:
+        picture = BytesIO(chart) if isinstance(chart, bytes) else os.fspath(chart)
+        w.doc.add_picture(picture, width=Cm(16))
+        w.doc.add_paragraph("Roadmap: activities by week, critical path highlighted", style="Caption")
+    headers = ["Week", "Activity", "Partner Type", "Goal"]
+    if schedule is None:
+        for phase in plan.roadmap.phases:
+            w.heading(f"{phase.quarter}: {phase.name}", 2)
+            w.table(headers, activity_rows(phase))
+            if phase.targets:
+                w.para("", label=f"{phase.quarter} Targets")
+                w.bullets([f"{t.label}: {target_value(t.value)}" for t in phase.targets])
+        if plan.roadmap.scale is not None:
+            w.heading(f"{plan.roadmap.scale.quarters}: {plan.roadmap.scale.name}", 2)
+            w.para(plan.roadmap.scale.focus, label="Focus")
+            w.para("", label="Targets")
+            w.bullets(_scale_targets(plan))
+        return
+    for section in roadmap_sections(plan.roadmap, schedule):
+        rows = [[r.weeks, r.activity, r.partner_type, r.goal] for r in section.rows]
+        w.heading(section.heading, 2)
+        if section.kind == "scale":
+            assert plan.roadmap.scale is not None
+            w.para(plan.roadmap.scale.focus, label="Focus")
+            if rows:
+                w.table(headers, rows)
+            w.para("", label="Targets")
+            w.bullets(_scale_targets(plan))
+            continue
+        w.table(headers, rows)
+        if section.targets:
+            w.para("", label=f"{section.label} Targets")
+            w.bullets([f"{t.label}: {target_value(t.value)}" for t in section.targets])
 
 
 def build_strategy_document(
-    plan: Plan, *, schedule: Any = None, chart: str | os.PathLike[str] | bytes | None = None
+    plan: Plan, *, schedule: Schedule | None = None, chart: str | os.PathLike[str] | bytes | None = None
 ) -> Any:
     """The strategy as a python-docx Document (see ``write_strategy_docx``)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
 
     w = _Writer()
     doc = w.doc
@@ -372,34 +424,7 @@ def build_strategy_document(
         _agreement_rows(plan),
     )
 
-    w.heading("Prioritized Roadmap", 1)
-    for phase in plan.roadmap.phases:
-        w.heading(f"{phase.quarter}: {phase.name}", 2)
-        w.table(["Week", "Activity", "Partner Type", "Goal"], activity_rows(phase))
-        if phase.targets:
-            w.para("", label=f"{phase.quarter} Targets")
-            w.bullets([f"{t.label}: {target_value(t.value)}" for t in phase.targets])
-    scale = plan.roadmap.scale
-    if scale is not None:
-        w.heading(f"{scale.quarters}: {scale.name}", 2)
-        w.para(scale.focus, label="Focus")
-        levels = {t.name: t.level for t in plan.tiers}
-        targets = [
-            f"{n} partners: {c}"
-            for n, c in sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0]))
-        ]
-        if scale.partner_revenue_share:
-            targets.append(f"Partner revenue: {scale.partner_revenue_share} of total")
-        w.para("", label="Targets")
-        w.bullets(targets or ["None"])
-    scheduled = _schedule_rows(schedule) if schedule is not None else None
-    if scheduled:
-        w.heading("Scheduled Roadmap", 2)
-        w.table(["Activity", "Start", "End"], scheduled)
-    if chart is not None:
-        picture = BytesIO(chart) if isinstance(chart, bytes) else os.fspath(chart)
-        doc.add_picture(picture, width=Cm(16))
-        doc.add_paragraph("Roadmap schedule (Gantt chart)", style="Caption")
+    _roadmap(w, plan, schedule, chart)
 
     w.heading("Success Metrics", 1)
     currency = product.currency
@@ -481,13 +506,13 @@ def write_strategy_docx(
     plan: Plan,
     path: str | os.PathLike[str],
     *,
-    schedule: Any = None,
+    schedule: Schedule | None = None,
     chart: str | os.PathLike[str] | bytes | None = None,
 ) -> Path:
     """Write the Partnership Strategy to ``path`` as a Word document; returns the path.
 
-    ``schedule`` is a scheduled roadmap (its activities with start and end are tabled) and ``chart``
-    a roadmap chart image (a path or PNG bytes); both are optional.
+    ``schedule`` is the scheduled roadmap (``schedule_roadmap(plan)`` when not given; the planned weeks
+    when the roadmap cannot be scheduled) and ``chart`` the roadmap's Gantt chart (a path or PNG bytes).
     """
     from partnerkit.io.files import write_bytes_atomic
 

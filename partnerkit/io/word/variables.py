@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from jinja2 import nodes
@@ -156,7 +156,7 @@ def check_template(template: WordTemplate, context: Mapping[str, Any], kind: str
     used = used_paths(template)
     provided = provided_paths(context)
     # A draft without changes has an empty list; its rows still have these fields.
-    provided |= {"deviations[]", *(f"deviations[].{name}" for name in Deviation.model_fields)}
+    provided |= {"deviations[]", *(f"deviations[].{f.name}" for f in fields(Deviation))}
     report = TemplateReport(template.name, kind)
     for path in sorted(used):
         if path not in provided:
