@@ -43,6 +43,12 @@ _EXPORTS: dict[str, str] = {
     "ScheduledActivity": "partnerkit.roadmap",
     "optimize_roadmap": "partnerkit.io.optimize",
     "write_gantt": "partnerkit.io.charts",
+    # Word documents
+    "render_agreement": "partnerkit.io.word.agreement",
+    "render_all_agreements": "partnerkit.io.word.batch",
+    "write_strategy_docx": "partnerkit.io.word.report",
+    "AgreementDraft": "partnerkit.io.word.agreement",
+    "TemplateError": "partnerkit.errors",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -110,10 +116,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         build_terms,
     )
     from partnerkit.deals.lint import TermFinding, lint_terms
-    from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
+    from partnerkit.errors import PartnerkitError, PlanError, TemplateError, UnreadableFileError
     from partnerkit.io.charts import write_gantt
     from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
+    from partnerkit.io.word.agreement import AgreementDraft, render_agreement
+    from partnerkit.io.word.batch import render_all_agreements
+    from partnerkit.io.word.report import write_strategy_docx
     from partnerkit.model import (
         Activity,
         Assumption,
