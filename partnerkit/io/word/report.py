@@ -102,6 +102,10 @@ class _Writer:
 
     def field(self, paragraph: Any, instruction: str, placeholder: str) -> None:
         """A complex field (begin, instruction, separate, result, end) that Word updates."""
+        self.field_over([paragraph], instruction, [placeholder])
+
+    def field_over(self, paragraphs: list[Any], instruction: str, results: list[str]) -> None:
+        """A complex field whose shown result spans ``paragraphs``, one result text in each."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
@@ -114,17 +118,47 @@ class _Writer:
             run.append(mark)
             return run
 
+        def text_run(value: str) -> Any:
+            run = OxmlElement("w:r")
+            text = OxmlElement("w:t")
+            text.set(qn("xml:space"), "preserve")
+            text.text = value
+            run.append(text)
+            return run
+
         instr_run = OxmlElement("w:r")
         instr = OxmlElement("w:instrText")
         instr.set(qn("xml:space"), "preserve")
         instr.text = f" {instruction} "
         instr_run.append(instr)
-        result = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = placeholder
-        result.append(text)
-        for node in (char("begin"), instr_run, char("separate"), result, char("end")):
-            paragraph._p.append(node)
+        first = paragraphs[0]._p
+        for node in (char("begin"), instr_run, char("separate")):
+            first.append(node)
+        for paragraph, value in zip(paragraphs, results, strict=True):
+            paragraph._p.append(text_run(value))
+        paragraphs[-1]._p.append(char("end"))
+
+    def table_of_contents(self, anchor: Any) -> None:
+        """A TOC field after ``anchor`` that already lists the headings, for readers that do not update it."""
+        from docx.shared import Cm
+
+        entries = [
+            (p.style.name, p.text)
+            for p in self.doc.paragraphs
+            if p.style is not None and p.style.name in ("Heading 1", "Heading 2")
+        ]
+        paragraphs = []
+        previous = anchor
+        for style, _ in entries or [("Heading 1", "")]:
+            paragraph = self.doc.add_paragraph()
+            previous._p.addnext(paragraph._p)  # move it right after the previous entry
+            if style == "Heading 2":
+                paragraph.paragraph_format.left_indent = Cm(0.6)
+            paragraph.paragraph_format.space_after = Cm(0)
+            paragraphs.append(paragraph)
+            previous = paragraph
+        results = [text for _, text in entries] or ["Update this field to build the table of contents."]
+        self.field_over(paragraphs, 'TOC \\o "1-2" \\h \\z \\u', results)
 
 
 def _framework_rows(plan: Plan) -> tuple[list[list[str]], list[list[str]]]:
@@ -264,15 +298,10 @@ def build_strategy_document(
         ("Agent", product.agent),
     ):
         w.para(value, label=label)
-    doc.add_paragraph("Contents", style="TOC Heading")
-    toc = doc.add_paragraph()
-    w.field(
-        toc,
-        'TOC \\o "1-3" \\h \\z \\u',
-        "Right-click and choose Update Field to build the table of contents.",
-    )
+    contents = doc.add_paragraph("Contents", style="TOC Heading")
 
     w.heading("Executive Summary", 1)
+    doc.paragraphs[-1].paragraph_format.page_break_before = True  # cover and contents on a page of their own
     w.para(plan.executive_summary)
 
     w.heading("Partnership Philosophy", 1)
@@ -465,6 +494,7 @@ def build_strategy_document(
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(_t(f"Partnership Strategy: {product.name}. Grounding ratio: {ratio:.2f}.") + " Page ")
     w.field(footer, "PAGE", "1")
+    w.table_of_contents(contents)
     _update_fields_on_open(doc)
     return doc
 
