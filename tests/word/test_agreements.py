@@ -218,3 +218,15 @@ def test_draft_filenames_are_portable() -> None:
     assert draft_filename('Acme <Holdings> & "Sons" {{ 7*7 }}') == "Acme-Holdings-Sons-7-7.docx"
     assert draft_filename("../../etc/passwd") == "etc-passwd.docx"
     assert draft_filename("<>") == "partner.docx"
+
+
+def test_control_characters_in_the_plan_are_removed_with_a_warning(
+    plan_data: dict[str, Any], tmp_path: Path
+) -> None:
+    partner_data(plan_data, "Keystone IT Partners")["contact"] = "Tom\x07 Becker\u200f, COO"
+    draft = render_agreement(plan_of(plan_data), "Keystone IT Partners", tmp_path / "k.docx")
+    assert [(p.code, p.field) for p in draft.problems] == [("control-characters", "partner.contact")]
+    assert (
+        "| Keystone IT Partners, Inc. | 300 North LaSalle Drive, Chicago, IL 60654, United States | Tom Becker\u200f, COO |"
+        in outline(draft.path)
+    )

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.deals import build_terms
 from partnerkit.io.word.agreement import render_agreement
+from partnerkit.io.word.batch import render_all_agreements
 from partnerkit.io.word.report import write_strategy_docx
 from partnerkit.model import Plan
 
@@ -31,7 +33,9 @@ def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path
     northwind = render_agreement(example_plan, "Northwind ERP", docs / "northwind.docx").path
     brightline = render_agreement(example_plan, "Brightline Advisory", docs / "brightline.docx").path
     strategy = write_strategy_docx(example_plan, docs / "strategy.docx")
+    batch = render_all_agreements(example_plan, docs / "all")
     profile = (tmp_path / "profile").as_uri()  # a private profile: other LibreOffice runs do not interfere
+    every = [northwind, brightline, strategy, *(d.path for d in batch.written)]
     subprocess.run(
         [
             soffice,
@@ -41,13 +45,11 @@ def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path
             "pdf",
             "--outdir",
             str(tmp_path / "pdf"),
-            str(northwind),
-            str(brightline),
-            str(strategy),
+            *map(str, every),
         ],
         check=True,
         capture_output=True,
-        timeout=240,
+        timeout=600,
     )
 
     def text(name: str) -> str:
@@ -81,6 +83,9 @@ def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path
         "2.1 Vendor appoints Partner",
     ]:
         assert term in reseller, term
+    for draft in batch.written:  # every draft of the batch opens, and names its partner
+        legal_name = build_terms(example_plan, draft.partner).partner.legal_name
+        assert legal_name in text(draft.path.stem), draft.partner
     report = text("strategy")
     for term in [
         "Partnership Strategy",
