@@ -68,12 +68,24 @@ def write_agreement_drafts(plan: Plan, outdir: Path) -> list[Path]:
     return [draft.path for draft in result.written]
 
 
+def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
+    """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
+    import json
+
+    from partnerkit.deals.review import review_terms
+    from partnerkit.io.files import write_text_atomic
+
+    data = {"partners": [r.to_dict() for r in review_terms(plan)]}
+    return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
     ("strategy (Word)", write_strategy_word),
     ("agreement draft (Word)", write_agreement_drafts),
+    ("deal terms (JSON)", write_terms_json),
 ]
 
 
