@@ -81,12 +81,17 @@ def test_revenue_share_without_a_tier_comes_from_the_framework(ledgerly: Plan) -
 
 def test_discount_comes_from_the_tier(ledgerly: Plan) -> None:
     discount = build_terms(ledgerly, "Brightline Advisory").term("partner_discount")
-    assert (discount.value, discount.origin) == (Decimal("0.35"), Origin.TIER)
+    assert (discount.value, discount.origin) == (
+        ledgerly.tier("Strategic").benefits.partner_discount,
+        Origin.TIER,
+    )
+    assert discount.value == Decimal("0.30")
 
 
 def test_discount_without_a_tier_is_the_margin_of_the_partners_row(ledgerly: Plan) -> None:
     discount = build_terms(ledgerly, "Summit Cloud Group").term("partner_discount")
-    assert (discount.value, discount.origin) == (Decimal("0.35"), Origin.PARTNER)
+    summit = ledgerly.partner("Summit Cloud Group")
+    assert (discount.value, discount.origin) == (summit.margin, Origin.PARTNER)  # type: ignore[union-attr]
     assert not discount.deviates
 
 
@@ -225,8 +230,8 @@ def test_context_is_flat_display_text_plus_raw_values(ledgerly: Plan) -> None:
     assert context["partner"]["legal_name"] == "Brightline Advisory Group LLC"
     assert context["company"]["notice_address"].startswith("548 Market Street")
     assert context["effective_date"] == "1 October 2025"
-    assert context["terms"]["partner_discount"] == "35%"
-    assert context["raw"]["partner_discount"] == "35%"
+    assert context["terms"]["partner_discount"] == "30%"
+    assert context["raw"]["partner_discount"] == "30%"
     assert context["raw"]["protection_period_days"] == 120
     assert context["origins"]["partner_discount"] == "tier benefit"
     assert context["margin_band"] == "20%-40%"

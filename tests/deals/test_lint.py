@@ -60,13 +60,21 @@ def test_discount_is_flagged_exactly_outside_the_band(_ledgerly_data: dict[str, 
     assert flagged == (not 20 <= percent <= 40)
 
 
-def test_registered_deal_discount_above_the_band_is_a_warning(ledgerly: Plan) -> None:
-    [finding] = findings(ledgerly, "Brightline Advisory", "registered_discount_above_band")
+def test_registered_deal_discount_above_the_band_is_a_warning(ledgerly_data: dict[str, Any]) -> None:
+    assert findings(to_plan(ledgerly_data), "Brightline Advisory", "registered_discount_above_band") == []
+    ledgerly_data["tiers"][0]["benefits"]["partner_discount"] = "35%"
+    partner_data(ledgerly_data, "Brightline Advisory")["margin"] = "35%"
+    [finding] = findings(to_plan(ledgerly_data), "Brightline Advisory", "registered_discount_above_band")
     assert finding.severity is Severity.WARNING
     assert "45% (35% + 10%)" in finding.message
 
 
-def test_margin_in_the_strategy_table_that_differs_from_the_terms_is_a_warning(ledgerly: Plan) -> None:
+def test_margin_in_the_strategy_table_that_differs_from_the_terms_is_a_warning(
+    ledgerly_data: dict[str, Any],
+) -> None:
+    assert findings(to_plan(ledgerly_data), "Keystone IT Partners", "margin_differs_from_strategy") == []
+    partner_data(ledgerly_data, "Keystone IT Partners")["margin"] = "22%"
+    ledgerly = to_plan(ledgerly_data)
     [finding] = findings(ledgerly, "Keystone IT Partners", "margin_differs_from_strategy")
     assert finding.severity is Severity.WARNING
     assert finding.fields == ("partner_discount", "strategy_margin")
