@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from partnerkit.claims import grounding
 from partnerkit.cli import cli
+from partnerkit.deals import build_terms
 from partnerkit.io.planfile import example_plan_path
 from partnerkit.io.word.outline import outline
 from partnerkit.io.word.report import write_strategy_docx
-from partnerkit.model import Plan
+from partnerkit.model import Plan, format_percent
 
 
 def test_report_outline_matches_golden(
@@ -65,11 +66,20 @@ def test_every_table_of_the_template_is_a_real_table(example_plan: Plan, tmp_pat
         "| Source | Type | Date | URL |",
     ]:
         assert header in headers, header
-    assert "| Strategic | >$250K/year | 20% | 35% | $15,000 | Full | Dedicated |" in lines
-    assert (
-        "| Brightline Advisory | Reseller Partnership Agreement | Strategic | Discount 35%; protection 120 days |"
-        " 12 months | Protection period |" in lines
+    top = example_plan.tiers_by_level()[0]
+    assert top.benefits.revenue_share is not None and top.benefits.partner_discount is not None
+    share, discount = (
+        format_percent(top.benefits.revenue_share),
+        format_percent(top.benefits.partner_discount),
     )
+    assert any(line.startswith(f"| {top.name} | ") and f"| {share} | {discount} |" in line for line in lines)
+    brightline = build_terms(example_plan, "Brightline Advisory")
+    row = [
+        line for line in lines if line.startswith("| Brightline Advisory | Reseller Partnership Agreement |")
+    ]
+    assert len(row) == 1
+    assert f"Discount {brightline.term('partner_discount').display}" in row[0]
+    assert row[0].endswith(" | Protection period |")  # its one change to the standard terms
 
 
 def test_toc_links_and_grounding_footer(example_plan: Plan, tmp_path: Path) -> None:
