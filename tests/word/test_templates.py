@@ -189,6 +189,16 @@ def test_a_user_template_that_loops_for_ever_is_stopped(example_plan: Plan, tmp_
     assert not (tmp_path / "out.docx").exists()
 
 
+def test_a_user_template_that_eats_memory_is_stopped(example_plan: Plan, tmp_path: Path) -> None:
+    template = tmp_path / "hog.docx"
+    hog = "{% for i in range(100000) %}{% for j in range(100) %}{{ 'x' * 99999 }}{% endfor %}{% endfor %}"
+    template.write_bytes(doctored("reseller", hog))
+    context = _contexts(example_plan)["reseller"][0]
+    with pytest.raises(TemplateError, match="more memory than allowed"):
+        render_limited(template, context, tmp_path / "out.docx", seconds=60, memory=800 * 2**20)
+    assert not (tmp_path / "out.docx").exists()
+
+
 def test_agreements_command_lists_skipped_partners(
     plan_data: dict[str, Any], write_plan: Any, tmp_path: Path
 ) -> None:

@@ -158,7 +158,12 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def render_limited(
-    template: Path, job_context: dict[str, Any], path: Path, *, seconds: float = SECONDS_PER_DOCUMENT
+    template: Path,
+    job_context: dict[str, Any],
+    path: Path,
+    *,
+    seconds: float = SECONDS_PER_DOCUMENT,
+    memory: int = MEMORY_BYTES,
 ) -> list[Problem]:
     """Render a user's template into ``path`` in one limited worker; TemplateError when it fails."""
     try:
@@ -170,7 +175,7 @@ def render_limited(
     )  # compile here first: a bad template fails before any worker starts
     templates = {"user": (data, template.name)}
     jobs = [Job("user", job_context, str(path))]
-    for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds):
+    for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds, memory=memory):
         if done.error:
             raise TemplateError(done.error)
         return done.problems
