@@ -55,7 +55,7 @@ def agreement(
     \b
     Examples:
       partnerkit agreement plan.yaml --partner "Northwind ERP" -o northwind.docx
-      partnerkit agreement plan.yaml --partner Brightline -o draft.docx --template ours.docx
+      partnerkit agreement plan.yaml --partner "Brightline Advisory" -o draft.docx --template ours.docx
     """
     from partnerkit.deals import NoAgreementError, UnknownPartnerError, build_terms
     from partnerkit.deals.lint import lint_terms
