@@ -314,17 +314,39 @@ def _tag(document: Any, tag: str) -> None:
     document.add_paragraph(tag)
 
 
-def _table(document: Any, header: Sequence[str], loop: str, cells: Sequence[str]) -> None:
-    """A table with a header row and one row repeated by a ``{%tr for %}`` loop."""
+def _widths(table: Any, centimetres: Sequence[float]) -> None:
+    """Fixed column widths (Word reads the cells', LibreOffice the grid's)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def _table(
+    document: Any, header: Sequence[str], loop: str, cells: Sequence[str], widths: Sequence[float]
+) -> None:
+    """A table with a header row (repeated on each page) and one row repeated by a ``{%tr for %}`` loop."""
     table = document.add_table(rows=4, cols=len(header))
     table.style = document.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
     table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
     for cell, text in zip(table.rows[2].cells, cells, strict=True):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    _widths(table, widths)
 
 
 def _clauses(document: Any, clauses: Sequence[Clause]) -> None:
@@ -383,13 +405,20 @@ def build_template(kind: str) -> Any:
         row.cells[0].text = "{{ " + party + ".legal_name }}"
         row.cells[1].text = "{{ " + party + ".notice_address }}"
         row.cells[2].text = "{{ " + party + ".contact }}"
+    _widths(notices, [4.5, 6.0, 5.5])
     key_terms = document.add_heading("Key Terms", level=1)
     _unnumbered(key_terms)
     document.add_paragraph(
         "These Key Terms and the clauses that follow form the Agreement. Each key term below is the "
         "defined term the clauses refer to."
     )
-    _table(document, ["Term", "Agreed"], "row in cover_terms", ["{{ row.label }}", "{{ row.value }}"])
+    _table(
+        document,
+        ["Term", "Agreed"],
+        "row in cover_terms",
+        ["{{ row.label }}", "{{ row.value }}"],
+        [5.5, 10.5],
+    )
 
     # Clauses, on a new page.
     first = document.add_heading("Definitions", level=1)
@@ -420,6 +449,7 @@ def build_template(kind: str) -> Any:
         ["Term", "Standard", "This Agreement", "Why"],
         "change in deviations",
         ["{{ change.label }}", "{{ change.standard }}", "{{ change.value }}", "{{ change.reason }}"],
+        [3.5, 3.5, 3.5, 5.5],
     )
     _tag(document, "{%p else %}")
     document.add_paragraph("None: this draft follows the program's standard terms.")
@@ -436,6 +466,10 @@ def build_template(kind: str) -> Any:
     for row, label in zip(block.rows[1:], ["Signature:", "Name:", "Title:", "Date:"], strict=True):
         for cell in row.cells:
             cell.text = label
+    _widths(block, [8.0, 8.0])
+    from docx.shared import Cm
+
+    block.rows[1].height = Cm(1.5)  # room to sign
     return document
 
 
