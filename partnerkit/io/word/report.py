@@ -29,13 +29,33 @@ def _t(value: object) -> str:
     return clean_text(" ".join(str(value).split()))[0] or "-"
 
 
+_TEXT_WIDTH_CM = 17.0  # A4 or Letter with 2 cm margins
+
+
+def _column_widths(texts: Sequence[Sequence[str]]) -> list[float]:
+    """Column widths in cm: each fits its longest word, and the rest of the page goes to long text."""
+    columns = list(zip(*texts, strict=True))
+    least = [
+        max(1.2, 0.19 * max(len(w) for text in column for w in text.split() or [""]) + 0.4)
+        for column in columns
+    ]
+    spare = _TEXT_WIDTH_CM - sum(least)
+    if spare <= 0:
+        return [_TEXT_WIDTH_CM * w / sum(least) for w in least]
+    amounts = [sum(len(text) for text in column) / len(column) for column in columns]
+    return [w + spare * a / (sum(amounts) or 1) for w, a in zip(least, amounts, strict=True)]
+
+
 class _Writer:
     """Thin helpers over a python-docx Document, so the sections below read like the template."""
 
     def __init__(self) -> None:
         from docx import Document
+        from docx.shared import Cm
 
         self.doc = Document()
+        for section in self.doc.sections:
+            section.left_margin = section.right_margin = Cm(2)
 
     def heading(self, text: str, level: int) -> None:
         self.doc.add_heading(_t(text), level=level)
@@ -56,20 +76,26 @@ class _Writer:
             self.para(line, "List Number")
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Any:
+        """A real Word table: a header row that repeats on each page, 9-point text, sized columns."""
         from docx.oxml import parse_xml
         from docx.oxml.ns import nsdecls
+        from docx.shared import Cm, Pt
 
-        body = [list(r) for r in rows]
-        table = self.doc.add_table(rows=1 + len(body), cols=len(headers))
+        body = [[_t(v) for v in r] for r in rows]
+        texts = [[_t(h) for h in headers], *body]
+        table = self.doc.add_table(rows=len(texts), cols=len(headers))
         table.style = self.doc.styles["Light Grid Accent 1"]
-        head = table.rows[0]
-        # The header row repeats on every page a long table spans.
-        head._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        for cell, text in zip(head.cells, headers, strict=True):
-            cell.text = _t(text)
-        for row, values in zip(table.rows[1:], body, strict=True):
+        table.autofit = False
+        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        for row, values in zip(table.rows, texts, strict=True):
             for cell, value in zip(row.cells, values, strict=True):
-                cell.text = _t(value)
+                cell.text = value
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(9)
+        for column, width in zip(table.columns, _column_widths(texts), strict=True):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
         self.doc.add_paragraph()
         return table
 
