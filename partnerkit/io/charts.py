@@ -56,7 +56,8 @@ def render_gantt(
     horizon = max(horizon, quarters * calendar.quarter_weeks)
     names = quarter_names or {}
 
-    with plt.rc_context({"svg.hashsalt": "partnerkit", "font.size": 9}):
+    # Text stays text in SVG, so a chart pasted into slides can still be edited and searched.
+    with plt.rc_context({"svg.hashsalt": "partnerkit", "svg.fonttype": "none", "font.size": 9}):
         fig, (ax, team) = plt.subplots(
             2,
             1,
