@@ -76,7 +76,7 @@ def time_schedule(roadmap: Roadmap, repeats: int = 3) -> tuple[float, int]:
 def optimum_gaps(count: int, seed: int) -> None:
     """Heuristic vs CP-SAT optimum on small random instances."""
     try:
-        from partnerkit.roadmap.optimize import optimize_roadmap
+        from partnerkit.io.optimize import optimize_roadmap
     except ImportError:  # pragma: no cover
         print("OR-Tools is not installed: pip install 'partnerkit[optimize]' to see the gap")
         return

@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "dump_plan": "partnerkit.io.planfile",
     "example_plan_path": "partnerkit.io.planfile",
     "validate": "partnerkit.checks",
-    "grounding": "partnerkit.grounding",
+    "grounding": "partnerkit.claims",
     "render_markdown": "partnerkit.report.markdown",
     # the roadmap scheduler
     "schedule_roadmap": "partnerkit.roadmap",
@@ -28,6 +28,21 @@ _EXPORTS: dict[str, str] = {
     "ScheduledActivity": "partnerkit.roadmap",
     "optimize_roadmap": "partnerkit.io.optimize",
     "write_gantt": "partnerkit.io.charts",
+    # deal terms
+    "build_terms": "partnerkit.deals",
+    "build_all_terms": "partnerkit.deals",
+    "lint_terms": "partnerkit.deals.lint",
+    "TermFinding": "partnerkit.deals.lint",
+    "DealTerms": "partnerkit.deals",
+    "IntegrationTerms": "partnerkit.deals",
+    "ResellerTerms": "partnerkit.deals",
+    "ReferralTerms": "partnerkit.deals",
+    "Term": "partnerkit.deals",
+    "Deviation": "partnerkit.deals",
+    "Origin": "partnerkit.deals",
+    "AgreementKind": "partnerkit.deals",
+    "NoAgreementError": "partnerkit.deals",
+    "UnknownPartnerError": "partnerkit.deals",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -79,8 +94,23 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.checks import validate
+    from partnerkit.claims import grounding
+    from partnerkit.deals import (
+        AgreementKind,
+        DealTerms,
+        Deviation,
+        IntegrationTerms,
+        NoAgreementError,
+        Origin,
+        ReferralTerms,
+        ResellerTerms,
+        Term,
+        UnknownPartnerError,
+        build_all_terms,
+        build_terms,
+    )
+    from partnerkit.deals.lint import TermFinding, lint_terms
     from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
-    from partnerkit.grounding import grounding
     from partnerkit.io.charts import write_gantt
     from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems

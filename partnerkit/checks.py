@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
 from partnerkit.roadmap.scheduler import check_roadmap
+from partnerkit.tiers.checks import TIER_CHECKS
 
 Check = Callable[[Plan], list[Problem]]
 
@@ -261,6 +263,8 @@ CHECKS: list[Check] = [
     check_margins_in_band,
     check_metric_targets,
     check_unique_metric_names,
+    check_deal_terms,
+    *TIER_CHECKS,
     check_roadmap,
 ]
 

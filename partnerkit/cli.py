@@ -20,6 +20,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.roadmap:roadmap",
         "Schedule the roadmap: quarter tables, critical path, Gantt.",
     ),
+    "terms": (
+        "partnerkit.commands.terms:terms",
+        "Show each partner's deal terms and what to fix before drafting.",
+    ),
+    "tiers": (
+        "partnerkit.commands.tiers:tiers",
+        "Each partner's tier, why, the gap to the next; tier reviews.",
+    ),
 }
 
 

@@ -32,10 +32,10 @@ def report(plan: Path, output: Path) -> None:
       partnerkit report plan.yaml -o strategy.md
       partnerkit report plan.yaml -o strategy.docx
     """
+    output_path(output, plan=plan)
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise click.UsageError(f"-o {output}: write a .md or .docx file")
-    output_path(output, plan=plan)
     loaded = load_plan_or_exit(plan)
     if suffix == ".md":
         from partnerkit.io.files import write_text_atomic

@@ -31,8 +31,8 @@ def validate(plan: Path, as_json: bool, min_grounding: float | None) -> None:
       partnerkit validate plan.yaml
       partnerkit validate plan.yaml --min-grounding 0.8 --json
     """
+    from partnerkit.claims import grounding
     from partnerkit.errors import PartnerkitError
-    from partnerkit.grounding import grounding
     from partnerkit.io.planfile import load_plan_with_problems
 
     try:

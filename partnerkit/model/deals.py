@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from datetime import date
+from enum import Enum, StrEnum
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, TypeAdapter, model_validator
 
-from partnerkit.model.values import Money, Percent, PlanModel, SourceRefs, Text, choice
+from partnerkit.model.values import (
+    Money,
+    Name,
+    Percent,
+    PlanModel,
+    SourceRefs,
+    Text,
+    choice,
+    format_percent,
+)
 
 
 class Exclusivity(StrEnum):
@@ -142,8 +153,250 @@ class ResellerFramework(PlanModel):
     sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
 
 
+# --- the program's standard legal terms ------------------------------------------------------------
+
+
+class Party(PlanModel):
+    """One side of an agreement as a legal reviewer needs it: legal name, notice address, contact."""
+
+    legal_name: Name
+    notice_address: Text | None = None
+    contact: Text | None = Field(None, description="who receives notices, e.g. 'General Counsel, legal@...'")
+
+
+class Renewal(PlanModel):
+    """Whether agreements renew by themselves, for how long, and how early to say no."""
+
+    auto_renew: bool = True
+    renewal_months: int = Field(12, ge=1, le=120)
+    non_renewal_notice_days: int = Field(60, ge=0, le=3650)
+
+
+class LiabilityCap(PlanModel):
+    """The liability cap: fees of so many months, or an amount, with the claims it does not limit."""
+
+    fees_months: int | None = Field(
+        12, ge=1, le=120, description="the cap is the fees paid or payable in this many months"
+    )
+    amount: Money | None = Field(None, description="a fixed cap, when there is one")
+    exceptions: list[Text] = Field(
+        default_factory=lambda: [
+            "Breach of confidentiality",
+            "Indemnified claims",
+            "Infringement or misappropriation of the other party's intellectual property",
+            "Gross negligence, fraud or wilful misconduct",
+        ],
+        description="claims with no cap (or a higher one)",
+    )
+
+
+class ReferralDefaults(PlanModel):
+    """The program's standard referral terms: what counts as a referral and how long it pays."""
+
+    definition: Text = (
+        "A prospect the partner introduces in writing through the partner portal who is not already "
+        "in our pipeline"
+    )
+    pipeline_lookback_days: int = Field(
+        90, ge=0, le=730, description="a prospect active in our pipeline this recently is not a referral"
+    )
+    attribution_window_days: int = Field(
+        180, ge=1, le=730, description="the referral counts if it closes within this many days"
+    )
+    commission_base: Text = "First-year net contract value"
+    tail_months: int = Field(12, ge=0, le=120, description="how long recurring commission is paid")
+    sources: SourceRefs = Field(default_factory=list)
+
+
+class LegalDefaults(PlanModel):
+    """The program's standard cover-page terms, the same for every agreement unless overridden."""
+
+    company: Party | None = Field(None, description="our side of every agreement")
+    governing_law: Text | None = Field(None, description="e.g. 'the State of Delaware, United States'")
+    courts: Text | None = Field(None, description="where disputes are heard")
+    term_months: int = Field(12, ge=1, le=120, description="initial term of reseller agreements")
+    renewal: Renewal = Field(default_factory=Renewal)
+    termination_notice_days: int | None = Field(
+        60, ge=0, le=3650, description="notice to end a reseller agreement for convenience"
+    )
+    termination_conditions: Text = (
+        "Either party for convenience on notice, or for material breach not cured within the cure period"
+    )
+    cure_period_days: int = Field(30, ge=0, le=365)
+    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap)
+    confidentiality_years: int = Field(3, ge=0, le=50, description="years it lasts after the end")
+    trademark_licence: Text = (
+        "Non-exclusive, non-transferable licence to use the other party's marks only to market the "
+        "partnership, following its brand guidelines; first uses need the owner's written approval"
+    )
+    data_protection: Text = (
+        "Each party complies with applicable data-protection law; where one party processes personal "
+        "data for the other they sign a data processing addendum"
+    )
+    survival: Text = (
+        "Confidentiality, accrued payment obligations, limitation of liability, indemnities, audit rights "
+        "and governing law survive termination"
+    )
+    assignment: Text = (
+        "Neither party may assign without the other's written consent, except to a successor in a merger "
+        "or sale of substantially all of its assets, on notice"
+    )
+    non_solicit_months: int | None = Field(12, ge=0, le=60, description="no hiring of each other's staff")
+    non_circumvention: bool = Field(True, description="no going around the partner to its customers")
+    audit_rights: Text = (
+        "Once a year on written notice, during business hours, at the auditing party's cost unless an "
+        "underpayment of more than 5% is found"
+    )
+    audit_notice_days: int = Field(30, ge=0, le=365)
+    escalation: Text = (
+        "Partner managers first, then executive sponsors within 15 business days, before any litigation"
+    )
+    sales_cycle_days: int | None = Field(
+        None, ge=1, le=1000, description="median days from first meeting to signed deal"
+    )
+    referral: ReferralDefaults = Field(default_factory=ReferralDefaults)
+    sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
+
+
 class DealFrameworks(PlanModel):
     """Both standard agreements of the program."""
 
     integration: IntegrationFramework
     reseller: ResellerFramework
+    legal: LegalDefaults = Field(
+        default_factory=LegalDefaults, description="standard cover-page terms of every agreement"
+    )
+
+
+# --- per-partner overrides of the standard terms -----------------------------------------------------
+
+# Every key term a partner's agreement may override, and the kind of value it takes. The term
+# models in partnerkit.deals use the same keys (a test keeps the two in step), so an override in
+# the plan lands on exactly one term and shows up as exactly one deviation in the draft.
+TERM_KINDS: dict[str, str] = {
+    # every agreement
+    "term_months": "months",
+    "auto_renew": "bool",
+    "renewal_months": "months",
+    "non_renewal_notice_days": "days",
+    "governing_law": "text",
+    "courts": "text",
+    "liability_cap_months": "months",
+    "liability_cap_amount": "money",
+    "liability_cap_exceptions": "list",
+    "confidentiality_years": "years",
+    "trademark_licence": "text",
+    "data_protection": "text",
+    "termination_notice_days": "days",
+    "termination_conditions": "text",
+    "cure_period_days": "days",
+    "survival": "text",
+    "assignment": "text",
+    "non_solicit_months": "months",
+    "non_circumvention": "bool",
+    "audit_rights": "text",
+    "audit_notice_days": "days",
+    "escalation": "text",
+    "co_marketing_budget": "money",
+    "sales_cycle_days": "days",
+    # integration agreements
+    "scope": "text",
+    "technical_ours": "text",
+    "technical_theirs": "text",
+    "listing_requirements": "text",
+    "co_marketing": "text",
+    "first_line_support": "text",
+    "support_escalation": "text",
+    "revenue_share": "percent",
+    "revenue_share_model": "text",
+    # referral terms (integration agreements)
+    "referral_fee": "percent",
+    "referral_fee_terms": "text",
+    "referral_definition": "text",
+    "pipeline_lookback_days": "days",
+    "attribution_window_days": "days",
+    "commission_base": "text",
+    "referral_tail_months": "months",
+    # reseller agreements
+    "territory": "text",
+    "exclusivity": "exclusivity",
+    "list_price": "text",
+    "list_price_per_seat": "money",
+    "partner_discount": "percent",
+    "end_user_pricing": "end_user_pricing",
+    "deal_registration": "bool",
+    "registration_process": "text",
+    "protection_period_days": "days",
+    "conflict_resolution": "text",
+    "registered_deal_extra_discount": "percent",
+    "training_initial": "text",
+    "training_ongoing": "text",
+    "quota": "text",
+    "quota_minimum_annual": "money",
+    "reporting_frequency": "text",
+    "reporting_metrics": "text",
+    # program-level terms a draft shows but a partner cannot change
+    "margin_band_min": "percent",
+    "margin_band_max": "percent",
+}
+
+FIXED_TERMS = frozenset({"margin_band_min", "margin_band_max"})
+"""Terms set by the program for everyone; an override of them is refused."""
+
+OVERRIDABLE_TERMS = frozenset(TERM_KINDS) - FIXED_TERMS
+"""The keys a partner's ``overrides:`` may use."""
+
+_BOUNDS = {"days": (0, 3650), "months": (0, 600), "years": (0, 100)}
+
+
+def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
+    """Turn an override's plain value into the term's value of ``kind``; ValueError when it does not fit.
+
+    ``None`` always means "no such term" (e.g. no notice period).
+    """
+    if value is None:
+        return None
+    if kind == "percent":
+        return TypeAdapter(Percent).validate_python(value)
+    if kind == "money":
+        return Money.model_validate(value, context={"currency": currency})
+    if kind in _BOUNDS:
+        low, high = _BOUNDS[kind]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number of {kind}, got {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"{value} {kind} is outside {low}-{high}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if kind == "exclusivity":
+        return TypeAdapter(choice(Exclusivity, "exclusivity")).validate_python(value)
+    if kind == "end_user_pricing":
+        return TypeAdapter(choice(EndUserPricing, "end-user pricing")).validate_python(value)
+    if kind == "list":
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(f"expected a list of texts, got {value!r}")
+        return [TypeAdapter(Text).validate_python(i.strip()) for i in items]
+    if kind == "text":
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {value!r}")
+        return TypeAdapter(Text).validate_python(value.strip())
+    raise ValueError(f"unknown kind of term {kind!r}")  # pragma: no cover - TERM_KINDS is closed
+
+
+def plain_term_value(kind: str, value: Any) -> Any:
+    """The plain form of a term value as a plan file writes it (``"32%"``, ``"5000 USD"``)."""
+    if value is None:
+        return None
+    if kind == "percent":
+        return format_percent(value)
+    if isinstance(value, Money):
+        return value.model_dump()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from partnerkit.model.deals import (
+    FIXED_TERMS,
+    OVERRIDABLE_TERMS,
+    TERM_KINDS,
+    parse_term_value,
+    plain_term_value,
+)
 from partnerkit.model.values import (
+    IsoDate,
     Money,
     Name,
     Percent,
@@ -17,7 +27,9 @@ from partnerkit.model.values import (
     StatusField,
     Text,
     choice,
+    did_you_mean,
 )
+from partnerkit.tiers.rules import FactName, FactValue
 
 
 class CategoryKind(StrEnum):
@@ -59,6 +71,41 @@ class ValueExchange(PlanModel):
     we_get: Text
 
 
+class TermOverride(PlanModel):
+    """A partner's change to one standard term: the new value, why, and the sources behind it.
+
+    In a plan file ``protection_period_days: 120`` is short for ``{value: 120}``.
+    """
+
+    value: Any = Field(description="a plain value, in the form the term takes: '25%', 90, true, text")
+    reason: Text | None = None
+    sources: SourceRefs = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "value" in data:
+            return data
+        return {"value": data}
+
+
+def _fact_dates(value: Any) -> Any:
+    # A dated fact written back to a file becomes the text "2026-10-20"; read it as the date it was,
+    # so that a plan survives a round trip through YAML or JSON unchanged.
+    if isinstance(value, dict):
+        return {k: _iso_date_or_value(v) for k, v in value.items()}
+    return value
+
+
+def _iso_date_or_value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
@@ -66,7 +113,38 @@ class PartnerBase(PlanModel):
     priority: PriorityField
     status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
+    tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
+        default_factory=dict, description="what the tier rules read; a facts table can refresh them"
+    )
     sources: SourceRefs = Field(default_factory=list)
+    legal_name: Name | None = Field(None, description="the partner's legal entity, for agreements")
+    notice_address: Text | None = Field(None, description="where legal notices to the partner go")
+    contact: Text | None = Field(None, description="who receives notices, e.g. 'Jane Roe, COO, jane@...'")
+    effective_date: IsoDate | None = Field(None, description="when the agreement takes effect")
+    overrides: dict[str, TermOverride] = Field(
+        default_factory=dict, description="this partner's changes to the program's standard terms"
+    )
+
+    @field_validator("overrides")
+    @classmethod
+    def _known_terms(cls, overrides: dict[str, TermOverride]) -> dict[str, TermOverride]:
+        for key, override in overrides.items():
+            if key in FIXED_TERMS:
+                raise ValueError(f"{key!r} is set by the program for every partner and cannot be overridden")
+            if key not in OVERRIDABLE_TERMS:
+                guess = did_you_mean(key, OVERRIDABLE_TERMS)
+                hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
+                raise ValueError(f"unknown term {key!r}{hint}")
+            try:
+                parsed = parse_term_value(TERM_KINDS[key], override.value)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+            # Keep the plan's plain form so that dumping and loading the plan gives it back; money
+            # keeps what was written, so the plan's currency applies when the terms are built.
+            if TERM_KINDS[key] != "money" or not isinstance(override.value, int | str):
+                override.value = plain_term_value(TERM_KINDS[key], parsed)
+        return overrides
 
 
 class IntegrationPartner(PartnerBase):

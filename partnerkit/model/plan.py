@@ -13,6 +13,7 @@ from partnerkit.model.product import Philosophy, Product
 from partnerkit.model.roadmap import Roadmap
 from partnerkit.model.tiers import Tier
 from partnerkit.model.values import PlanModel, Text
+from partnerkit.tiers.rules import TierProgram
 
 
 class Plan(PlanModel):
@@ -23,6 +24,7 @@ class Plan(PlanModel):
     philosophy: Philosophy
     categories: Categories
     tiers: list[Tier] = Field(default_factory=list)
+    tier_program: TierProgram = Field(default_factory=TierProgram)
     deal_frameworks: DealFrameworks
     roadmap: Roadmap = Field(default_factory=Roadmap)
     metrics: list[Metric] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from partnerkit.model.values import Money, Name, Percent, PlanModel, SourceRefs, Text, choice
+from partnerkit.tiers.rules import Rule
 
 
 class PortalAccess(StrEnum):
@@ -79,5 +80,8 @@ class Tier(PlanModel):
     level: int = Field(ge=1, le=20, description="1 is the top tier")
     revenue_potential: RevenuePotential | None = None
     criteria: list[TierCriterion] = Field(default_factory=list)
+    rules: list[Rule] = Field(
+        default_factory=list, description="what a partner must meet, in the rule language (docs/tiers.md)"
+    )
     benefits: TierBenefits = Field(default_factory=TierBenefits)
     requirements: TierRequirements = Field(default_factory=TierRequirements)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from partnerkit.grounding import grounding
+from partnerkit.claims import grounding
 from partnerkit.model import (
     Activity,
     Metric,

@@ -1,4 +1,4 @@
-"""Grounding: how many of the plan's claims cite a source. Ratio = cited claims / all claims.
+"""Claims and grounding: how many of the plan's claims cite a source. Ratio = cited claims / all claims.
 
 A claim is a statement the plan asks a reader to believe rather than a decision it makes:
 

@@ -1,0 +1,189 @@
+"""Checks of the tier rules and partner facts: unknown facts, operators that do not fit a fact, unreachable tiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.model.values import did_you_mean
+from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.tiers.rules import (
+    AllOf,
+    AnyOf,
+    AtLeastOf,
+    Compare,
+    Consistency,
+    FactKind,
+    Points,
+    PointsMetric,
+    Rule,
+    TimeInTier,
+    Tracks,
+    ValidUntil,
+)
+
+if TYPE_CHECKING:
+    from partnerkit.model.plan import Plan
+
+_NUMERIC = (FactKind.NUMBER, FactKind.MONEY, FactKind.COUNT)
+
+
+def rules_with_paths(rules: list[Rule], base: FieldPath) -> Iterator[tuple[Any, FieldPath]]:
+    """Every rule and points metric below ``rules`` with its field path."""
+    for i, rule in enumerate(rules):
+        path = (*base, i)
+        yield rule, path
+        if isinstance(rule, AllOf):
+            yield from rules_with_paths(rule.all_of, (*path, "all_of"))
+        elif isinstance(rule, AnyOf):
+            yield from rules_with_paths(rule.any_of, (*path, "any_of"))
+        elif isinstance(rule, AtLeastOf):
+            yield from rules_with_paths(rule.of, (*path, "of"))
+        elif isinstance(rule, Tracks):
+            for t, track in enumerate(rule.tracks):
+                yield from rules_with_paths(track.rules, (*path, "tracks", t, "rules"))
+        elif isinstance(rule, Points):
+            for m, metric in enumerate(rule.metrics):
+                yield metric, (*path, "metrics", m)
+
+
+def check_rule_facts(plan: Plan) -> list[Problem]:
+    """Every fact a rule reads is declared under ``tier_program.facts`` and fits the rule."""
+    specs = plan.tier_program.facts
+    found: list[Problem] = []
+    for t, tier in enumerate(plan.tiers):
+        for rule, path in rules_with_paths(tier.rules, ("tiers", t, "rules")):
+            key = "valid_until" if isinstance(rule, ValidUntil) else "fact"
+            fact = getattr(rule, key, None)
+            if not isinstance(fact, str):
+                continue
+            spec = specs.get(fact)
+            if spec is None:
+                guess = did_you_mean(fact, specs)
+                hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts"
+                found.append(Problem(f"unknown fact {fact!r}", (*path, key), hint=hint, code="unknown_fact"))
+                continue
+            found += _fits(rule, spec, fact, (*path, key))
+            if isinstance(rule, PointsMetric) and rule.points < 0:
+                found.append(Problem("points cannot be negative", (*path, "points"), code="negative_points"))
+    return found
+
+
+def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
+    kind = spec.kind
+
+    def bad(message: str) -> list[Problem]:
+        return [Problem(message, path, code="rule_fact_kind")]
+
+    if isinstance(rule, ValidUntil):
+        return (
+            [] if kind is FactKind.DATE else bad(f"valid_until needs a date fact; {fact!r} is {kind.value}")
+        )
+    windowed = isinstance(rule, Consistency) or getattr(rule, "over_last", None) is not None
+    windowed = windowed or getattr(rule, "on_any_day_within", None) is not None
+    if windowed and not spec.dated:
+        return bad(
+            f"{fact!r} is not dated, so it has no values over time; mark it 'dated: true' or drop the window"
+        )
+    if isinstance(rule, Consistency | PointsMetric) and kind not in (*_NUMERIC, FactKind.BOOLEAN):
+        return bad(f"{fact!r} is {kind.value}; this rule needs numbers")
+    if isinstance(rule, Compare):
+        op = rule.operator
+        counting = rule.over_last is not None and rule.aggregate == "count"
+        if op in ("at_least", "more_than", "at_most", "less_than", "between"):
+            if kind not in _NUMERIC and not counting and not (kind is FactKind.BOOLEAN and spec.dated):
+                return bad(f"{op} compares numbers; {fact!r} is {kind.value}")
+        if op == "is" and kind is not FactKind.BOOLEAN:
+            return bad(f"'is: true/false' is for yes/no facts; {fact!r} is {kind.value}")
+        if op in ("equals", "one_of") and kind is FactKind.BOOLEAN:
+            return bad(f"{fact!r} is yes/no; write 'is: true' or 'is: false'")
+    return []
+
+
+def check_partner_facts(plan: Plan) -> list[Problem]:
+    """Partners carry only declared facts, each with a value of the fact's kind."""
+    from partnerkit.checks import partner_path
+    from partnerkit.tiers.facts import facts_from_plan
+
+    specs = plan.tier_program.facts
+    found: list[Problem] = []
+    for kind, index, partner in plan.categories.all_partners():
+        for name in partner.facts:
+            if name not in specs:
+                guess = did_you_mean(name, specs)
+                hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts"
+                path = (*partner_path(kind.value, index), "facts", name)
+                found.append(Problem(f"unknown fact {name!r}", path, hint=hint, code="unknown_fact"))
+    _, problems = facts_from_plan(plan)
+    return found + problems
+
+
+def _implies(strict: Any, loose: Any) -> bool:
+    """True when meeting rule ``strict`` always meets rule ``loose`` (a safe, partial test)."""
+    if strict == loose:
+        return True
+    if not (isinstance(strict, Compare) and isinstance(loose, Compare)):
+        return False
+    same = (strict.fact, strict.over_last, strict.aggregate, strict.on_any_day_within) == (
+        loose.fact,
+        loose.over_last,
+        loose.aggregate,
+        loose.on_any_day_within,
+    )
+    if not same or strict.on_any_day_within is not None:
+        return False
+    lo_s = strict.at_least if strict.at_least is not None else strict.more_than
+    lo_l = loose.at_least if loose.at_least is not None else loose.more_than
+    if lo_s is None or lo_l is None or strict.operator not in ("at_least", "more_than"):
+        return False
+    if loose.operator == "at_least":
+        return lo_s >= lo_l
+    return lo_s > lo_l or (lo_s == lo_l and strict.operator == "more_than")
+
+
+def check_tier_reachable(plan: Plan) -> list[Problem]:
+    """Warn when a tier can never be the verdict: every partner meeting it also meets a higher tier."""
+    index = {id(t): i for i, t in enumerate(plan.tiers)}
+    ordered = plan.tiers_by_level()
+    found = []
+    for low_i, low in enumerate(ordered):
+        if not low.rules and low_i == 0:
+            continue
+        for high in ordered[:low_i]:
+            if high.level == low.level or not high.rules:
+                continue
+            if all(any(_implies(mine, theirs) for mine in low.rules) for theirs in high.rules):
+                found.append(
+                    Problem(
+                        f"tier {low.name!r} (level {low.level}) is unreachable: every partner that meets "
+                        f"its rules also meets the higher tier {high.name!r} (level {high.level})",
+                        ("tiers", index[id(low)], "rules"),
+                        severity=Severity.WARNING,
+                        hint="raise the higher tier's thresholds or swap the levels",
+                        code="unreachable_tier",
+                    )
+                )
+                break
+    return found
+
+
+def check_time_in_tier(plan: Plan) -> list[Problem]:
+    """Warn about a time-in-tier gate on the lowest tier: a partner without a tier can never pass it."""
+    ordered = plan.tiers_by_level()
+    if not ordered:
+        return []
+    lowest = ordered[-1]
+    index = {id(t): i for i, t in enumerate(plan.tiers)}
+    return [
+        Problem(
+            f"months_in_tier on the entry tier {lowest.name!r} can never be met by a partner without a tier",
+            path,
+            severity=Severity.WARNING,
+            code="time_in_tier",
+        )
+        for rule, path in rules_with_paths(lowest.rules, ("tiers", index[id(lowest)], "rules"))
+        if isinstance(rule, TimeInTier)
+    ]
+
+
+TIER_CHECKS = [check_rule_facts, check_partner_facts, check_tier_reachable, check_time_in_tier]

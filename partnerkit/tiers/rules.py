@@ -1,0 +1,470 @@
+"""The tier rule language: declarative criteria in the plan, each kind recognised by its key.
+
+A rule is a mapping; the key it carries says what it is (see docs/tiers.md):
+
+* ``fact`` with one of ``at_least``/``more_than``/``at_most``/``less_than``/``between``/``equals``/
+  ``one_of``/``is``: a comparison, optionally ``over_last: 12 months`` (sum, count, max or min of a
+  dated fact) or ``on_any_day_within: 6 months`` (any dated observation qualifies);
+* ``each_of_last: 4 quarters`` with ``fact``: a consistency gate (every period reaches ``at_least``);
+* ``valid_until: <date fact>``: something (a certification) still valid on the review date;
+* ``months_in_tier: 12``: time in the current tier before the next one;
+* ``all_of`` / ``any_of`` / ``at_least`` + ``of``: composition;
+* ``points_at_least`` with ``metrics``: a points program;
+* ``tracks``: alternative ways into one tier, the best-scoring one reported.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from partnerkit.model.values import Money, Name, PlanModel, SourceRefs, Text, choice, did_you_mean
+
+FactName = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+"""The name of a partner fact: letters, digits and underscores, e.g. ``revenue`` or ``certified_staff``."""
+
+
+def _number(value: Any) -> Any:
+    # Thresholds are plain numbers like every amount in the plan; "$50K" gets the Money hint.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return money_text(value)
+    return value
+
+
+def money_text(text: str) -> float:
+    """A plain amount written as text; ValueError saying what to write for "$50K" or "50,000"."""
+    from pydantic import ValidationError
+
+    try:
+        return float(Money.model_validate(text).amount)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ValueError(message) from None
+
+
+Number = Annotated[int | float, BeforeValidator(_number)]
+"""A threshold: a plain number (money in the plan's currency, counts, points)."""
+
+
+class FactKind(StrEnum):
+    """What a fact holds, which decides how it is read from a table and how a gap is worded."""
+
+    NUMBER = "number"
+    MONEY = "money"
+    COUNT = "count"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    TEXT = "text"
+
+
+class FactSpec(PlanModel):
+    """A partner fact the rules may use: its kind, whether it is dated, and words for gaps."""
+
+    kind: choice(FactKind, "fact kind") = FactKind.NUMBER  # type: ignore[valid-type]
+    dated: bool = Field(False, description="observations with dates (revenue per month, deals)")
+    label: Text | None = Field(None, description="how a gap names it: 'revenue', 'deals'")
+    unit: Text | None = Field(None, description="what a count counts: 'certified staff'")
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _dated_numbers(self) -> FactSpec:
+        if self.dated and self.kind not in (
+            FactKind.NUMBER,
+            FactKind.MONEY,
+            FactKind.COUNT,
+            FactKind.BOOLEAN,
+        ):
+            raise ValueError(f"a dated fact must be a number, money, count or boolean, not {self.kind.value}")
+        return self
+
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*(day|week|month|quarter|year)s?\s*$", re.IGNORECASE)
+_MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
+
+
+class Window(PlanModel):
+    """A trailing stretch of time ending on the review date, written ``"12 months"`` or ``"90 days"``."""
+
+    count: int = Field(ge=1, le=1000)
+    unit: Literal["day", "week", "month", "quarter", "year"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = _WINDOW.match(value)
+            if not match:
+                raise ValueError(
+                    f"{value!r} is not a window; write it like '12 months', '4 quarters' or '90 days'"
+                )
+            return {"count": int(match.group(1)), "unit": match.group(2).lower()}
+        return value
+
+    @model_serializer
+    def _dump(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit}{'s' if self.count != 1 else ''}"
+
+    def period(self) -> Window:
+        """One period of this window's unit (a quarter of ``4 quarters``)."""
+        return Window(count=1, unit=self.unit)
+
+    def start(self, end: date) -> date:
+        """The day before the window's first day: observations after it and up to ``end`` count."""
+        from datetime import timedelta
+
+        if self.unit == "day":
+            return end - timedelta(days=self.count)
+        if self.unit == "week":
+            return end - timedelta(weeks=self.count)
+        return add_months(end, -self.count * _MONTHS_PER[self.unit])
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the month's last day (Mar 31 - 1 month = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot move {day} by {months} months")  # pragma: no cover - unreachable
+
+
+class RuleBase(PlanModel):
+    """What every rule may carry: a name shown in explanations."""
+
+    name: Name | None = Field(None, description="how explanations and gaps name this criterion")
+
+
+class Aggregate(StrEnum):
+    """How observations of a dated fact in a window become one number."""
+
+    SUM = "sum"
+    COUNT = "count"
+    MAX = "max"
+    MIN = "min"
+
+
+_OPERATORS = ("at_least", "more_than", "at_most", "less_than", "between", "equals", "one_of", "is_")
+
+
+class Compare(RuleBase):
+    """A partner fact compared with a required value, optionally aggregated over a trailing window."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    fact: FactName
+    at_least: Number | None = None
+    more_than: Number | None = None
+    at_most: Number | None = None
+    less_than: Number | None = None
+    between: tuple[Number, Number] | None = Field(None, description="inclusive at both ends")
+    equals: bool | int | float | str | None = None
+    one_of: list[str | Number] | None = None
+    is_: bool | None = Field(None, alias="is")
+    over_last: Window | None = Field(None, description="aggregate a dated fact over this trailing window")
+    aggregate: choice(Aggregate, "aggregate") = Aggregate.SUM  # type: ignore[valid-type]
+    on_any_day_within: Window | None = Field(
+        None, description="qualified when any dated observation in this window meets the requirement"
+    )
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Compare:
+        given = [op.rstrip("_") for op in _OPERATORS if getattr(self, op) is not None]
+        if len(given) != 1:
+            allowed = ", ".join(op.rstrip("_") for op in _OPERATORS)
+            if not given:
+                raise ValueError(f"rule on fact {self.fact!r} needs one comparison: {allowed}")
+            raise ValueError(f"rule on fact {self.fact!r} has {len(given)} comparisons ({', '.join(given)})")
+        if self.between is not None and self.between[1] < self.between[0]:
+            raise ValueError(f"between [{self.between[0]:g}, {self.between[1]:g}] ends below its start")
+        if self.over_last is not None and self.on_any_day_within is not None:
+            raise ValueError("use either over_last or on_any_day_within, not both")
+        return self
+
+    @property
+    def operator(self) -> str:
+        """The comparison's key: ``at_least``, ``between``, ``is``..."""
+        for op in _OPERATORS:
+            if getattr(self, op) is not None:
+                return op.rstrip("_")
+        raise AssertionError("validated rule without operator")  # pragma: no cover
+
+
+class Consistency(RuleBase):
+    """A dated fact reaching ``at_least`` in each of the last N periods (one deal every quarter)."""
+
+    fact: FactName
+    each_of_last: Window
+    at_least: Number = Field(1, gt=0, description="per period, summed")
+
+
+class ValidUntil(RuleBase):
+    """A date fact (a certification's expiry) that is on or after the review date."""
+
+    valid_until: FactName
+    warn_within_days: int | None = Field(
+        None, ge=0, le=3650, description="warn when it expires within this many days"
+    )
+
+
+class TimeInTier(RuleBase):
+    """At least N months in the current tier before this one (held at once if already at or above)."""
+
+    months_in_tier: int = Field(ge=0, le=600)
+
+
+class PointsMetric(PlanModel):
+    """One metric of a points program: full points at ``full_at``, proportional points below it."""
+
+    fact: FactName
+    name: Name | None = None
+    points: Number = Field(description="points earned at full_at (the metric's weight)")
+    full_at: Number = Field(gt=0)
+    cap: Number | None = Field(None, description="points keep growing past full_at up to this cap")
+    at_least: Number | None = Field(None, description="a minimum value of this metric for the rule to hold")
+    over_last: Window | None = None
+    aggregate: choice(Aggregate, "aggregate") = Aggregate.SUM  # type: ignore[valid-type]
+
+    @field_validator("points")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError(f"points (the metric's weight) cannot be negative, got {value:g}")
+        return value
+
+    @model_validator(mode="after")
+    def _cap_above_points(self) -> PointsMetric:
+        if self.cap is not None and self.cap < self.points:
+            raise ValueError(f"cap {self.cap:g} is below the metric's points {self.points:g}")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        """The most this metric can earn."""
+        return self.cap if self.cap is not None else self.points
+
+
+class Points(RuleBase):
+    """A points program: weighted metrics, a minimum total, optionally every metric above zero."""
+
+    points_at_least: Number = Field(ge=0)
+    metrics: list[PointsMetric] = Field(min_length=1)
+    every_metric_above_zero: bool = False
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Points:
+        most = sum(m.max_points for m in self.metrics)
+        if most < self.points_at_least:
+            raise ValueError(
+                f"the metrics earn at most {most:g} points, below the required {self.points_at_least:g}"
+            )
+        return self
+
+    @property
+    def max_points(self) -> float:
+        """The most the program can earn."""
+        return sum(m.max_points for m in self.metrics)
+
+
+class AllOf(RuleBase):
+    """Every listed rule holds."""
+
+    all_of: list[Rule] = Field(min_length=1)
+
+
+class AnyOf(RuleBase):
+    """At least one listed rule holds."""
+
+    any_of: list[Rule] = Field(min_length=1)
+
+
+class AtLeastOf(RuleBase):
+    """At least ``at_least`` of the listed rules hold."""
+
+    at_least: int = Field(ge=1)
+    of: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _possible(self) -> AtLeastOf:
+        if self.at_least > len(self.of):
+            raise ValueError(f"at_least {self.at_least} of only {len(self.of)} rules can never hold")
+        return self
+
+
+class Track(PlanModel):
+    """One way into a tier: a name and the rules that must all hold."""
+
+    name: Name
+    rules: list[Rule] = Field(min_length=1)
+
+
+class Tracks(RuleBase):
+    """Alternative tracks: the tier is reached through any of them; the best-scoring one is reported."""
+
+    tracks: list[Track] = Field(min_length=1)
+
+
+class _UnknownRule(PlanModel):
+    """A mapping that carries none of the rule keys: refused with the closest key as a hint."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse(cls, value: Any) -> Any:
+        keys = ", ".join(RULE_KEYS)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a rule (a mapping with one of the keys {keys}), got {value!r}")
+        for key in value:
+            guess = did_you_mean(str(key), RULE_KEYS)
+            if guess:
+                raise ValueError(f"unknown rule key {key!r}; did you mean {guess!r}?")
+        raise ValueError(f"a rule needs one of the keys {keys} (see docs/tiers.md)")
+
+
+# The key a mapping carries says which rule it is; order matters where keys are shared
+# (``at_least`` with ``of`` is composition, with ``fact`` a comparison).
+_TAGS = (
+    ("tracks", "tracks"),
+    ("points_at_least", "points"),
+    ("all_of", "all_of"),
+    ("any_of", "any_of"),
+    ("of", "at_least_of"),
+    ("each_of_last", "consistency"),
+    ("valid_until", "valid_until"),
+    ("months_in_tier", "months_in_tier"),
+    ("fact", "compare"),
+)
+_KINDS = {
+    "tracks": Tracks,
+    "points": Points,
+    "all_of": AllOf,
+    "any_of": AnyOf,
+    "at_least_of": AtLeastOf,
+    "consistency": Consistency,
+    "valid_until": ValidUntil,
+    "months_in_tier": TimeInTier,
+    "compare": Compare,
+}
+RULE_KEYS = tuple(key for key, _ in _TAGS)
+
+
+def _rule_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key, tag in _TAGS:
+            if key in value:
+                return tag
+        return "rule"
+    for tag, cls in _KINDS.items():
+        if isinstance(value, cls):
+            return tag
+    return "rule"
+
+
+Rule = Annotated[
+    Annotated[Tracks, Tag("tracks")]
+    | Annotated[Points, Tag("points")]
+    | Annotated[AllOf, Tag("all_of")]
+    | Annotated[AnyOf, Tag("any_of")]
+    | Annotated[AtLeastOf, Tag("at_least_of")]
+    | Annotated[Consistency, Tag("consistency")]
+    | Annotated[ValidUntil, Tag("valid_until")]
+    | Annotated[TimeInTier, Tag("months_in_tier")]
+    | Annotated[Compare, Tag("compare")]
+    | Annotated[_UnknownRule, Tag("rule")],
+    Discriminator(_rule_tag),
+]
+"""Any rule of the language."""
+
+for _model in (AllOf, AnyOf, AtLeastOf, Track, Tracks):
+    _model.model_rebuild()
+
+
+class TierProgram(PlanModel):
+    """How tiers are run: the facts rules may use, the downgrade grace period and the benefits budget."""
+
+    facts: dict[FactName, FactSpec] = Field(default_factory=dict)
+    applies_to: list[Literal["Integration", "Distribution", "Ecosystem"]] = Field(
+        default_factory=lambda: ["Integration", "Distribution", "Ecosystem"],
+        description="the partner categories the tiers apply to",
+    )
+    downgrade_grace_days: int = Field(90, ge=0, le=3650, description="a downgrade waits this long")
+    expiry_warning_days: int = Field(30, ge=0, le=3650, description="default warning before an expiry")
+    benefits_budget_per_quarter: Money | None = Field(
+        None, description="what the program may spend on tier benefits each quarter"
+    )
+    sources: SourceRefs = Field(default_factory=list)
+
+
+def walk(rules: list[Rule]) -> list[Any]:
+    """Every rule and metric in ``rules``, nested ones included, depth first."""
+    out: list[Any] = []
+    for rule in rules:
+        out.append(rule)
+        if isinstance(rule, AllOf):
+            out += walk(rule.all_of)
+        elif isinstance(rule, AnyOf):
+            out += walk(rule.any_of)
+        elif isinstance(rule, AtLeastOf):
+            out += walk(rule.of)
+        elif isinstance(rule, Tracks):
+            for track in rule.tracks:
+                out += walk(track.rules)
+        elif isinstance(rule, Points):
+            out += rule.metrics
+    return out
+
+
+def fact_names(rule: Any) -> list[str]:
+    """The facts one rule (or points metric) reads directly."""
+    if isinstance(rule, Compare | Consistency | PointsMetric):
+        return [rule.fact]
+    if isinstance(rule, ValidUntil):
+        return [rule.valid_until]
+    return []
+
+
+FactValue = bool | int | float | Decimal | date | str | dict[date, int | float | Decimal | bool]
+"""A fact as the plan holds it: a value, or dated observations ``{2026-03-31: 42000}``."""
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "AtLeastOf",
+    "Compare",
+    "Consistency",
+    "FactKind",
+    "FactSpec",
+    "FactValue",
+    "Points",
+    "PointsMetric",
+    "Rule",
+    "TierProgram",
+    "TimeInTier",
+    "Track",
+    "Tracks",
+    "ValidUntil",
+    "Window",
+]

@@ -1,0 +1,56 @@
+"""Shared fixtures: the example plan as data and as a model, and a helper that writes plan variants."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+
+from partnerkit.io.planfile import example_plan_path, load_example_plan
+from partnerkit.model import Plan
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def example_data() -> dict[str, Any]:
+    """The example plan as plain data, as read from its YAML file."""
+    return yaml.safe_load(example_plan_path().read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def example_plan() -> Plan:
+    """The example plan, validated."""
+    return load_example_plan()
+
+
+@pytest.fixture
+def plan_data(example_data: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of the example data that a test may change."""
+    return copy.deepcopy(example_data)
+
+
+@pytest.fixture
+def write_plan(tmp_path: Path) -> Callable[..., Path]:
+    """Write plan data (or raw text/bytes) to a file in a temporary folder and return its path."""
+
+    def write(content: Any, name: str = "plan.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return write
