@@ -184,7 +184,18 @@ def _chain_start(network: Network, calendar: ProgramCalendar, early: EarlyDates,
     if week <= 1:
         return ""
     job = network.jobs[first]
-    reason = "its fixed start" if job.fixed is not None else "its quarter or earliest start"
+    activity = job.activity
+    if job.fixed is not None:
+        reason = "its fixed start"
+    elif (
+        activity is not None
+        and activity.earliest_start is not None
+        and calendar.start is not None
+        and calendar.first_week_from(activity.earliest_start) == job.release
+    ):
+        reason = f"its earliest start, {activity.earliest_start.isoformat()}"
+    else:
+        reason = f"the start of {job.phase}" if job.phase else "its quarter"
     return f" (starting in week {week}, {reason})"
 
 

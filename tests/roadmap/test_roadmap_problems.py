@@ -102,7 +102,7 @@ def test_an_impossible_deadline_names_the_chain_and_how_late() -> None:
 def test_a_deadline_lost_to_the_quarter_says_where_the_chain_starts() -> None:
     roadmap = make_roadmap([act("q2", 2, deadline="2026-03-20")], quarter="Q2", start="2026-01-05")
     (problem,) = roadmap_problems(roadmap)
-    assert problem.code == "deadline-impossible" and "starting in week 13" in problem.message
+    assert problem.code == "deadline-impossible" and "starting in week 13, the start of Q2" in problem.message
 
 
 def test_a_deadline_missed_only_for_lack_of_people_is_a_warning_naming_the_chain() -> None:
