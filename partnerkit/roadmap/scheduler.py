@@ -23,6 +23,7 @@ from partnerkit.roadmap.calendar import ProgramCalendar
 from partnerkit.roadmap.diagnostics import ARROW, deadline_impossible, structure_problems, timing_problems
 from partnerkit.roadmap.network import (
     EarlyDates,
+    Job,
     Network,
     early_dates,
     job_for,
@@ -168,13 +169,10 @@ def serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str
             booked[j] = index
         else:
             problems.append(
-                Problem(
-                    f"fixed start in week {job.fixed} cannot be kept: other fixed activities already "
-                    f"need the team's people then",
-                    path=(*job.path, "fixed_start"),
-                    severity=Severity.WARNING,
-                    hint="move one of the fixed starts or raise the capacity",
-                    code="fixed-start-moved",
+                _fixed_start_moved(
+                    job,
+                    "other fixed activities already need the team's people then",
+                    "move one of the fixed starts or raise the capacity",
                 )
             )
             releases[j] = calendar.index_at_or_after(job.release)
@@ -193,13 +191,10 @@ def serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str
             releases[j] = calendar.index_at_or_after(job.release)
             if not prepared.early.start[j] > prepared.early.release[j]:  # else an error already says so
                 problems.append(
-                    Problem(
-                        f"fixed start in week {job.fixed} cannot be kept: its dependencies end later "
-                        f"with the team's capacity",
-                        path=(*job.path, "fixed_start"),
-                        severity=Severity.WARNING,
-                        hint="raise the priority of what it depends on, or move the fixed start",
-                        code="fixed-start-moved",
+                    _fixed_start_moved(
+                        job,
+                        "its dependencies end later with the team's capacity",
+                        "raise the priority of what it depends on, or move the fixed start",
                     )
                 )
             start = None
@@ -224,6 +219,16 @@ def serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str
             if waiting[succ] == 0:
                 heapq.heappush(ready, key[succ])
     return starts, releases, problems
+
+
+def _fixed_start_moved(job: Job, reason: str, hint: str) -> Problem:
+    return Problem(
+        f"fixed start in week {job.fixed} cannot be kept: {reason}; scheduled when the team can",
+        path=(*job.path, "fixed_start"),
+        severity=Severity.WARNING,
+        hint=hint,
+        code="fixed-start-moved",
+    )
 
 
 def deadline_warnings(
