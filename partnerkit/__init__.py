@@ -21,13 +21,6 @@ _EXPORTS: dict[str, str] = {
     "validate": "partnerkit.checks",
     "grounding": "partnerkit.claims",
     "render_markdown": "partnerkit.report.markdown",
-    # the roadmap scheduler
-    "schedule_roadmap": "partnerkit.roadmap",
-    "roadmap_problems": "partnerkit.roadmap",
-    "Schedule": "partnerkit.roadmap",
-    "ScheduledActivity": "partnerkit.roadmap",
-    "optimize_roadmap": "partnerkit.io.optimize",
-    "write_gantt": "partnerkit.io.charts",
     # deal terms
     "build_terms": "partnerkit.deals",
     "build_all_terms": "partnerkit.deals",
@@ -43,6 +36,13 @@ _EXPORTS: dict[str, str] = {
     "AgreementKind": "partnerkit.deals",
     "NoAgreementError": "partnerkit.deals",
     "UnknownPartnerError": "partnerkit.deals",
+    # the roadmap scheduler
+    "schedule_roadmap": "partnerkit.roadmap",
+    "roadmap_problems": "partnerkit.roadmap",
+    "Schedule": "partnerkit.roadmap",
+    "ScheduledActivity": "partnerkit.roadmap",
+    "optimize_roadmap": "partnerkit.io.optimize",
+    "write_gantt": "partnerkit.io.charts",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",

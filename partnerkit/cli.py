@@ -16,10 +16,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("partnerkit.commands.init:init", "Write a starter plan, or the example plan, to edit."),
     "validate": ("partnerkit.commands.validate:validate", "Check a plan and print every problem."),
     "report": ("partnerkit.commands.report:report", "Write the Partnership Strategy (Markdown or Word)."),
-    "roadmap": (
-        "partnerkit.commands.roadmap:roadmap",
-        "Schedule the roadmap: quarter tables, critical path, Gantt.",
-    ),
     "terms": (
         "partnerkit.commands.terms:terms",
         "Show each partner's deal terms and what to fix before drafting.",
@@ -27,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tiers": (
         "partnerkit.commands.tiers:tiers",
         "Each partner's tier, why, the gap to the next; tier reviews.",
+    ),
+    "roadmap": (
+        "partnerkit.commands.roadmap:roadmap",
+        "Schedule the roadmap: quarter tables, critical path, Gantt.",
     ),
 }
 
