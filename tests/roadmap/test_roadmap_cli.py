@@ -47,7 +47,7 @@ def test_json_lists_every_activity_with_the_documented_keys() -> None:
     code, out, _ = run(EXAMPLE, "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["start"] == "2026-01-05" and data["method"] == "heuristic"
+    assert data["scheduled"] is True and data["start"] == "2026-01-05" and data["method"] == "heuristic"
     assert data["makespan_weeks"] > 0 and data["critical_path"]
     first = next(a for a in data["activities"] if a["id"] == "program-structure")
     assert {k: first[k] for k in ("start_week", "end_week", "start_date", "end_date", "quarter")} == {
@@ -119,6 +119,15 @@ def test_a_capacity_too_small_for_an_activity_exits_1(tmp_path: Path) -> None:
     assert code == 1 and out == ""
     assert "needs 2 people each week but the team never has more than 1" in err
     assert "ledgerly.yaml:" in err
+
+
+def test_json_reports_the_problems_of_a_roadmap_that_cannot_be_scheduled() -> None:
+    code, out, _ = run(EXAMPLE, "--capacity", "1", "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["scheduled"] is False
+    assert {p["field"] for p in data["problems"]} >= {"roadmap.phases[0].activities[0].people"}
+    assert all(p["location"].startswith(EXAMPLE) for p in data["problems"])
 
 
 def test_an_unreadable_plan_exits_2(tmp_path: Path) -> None:
