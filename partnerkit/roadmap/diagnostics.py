@@ -143,9 +143,8 @@ def timing_problems(network: Network, calendar: ProgramCalendar, early: EarlyDat
     problems: list[Problem] = []
     for job_id, job in network.jobs.items():
         activity = job.activity
-        chain = early.driving_chain(network, job_id)
         if job.fixed is not None and early.start[job_id] > early.release[job_id]:
-            before = chain[:-1]
+            before = early.driving_chain(network, job_id)[:-1]
             end_week = calendar.week(early.end[before[-1]]) if before else job.fixed
             late = calendar.week(early.start[job_id]) - job.fixed
             when = activity.fixed_start.isoformat() if activity and activity.fixed_start else ""
@@ -160,6 +159,7 @@ def timing_problems(network: Network, calendar: ProgramCalendar, early: EarlyDat
                 )
             )
         if job.deadline is not None and early.end[job_id] > calendar.index_at_or_before(job.deadline):
+            chain = early.driving_chain(network, job_id)
             end_week = calendar.week(early.end[job_id])
             late = end_week - job.deadline
             when = activity.deadline.isoformat() if activity and activity.deadline else ""
