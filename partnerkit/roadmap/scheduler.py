@@ -211,6 +211,20 @@ def serial_schedule(
             )
             releases[j] = calendar.index_at_or_after(job.release)
 
+    def unbook(fixed_id: str) -> None:
+        # A fixed start its dependencies cannot precede: free its weeks for them and say so.
+        fixed_job = jobs[fixed_id]
+        team.give_back(booked.pop(fixed_id), fixed_job.duration, fixed_job.people)
+        releases[fixed_id] = calendar.index_at_or_after(fixed_job.release)
+        if not early.start[fixed_id] > early.release[fixed_id]:  # else an error already says so
+            problems.append(
+                _fixed_start_moved(
+                    fixed_job,
+                    "its dependencies end later with the team's capacity",
+                    "raise the priority of what it depends on, or move the fixed start",
+                )
+            )
+
     starts: dict[str, int] = {}
     waiting = {j: len(job.depends_on) for j, job in jobs.items()}
     ready = [key[j] for j, count in waiting.items() if count == 0]
@@ -219,19 +233,14 @@ def serial_schedule(
         j = heapq.heappop(ready)[-1]
         job = jobs[j]
         earliest = max([releases[j], *(starts[d] + jobs[d].duration for d in job.depends_on)])
+        for succ in network.successors[j]:
+            if succ in booked:
+                trial = team.first_start(earliest, job.duration, job.people)
+                if trial is None or trial + job.duration > booked[succ]:
+                    unbook(succ)
+        if j in booked and booked[j] < earliest:
+            unbook(j)
         start: int | None = booked.pop(j, None)
-        if start is not None and start < earliest:
-            team.give_back(start, job.duration, job.people)
-            releases[j] = calendar.index_at_or_after(job.release)
-            if not prepared.early.start[j] > prepared.early.release[j]:  # else an error already says so
-                problems.append(
-                    _fixed_start_moved(
-                        job,
-                        "its dependencies end later with the team's capacity",
-                        "raise the priority of what it depends on, or move the fixed start",
-                    )
-                )
-            start = None
         if start is None:
             start = team.first_start(earliest, job.duration, job.people)
             if start is None:
