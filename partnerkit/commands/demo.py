@@ -50,10 +50,22 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
 
 
+def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
+    """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
+    import json
+
+    from partnerkit.deals.review import review_terms
+    from partnerkit.io.files import write_text_atomic
+
+    data = {"partners": [r.to_dict() for r in review_terms(plan)]}
+    return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("deal terms (JSON)", write_terms_json),
 ]
 
 

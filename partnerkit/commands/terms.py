@@ -137,17 +137,27 @@ def _print_partner(out: Console, review: TermsReview) -> None:
         )
     out.print(parties)
     out.print(f"Effective date: {escape(t.effective_date_text)}")
-    table = Table(title="Terms", title_justify="left")
-    table.add_column("Term")
-    table.add_column("Value")
-    table.add_column("Origin", no_wrap=True)
-    for item in t.terms():
-        value = escape(item.display)
-        if item.deviates:
-            value += f" [dim](standard: {escape(item.standard_display)})[/dim]"
-        origin = item.origin.label
-        table.add_row(item.label, value, f"[cyan]{origin}[/cyan]" if item.deviates else origin)
-    out.print(table)
+    from partnerkit.deals import DealTerms
+
+    # The agreement's own terms (scope, pricing, registration...) first, then the legal terms
+    # every agreement shares.
+    shared = set(DealTerms.model_fields)
+    items = t.terms()
+    for title, part in (
+        ("Deal terms", [i for i in items if i.key not in shared]),
+        ("Legal terms", [i for i in items if i.key in shared]),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column("Term")
+        table.add_column("Value")
+        table.add_column("Origin", no_wrap=True)
+        for item in part:
+            value = escape(item.display)
+            if item.deviates:
+                value += f" [dim](standard: {escape(item.standard_display)})[/dim]"
+            origin = item.origin.label
+            table.add_row(item.label, value, f"[cyan]{origin}[/cyan]" if item.deviates else origin)
+        out.print(table)
     deviations = t.deviations()
     if deviations:
         changes = Table(title="Changes to standard terms", title_justify="left")

@@ -69,25 +69,33 @@ class _Maker:
     """Makes terms for one partner: the standard value, unless the partner overrides it."""
 
     def __init__(self, partner: AnyPartner, currency: str) -> None:
-        self.partner = partner
+        self.overrides = partner.overrides
         self.currency = currency
         self.used: set[str] = set()
 
     def __call__(
         self, key: str, standard: Any, origin: Origin = Origin.FRAMEWORK, sources: list[str] | None = None
     ) -> Term[Any]:
-        kind = TERM_KINDS[key]
-        common = {"key": key, "label": TERM_LABELS[key], "kind": kind, "standard": standard}
-        override = self.partner.overrides.get(key)
+        override = self.overrides.get(key) if self.overrides else None
         if override is None:
             return Term(
-                **common, value=standard, origin=origin, standard_origin=origin, sources=tuple(sources or ())
+                key=key,
+                label=TERM_LABELS[key],
+                kind=TERM_KINDS[key],
+                value=standard,
+                origin=origin,
+                standard=standard,
+                standard_origin=origin,
+                sources=tuple(sources) if sources else (),
             )
         self.used.add(key)
         return Term(
-            **common,
-            value=parse_term_value(kind, override.value, self.currency),
+            key=key,
+            label=TERM_LABELS[key],
+            kind=TERM_KINDS[key],
+            value=parse_term_value(TERM_KINDS[key], override.value, self.currency),
             origin=Origin.OVERRIDE,
+            standard=standard,
             standard_origin=origin,
             reason=override.reason,
             sources=tuple(override.sources),

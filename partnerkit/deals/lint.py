@@ -413,9 +413,28 @@ def check_deal_terms(plan: Plan) -> list[Problem]:
 
     found: list[Problem] = []
     seen: set[tuple[str, str]] = set()
+    groups: set[tuple[str, str | None]] = set()
     for category, index, partner in plan.categories.all_partners():
         if agreement_kind(category) is None:
+            if partner.overrides:
+                found.append(
+                    Problem(
+                        f"{partner.name} is an ecosystem partner and signs no agreement, so its overrides "
+                        "change nothing",
+                        (*partner_path(category.value, index), "overrides"),
+                        severity=Severity.WARNING,
+                        code="override_not_applicable",
+                    )
+                )
             continue
+        # Without overrides, what this check reports depends only on the agreement and the tier:
+        # one partner of each (category, tier) stands for the rest, so validate stays fast with
+        # tens of thousands of partners.
+        if not partner.overrides:
+            group = (category.value, partner.tier)
+            if group in groups:
+                continue
+            groups.add(group)
         terms = build_terms(plan, partner)
         for finding in lint_terms(terms):
             if finding.code in _NOT_IN_VALIDATE:
@@ -425,12 +444,10 @@ def check_deal_terms(plan: Plan) -> list[Problem]:
                 path = (*partner_path(category.value, index), "overrides", overridden[0])
                 found.append(finding.to_problem(path, severity=Severity.WARNING))
                 continue
-            if any(_origin(terms, k) is Origin.PARTNER for k in finding.fields):
-                path = (*partner_path(category.value, index), "margin")
-                found.append(finding.to_problem(path, severity=Severity.WARNING))
+            # A tier benefit, or a partner's margin, outside the band is reported by the plan's
+            # own checks (check_margins_in_band).
+            if any(_origin(terms, k) in (Origin.TIER, Origin.PARTNER) for k in finding.fields):
                 continue
-            if any(_origin(terms, k) is Origin.TIER for k in finding.fields):
-                continue  # a tier benefit out of line is reported by the plan's tier checks
             key = finding.fields[0] if finding.fields else ""
             path = _FRAMEWORK_PATHS.get(key, ("deal_frameworks",))
             if key == "termination_notice_days":

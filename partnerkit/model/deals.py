@@ -203,7 +203,7 @@ class ReferralDefaults(PlanModel):
     attribution_window_days: int = Field(
         180, ge=1, le=730, description="the referral counts if it closes within this many days"
     )
-    commission_base: Text = "First-year net contract value"
+    commission_base: Text = Field("First-year net contract value", description="what the fee is a share of")
     tail_months: int = Field(12, ge=0, le=120, description="how long recurring commission is paid")
     sources: SourceRefs = Field(default_factory=list)
 
@@ -215,15 +215,20 @@ class LegalDefaults(PlanModel):
     governing_law: Text | None = Field(None, description="e.g. 'the State of Delaware, United States'")
     courts: Text | None = Field(None, description="where disputes are heard")
     term_months: int = Field(12, ge=1, le=120, description="initial term of reseller agreements")
-    renewal: Renewal = Field(default_factory=Renewal)
+    renewal: Renewal = Field(default_factory=Renewal, description="automatic renewal and non-renewal notice")
     termination_notice_days: int | None = Field(
         60, ge=0, le=3650, description="notice to end a reseller agreement for convenience"
     )
-    termination_conditions: Text = (
-        "Either party for convenience on notice, or for material breach not cured within the cure period"
+    termination_conditions: Text = Field(
+        description="when either side may end a reseller agreement",
+        default=(
+            "Either party for convenience on notice, or for material breach not cured within the cure period"
+        ),
     )
-    cure_period_days: int = Field(30, ge=0, le=365)
-    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap)
+    cure_period_days: int = Field(30, ge=0, le=365, description="days to cure a breach before termination")
+    liability_cap: LiabilityCap = Field(
+        default_factory=LiabilityCap, description="the cap and its exceptions"
+    )
     confidentiality_years: int = Field(3, ge=0, le=50, description="years it lasts after the end")
     trademark_licence: Text = (
         "Non-exclusive, non-transferable licence to use the other party's marks only to market the "
@@ -247,14 +252,16 @@ class LegalDefaults(PlanModel):
         "Once a year on written notice, during business hours, at the auditing party's cost unless an "
         "underpayment of more than 5% is found"
     )
-    audit_notice_days: int = Field(30, ge=0, le=365)
+    audit_notice_days: int = Field(30, ge=0, le=365, description="written notice before an audit")
     escalation: Text = (
         "Partner managers first, then executive sponsors within 15 business days, before any litigation"
     )
     sales_cycle_days: int | None = Field(
         None, ge=1, le=1000, description="median days from first meeting to signed deal"
     )
-    referral: ReferralDefaults = Field(default_factory=ReferralDefaults)
+    referral: ReferralDefaults = Field(
+        default_factory=ReferralDefaults, description="standard referral terms of integration agreements"
+    )
     sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
 
 
@@ -346,15 +353,23 @@ FIXED_TERMS = frozenset({"margin_band_min", "margin_band_max"})
 OVERRIDABLE_TERMS = frozenset(TERM_KINDS) - FIXED_TERMS
 """The keys a partner's ``overrides:`` may use."""
 
+REQUIRED_TERMS = frozenset(
+    {"term_months", "renewal_months"}
+    | {key for key, kind in TERM_KINDS.items() if kind in ("bool", "list", "exclusivity", "end_user_pricing")}
+)
+"""Terms every agreement must have a value for: an override cannot empty them."""
+
 _BOUNDS = {"days": (0, 3650), "months": (0, 600), "years": (0, 100)}
 
 
 def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
     """Turn an override's plain value into the term's value of ``kind``; ValueError when it does not fit.
 
-    ``None`` always means "no such term" (e.g. no notice period).
+    ``None`` means "no such term" (e.g. no notice period); terms in REQUIRED_TERMS refuse it.
     """
     if value is None:
+        if kind in ("bool", "list", "exclusivity", "end_user_pricing"):
+            raise ValueError("needs a value")
         return None
     if kind == "percent":
         return TypeAdapter(Percent).validate_python(value)

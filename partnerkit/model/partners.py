@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from partnerkit.model.deals import (
     FIXED_TERMS,
     OVERRIDABLE_TERMS,
+    REQUIRED_TERMS,
     TERM_KINDS,
     parse_term_value,
     plain_term_value,
@@ -78,8 +79,8 @@ class TermOverride(PlanModel):
     """
 
     value: Any = Field(description="a plain value, in the form the term takes: '25%', 90, true, text")
-    reason: Text | None = None
-    sources: SourceRefs = Field(default_factory=list)
+    reason: Text | None = Field(None, description="why this partner differs; printed in the draft")
+    sources: SourceRefs = Field(default_factory=list, description="sources behind the new value")
 
     @model_validator(mode="before")
     @classmethod
@@ -136,6 +137,8 @@ class PartnerBase(PlanModel):
                 guess = did_you_mean(key, OVERRIDABLE_TERMS)
                 hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
                 raise ValueError(f"unknown term {key!r}{hint}")
+            if override.value is None and key in REQUIRED_TERMS:
+                raise ValueError(f"{key}: every agreement needs a value for this term")
             try:
                 parsed = parse_term_value(TERM_KINDS[key], override.value)
             except ValueError as exc:

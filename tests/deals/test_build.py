@@ -81,12 +81,17 @@ def test_revenue_share_without_a_tier_comes_from_the_framework(ledgerly: Plan) -
 
 def test_discount_comes_from_the_tier(ledgerly: Plan) -> None:
     discount = build_terms(ledgerly, "Brightline Advisory").term("partner_discount")
-    assert (discount.value, discount.origin) == (Decimal("0.35"), Origin.TIER)
+    assert (discount.value, discount.origin) == (
+        ledgerly.tier("Strategic").benefits.partner_discount,
+        Origin.TIER,
+    )
+    assert discount.value == Decimal("0.30")
 
 
 def test_discount_without_a_tier_is_the_margin_of_the_partners_row(ledgerly: Plan) -> None:
     discount = build_terms(ledgerly, "Summit Cloud Group").term("partner_discount")
-    assert (discount.value, discount.origin) == (Decimal("0.35"), Origin.PARTNER)
+    summit = ledgerly.partner("Summit Cloud Group")
+    assert (discount.value, discount.origin) == (summit.margin, Origin.PARTNER)  # type: ignore[union-attr]
     assert not discount.deviates
 
 
@@ -225,8 +230,8 @@ def test_context_is_flat_display_text_plus_raw_values(ledgerly: Plan) -> None:
     assert context["partner"]["legal_name"] == "Brightline Advisory Group LLC"
     assert context["company"]["notice_address"].startswith("548 Market Street")
     assert context["effective_date"] == "1 October 2025"
-    assert context["terms"]["partner_discount"] == "35%"
-    assert context["raw"]["partner_discount"] == "35%"
+    assert context["terms"]["partner_discount"] == "30%"
+    assert context["raw"]["partner_discount"] == "30%"
     assert context["raw"]["protection_period_days"] == 120
     assert context["origins"]["partner_discount"] == "tier benefit"
     assert context["margin_band"] == "20%-40%"
@@ -368,3 +373,58 @@ def test_an_override_shows_up_as_exactly_one_deviation(
         [deviation] = deviations
         assert (deviation.key, deviation.value, deviation.reason) == (key, term.display, "negotiated")
         assert deviation.standard == format_term_value(TERM_KINDS[key], term.standard)
+
+
+@st.composite
+def many_overrides(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    name = draw(st.sampled_from(AGREEMENT_PARTNERS))
+    keys = draw(st.lists(st.sampled_from(sorted(OVERRIDABLE_TERMS)), max_size=8, unique=True))
+    return name, {key: draw(VALUES[TERM_KINDS[key]]) for key in keys}
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=many_overrides())
+def test_any_overrides_build_lint_and_render(
+    _ledgerly_data: dict[str, Any], case: tuple[str, dict[str, Any]]
+) -> None:
+    import copy
+    import json
+
+    from partnerkit.deals.lint import lint_terms
+
+    name, overrides = case
+    data = copy.deepcopy(_ledgerly_data)
+    _without_overrides(data)
+    partner_data(data, name)["overrides"] = overrides
+    terms = build_terms(to_plan(data), name)
+    applied = {t.key for t in terms.terms()} & set(overrides)
+    assert {d.key for d in terms.deviations()} <= applied
+    assert set(terms.unused_overrides) == set(overrides) - applied
+    lint_terms(terms)
+    json.dumps(terms.to_dict())
+    context = terms.context()
+    assert all(isinstance(v, str) for v in context["terms"].values())
+    assert all(isinstance(v, str) for row in context["key_terms"] for v in row.values())
+
+
+def test_a_combined_row_is_an_override_when_any_of_its_terms_is(edit_partner: Callable[..., Plan]) -> None:
+    plan = edit_partner(
+        "Keystone IT Partners", overrides={"non_renewal_notice_days": 90, "liability_cap_amount": 250000}
+    )
+    rows = {row.key: row for row in build_terms(plan, "Keystone IT Partners").key_terms()}
+    assert rows["renewal"].origin == "per-partner override"
+    assert rows["renewal"].value.endswith("unless either party gives 90 days' notice of non-renewal")
+    assert rows["liability_cap"].origin == "per-partner override"
+    assert rows["liability_cap"].value == (
+        "The greater of $250,000 and the fees paid or payable in the 12 months before the claim"
+    )
+
+
+def test_the_public_api_exports_terms() -> None:
+    import partnerkit
+
+    assert partnerkit.build_terms is build_terms
+    assert {"lint_terms", "DealTerms", "IntegrationTerms", "ResellerTerms", "ReferralTerms"} <= set(
+        partnerkit.__all__
+    )
+    assert partnerkit.lint_terms.__module__ == "partnerkit.deals.lint"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from partnerkit.checks import validate
 from partnerkit.deals import build_terms
 from partnerkit.deals.lint import TermFinding, check_deal_terms, has_errors, lint_terms
+from partnerkit.io.planfile import example_plan_path
 from partnerkit.model import Plan
 from partnerkit.problems import Severity
 
@@ -58,13 +60,21 @@ def test_discount_is_flagged_exactly_outside_the_band(_ledgerly_data: dict[str, 
     assert flagged == (not 20 <= percent <= 40)
 
 
-def test_registered_deal_discount_above_the_band_is_a_warning(ledgerly: Plan) -> None:
-    [finding] = findings(ledgerly, "Brightline Advisory", "registered_discount_above_band")
+def test_registered_deal_discount_above_the_band_is_a_warning(ledgerly_data: dict[str, Any]) -> None:
+    assert findings(to_plan(ledgerly_data), "Brightline Advisory", "registered_discount_above_band") == []
+    ledgerly_data["tiers"][0]["benefits"]["partner_discount"] = "35%"
+    partner_data(ledgerly_data, "Brightline Advisory")["margin"] = "35%"
+    [finding] = findings(to_plan(ledgerly_data), "Brightline Advisory", "registered_discount_above_band")
     assert finding.severity is Severity.WARNING
     assert "45% (35% + 10%)" in finding.message
 
 
-def test_margin_in_the_strategy_table_that_differs_from_the_terms_is_a_warning(ledgerly: Plan) -> None:
+def test_margin_in_the_strategy_table_that_differs_from_the_terms_is_a_warning(
+    ledgerly_data: dict[str, Any],
+) -> None:
+    assert findings(to_plan(ledgerly_data), "Keystone IT Partners", "margin_differs_from_strategy") == []
+    partner_data(ledgerly_data, "Keystone IT Partners")["margin"] = "22%"
+    ledgerly = to_plan(ledgerly_data)
     [finding] = findings(ledgerly, "Keystone IT Partners", "margin_differs_from_strategy")
     assert finding.severity is Severity.WARNING
     assert finding.fields == ("partner_discount", "strategy_margin")
@@ -275,3 +285,44 @@ def test_a_standard_term_problem_is_reported_once(ledgerly_data: dict[str, Any])
     problems = [p for p in check_deal_terms(to_plan(ledgerly_data)) if p.code == "no_governing_law"]
     assert [p.field for p in problems] == ["deal_frameworks.legal.governing_law"]
     assert all(p.severity is Severity.WARNING for p in problems)
+
+
+def test_the_plan_check_finds_a_standard_term_problem_behind_any_tier(ledgerly_data: dict[str, Any]) -> None:
+    ledgerly_data["deal_frameworks"]["reseller"]["deal_registration"]["protection_period_days"] = 20
+    for tier in ledgerly_data["tiers"]:
+        tier["benefits"]["deal_registration"] = tier["name"] == "Registered"
+    problems = [p for p in check_deal_terms(to_plan(ledgerly_data)) if p.code == "protection_out_of_range"]
+    # Only Registered partners register deals; Ledger & Lane CPAs is the one that shows the problem.
+    assert [p.field for p in problems] == [
+        "deal_frameworks.reseller.deal_registration.protection_period_days"
+    ]
+
+
+def test_overrides_of_an_ecosystem_partner_are_a_warning(edit_partner: Callable[..., Plan]) -> None:
+    plan = edit_partner("Close Automation Guild", overrides={"term_months": 24})
+    [problem] = check_deal_terms(plan)
+    assert problem.severity is Severity.WARNING and problem.code == "override_not_applicable"
+    assert problem.field == "categories.ecosystem.partners[3].overrides"
+
+
+def test_validate_places_an_override_warning_at_its_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from partnerkit.cli import cli
+
+    text = example_plan_path().read_text(encoding="utf-8")
+    text = text.replace(
+        "          protection_period_days:\n            value: 120",
+        "          protection_period_days:\n            value: 20",
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    # The override's value starts on the line after its key.
+    line = text.splitlines().index("          protection_period_days:") + 2
+    result = CliRunner().invoke(cli, ["validate", str(plan)])
+    assert result.exit_code == 0, result.output  # a warning, not an error
+    assert f"plan.yaml:{line}:" in result.output
+    assert (
+        "overrides.protection_period_days: warning: Brightline Advisory: registered deals have a protection period of 20 days"
+        in result.output
+    )
