@@ -64,7 +64,8 @@ def render_gantt(
         fig, (ax, team) = plt.subplots(
             2,
             1,
-            figsize=(13, 1.9 + 0.34 * rows),
+            # Rows stay readable up to about 170 activities; beyond, the figure stops growing.
+            figsize=(13, min(1.9 + 0.34 * rows, 60.0)),
             sharex=True,
             gridspec_kw={"height_ratios": [max(rows, 4), 2.2], "hspace": 0.08},
         )
@@ -188,7 +189,12 @@ def render_gantt(
         )
 
         weeks = list(range(1, horizon + 1))
-        used = [schedule.people_in_week(w) for w in weeks]
+        used = [0] * (horizon + 1)
+        for a in activities:
+            for w in range(a.start_week, a.end_week + 1):
+                if not calendar.is_off(w):
+                    used[w - 1] += a.people
+        used = used[:horizon]
         capacity = [calendar.capacity_in_week(w) if not calendar.is_off(w) else 0 for w in weeks]
         team.bar([w - 0.5 for w in weeks], used, width=0.9, color="#9ECAE1", zorder=2, label="People at work")
         team.step(
