@@ -50,6 +50,13 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
 
 
+def write_tier_reports(plan: Plan, outdir: Path) -> list[Path]:
+    """Each partner's tier with reasons and gaps, and the tier review, on the example's review date."""
+    from partnerkit.commands.tiers import EXAMPLE_REVIEW_DATE, write_tier_reports
+
+    return write_tier_reports(plan, outdir, EXAMPLE_REVIEW_DATE)
+
+
 def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
     """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
     import json
@@ -65,6 +72,7 @@ STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("tiers and tier review", write_tier_reports),
     ("deal terms (JSON)", write_terms_json),
 ]
 

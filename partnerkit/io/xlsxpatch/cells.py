@@ -1,0 +1,160 @@
+"""Cell addresses and cell values in SpreadsheetML: text always as text, numbers as numbers."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+from partnerkit.errors import WorkbookError
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+MAX_TEXT = 32_767
+
+CellValue = str | int | float | bool | Decimal | date | datetime | None
+
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+# Characters XML 1.0 cannot carry: OOXML spells them _xHHHH_ (ECMA-376 ST_Xstring).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Unicode non-characters and lone surrogates have no place in any text: stored as U+FFFD.
+_NOT_TEXT = re.compile("[\ufffe\uffff\ud800-\udfff]")
+_NEEDS_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_" holds two
+
+
+def q(tag: str) -> str:
+    """A tag in the SpreadsheetML main namespace."""
+    return f"{{{MAIN_NS}}}{tag}"
+
+
+@functools.lru_cache(maxsize=16_384)
+def column_letters(col: int) -> str:
+    """1 -> A, 28 -> AB."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """A -> 1, AB -> 28."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """'B7' -> (row 7, column 2); raises ValueError for anything that is not one cell inside Excel's grid."""
+    m = _REF.match(ref.strip())
+    if not m:
+        raise ValueError(f"not a cell address: {ref!r}")
+    row, col = int(m.group(2)), column_number(m.group(1))
+    if not (1 <= row <= MAX_ROWS and 1 <= col <= MAX_COLS):
+        raise ValueError(f"cell address outside Excel's grid: {ref!r}")
+    return row, col
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(7, 2) -> 'B7'."""
+    return f"{column_letters(col)}{row}"
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int]:
+    """'A1:C9' -> (top, left, bottom, right); a single cell is a one-cell range."""
+    first, _, last = ref.partition(":")
+    top, left = parse_ref(first)
+    bottom, right = parse_ref(last) if last else (top, left)
+    return min(top, bottom), min(left, right), max(top, bottom), max(left, right)
+
+
+def range_ref(top: int, left: int, bottom: int, right: int) -> str:
+    """(1, 1, 9, 3) -> 'A1:C9'."""
+    first, last = cell_ref(top, left), cell_ref(bottom, right)
+    return first if first == last else f"{first}:{last}"
+
+
+def storable_text(text: str) -> str:
+    """The text as a cell can hold it: non-characters and lone surrogates become U+FFFD."""
+    return _NOT_TEXT.sub("\ufffd", text)
+
+
+def escape_text(text: str) -> str:
+    """Text as OOXML stores it: XML-illegal characters as _xHHHH_, literal _xHHHH_ protected."""
+    if not _NEEDS_WORK.search(text):
+        return text  # the common case, checked in one pass
+    text = _LOOKS_ESCAPED.sub("_x005F_", storable_text(text))
+    return _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def excel_serial(value: date | datetime, date1904: bool) -> float:
+    """A date as Excel's serial number in the workbook's date system."""
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    delta = moment - epoch
+    serial = delta.days + delta.seconds / 86_400 + delta.microseconds / 86_400e6
+    if not date1904 and serial < 61:  # Excel's phantom 1900-02-29
+        serial -= 1
+    return serial
+
+
+def _number_text(value: float | int | Decimal, where: str) -> str:
+    if isinstance(value, int):
+        return str(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise WorkbookError(f"{where}: {value!r} is not a number Excel can store")
+    text = repr(number)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fill_cell(cell: Any, value: CellValue, *, where: str, date1904: bool) -> None:
+    """Make ``cell`` (a ``<c>`` element) hold ``value``, keeping its address and style."""
+    for attr in ("t", "cm", "vm"):  # type, and metadata that belonged to the old value
+        cell.attrib.pop(attr, None)
+    for child in list(cell):
+        cell.remove(child)
+    if value is None or value == "":  # an empty text is an empty cell, as Excel stores it
+        return
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise WorkbookError(f"{where}: text of {len(value):,} characters is over Excel's 32,767 limit")
+        cell.set("t", "inlineStr")
+        t = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+        t.text = escape_text(value)
+        if value != value.strip() or "\n" in value or "\t" in value or "  " in value:
+            t.set(XML_SPACE, "preserve")
+        return
+    v = etree.SubElement(cell, q("v"))
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        v.text = "1" if value else "0"
+    elif isinstance(value, (int, float, Decimal)):
+        v.text = _number_text(value, where)
+    elif isinstance(value, (date, datetime)):
+        v.text = _number_text(excel_serial(value, date1904), where)
+    else:
+        raise TypeError(f"{where}: cannot write a {type(value).__name__} to a cell")
+
+
+def new_cell(row: int, col: int, style: str | None) -> Any:
+    """An empty ``<c>`` element at (row, col), with a style index when one is given."""
+    cell = etree.Element(q("c"), r=cell_ref(row, col))
+    if style is not None:
+        cell.set("s", style)
+    return cell

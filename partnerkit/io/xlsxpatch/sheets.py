@@ -1,0 +1,265 @@
+"""Edits inside one worksheet part: result cells of table columns, or the whole rows of an owned sheet."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from lxml import etree
+
+from partnerkit.errors import WorkbookError
+from partnerkit.io.xlsxpatch.cells import (
+    MAX_COLS,
+    MAX_ROWS,
+    CellValue,
+    cell_ref,
+    column_number,
+    fill_cell,
+    new_cell,
+    parse_range,
+    parse_ref,
+    q,
+    range_ref,
+)
+
+_ROW_LOOK = ("s", "customFormat", "ht", "customHeight")  # what a new row borrows from the row above
+
+
+def _cell_col(cell: Any, previous: int) -> int:
+    """The column of a ``<c>``; a cell without an address follows the one before it."""
+    ref = cell.get("r")
+    if ref:
+        return _ref_col(ref)
+    return previous + 1
+
+
+@functools.lru_cache(maxsize=65_536)
+def _ref_col(ref: str) -> int:
+    return column_number(ref.rstrip("0123456789").lstrip("$"))
+
+
+def _widen_spans(row: Any, col: int) -> None:
+    """Keep the row's optional column-span hint true after a cell is added to it."""
+    spans = row.get("spans")
+    if spans is None:
+        return
+    lo, sep, hi = spans.partition(":")
+    if sep and lo.isdigit() and hi.isdigit():
+        row.set("spans", f"{min(int(lo), col)}:{max(int(hi), col)}")
+    else:  # several spans, or a form we do not know: a hint only, and a stale one is worse than none
+        del row.attrib["spans"]
+
+
+class SheetEdit:
+    """One worksheet part being edited in place (as a parsed tree); every edit goes through here."""
+
+    def __init__(self, tree: Any, sheet_name: str, date1904: bool) -> None:
+        self.tree = tree
+        self.root = tree.getroot()
+        self.name = sheet_name
+        self.date1904 = date1904
+        data = self.root.find(q("sheetData"))
+        if data is None:
+            raise WorkbookError(f"sheet {sheet_name} has no cell data part; it is damaged")
+        self.data = data
+        self.rows: dict[int, Any] = {}
+        self.removed_formulas: set[str] = set()  # addresses whose formula is gone (for calcChain)
+        self.cells_written = 0
+        self._needs_sort = False
+        self._index_rows()
+
+    # -- reading the sheet as it is -------------------------------------------------------------
+    def _index_rows(self) -> None:
+        previous = 0
+        for row in self.data.iterchildren(q("row")):
+            r = int(row.get("r") or previous + 1)
+            if not 1 <= r <= MAX_ROWS:
+                raise WorkbookError(f"sheet {self.name} has a row numbered {r}, outside Excel's grid")
+            row.set("r", str(r))  # an explicit number is what the row meant; we may insert beside it
+            self.rows[r] = row
+            previous = r
+
+    def _cells(self, row: Any) -> dict[int, Any]:
+        out: dict[int, Any] = {}
+        col = 0
+        for cell in row.iterchildren(q("c")):
+            col = _cell_col(cell, col)
+            out[col] = cell
+        return out
+
+    def _position(self, cell: Any) -> tuple[int, int]:
+        ref = cell.get("r")
+        if ref:
+            return parse_ref(ref)
+        row = cell.getparent()
+        col = 0
+        for other in row.iterchildren(q("c")):
+            col = _cell_col(other, col)
+            if other is cell:
+                break
+        return int(row.get("r")), col
+
+    def _col_styles(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        cols = self.root.find(q("cols"))
+        for col in cols if cols is not None else ():
+            style = col.get("style")
+            if style is None:
+                continue
+            lo, hi = int(col.get("min", "1")), int(col.get("max", "1"))
+            for c in range(lo, min(hi, MAX_COLS) + 1):
+                out[c] = style
+        return out
+
+    # -- writing result columns ----------------------------------------------------------------
+    def guard_formulas(self, first_row: int, last_row: int, cols: set[int]) -> None:
+        """Refuse to cut an array formula; hand shared formulas over to a cell that keeps them.
+
+        The cells about to be overwritten are rows ``first_row..last_row`` of the columns ``cols``.
+        """
+
+        def overwritten(pos: tuple[int, int]) -> bool:
+            return first_row <= pos[0] <= last_row and pos[1] in cols
+
+        groups: dict[str, list[tuple[tuple[int, int], Any]]] = {}
+        for f in self.data.iter(q("f")):
+            cell = f.getparent()
+            pos = self._position(cell)
+            kind = f.get("t")
+            if kind in ("array", "dataTable") and f.get("ref"):
+                top, left, bottom, right = parse_range(f.get("ref"))
+                rows_meet = top <= last_row and bottom >= first_row
+                touched = rows_meet and any(left <= c <= right for c in cols)
+                inside = first_row <= top and bottom <= last_row and right - left < len(cols)
+                inside = inside and all(c in cols for c in range(left, right + 1))
+                if touched and not inside:
+                    raise WorkbookError(
+                        f"{self.name}!{cell_ref(*pos)} is part of the array formula in {f.get('ref')}, "
+                        "which sync would cut in two; move that formula out of partnerkit's columns"
+                    )
+            elif kind == "shared" and f.get("si") is not None:
+                groups.setdefault(f.get("si"), []).append((pos, f))
+            if overwritten(pos):
+                self.removed_formulas.add(cell_ref(*pos))
+        for members in groups.values():
+            masters = [(pos, f) for pos, f in members if f.get("ref") is not None]
+            if not masters or not overwritten(masters[0][0]):
+                continue
+            keep = sorted(((pos, f) for pos, f in members if not overwritten(pos)), key=lambda m: m[0])
+            if keep:
+                self._promote(masters[0], keep)
+
+    def _promote(self, master: tuple[tuple[int, int], Any], keep: list[tuple[tuple[int, int], Any]]) -> None:
+        # The shared formula's text lives only in its first cell; move it to the first cell that stays.
+        from openpyxl.formula.translate import Translator
+
+        (origin, old), (first, new) = master, keep[0]
+        text = Translator(f"={old.text or ''}", origin=cell_ref(*origin)).translate_formula(cell_ref(*first))
+        new.text = text[1:]
+        rows = [pos[0] for pos, _ in keep]
+        cols = [pos[1] for pos, _ in keep]
+        new.set("ref", range_ref(min(rows), min(cols), max(rows), max(cols)))
+
+    def _row(self, r: int) -> Any:
+        row = self.rows.get(r)
+        if row is None:
+            row = etree.SubElement(self.data, q("row"), r=str(r))
+            self.rows[r] = row
+            self._needs_sort = True
+        return row
+
+    def write_columns(self, first_row: int, columns: Sequence[tuple[int, Sequence[CellValue]]]) -> None:
+        """Write each (column, values) pair down from ``first_row``, keeping each cell's style."""
+        col_styles = self._col_styles()
+        count = max((len(values) for _, values in columns), default=0)
+        for offset in range(count):
+            r = first_row + offset
+            row = self._row(r)
+            cells = self._cells(row)
+            for col, values in columns:
+                cell = cells.get(col)
+                value = values[offset]
+                if cell is None:
+                    style = row.get("s") if row.get("customFormat") in ("1", "true") else col_styles.get(col)
+                    if style is None and (value is None or value == ""):
+                        continue  # nothing to show and nothing to format: no cell at all
+                    cell = new_cell(r, col, style)
+                    after = min((k for k in cells if k > col), default=None)
+                    if after is not None:
+                        cells[after].addprevious(cell)
+                    else:
+                        row.append(cell)
+                    cells[col] = cell
+                    _widen_spans(row, col)
+                else:
+                    cell.set("r", cell_ref(r, col))
+                where = f"{self.name}!{cell_ref(r, col)}"
+                fill_cell(cell, value, where=where, date1904=self.date1904)
+                self.cells_written += 1
+
+    # -- replacing an owned sheet --------------------------------------------------------------
+    def replace_rows(self, rows: Sequence[Sequence[CellValue]]) -> None:
+        """Replace every row of the sheet with ``rows`` from A1, each cell keeping the old cell's style."""
+        if len(rows) > MAX_ROWS:
+            raise WorkbookError(f"{len(rows):,} rows do not fit on sheet {self.name}")
+        old_styles: dict[int, dict[int, str]] = {}
+        old_attrs: dict[int, dict[str, str]] = {}
+        for r, row in self.rows.items():
+            old_attrs[r] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+            old_styles[r] = {c: cell.get("s") for c, cell in self._cells(row).items() if cell.get("s")}
+            for f in row.iter(q("f")):
+                self.removed_formulas.add(cell_ref(*self._position(f.getparent())))
+        data_rows = [r for r in old_styles if r >= 2]
+        template = max(data_rows) if data_rows else None
+        for row in list(self.data):
+            self.data.remove(row)
+        self.rows = {}
+        for i, values in enumerate(rows, start=1):
+            if len(values) > MAX_COLS:
+                raise WorkbookError(f"row {i} for sheet {self.name} has more columns than Excel allows")
+            if i in old_attrs:
+                attrs = old_attrs[i]
+            elif template is not None:
+                attrs = {k: v for k, v in old_attrs[template].items() if k in _ROW_LOOK}
+            else:
+                attrs = {}
+            row = etree.SubElement(self.data, q("row"), r=str(i))
+            for key, val in attrs.items():
+                row.set(key, val)
+            self.rows[i] = row
+            styles = old_styles.get(i) or (old_styles.get(template, {}) if template and i > 1 else {})
+            for c, value in enumerate(values, start=1):
+                style = styles.get(c)
+                if value is None and style is None:
+                    continue
+                cell = etree.SubElement(row, q("c"), r=cell_ref(i, c))
+                if style is not None:
+                    cell.set("s", style)
+                fill_cell(cell, value, where=f"{self.name}!{cell_ref(i, c)}", date1904=self.date1904)
+                self.cells_written += 1
+        merges = self.root.find(q("mergeCells"))
+        if merges is not None:  # merges belonged to the old rows
+            self.root.remove(merges)
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Put rows in order and make ``<dimension>`` tell the truth about the cells."""
+        if self._needs_sort:
+            ordered = sorted(self.data.iterchildren(q("row")), key=lambda row: int(row.get("r")))
+            others = [el for el in self.data if el.tag != q("row")]
+            self.data[:] = ordered + others
+        top = left = 0
+        bottom = right = 0
+        for r, row in sorted(self.rows.items()):
+            col = 0
+            for cell in row.iterchildren(q("c")):
+                col = _cell_col(cell, col)
+                top = top or r
+                bottom = r
+                left = min(left, col) if left else col
+                right = max(right, col)
+        dimension = self.root.find(q("dimension"))
+        ref = range_ref(top, left, bottom, right) if top else "A1"
+        if dimension is not None:
+            dimension.set("ref", ref)

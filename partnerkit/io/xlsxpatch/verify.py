@@ -1,0 +1,128 @@
+"""Check a freshly written workbook before it replaces the user's file."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from partnerkit.errors import WorkbookError
+from partnerkit.io.xlsxpatch.cells import CellValue, cell_ref, storable_text
+from partnerkit.io.xlsxpatch.layout import parse_xml
+from partnerkit.io.xlsxpatch.package import Limits, Package
+
+# Parts python-calamine inflates whole when it opens a workbook: check their sizes ourselves first.
+_CALAMINE_READS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A value that must read back from a cell after the patch."""
+
+    sheet: str
+    row: int
+    col: int
+    value: CellValue
+
+
+def _same(wanted: CellValue, got: object) -> bool:
+    if wanted is None:
+        return got in ("", None)
+    if isinstance(wanted, bool) or isinstance(got, bool):
+        return wanted == got and isinstance(got, bool) == isinstance(wanted, bool)
+    if isinstance(wanted, str):
+        return got == storable_text(wanted)
+    if isinstance(wanted, int | float | Decimal):
+        return isinstance(got, int | float) and math.isclose(float(wanted), float(got), rel_tol=1e-12)
+    # A date reads back as a date or a serial number depending on the cell's format.
+    return isinstance(wanted, date)
+
+
+def _unchanged_elsewhere(
+    sheet: str,
+    before: Sequence[Sequence[object]],
+    after: Sequence[Sequence[object]],
+    written: set[tuple[int, int]],
+    label: str,
+) -> None:
+    """Every cell of a user sheet that sync did not write reads the same as before."""
+    for r in range(max(len(before), len(after))):
+        old = before[r] if r < len(before) else []
+        new = after[r] if r < len(after) else []
+        if old == new:
+            continue
+        for c in range(max(len(old), len(new))):
+            if (r + 1, c + 1) in written:
+                continue
+            was = old[c] if c < len(old) else ""
+            now = new[c] if c < len(new) else ""
+            if was != now:
+                raise WorkbookError(
+                    f"the updated {label} changed {sheet}!{cell_ref(r + 1, c + 1)} from {was!r} to {now!r}, "
+                    "a cell sync does not own; the original was kept"
+                )
+
+
+def verify_workbook(
+    path: Path,
+    changed_parts: tuple[str, ...],
+    expected: list[Expected],
+    label: str,
+    limits: Limits,
+    original: bytes | None = None,
+    user_sheets: tuple[str, ...] = (),
+) -> None:
+    """Zip test, parse every changed part, open with python-calamine and read back the written cells.
+
+    For ``user_sheets`` (sheets where only some columns were written) every other cell must read
+    the same in ``original`` and in the new file.
+    """
+    package = Package(path.read_bytes(), label, limits)
+    try:
+        bad = package.zip.testzip()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookError(
+            f"the updated {label} failed its zip test ({exc}); the original was kept"
+        ) from exc
+    if bad is not None:
+        raise WorkbookError(f"the updated {label} has a damaged part ({bad}); the original was kept")
+    for part in changed_parts:
+        if package.has(part):
+            parse_xml(package.read(part), part, label)
+    for part in _CALAMINE_READS:
+        if package.has(part):
+            package.read(part)
+    from python_calamine import CalamineWorkbook
+
+    by_sheet: dict[str, list[Expected]] = defaultdict(list)
+    for item in expected:
+        by_sheet[item.sheet].append(item)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        before_book = (
+            CalamineWorkbook.from_filelike(io.BytesIO(original)) if original and user_sheets else None
+        )
+        for sheet, items in by_sheet.items():
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if before_book is not None and sheet in user_sheets:
+                before = before_book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                _unchanged_elsewhere(sheet, before, rows, {(i.row, i.col) for i in items}, label)
+            for item in items:
+                row = rows[item.row - 1] if item.row <= len(rows) else []
+                got = row[item.col - 1] if item.col <= len(row) else ""
+                if not _same(item.value, got):
+                    where = f"{sheet}!{cell_ref(item.row, item.col)}"
+                    raise WorkbookError(
+                        f"the updated {label} reads back {got!r} at {where} instead of {item.value!r}; "
+                        "the original was kept"
+                    )
+    except WorkbookError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for unreadable content
+        raise WorkbookError(f"the updated {label} does not open ({exc}); the original was kept") from exc

@@ -1,0 +1,1 @@
+"""Tests of workbook sync without Excel (partnerkit.io.xlsxpatch)."""
