@@ -21,6 +21,11 @@ _EXPORTS: dict[str, str] = {
     "validate": "partnerkit.checks",
     "grounding": "partnerkit.claims",
     "render_markdown": "partnerkit.report.markdown",
+    # tiers
+    "evaluate_tiers": "partnerkit.tiers.evaluate",
+    "explain_tier": "partnerkit.tiers.explain",
+    "review_tiers": "partnerkit.tiers.review",
+    "load_facts": "partnerkit.io.facts",
     # deal terms
     "build_terms": "partnerkit.deals",
     "build_all_terms": "partnerkit.deals",
@@ -118,6 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.deals.lint import TermFinding, lint_terms
     from partnerkit.errors import PartnerkitError, PlanError, TemplateError, UnreadableFileError
     from partnerkit.io.charts import write_gantt
+    from partnerkit.io.facts import load_facts
     from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
     from partnerkit.io.word.agreement import AgreementDraft, render_agreement
@@ -152,3 +158,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
     from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
+    from partnerkit.tiers.evaluate import evaluate_tiers
+    from partnerkit.tiers.explain import explain_tier
+    from partnerkit.tiers.review import review_tiers

@@ -16,8 +16,8 @@ from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
-from partnerkit.tiers.checks import TIER_CHECKS
 from partnerkit.roadmap.scheduler import check_roadmap
+from partnerkit.tiers.checks import TIER_CHECKS
 
 Check = Callable[[Plan], list[Problem]]
 

@@ -68,6 +68,13 @@ def write_agreement_drafts(plan: Plan, outdir: Path) -> list[Path]:
     return [draft.path for draft in result.written]
 
 
+def write_tier_reports(plan: Plan, outdir: Path) -> list[Path]:
+    """Each partner's tier with reasons and gaps, and the tier review, on the example's review date."""
+    from partnerkit.commands.tiers import EXAMPLE_REVIEW_DATE, write_tier_reports
+
+    return write_tier_reports(plan, outdir, EXAMPLE_REVIEW_DATE)
+
+
 def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
     """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
     import json
@@ -85,6 +92,7 @@ STEPS: list[tuple[str, Step]] = [
     ("strategy (Markdown)", write_strategy_markdown),
     ("strategy (Word)", write_strategy_word),
     ("agreement draft (Word)", write_agreement_drafts),
+    ("tiers and tier review", write_tier_reports),
     ("deal terms (JSON)", write_terms_json),
 ]
 

@@ -96,14 +96,17 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
 
     known = [p.name for _, p in plan.partners()]
     known_set = set(known)
-    for name in names:
-        if name not in known_set:
-            guess = did_you_mean(name, known)
-            if guess:
-                click.echo(
-                    f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
-                    err=True,
-                )
+    strangers = [name for name in names if name not in known_set]
+    # A CRM export of thousands of partners outside the plan is normal, not a list of typos.
+    if not known or len(strangers) > 200:
+        return
+    for name in strangers:
+        guess = did_you_mean(name, known)
+        if guess:
+            click.echo(
+                f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
+                err=True,
+            )
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -156,7 +159,9 @@ def show(
             raise click.BadParameter(f"no partner {partner!r}{hint}", param_hint="--partner") from None
     else:
         rows = list(range(len(ev)))
-    verdicts = [explain(ev, i) for i in rows]
+    # the table and the CSV of all partners need no criterion rows: skip wording them
+    full = as_json or partner is not None
+    verdicts = [explain(ev, i, criteria=full) for i in rows]
     if as_json:
         text = _json({"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in verdicts]})
     elif as_csv:
@@ -195,6 +200,31 @@ def review(plan: Path, facts_path: Path | None, as_of: date, as_json: bool, outp
         _emit(_render(lambda c: _review_text(c, result)), output)
 
 
+# --- the demo -----------------------------------------------------------------------------------
+
+EXAMPLE_REVIEW_DATE = date(2026, 10, 1)
+"""The review date the demo uses, so the example's dated facts give the same answer on any day."""
+
+
+def write_tier_reports(plan: Plan, outdir: Path, as_of: date) -> list[Path]:
+    """Every partner's verdict (tiers.json, tiers.txt) and the tier review (tier-review.txt) in ``outdir``."""
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.tiers.evaluate import evaluate_tiers
+    from partnerkit.tiers.explain import verdicts
+    from partnerkit.tiers.review import review_evaluation
+
+    ev = evaluate_tiers(plan, as_of)
+    found = verdicts(ev)
+    budget = plan.tier_program.benefits_budget_per_quarter
+    review = review_evaluation(ev, float(budget.amount) if budget else None)
+    data = {"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in found]}
+    return [
+        write_text_atomic(outdir / "tiers.json", _json(data)),
+        write_text_atomic(outdir / "tiers.txt", _render(lambda c: _table_text(c, found, as_of))),
+        write_text_atomic(outdir / "tier-review.txt", _render(lambda c: _review_text(c, review))),
+    ]
+
+
 # --- presentation --------------------------------------------------------------------------------
 
 
@@ -210,7 +240,8 @@ def _render(draw: Any) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
     draw(console)
-    return buffer.getvalue()
+    # rich pads titles to the full width; trailing spaces only make diffs noisy
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 _MET = {True: "yes", False: "no", None: "unknown"}

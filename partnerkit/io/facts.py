@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 500
 MAX_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 100,000 partners take about 30 MB of sheet XML
+MAX_RATIO = 500
 _PARTNER = {"partner", "name", "partner_name"}
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
@@ -112,6 +114,7 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
             f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
             "if it is a CSV or an old .xls file, save it as .xlsx or .csv"
         )
+    _check_inflation(path)
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
@@ -129,6 +132,27 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
         except (CalamineError, ValueError) as exc:
             raise UnreadableFileError(f"{path}: cannot read sheet {name!r} ({exc})") from None
         yield name, rows
+
+
+def _check_inflation(path: Path) -> None:
+    """Refuse a workbook that would inflate far beyond any facts table (a zip bomb), before reading it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFileError(f"{path}: cannot read the workbook ({exc})") from None
+    total = sum(e.file_size for e in entries)
+    if total > MAX_UNCOMPRESSED:
+        raise UnreadableFileError(
+            f"{path}: the workbook unpacks to {total // 1_000_000:,} MB, more than a facts table can be"
+        )
+    for entry in entries:
+        if entry.file_size > 10_000_000 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            raise UnreadableFileError(
+                f"{path}: {entry.filename} is compressed suspiciously well; not reading it"
+            )
 
 
 class FactsReader:
@@ -252,7 +276,8 @@ class FactsReader:
                     if cell >= 0 and (kind is not FactKind.COUNT or cell.is_integer()):
                         value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
                     else:
-                        value = self._bad(sheet, r, c, header, cell, spec)
+                        self._bad(sheet, r, c, header, cell, spec)
+                        continue
                 else:
                     try:
                         value = normalize(cell, spec)
@@ -286,7 +311,6 @@ class FactsReader:
             normalize(cell, spec)
         except ValueError as exc:
             self.problem(sheet, r, c, f"{header[c]!r} {cell!r}: {exc}")
-        return None
 
     def _tier(self, line: list[Any], r: int, c: int, row: int, sheet: str | None, header: list[Any]) -> None:
         cell = line[c] if c < len(line) else None

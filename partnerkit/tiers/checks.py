@@ -90,9 +90,9 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
     if isinstance(rule, Compare):
         op = rule.operator
         counting = rule.over_last is not None and rule.aggregate == "count"
-        if op in ("at_least", "more_than", "at_most", "less_than", "between"):
-            if kind not in _NUMERIC and not counting and not (kind is FactKind.BOOLEAN and spec.dated):
-                return bad(f"{op} compares numbers; {fact!r} is {kind.value}")
+        numeric = kind in _NUMERIC or counting or (kind is FactKind.BOOLEAN and spec.dated)
+        if op in ("at_least", "more_than", "at_most", "less_than", "between") and not numeric:
+            return bad(f"{op} compares numbers; {fact!r} is {kind.value}")
         if op == "is" and kind is not FactKind.BOOLEAN:
             return bad(f"'is: true/false' is for yes/no facts; {fact!r} is {kind.value}")
         if op in ("equals", "one_of") and kind is FactKind.BOOLEAN:

@@ -8,7 +8,10 @@ these columns (see ``partnerkit.tiers.explain``).
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -121,7 +124,7 @@ class Evaluator:
             return [None] * self.size, set()
         lo = window.start(self.as_of).toordinal()
         hi = self.as_of.toordinal()
-        known = col.known(self.size)
+        known = self.known(fact)
         if aggregate in ("sum", "count"):
             acc: list[Any] = [0 if k else None for k in known]
             if aggregate == "sum":
@@ -144,7 +147,25 @@ class Evaluator:
     # --- rules ----------------------------------------------------------------------------------
 
     def rule(self, rule: Rule, tier: Tier) -> Outcome:
-        """One rule for every partner."""
+        """One rule for every partner; a rule that appears in several tiers is evaluated once."""
+        if isinstance(rule, Compare | Points | Consistency | ValidUntil):
+            key = ("rule", rule.model_dump_json())
+            if key not in self._cache:
+                self._cache[key] = self._rule(rule, tier)
+            cached: Outcome = self._cache[key]
+            return cached
+        return self._rule(rule, tier)
+
+    def known(self, fact: str) -> list[bool]:
+        """Which partners have at least one observation of a dated fact."""
+        key = ("known", fact)
+        if key not in self._cache:
+            col = self.facts.dated.get(fact)
+            self._cache[key] = col.known(self.size) if col is not None else [False] * self.size
+        known: list[bool] = self._cache[key]
+        return known
+
+    def _rule(self, rule: Rule, tier: Tier) -> Outcome:
         if isinstance(rule, Compare):
             return self._compare(rule)
         if isinstance(rule, Points):
@@ -168,7 +189,7 @@ class Evaluator:
         raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - the model admits only rules
 
     def _combine(self, rule: Any, kids: list[Outcome], met: list[Tri]) -> Outcome:
-        counts = [sum(1 for m in row if m is True) for row in zip(*(k.met for k in kids), strict=True)]
+        counts = [row.count(True) for row in zip(*(k.met for k in kids), strict=True)]
         return Outcome(rule, met, counts, children=kids)
 
     def _at_least_of(self, rule: AtLeastOf, tier: Tier) -> Outcome:
@@ -202,7 +223,7 @@ class Evaluator:
     def _any_day(self, rule: Compare) -> Outcome:
         assert rule.on_any_day_within is not None
         col = self.facts.dated.get(rule.fact)
-        known = col.known(self.size) if col is not None else [False] * self.size
+        known = self.known(rule.fact)
         met: list[Tri] = [False if k else None for k in known]
         best: list[Any] = [None] * self.size
         if col is not None:
@@ -219,33 +240,41 @@ class Evaluator:
 
     def _points(self, rule: Points) -> Outcome:
         size = self.size
-        known_points = [0.0] * size
-        open_points = [0.0] * size
+        known_cols: list[list[float]] = []
+        open_cols: list[list[float]] = []
         conditions: list[list[Tri]] = []
         kids = []
         for metric in rule.metrics:
             vals, _ = self.values(metric.fact, metric.over_last, str(metric.aggregate))
-            top = metric.max_points
+            top = float(metric.max_points)
             rate = metric.points / metric.full_at
-            earned: list[Any] = [None if v is None else min(top, max(0.0, v * rate)) for v in vals]
-            for i, e in enumerate(earned):
-                if e is None:
-                    open_points[i] += top
-                else:
-                    known_points[i] += e
+            # min(top, max(0, v * rate)) without two calls per cell
+            earned: list[Any] = [
+                None if v is None else (top if (x := v * rate) >= top else (x if x > 0 else 0.0))
+                for v in vals
+            ]
+            if None in earned:
+                known_cols.append([0.0 if e is None else e for e in earned])
+                open_cols.append([top if e is None else 0.0 for e in earned])
+            else:
+                known_cols.append(earned)
             if metric.at_least is not None:
                 floor = metric.at_least
                 conditions.append([None if v is None else v >= floor for v in vals])
             if rule.every_metric_above_zero:
                 conditions.append([None if v is None else v > 0 for v in vals])
-            kids.append(
-                Outcome(metric, [None if e is None else e >= metric.points for e in earned], vals, earned)
-            )
+            full = metric.points
+            kids.append(Outcome(metric, [None if e is None else e >= full for e in earned], vals, earned))
         need = rule.points_at_least
-        total: list[Tri] = [
-            True if k >= need else (False if k + o < need else None)
-            for k, o in zip(known_points, open_points, strict=True)
-        ]
+        known_points: list[float] = list(map(sum, zip(*known_cols, strict=True)))
+        if open_cols:
+            open_points = list(map(sum, zip(*open_cols, strict=True)))
+            total: list[Tri] = [
+                True if k >= need else (False if k + o < need else None)
+                for k, o in zip(known_points, open_points, strict=True)
+            ]
+        else:
+            total = [k >= need for k in known_points]
         met = all3([total, *conditions], size)
         return Outcome(rule, met, known_points, known_points, children=kids)
 
@@ -258,26 +287,21 @@ class Evaluator:
         for _ in range(n):
             ends.append(period.start(ends[-1]))
         edges = [d.toordinal() for d in reversed(ends)]
-        known = col.known(self.size) if col is not None else [False] * self.size
-        sums: list[list[float] | None] = [[0.0] * n if k else None for k in known]
+        known = self.known(rule.fact)
+        sums: list[list[Any]] = [[0.0 if k else None for k in known] for _ in range(n)]
         if col is not None:
             lo, hi = edges[0], edges[-1]
+            period_of: dict[int, list[Any]] = {}
             for p, d, v in zip(col.partner, col.day, col.value, strict=True):
                 if lo < d <= hi:
-                    row = sums[p]
-                    assert row is not None
-                    row[bisect_left(edges, d) - 1] += v
+                    acc = period_of.get(d)
+                    if acc is None:
+                        acc = period_of[d] = sums[bisect_left(edges, d) - 1]
+                    acc[p] += v
         need = rule.at_least
-        met: list[Tri] = []
-        actual: list[Any] = []
-        for row in sums:
-            if row is None:
-                met.append(None)
-                actual.append(None)
-            else:
-                good = sum(1 for s in row if s >= need)
-                met.append(good == n)
-                actual.append(good)
+        good = list(map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True)))
+        met: list[Tri] = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
+        actual: list[Any] = [g if k else None for g, k in zip(good, known, strict=True)]
         periods = [(date.fromordinal(edges[k] + 1), date.fromordinal(edges[k + 1])) for k in range(n)]
         return Outcome(rule, met, actual, detail={"sums": sums, "periods": periods})
 
@@ -289,23 +313,32 @@ class Evaluator:
 
     def _time_in_tier(self, rule: TimeInTier, tier: Tier) -> Outcome:
         level = tier.level
+        as_of = self.as_of
+        months_in = rule.months_in_tier
+        # tier-since dates repeat a lot (whole cohorts join on one day): work each one out once
+        ready: dict[date, bool] = {}
+        months: dict[date, int] = {}
         met: list[Tri] = []
-        months: list[Any] = []
+        held_months: list[Any] = []
+        levels = self.levels
         for current, since in zip(self.facts.current_tier, self.facts.tier_since, strict=True):
-            held = self.levels.get(current) if current is not None else None
+            if since is not None and since not in months:
+                months[since] = months_between(since, as_of)
+                ready[since] = add_months(since, months_in) <= as_of
+            held = levels.get(current) if current is not None else None
             if held is not None and held <= level:
                 met.append(True)
-                months.append(months_between(since, self.as_of) if since else None)
+                held_months.append(months[since] if since is not None else None)
             elif current is None:
                 met.append(False)
-                months.append(0)
+                held_months.append(0)
             elif since is None:
                 met.append(None)
-                months.append(None)
+                held_months.append(None)
             else:
-                met.append(add_months(since, rule.months_in_tier) <= self.as_of)
-                months.append(months_between(since, self.as_of))
-        return Outcome(rule, met, months)
+                met.append(ready[since])
+                held_months.append(months[since])
+        return Outcome(rule, met, held_months)
 
 
 def months_between(start: date, end: date) -> int:
@@ -358,7 +391,8 @@ def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     if op == "more_than":
         return [None if v is None else v > arg for v in values]
     if op == "is" and isinstance(arg, bool):
-        return [None if v is None else v is arg for v in values]
+        # == rather than `is`: a dated yes/no fact holds its observations as 1.0 and 0.0
+        return [None if v is None else v == arg for v in values]
     test = _predicate(op, arg)
     return [None if v is None else test(v) for v in values]
 
@@ -376,6 +410,8 @@ class Evaluation:
     currency: str = "USD"
     grace_days: int = 90
     expiry_warning_days: int = 30
+    # wording that is the same for every partner (criterion names, requirements), built once
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def levels(self) -> dict[str, int]:
@@ -397,6 +433,22 @@ class Evaluation:
         raise KeyError(partner)
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small containers.
+
+    Evaluation allocates millions of tuples and lists that form no cycles; letting the collector
+    scan them repeatedly costs more than the evaluation itself on large programs.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def tier_order(tiers: list[Tier]) -> list[Tier]:
     """Tiers from the top (level 1) down; the order in the file never matters."""
     return sorted(tiers, key=lambda t: (t.level, t.name))
@@ -416,13 +468,14 @@ def evaluate_facts(
     ordered = tier_order(tiers)
     evaluator = Evaluator(facts, specs or {}, {t.name: t.level for t in ordered}, as_of)
     outcomes = []
-    for tier in ordered:
-        rules = [evaluator.rule(r, tier) for r in tier.rules]
-        outcomes.append(TierOutcome(tier, all3([r.met for r in rules], len(facts)), rules))
-    verdict: list[str | None] = [None] * len(facts)
-    for outcome in reversed(outcomes):  # bottom up, so the highest tier met wins
-        name = outcome.tier.name
-        verdict = [name if m is True else v for m, v in zip(outcome.met, verdict, strict=True)]
+    with no_gc():
+        for tier in ordered:
+            rules = [evaluator.rule(r, tier) for r in tier.rules]
+            outcomes.append(TierOutcome(tier, all3([r.met for r in rules], len(facts)), rules))
+        verdict: list[str | None] = [None] * len(facts)
+        for outcome in reversed(outcomes):  # bottom up, so the highest tier met wins
+            name = outcome.tier.name
+            verdict = [name if m is True else v for m, v in zip(outcome.met, verdict, strict=True)]
     return Evaluation(
         ordered, facts, specs or {}, as_of, outcomes, verdict, currency, grace_days, expiry_warning_days
     )
@@ -459,4 +512,4 @@ def expiry_date(as_of: date, days: int) -> date:
     return as_of + timedelta(days=days)
 
 
-__all__ = ["Evaluation", "Outcome", "TierOutcome", "evaluate_facts", "evaluate_tiers", "PointsMetric"]
+__all__ = ["Evaluation", "Outcome", "PointsMetric", "TierOutcome", "evaluate_facts", "evaluate_tiers"]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between
+from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between, no_gc
 from partnerkit.tiers.rules import (
     AllOf,
     AnyOf,
@@ -134,7 +134,7 @@ class Words:
 
     def spec(self, fact: str) -> FactSpec:
         """The fact's declaration, or a plain number when it has none."""
-        return self.specs.get(fact) or FactSpec()
+        return self.specs.get(fact) or _PLAIN
 
     def label(self, fact: str) -> str:
         """The fact's name in words: its label, else its unit, else the name with spaces."""
@@ -165,6 +165,7 @@ class Words:
 
 
 _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_PLAIN = FactSpec()
 
 
 def money(value: float, currency: str) -> str:
@@ -228,9 +229,10 @@ def requirement(rule: Any, words: Words) -> str:
         if rule.operator in _OPS:
             text = f"{_OPS[rule.operator]} {words.value(rule.fact, arg)}"
         elif rule.operator == "between":
-            text = f"between {words.value(rule.fact, arg[0])} and {words.value(rule.fact, arg[1])}"
+            assert rule.between is not None
+            text = f"between {words.value(rule.fact, rule.between[0])} and {words.value(rule.fact, rule.between[1])}"
         elif rule.operator == "one_of":
-            text = "one of " + ", ".join(words.value(rule.fact, a) for a in arg)
+            text = "one of " + ", ".join(words.value(rule.fact, a) for a in rule.one_of or ())
         else:
             text = words.value(rule.fact, arg)
         if rule.on_any_day_within is not None:
@@ -296,25 +298,23 @@ def facts_of(outcome: Outcome) -> tuple[str, ...]:
     return own
 
 
-def _rows(tier: str, outcome: Outcome, i: int, words: Words, depth: int) -> list[CriterionResult]:
+def _rows(
+    tier: str, outcome: Outcome, i: int, words: Words, depth: int, cache: dict[Any, Any]
+) -> list[CriterionResult]:
     rule = outcome.rule
+    static = cache.get(id(outcome))
+    if static is None:
+        name = rule.name if isinstance(rule, Track) else criterion_name(rule, words)
+        max_points = rule.max_points if isinstance(rule, Points | PointsMetric) else None
+        static = cache[id(outcome)] = (name, requirement(rule, words), max_points, facts_of(outcome))
+    name, required, max_points, facts = static
     points = outcome.points[i] if outcome.points is not None else None
-    max_points = rule.max_points if isinstance(rule, Points | PointsMetric) else None
-    name = rule.name if isinstance(rule, Track) else criterion_name(rule, words)
     row = CriterionResult(
-        tier,
-        name,
-        requirement(rule, words),
-        actual(outcome, i, words),
-        outcome.met[i],
-        points,
-        max_points,
-        depth,
-        facts_of(outcome),
+        tier, name, required, actual(outcome, i, words), outcome.met[i], points, max_points, depth, facts
     )
     out = [row]
     for kid in outcome.children:
-        out += _rows(tier, kid, i, words, depth + 1)
+        out += _rows(tier, kid, i, words, depth + 1, cache)
     return out
 
 
@@ -330,21 +330,19 @@ def _compare_gap(rule: Compare, value: Any, words: Words) -> str:
     if value is None:
         return f"{name}: none in the last {rule.over_last}" if rule.over_last else f"{name}: unknown"
     spec = words.spec(rule.fact)
-    if op in ("at_least", "more_than") or (op == "between" and value < rule.between[0]):  # type: ignore[index]
-        target = rule.at_least if op == "at_least" else (rule.more_than if op == "more_than" else None)
-        if target is None:
-            target = rule.between[0]  # type: ignore[index]
+    low, high = rule.between if rule.between is not None else (None, None)
+    target = rule.at_least if op == "at_least" else rule.more_than if op == "more_than" else None
+    if target is None and low is not None and value < low:
+        target = low
+    if target is not None:
         short = target - value
         if op == "more_than":
             short = short + (1 if spec.kind is FactKind.COUNT else 0.01)
         if spec.kind in (FactKind.COUNT, FactKind.MONEY) or rule.aggregate == "count":
             short = _up(short)
         return words.amount(rule.fact, short) + _window(rule)
-    if op in ("at_most", "less_than") or op == "between":
-        limit = (
-            rule.at_most if op == "at_most" else (rule.less_than if op == "less_than" else rule.between[1])
-        )  # type: ignore[index]
-        assert limit is not None
+    limit = rule.at_most if op == "at_most" else rule.less_than if op == "less_than" else high
+    if limit is not None:
         over = value - limit
         shown = money(over, words.currency) if spec.kind is FactKind.MONEY else number(over)
         return (
@@ -417,7 +415,7 @@ def gap_texts(
     if isinstance(rule, Points):
         return [(name, t) for t in _points_gap(outcome, i, words)]
     if isinstance(rule, Consistency):
-        sums = outcome.detail["sums"][i]
+        sums = [column[i] for column in outcome.detail["sums"]]
         periods = outcome.detail["periods"]
         short = [p for s, p in zip(sums, periods, strict=True) if s < rule.at_least]
         shown = ", ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in short)
@@ -497,23 +495,27 @@ def change_of(ev: Evaluation, current: str | None, computed: str | None) -> Chan
     return Change.HOLD
 
 
-def explain(ev: Evaluation, i: int) -> Verdict:
-    """The full verdict of the partner at row ``i``."""
-    words = Words(ev.specs, ev.currency)
+def explain(ev: Evaluation, i: int, *, criteria: bool = True) -> Verdict:
+    """The full verdict of the partner at row ``i`` (without the criterion table if ``criteria`` is False)."""
+    words = ev.cache.get("words")
+    if words is None:
+        words = ev.cache["words"] = Words(ev.specs, ev.currency)
     computed = ev.tier[i]
     current = ev.facts.current_tier[i]
-    criteria: list[CriterionResult] = []
-    for outcome in ev.tiers:
+    rows: list[CriterionResult] = []
+    for outcome in ev.tiers if criteria else ():
         for rule_outcome in outcome.rules:
-            criteria += _rows(outcome.tier.name, rule_outcome, i, words, 0)
+            rows += _rows(outcome.tier.name, rule_outcome, i, words, 0, ev.cache)
     # the next tier is the one right above the verdict (the lowest tier when there is none)
     index = next((k for k, t in enumerate(ev.tiers) if t.tier.name == computed), len(ev.tiers))
     next_outcome: TierOutcome | None = ev.tiers[index - 1] if index > 0 else None
     gaps: list[Gap] = []
     if next_outcome is not None:
         for rule_outcome in next_outcome.rules:
-            for crit, text in gap_texts(rule_outcome, i, ev, words, next_outcome.tier.level):
-                gaps.append(Gap(crit, text, _fact(rule_outcome)))
+            found = gap_texts(rule_outcome, i, ev, words, next_outcome.tier.level)
+            amount = shortfall(rule_outcome, i, words) if len(found) == 1 else None
+            for crit, text in found:
+                gaps.append(Gap(crit, text, _fact(rule_outcome), amount))
     unknown: list[str] = []
     for outcome in ev.tiers[:index]:
         if outcome.met[i] is None:
@@ -522,15 +524,20 @@ def explain(ev: Evaluation, i: int) -> Verdict:
     warnings = expiry_warnings(ev, i, words)
     if current is not None and current not in ev.levels:
         warnings.append(f"current tier {current!r} is not a tier of the plan")
-    benefits, requirements = ({}, {})
+    benefits: dict[str, Any] = {}
+    requirements: dict[str, Any] = {}
     if computed is not None:
-        benefits, requirements = _benefits(ev.tiers[index].tier)
+        key = ("benefits", computed)
+        if key not in ev.cache:
+            ev.cache[key] = _benefits(ev.tiers[index].tier)
+        benefits, requirements = ev.cache[key]
+        benefits, requirements = dict(benefits), dict(requirements)
     return Verdict(
         partner=ev.facts.partners[i],
         tier=computed,
         current_tier=current,
         change=change_of(ev, current, computed),
-        criteria=criteria,
+        criteria=rows,
         next_tier=next_outcome.tier.name if next_outcome else None,
         gaps=gaps,
         unknown=unknown,
@@ -538,6 +545,30 @@ def explain(ev: Evaluation, i: int) -> Verdict:
         benefits=benefits,
         requirements=requirements,
     )
+
+
+def shortfall(outcome: Outcome, i: int, words: Words) -> float | None:
+    """How much a failed criterion lacks, as one number in its own units (None when it is not a number).
+
+    Amounts of money, counts and points are rounded up the way the gap's text shows them.
+    """
+    rule = outcome.rule
+    value = outcome.actual[i]
+    if outcome.met[i] is not False:
+        return None
+    if isinstance(rule, Points):
+        return _up(rule.points_at_least - (value or 0.0))
+    if isinstance(rule, Consistency):
+        return float(rule.each_of_last.count - value) if value is not None else None
+    if isinstance(rule, Compare) and rule.on_any_day_within is None and isinstance(value, int | float):
+        target = rule.at_least if rule.at_least is not None else rule.more_than
+        if target is None or isinstance(value, bool):
+            return None
+        short = target - value
+        if words.spec(rule.fact).kind in (FactKind.COUNT, FactKind.MONEY) or rule.aggregate == "count":
+            short = _up(short + (1 if rule.more_than is not None else 0))
+        return float(short)
+    return None
 
 
 def _fact(outcome: Outcome) -> str | None:
@@ -582,3 +613,24 @@ def _all(outcomes: list[Outcome]) -> list[Outcome]:
 def verdicts(ev: Evaluation) -> list[Verdict]:
     """Every partner's verdict, in the fact table's order."""
     return [explain(ev, i) for i in range(len(ev))]
+
+
+def compact_rows(ev: Evaluation) -> list[tuple[Any, ...]]:
+    """Per partner, a compact explanation: the tier, then met and actual value of every criterion.
+
+    The order of criteria is the order of ``explain(ev, i).criteria``; points rules add their points.
+    Cheap enough for every partner of a large program; ``explain`` words one of them in full.
+    """
+    columns: list[list[Any]] = [ev.tier]
+    for tier in ev.tiers:
+        for outcome in _all(tier.rules):
+            columns.append(outcome.met)
+            columns.append(outcome.actual)
+            if outcome.points is not None and isinstance(outcome.rule, Points):
+                columns.append(outcome.points)
+    with no_gc():
+        return list(zip(*columns, strict=True))
+
+
+explain_tier = explain
+"""The public name of ``explain``: one partner's full verdict from an evaluation."""

@@ -5,7 +5,7 @@ Columns keep evaluation fast for a hundred thousand partners: a criterion is one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,6 +112,8 @@ def normalize(value: Any, spec: FactSpec) -> Any:
             raise ValueError("a number where a date belongs; format the cell as a date or write YYYY-MM-DD")
         raise ValueError("expected a date written YYYY-MM-DD")
     if kind is FactKind.TEXT:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # a workbook's number cell 42 arrives as 42.0
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return str(value).strip()
         raise ValueError("expected text")
@@ -164,7 +166,29 @@ def _is_dated_mapping(value: Any) -> bool:
 
 def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
     """The facts the plan's partners carry, as columns, and a problem for every value that is wrong."""
-    specs = plan.tier_program.facts
+    applies = set(plan.tier_program.applies_to)
+    records = []
+    paths = []
+    for kind, index, partner in plan.categories.all_partners():
+        if kind.value in applies:
+            records.append(
+                {
+                    "name": partner.name,
+                    "tier": partner.tier,
+                    "tier_since": partner.tier_since,
+                    "facts": partner.facts,
+                }
+            )
+            paths.append(("categories", kind.value.lower(), "partners", index, "facts"))
+    return facts_from_records(records, plan.tier_program.facts, paths)
+
+
+def facts_from_records(
+    records: Iterable[Mapping[str, Any]],
+    specs: Mapping[str, FactSpec],
+    paths: Sequence[tuple[str | int, ...]] | None = None,
+) -> tuple[FactTable, list[Problem]]:
+    """Fact columns from records ``{name, tier, tier_since, facts: {fact: value or {date: value}}}``."""
     table = FactTable(partners=[], current_tier=[], tier_since=[])
     for name, spec in specs.items():
         if spec.dated:
@@ -172,18 +196,15 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
         else:
             table.values[name] = []
     problems: list[Problem] = []
-    applies = set(plan.tier_program.applies_to)
-    row = -1
-    for kind, index, partner in plan.categories.all_partners():
-        if kind.value not in applies:
-            continue
-        row += 1
-        table.partners.append(partner.name)
-        table.current_tier.append(partner.tier)
-        table.tier_since.append(partner.tier_since)
-        base = ("categories", kind.value.lower(), "partners", index, "facts")
+    for row, record in enumerate(records):
+        table.partners.append(str(record["name"]))
+        table.current_tier.append(record.get("tier"))
+        since = record.get("tier_since")
+        table.tier_since.append(normalize(since, FactSpec(kind=FactKind.DATE)) if since is not None else None)
+        base: tuple[str | int, ...] = paths[row] if paths is not None else ("partners", row, "facts")
+        facts: Mapping[str, Any] = record.get("facts") or {}
         for name, spec in specs.items():
-            raw = partner.facts.get(name)
+            raw = facts.get(name)
             if spec.dated:
                 if raw is None:
                     continue
@@ -196,20 +217,22 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
                         )
                     )
                     continue
-                assert isinstance(raw, Mapping)
-                for day, value in raw.items():
+                for day, observed in raw.items():
                     try:
                         parsed_day = normalize(day, FactSpec(kind=FactKind.DATE))
-                        parsed = normalize(value, spec)
+                        parsed = normalize(observed, spec)
                     except ValueError as exc:
-                        problems.append(Problem(f"{day}: {value!r}: {exc}", (*base, name), code="fact-value"))
+                        problems.append(
+                            Problem(f"{day}: {observed!r}: {exc}", (*base, name), code="fact-value")
+                        )
                         continue
-                    table.dated[name].add(row, parsed_day, float(parsed))
+                    if parsed is not None:
+                        table.dated[name].add(row, parsed_day, float(parsed))
             else:
                 try:
-                    value = None if _is_dated_mapping(raw) else normalize(raw, spec)
                     if _is_dated_mapping(raw):
                         raise ValueError("is not a dated fact; give one value")
+                    value = normalize(raw, spec)
                 except ValueError as exc:
                     problems.append(Problem(f"{raw!r}: {exc}", (*base, name), code="fact-value"))
                     value = None

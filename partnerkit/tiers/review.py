@@ -138,7 +138,7 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
         for warning in expiry_warnings(ev, i, words):
             expiring.append((name, warning))
         if any(t.met[i] is None for t in ev.tiers if _above(ev, t.tier.name, computed)):
-            unknown.append((name, explain(ev, i).unknown))
+            unknown.append((name, explain(ev, i, criteria=False).unknown))
     costs = []
     for outcome in ev.tiers:
         tier = outcome.tier
@@ -146,7 +146,7 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
         each = float(tier.benefits.co_marketing_budget.amount) if tier.benefits.co_marketing_budget else 0.0
         managers = n if tier.benefits.dedicated_partner_manager else 0
         costs.append(TierCost(tier.name, n, each, each * n, managers))
-    notes = []
+    notes: list[str] = []
     review = TierReview(ev.as_of, proposals, holds, expiring, unknown, costs, plan_budget, ev.currency, notes)
     over = review.over_budget
     if over:

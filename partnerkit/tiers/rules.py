@@ -264,7 +264,9 @@ class PointsMetric(PlanModel):
 
     @property
     def max_points(self) -> float:
-        """The most this metric can earn."""
+        """The most this metric can earn (nothing at all when its points are zero, cap or not)."""
+        if not self.points:
+            return 0
         return self.cap if self.cap is not None else self.points
 
 
@@ -402,12 +404,16 @@ for _model in (AllOf, AnyOf, AtLeastOf, Track, Tracks):
     _model.model_rebuild()
 
 
+CategoryName = Literal["Integration", "Distribution", "Ecosystem"]
+_ALL_CATEGORIES: tuple[CategoryName, ...] = ("Integration", "Distribution", "Ecosystem")
+
+
 class TierProgram(PlanModel):
     """How tiers are run: the facts rules may use, the downgrade grace period and the benefits budget."""
 
     facts: dict[FactName, FactSpec] = Field(default_factory=dict)
-    applies_to: list[Literal["Integration", "Distribution", "Ecosystem"]] = Field(
-        default_factory=lambda: ["Integration", "Distribution", "Ecosystem"],
+    applies_to: list[CategoryName] = Field(
+        default_factory=lambda: list(_ALL_CATEGORIES),
         description="the partner categories the tiers apply to",
     )
     downgrade_grace_days: int = Field(90, ge=0, le=3650, description="a downgrade waits this long")
