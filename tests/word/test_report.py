@@ -119,19 +119,28 @@ def test_scheduled_roadmap_and_chart(example_plan: Plan, tmp_path: Path) -> None
 
 
 def test_a_roadmap_that_cannot_be_scheduled_falls_back_to_planned_weeks(
-    plan_data: dict, tmp_path: Path
+    example_plan: Plan, tmp_path: Path
 ) -> None:
-    from .conftest import plan_of
+    import pytest
 
-    activities = plan_data["roadmap"]["phases"][0]["activities"]
-    activities[0]["people"] = 999  # more people than the team ever has
-    plan_data["roadmap"]["settings"]["capacity"] = 3
-    try:
-        plan = plan_of(plan_data)
-    except AssertionError:
-        return  # the plan's own checks refuse it: nothing to render
-    lines = outline(write_strategy_docx(plan, tmp_path / "s.docx"))
-    assert "| 1-2 | Partner program structure | All | Finalize tiers and terms |" in lines
+    from partnerkit.errors import PlanError
+    from partnerkit.roadmap import schedule_roadmap
+
+    phase = example_plan.roadmap.phases[0]
+    first = phase.activities[0].model_copy(update={"depends_on": [phase.activities[-1].id]})  # a cycle
+    phases = [
+        phase.model_copy(update={"activities": [first, *phase.activities[1:]]}),
+        *example_plan.roadmap.phases[1:],
+    ]
+    plan = example_plan.model_copy(
+        update={"roadmap": example_plan.roadmap.model_copy(update={"phases": phases})}
+    )
+    with pytest.raises(PlanError):
+        schedule_roadmap(plan)
+    lines = outline(write_strategy_docx(plan, tmp_path / "s.docx", chart=b"not drawn"))
+    roadmap = lines[lines.index("[Heading 1] Prioritized Roadmap") :]
+    assert roadmap[1] == "[Heading 2] Q1: Foundation"  # no "Scheduled over" line, no chart
+    assert "| 1-2 | Partner program structure | All | Finalize tiers and terms |" in roadmap
 
 
 def test_report_command_writes_word(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from partnerkit.report.markdown import (
     _benefit_lines,
     _requirement_lines,
     _revenue_line,
-    activity_rows,
     metric_value,
     target_value,
 )
@@ -253,7 +252,7 @@ def _roadmap(
 
     from partnerkit.errors import PlanError
     from partnerkit.roadmap import schedule_roadmap
-    from partnerkit.roadmap.tables import roadmap_sections
+    from partnerkit.roadmap.tables import planned_sections, roadmap_sections
 
     w.heading("Prioritized Roadmap", 1)
     if schedule is None:
@@ -265,25 +264,15 @@ def _roadmap(
         end = f", ending {schedule.end_date.isoformat()}" if schedule.end_date else ""
         path = f"; critical path: {' → '.join(schedule.critical_path)}" if schedule.critical_path else ""
         w.para(f"Scheduled over {schedule.makespan_weeks} weeks{end}{path}.")
-    if chart is not None:
+    if chart is not None and schedule is not None:
         picture = BytesIO(chart) if isinstance(chart, bytes) else os.fspath(chart)
         w.doc.add_picture(picture, width=Cm(16))
         w.doc.add_paragraph("Roadmap: activities by week, critical path highlighted", style="Caption")
     headers = ["Week", "Activity", "Partner Type", "Goal"]
-    if schedule is None:
-        for phase in plan.roadmap.phases:
-            w.heading(f"{phase.quarter}: {phase.name}", 2)
-            w.table(headers, activity_rows(phase))
-            if phase.targets:
-                w.para("", label=f"{phase.quarter} Targets")
-                w.bullets([f"{t.label}: {target_value(t.value)}" for t in phase.targets])
-        if plan.roadmap.scale is not None:
-            w.heading(f"{plan.roadmap.scale.quarters}: {plan.roadmap.scale.name}", 2)
-            w.para(plan.roadmap.scale.focus, label="Focus")
-            w.para("", label="Targets")
-            w.bullets(_scale_targets(plan))
-        return
-    for section in roadmap_sections(plan.roadmap, schedule):
+    sections = (
+        roadmap_sections(plan.roadmap, schedule) if schedule is not None else planned_sections(plan.roadmap)
+    )
+    for section in sections:
         rows = [[r.weeks, r.activity, r.partner_type, r.goal] for r in section.rows]
         w.heading(section.heading, 2)
         if section.kind == "scale":
