@@ -108,6 +108,34 @@ def parallel(jobs: list[tuple[str, dict[str, Any]]], folder: Path, workers: int)
     return (time.perf_counter() - start) / len(jobs)
 
 
+def _render_only(chunk: list[tuple[str, dict[str, Any]]]) -> int:
+    """In a worker: render documents to bytes and drop them (no disk), returning the bytes made."""
+    from partnerkit.io.word import workers
+
+    return sum(len(workers._TEMPLATES[kind].render(context).data) for kind, context in chunk)
+
+
+def cpu_only(jobs: list[tuple[str, dict[str, Any]]], workers: int) -> float:
+    """Wall seconds per document rendering in ``workers`` processes without writing files (CPU only)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from partnerkit.io.word.workers import init_worker
+
+    templates = {kind: (template_path(kind).read_bytes(), name) for kind, name in TEMPLATE_FILES.items()}
+    chunks = [jobs[i : i + 25] for i in range(0, len(jobs), 25)]
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(templates, False, 0.0, 0),
+    ) as pool:
+        list(pool.map(_render_only, chunks[:workers]))  # start-up outside the timing
+        start = time.perf_counter()
+        list(pool.map(_render_only, chunks))
+    return (time.perf_counter() - start) / len(jobs)
+
+
 def main() -> None:
     """Run every measurement and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -123,12 +151,16 @@ def main() -> None:
         ours, early, late = compiled(jobs, folder)
         one_worker = parallel(jobs, folder, 1)
         all_cores = parallel(jobs, folder, cores)
+        cpu_one = cpu_only(jobs, 1)
+        cpu_all = cpu_only(jobs, cores)
     rows = [
         (f"fresh DocxTemplate per document ({args.baseline_count} docs)", base),
         (f"floor: zip the finished document ({args.baseline_count} docs)", zip_floor),
         (f"partnerkit, compiled once, this process ({args.count} docs)", ours),
         (f"partnerkit batch, 1 worker process ({args.count} docs)", one_worker),
         (f"partnerkit batch, {cores} worker processes ({args.count} docs)", all_cores),
+        (f"render only, no files: 1 worker process ({args.count} docs)", cpu_one),
+        (f"render only, no files: {cores} worker processes ({args.count} docs)", cpu_all),
     ]
     print(f"{'what':<62} {'ms/doc':>8} {'vs baseline':>12}")
     for label, seconds in rows:
@@ -141,6 +173,7 @@ def main() -> None:
     print(
         f"cost over the zip floor: {ours / zip_floor:.2f}x; {cores} cores vs 1 worker: {one_worker / all_cores:.2f}x faster"
     )
+    print(f"rendering alone (CPU): {cores} processes vs 1: {cpu_one / cpu_all:.2f}x faster")
     print(f"memory (RSS): {early:.0f} MB after 100 documents, {late:.0f} MB after {args.count}")
 
 
