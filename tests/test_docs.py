@@ -30,7 +30,9 @@ def models() -> list[tuple[type[BaseModel], str]]:
     found: list[tuple[type[BaseModel], str]] = []
 
     def walk(model: type[BaseModel], where: str) -> None:
-        if model in VALUE_TYPES or any(m is model for m, _ in found):
+        if model in VALUE_TYPES or model.__name__.startswith("_") or any(m is model for m, _ in found):
+            # Private models (such as the catch-all that turns an unknown rule key into a did-you-mean)
+            # are not something a user writes.
             return
         found.append((model, where))
         for name, info in model.model_fields.items():
