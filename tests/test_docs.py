@@ -72,7 +72,8 @@ def type_text(annotation: object) -> str:
     if origin is dict:
         return f"mapping of {type_text(args[0])} to {type_text(args[1])}"
     if args and origin is not None:
-        return " or ".join(type_text(a) for a in args)
+        shown = [a for a in args if not (isinstance(a, type) and a.__name__.startswith("_"))]
+        return " or ".join(type_text(a) for a in shown)
     if isinstance(annotation, type):
         if annotation in VALUE_TYPES:
             return VALUE_TYPES[annotation]
