@@ -56,6 +56,11 @@ def _inner(annotation: object, many: bool = False) -> list[tuple[type[BaseModel]
     return out
 
 
+def _private(annotation: object) -> bool:
+    base = typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+    return isinstance(base, type) and base.__name__.startswith("_")
+
+
 def type_text(annotation: object) -> str:
     """How a field's type reads in the reference."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -72,7 +77,7 @@ def type_text(annotation: object) -> str:
     if origin is dict:
         return f"mapping of {type_text(args[0])} to {type_text(args[1])}"
     if args and origin is not None:
-        shown = [a for a in args if not (isinstance(a, type) and a.__name__.startswith("_"))]
+        shown = [a for a in args if not _private(a)]
         return " or ".join(type_text(a) for a in shown)
     if isinstance(annotation, type):
         if annotation in VALUE_TYPES:
