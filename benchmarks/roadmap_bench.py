@@ -48,15 +48,9 @@ def lower_bounds(roadmap: Roadmap) -> tuple[int, int]:
     """(longest dependency chain in weeks, total person-weeks / capacity) — no schedule beats either."""
     acts = {a.id: a for a in roadmap.activities()}
     finish: dict[str, int] = {}
-
-    def chain(activity_id: str) -> int:
-        if activity_id not in finish:
-            a = acts[activity_id]
-            finish[activity_id] = a.duration + max((chain(d) for d in a.depends_on), default=0)
-        return finish[activity_id]
-
+    # Each activity depends only on activities with a smaller number: number order is an order of work.
     for a in sorted(acts.values(), key=lambda a: int(a.id[1:])):
-        chain(a.id)
+        finish[a.id] = a.duration + max((finish[d] for d in a.depends_on), default=0)
     work = sum(a.duration * a.people for a in acts.values())
     return max(finish.values()), -(-work // roadmap.settings.capacity)
 
@@ -76,7 +70,7 @@ def time_schedule(roadmap: Roadmap, repeats: int = 3) -> tuple[float, int]:
 def optimum_gaps(count: int, seed: int) -> None:
     """Heuristic vs CP-SAT optimum on small random instances."""
     try:
-        from partnerkit.roadmap.optimize import optimize_roadmap
+        from partnerkit.io.optimize import optimize_roadmap
     except ImportError:  # pragma: no cover
         print("OR-Tools is not installed: pip install 'partnerkit[optimize]' to see the gap")
         return

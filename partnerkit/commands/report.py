@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from partnerkit.commands._common import load_plan_or_exit, output_path, plan_argument
 
+if TYPE_CHECKING:
+    from partnerkit.model import Plan
+
 FORMATS = (".md", ".docx")
+
+
+def write_chart_beside(plan: Plan, output: Path) -> Path | None:
+    """Draw the roadmap's Gantt chart next to a Markdown report (``strategy-roadmap.png``), if it has activities."""
+    if not plan.roadmap.activities():
+        return None
+    from partnerkit.io.charts import write_gantt
+    from partnerkit.roadmap import schedule_roadmap
+    from partnerkit.roadmap.tables import quarter_names
+
+    chart = output.with_name(f"{output.stem}-roadmap.png")
+    return write_gantt(schedule_roadmap(plan), chart, quarter_names=quarter_names(plan.roadmap))
 
 
 @click.command()
@@ -41,9 +57,23 @@ def report(plan: Path, output: Path) -> None:
         from partnerkit.io.files import write_text_atomic
         from partnerkit.report.markdown import render_markdown
 
-        write_text_atomic(output, render_markdown(loaded))
+        chart = write_chart_beside(loaded, output)
+        write_text_atomic(output, render_markdown(loaded, roadmap_chart=chart.name if chart else None))
+        if chart:
+            click.echo(f"wrote {chart}")
     else:
+        from partnerkit.errors import PlanError
+        from partnerkit.io.charts import render_gantt
         from partnerkit.io.word.report import write_strategy_docx
+        from partnerkit.roadmap import schedule_roadmap
+        from partnerkit.roadmap.tables import quarter_names
 
-        write_strategy_docx(loaded, output)
+        try:
+            schedule = schedule_roadmap(loaded)
+        except PlanError:
+            schedule = None  # the report shows the planned weeks instead
+        chart = None
+        if schedule is not None and schedule.activities:
+            chart = render_gantt(schedule, "png", quarter_names=quarter_names(loaded.roadmap))
+        write_strategy_docx(loaded, output, schedule=schedule, chart=chart)
     click.echo(f"wrote {output}")

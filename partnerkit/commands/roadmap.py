@@ -114,8 +114,12 @@ def roadmap(
         else:
             schedule = schedule_roadmap(loaded, start=begin, capacity=capacity)
     except PlanError as exc:
-        print_problems(_located(exc.problems, plan))
-        click.echo(f"{plan}: the roadmap cannot be scheduled; fix the problems above.", err=True)
+        located = _located(exc.problems, plan)
+        if as_json:
+            print_json({"scheduled": False, "problems": [p.to_dict() for p in located]})
+        else:
+            print_problems(located)
+            click.echo(f"{plan}: the roadmap cannot be scheduled; fix the problems above.", err=True)
         sys.exit(1)
     except PartnerkitError as exc:
         raise InputError(str(exc)) from None
@@ -127,8 +131,7 @@ def roadmap(
 
         write_gantt(schedule, gantt, quarter_names=quarter_names(loaded.roadmap))
     if as_json:
-        data = schedule.to_dict()
-        data["problems"] = [p.to_dict() for p in problems]
+        data = {"scheduled": True, **schedule.to_dict(), "problems": [p.to_dict() for p in problems]}
         if output is None:
             print_json(data)
         else:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from partnerkit.errors import PartnerkitError
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
     from partnerkit.roadmap.schedule import Schedule
 
 CHART_FORMATS = {".png": "png", ".svg": "svg"}
@@ -46,6 +48,7 @@ def render_gantt(
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     calendar = schedule.calendar
@@ -56,11 +59,13 @@ def render_gantt(
     horizon = max(horizon, quarters * calendar.quarter_weeks)
     names = quarter_names or {}
 
-    with plt.rc_context({"svg.hashsalt": "partnerkit", "font.size": 9}):
+    # Text stays text in SVG, so a chart pasted into slides can still be edited and searched.
+    with plt.rc_context({"svg.hashsalt": "partnerkit", "svg.fonttype": "none", "font.size": 9}):
         fig, (ax, team) = plt.subplots(
             2,
             1,
-            figsize=(13, 1.9 + 0.34 * rows),
+            # Rows stay readable up to about 170 activities; beyond, the figure stops growing.
+            figsize=(13, min(1.9 + 0.34 * rows, 60.0)),
             sharex=True,
             gridspec_kw={"height_ratios": [max(rows, 4), 2.2], "hspace": 0.08},
         )
@@ -133,6 +138,27 @@ def render_gantt(
                     zorder=2,
                 )
 
+        # Where the team, not a dependency, holds the critical path back: a dashed arrow.
+        for link in schedule.critical_links:
+            if link.kind != "capacity":
+                continue
+            before, after = schedule.activity(link.before), schedule.activity(link.after)
+            ax.annotate(
+                "",
+                xy=(after.start_week - 1, y_of[after.id]),
+                xytext=(before.end_week, y_of[before.id]),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": CRITICAL,
+                    "lw": 1.2,
+                    "linestyle": "--",
+                    "shrinkA": 0,
+                    "shrinkB": 1,
+                    "connectionstyle": "angle,angleA=90,angleB=0,rad=0",
+                },
+                zorder=2,
+            )
+
         ax.set_yticks(range(len(activities)))
         ax.set_yticklabels(
             [a.name if len(a.name) <= MAX_LABEL else a.name[: MAX_LABEL - 1] + "…" for a in activities]
@@ -154,15 +180,21 @@ def render_gantt(
             fontweight="bold",
             pad=30,
         )
-        legend = [Patch(facecolor=c, label=t) for t, c in TYPE_COLOURS.items()]
+        legend: list[Artist] = [Patch(facecolor=c, label=t) for t, c in TYPE_COLOURS.items()]
         legend.append(Patch(facecolor="white", edgecolor=CRITICAL, linewidth=2.2, label="Critical path"))
+        legend.append(Line2D([], [], color=CRITICAL, linestyle="--", lw=1.2, label="Waits for people"))
         legend.append(Patch(facecolor="white", edgecolor="#BBBBBB", hatch="////", label="Week off"))
         ax.legend(
-            handles=legend, loc="lower left", bbox_to_anchor=(0, 1.02), ncol=6, frameon=False, fontsize=8
+            handles=legend, loc="lower left", bbox_to_anchor=(0, 1.02), ncol=7, frameon=False, fontsize=8
         )
 
         weeks = list(range(1, horizon + 1))
-        used = [schedule.people_in_week(w) for w in weeks]
+        used = [0] * (horizon + 1)
+        for a in activities:
+            for w in range(a.start_week, a.end_week + 1):
+                if not calendar.is_off(w):
+                    used[w - 1] += a.people
+        used = used[:horizon]
         capacity = [calendar.capacity_in_week(w) if not calendar.is_off(w) else 0 for w in weeks]
         team.bar([w - 0.5 for w in weeks], used, width=0.9, color="#9ECAE1", zorder=2, label="People at work")
         team.step(

@@ -12,7 +12,7 @@ from partnerkit.errors import PartnerkitError
 from partnerkit.model.plan import Plan
 from partnerkit.model.roadmap import Roadmap
 from partnerkit.roadmap.schedule import Schedule, build_schedule
-from partnerkit.roadmap.scheduler import deadline_warnings, prepare_roadmap, serial_schedule
+from partnerkit.roadmap.scheduler import best_serial_schedule, deadline_warnings, prepare_roadmap
 
 
 class OptimizerUnavailableError(PartnerkitError):
@@ -46,9 +46,9 @@ def optimize_roadmap(
     prepared = prepare_roadmap(plan, start=start, capacity=capacity)
     network, calendar = prepared.network, prepared.calendar
     jobs = network.jobs
-    heuristic, releases, fixed_problems = serial_schedule(prepared)
+    heuristic, releases, heuristic_problems = best_serial_schedule(prepared)
     if not jobs:
-        return build_schedule(network, calendar, heuristic, releases, problems=prepared.problems)
+        return build_schedule(network, calendar, heuristic, releases, problems=heuristic_problems)
     horizon = max(heuristic[j] + jobs[j].duration for j in jobs)
 
     model = cp_model.CpModel()
@@ -99,5 +99,6 @@ def optimize_roadmap(
         method, found = "feasible", {j: int(solver.value(v)) for j, v in starts.items()}
     else:
         method, found = "heuristic", heuristic
-    problems = [*prepared.problems, *fixed_problems, *deadline_warnings(prepared, found, releases)]
+    moved = [p for p in heuristic_problems if p.code == "fixed-start-moved"]
+    problems = [*prepared.problems, *moved, *deadline_warnings(prepared, found, releases)]
     return build_schedule(network, calendar, found, releases, method=method, problems=problems)

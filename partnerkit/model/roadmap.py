@@ -74,12 +74,16 @@ class Activity(PlanModel):
     goal: Text
     weeks: WeekRange | None = Field(None, description="planned weeks of the quarter, as in the template")
     duration_weeks: int | None = Field(None, ge=1, le=104)
-    depends_on: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(
+        default_factory=list, description="ids of activities that must end before this one starts"
+    )
     people: int = Field(1, ge=1, le=1000, description="capacity units the activity needs each week")
-    priority: PriorityField = Priority.P1
-    earliest_start: IsoDate | None = None
-    fixed_start: IsoDate | None = None
-    deadline: IsoDate | None = None
+    priority: PriorityField = Field(
+        Priority.P1, description="P0 goes first when activities compete for the team"
+    )
+    earliest_start: IsoDate | None = Field(None, description="do not start before this date")
+    fixed_start: IsoDate | None = Field(None, description="start in the week holding this date")
+    deadline: IsoDate | None = Field(None, description="end by this date (the fifth day of its last week)")
     target: Text | None = Field(None, description="a measurable target, e.g. '20 conversations'")
 
     @field_validator("depends_on", mode="before")

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 
 from partnerkit.claims import grounding
 from partnerkit.model import (
-    Activity,
     Metric,
     MetricUnit,
     Money,
-    Phase,
     Plan,
     Tier,
     format_money,
@@ -145,18 +143,6 @@ def target_value(value: bool | int | str) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     return inline(value)
-
-
-def activity_rows(phase: Phase) -> list[list[object]]:
-    """The template's roadmap rows (Week, Activity, Partner Type, Goal) of a quarter, by planned week."""
-    ordered = sorted(
-        phase.activities, key=lambda a: (a.weeks.first if a.weeks else 10_000, a.weeks.last if a.weeks else 0)
-    )
-    return [[_weeks(a), a.name, a.partner_type.value, a.goal] for a in ordered]
-
-
-def _weeks(activity: Activity) -> str:
-    return str(activity.weeks) if activity.weeks is not None else "-"
 
 
 def _targets(label: str, targets: Sequence[Target]) -> list[str]:
@@ -434,21 +420,24 @@ def roadmap_lines(plan: Plan, schedule: Schedule | None = None, *, chart: str | 
     """
     from partnerkit.errors import PlanError
     from partnerkit.roadmap import schedule_roadmap
-    from partnerkit.roadmap.tables import roadmap_sections
+    from partnerkit.roadmap.tables import planned_sections, roadmap_sections
 
     if schedule is None:
         try:
             schedule = schedule_roadmap(plan)
         except PlanError:
-            return _planned_roadmap_lines(plan)
+            schedule = None
     out = ["## Prioritized Roadmap"]
-    if schedule.activities:
+    if schedule is not None and schedule.activities:
         end = f", ending {schedule.end_date.isoformat()}" if schedule.end_date else ""
         path = f"; critical path: {' → '.join(schedule.critical_path)}" if schedule.critical_path else ""
         out += ["", f"*Scheduled over {schedule.makespan_weeks} weeks{end}{path}.*"]
-    if chart:
+    if chart and schedule is not None:
         out += ["", f"![Roadmap: activities by week, critical path highlighted]({chart})"]
-    for section in roadmap_sections(plan.roadmap, schedule):
+    sections = (
+        roadmap_sections(plan.roadmap, schedule) if schedule is not None else planned_sections(plan.roadmap)
+    )
+    for section in sections:
         rows = [[r.weeks, r.activity, r.partner_type, r.goal] for r in section.rows]
         out += ["", f"### {inline(section.label)}: {inline(section.name)}", ""]
         if section.kind == "scale":
@@ -476,26 +465,6 @@ def _scale_lines(plan: Plan, rows: Sequence[Sequence[object]]) -> list[str]:
         out.append(f"- {inline(name)} partners: {count}")
     if scale.partner_revenue_share:
         out.append(f"- Partner revenue: {inline(scale.partner_revenue_share)} of total")
-    return out
-
-
-def _planned_roadmap_lines(plan: Plan) -> list[str]:
-    """The roadmap with the planned week ranges, for a roadmap the scheduler cannot place."""
-    out = ["## Prioritized Roadmap"]
-    for phase in plan.roadmap.phases:
-        out += ["", f"### {phase.quarter}: {inline(phase.name)}", ""]
-        out += table(["Week", "Activity", "Partner Type", "Goal"], activity_rows(phase))
-        out += _targets(f"{phase.quarter} Targets", phase.targets)
-        out += ["", SEPARATOR]
-    scale = plan.roadmap.scale
-    if scale is not None:
-        out += ["", f"### {inline(scale.quarters)}: {inline(scale.name)}", "", *_scale_lines(plan, [])]
-    elif out[-1] == SEPARATOR:
-        out.pop()
-    if out[-1] == SEPARATOR:
-        out.pop()
-        if out and out[-1] == "":
-            out.pop()
     return out
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -147,11 +146,6 @@ class ProgramCalendar:
         """The last program week that ends on or before ``day`` (a deadline); 0 when none does."""
         return max(0, (self._days(day) - _END_OFFSET_DAYS) // 7 + 1)
 
-    def describe_week(self, week: int) -> str:
-        """``week 14 (2026-04-06)``, or ``week 14`` without a start date."""
-        day = self.start_date(week)
-        return f"week {week}" if day is None else f"week {week} ({day.isoformat()})"
-
 
 def quarter_label(quarter: int) -> str:
     """``Q3`` for quarter 3."""
@@ -165,8 +159,3 @@ def parse_quarters(text: str) -> list[int]:
     if not numbers:
         return []
     return list(range(numbers[0], numbers[-1] + 1))
-
-
-def working_weeks(calendar: ProgramCalendar, first: int, last: int) -> Iterable[int]:
-    """The working program weeks from ``first`` to ``last`` inclusive."""
-    return (w for w in range(first, last + 1) if not calendar.is_off(w))

@@ -143,9 +143,8 @@ def timing_problems(network: Network, calendar: ProgramCalendar, early: EarlyDat
     problems: list[Problem] = []
     for job_id, job in network.jobs.items():
         activity = job.activity
-        chain = early.driving_chain(network, job_id)
         if job.fixed is not None and early.start[job_id] > early.release[job_id]:
-            before = chain[:-1]
+            before = early.driving_chain(network, job_id)[:-1]
             end_week = calendar.week(early.end[before[-1]]) if before else job.fixed
             late = calendar.week(early.start[job_id]) - job.fixed
             when = activity.fixed_start.isoformat() if activity and activity.fixed_start else ""
@@ -160,6 +159,7 @@ def timing_problems(network: Network, calendar: ProgramCalendar, early: EarlyDat
                 )
             )
         if job.deadline is not None and early.end[job_id] > calendar.index_at_or_before(job.deadline):
+            chain = early.driving_chain(network, job_id)
             end_week = calendar.week(early.end[job_id])
             late = end_week - job.deadline
             when = activity.deadline.isoformat() if activity and activity.deadline else ""
@@ -184,7 +184,18 @@ def _chain_start(network: Network, calendar: ProgramCalendar, early: EarlyDates,
     if week <= 1:
         return ""
     job = network.jobs[first]
-    reason = "its fixed start" if job.fixed is not None else "its quarter or earliest start"
+    activity = job.activity
+    if job.fixed is not None:
+        reason = "its fixed start"
+    elif (
+        activity is not None
+        and activity.earliest_start is not None
+        and calendar.start is not None
+        and calendar.first_week_from(activity.earliest_start) == job.release
+    ):
+        reason = f"its earliest start, {activity.earliest_start.isoformat()}"
+    else:
+        reason = f"the start of {job.phase}" if job.phase else "its quarter"
     return f" (starting in week {week}, {reason})"
 
 

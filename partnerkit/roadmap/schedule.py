@@ -58,6 +58,15 @@ class ScheduledActivity:
 
 
 @dataclass(frozen=True)
+class Link:
+    """Why an activity on a chain starts when it does: a dependency, or the team being busy."""
+
+    before: str
+    after: str
+    kind: str  # "dependency" or "capacity"
+
+
+@dataclass(frozen=True)
 class Schedule:
     """The whole roadmap in time: activities by start, the makespan and the critical path."""
 
@@ -67,6 +76,7 @@ class Schedule:
     critical_path: tuple[str, ...]
     method: str = "heuristic"
     problems: tuple[Problem, ...] = ()
+    critical_links: tuple[Link, ...] = ()
     _by_id: dict[str, ScheduledActivity] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,19 +109,13 @@ class Schedule:
             "end": self.end_date.isoformat() if self.end_date else None,
             "makespan_weeks": self.makespan_weeks,
             "critical_path": list(self.critical_path),
+            "critical_links": [
+                {"before": k.before, "after": k.after, "kind": k.kind} for k in self.critical_links
+            ],
             "method": self.method,
             "activities": [a.to_dict() for a in self.activities],
             "problems": [p.to_dict() for p in self.problems],
         }
-
-
-@dataclass(frozen=True)
-class Link:
-    """Why an activity on a chain starts when it does: a dependency, or the team being busy."""
-
-    before: str
-    after: str
-    kind: str  # "dependency" or "capacity"
 
 
 def chain_before(
@@ -227,4 +231,5 @@ def build_schedule(
         critical_path=tuple(critical_path),
         method=method,
         problems=tuple(problems),
+        critical_links=tuple(links),
     )

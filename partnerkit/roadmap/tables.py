@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from partnerkit.model.roadmap import Roadmap, Target
+from partnerkit.model.roadmap import Activity, Roadmap, Target
 from partnerkit.roadmap.calendar import ProgramCalendar, parse_quarters, quarter_label
 from partnerkit.roadmap.schedule import Schedule, ScheduledActivity
 
@@ -117,3 +117,39 @@ def quarter_names(roadmap: Roadmap) -> dict[int, str]:
     for phase in roadmap.phases:
         names.update({q: phase.name for q in parse_quarters(phase.quarter)})
     return names
+
+
+def planned_sections(roadmap: Roadmap) -> list[QuarterSection]:
+    """The roadmap's sections with the week ranges as planned, for a roadmap that cannot be scheduled."""
+    sections: list[QuarterSection] = []
+    for phase in roadmap.phases:
+        quarters = tuple(parse_quarters(phase.quarter))
+        rows = _planned_rows(phase.activities)
+        sections.append(
+            QuarterSection(phase.quarter, phase.name, quarters, rows, tuple(phase.targets), "phase")
+        )
+    if roadmap.scale is not None:
+        scale = roadmap.scale
+        rows = _planned_rows(scale.activities)
+        sections.append(
+            QuarterSection(scale.quarters, scale.name, tuple(parse_quarters(scale.quarters)), rows)
+        )
+        sections[-1] = replace(sections[-1], kind="scale")
+    return sections
+
+
+def _planned_rows(activities: list[Activity]) -> tuple[RoadmapRow, ...]:
+    ordered = sorted(
+        activities, key=lambda a: (a.weeks.first if a.weeks else 10_000, a.weeks.last if a.weeks else 0)
+    )
+    return tuple(
+        RoadmapRow(
+            weeks=str(a.weeks) if a.weeks is not None else "-",
+            activity=a.name,
+            partner_type=str(a.partner_type),
+            goal=f"{a.goal}: {a.target}" if a.target and a.target not in a.goal else a.goal,
+            id=a.id,
+            critical=False,
+        )
+        for a in ordered
+    )

@@ -130,7 +130,11 @@ class TestReport:
         out = tmp_path / "strategy.md"
         code, stdout, _ = run(runner, "report", str(example_plan_path()), "-o", str(out))
         assert code == 0 and str(out) in stdout
-        assert out.read_text().startswith("# Partnership Strategy")
+        text = out.read_text()
+        assert text.startswith("# Partnership Strategy")
+        chart = tmp_path / "strategy-roadmap.png"
+        assert chart.read_bytes().startswith(b"\x89PNG")
+        assert "(strategy-roadmap.png)" in text
 
     def test_refuses_to_overwrite_the_plan(self, runner: CliRunner, tmp_path: Path) -> None:
         plan = tmp_path / "plan.yaml"

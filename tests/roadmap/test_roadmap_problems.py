@@ -13,7 +13,7 @@ from partnerkit.checks import validate
 from partnerkit.io.planfile import example_plan_path, load_example_plan, load_plan_with_problems
 from partnerkit.problems import Problem
 from partnerkit.roadmap import roadmap_problems, schedule_roadmap
-from tests.roadmap.builders import act, make_roadmap
+from tests.roadmap.builders import act, assert_feasible, make_roadmap, spans
 
 
 def codes(problems: list[Problem]) -> list[str]:
@@ -102,7 +102,7 @@ def test_an_impossible_deadline_names_the_chain_and_how_late() -> None:
 def test_a_deadline_lost_to_the_quarter_says_where_the_chain_starts() -> None:
     roadmap = make_roadmap([act("q2", 2, deadline="2026-03-20")], quarter="Q2", start="2026-01-05")
     (problem,) = roadmap_problems(roadmap)
-    assert problem.code == "deadline-impossible" and "starting in week 13" in problem.message
+    assert problem.code == "deadline-impossible" and "starting in week 13, the start of Q2" in problem.message
 
 
 def test_a_deadline_missed_only_for_lack_of_people_is_a_warning_naming_the_chain() -> None:
@@ -200,3 +200,35 @@ def test_a_plan_with_a_cycle_a_typo_and_a_lost_deadline_gets_three_located_messa
     assert (
         "program-structure → integration-outreach → first-integrations → program-structure" in cycle.message
     )
+
+
+def test_a_fixed_start_whose_dependency_the_team_delays_moves_with_a_warning() -> None:
+    roadmap = make_roadmap(
+        [
+            act("meeting", 1, fixed_start="2026-01-05", priority="P0"),
+            act("prep", 1),
+            act("launch", 1, deps=["prep"], fixed_start="2026-01-12"),
+        ],
+        start="2026-01-05",
+        capacity=1,
+    )
+    schedule = schedule_roadmap(roadmap)
+    assert [(p.code, p.field) for p in schedule.problems] == [
+        ("fixed-start-moved", "roadmap.phases[0].activities[2].fixed_start")
+    ]
+    assert "its dependencies end later" in schedule.problems[0].message
+    # The launch's week is given back to what it waits for, so it slips one week, not two.
+    assert spans(schedule) == {"meeting": (1, 1), "prep": (2, 2), "launch": (3, 3)}
+    assert_feasible(schedule, roadmap)
+
+
+def test_a_short_lived_larger_team_taken_by_one_activity_leaves_none_for_the_next() -> None:
+    roadmap = make_roadmap(
+        [act("summit", 1, people=4), act("retreat", 1, people=4)],
+        capacity=2,
+        capacity_changes=[{"from_week": 3, "capacity": 4}, {"from_week": 4, "capacity": 2}],
+    )
+    (problem,) = roadmap_problems(roadmap)
+    assert problem.code == "over-capacity" and "are taken by other activities" in problem.message
+    # Equal in all else, the id decides: the retreat gets the larger team's week, the summit none.
+    assert problem.field == "roadmap.phases[0].activities[0].people"

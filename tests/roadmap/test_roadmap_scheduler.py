@@ -146,6 +146,9 @@ def test_the_critical_path_follows_the_team_when_capacity_decides() -> None:
     schedule = schedule_roadmap(roadmap)
     assert schedule.critical_path == ("first", "second")
     assert schedule.activity("first").slack == 0
+    assert schedule.to_dict()["critical_links"] == [
+        {"before": "first", "after": "second", "kind": "capacity"}
+    ]
 
 
 def test_an_empty_roadmap_schedules_to_nothing() -> None:
