@@ -72,8 +72,8 @@ def report(plan: Path, output: Path) -> None:
             schedule = schedule_roadmap(loaded)
         except PlanError:
             schedule = None  # the report shows the planned weeks instead
-        chart = None
+        image = None
         if schedule is not None and schedule.activities:
-            chart = render_gantt(schedule, "png", quarter_names=quarter_names(loaded.roadmap))
-        write_strategy_docx(loaded, output, schedule=schedule, chart=chart)
+            image = render_gantt(schedule, "png", quarter_names=quarter_names(loaded.roadmap))
+        write_strategy_docx(loaded, output, schedule=schedule, chart=image)
     click.echo(f"wrote {output}")

@@ -208,6 +208,21 @@ class TestRoundTrip:
         assert problem.location is not None and problem.location.startswith(f"{path}:")
         assert problem.hint == "did you mean 'name'?"
 
+    @pytest.mark.parametrize("name", ["0\x850", "a\u2028b", "x\u2029y", "Café \u202eOrg"])
+    def test_names_with_line_separators_survive(self, example_plan: Plan, name: str) -> None:
+        partner = example_plan.categories.distribution.partners[0].model_copy(update={"name": name})
+        categories = example_plan.categories.model_copy(
+            update={
+                "distribution": example_plan.categories.distribution.model_copy(
+                    update={"partners": [partner]}
+                )
+            }
+        )
+        plan = example_plan.model_copy(update={"categories": categories})
+        again, problems = parse_plan_text(dump_plan(plan), "round-trip.yaml")
+        assert again is not None, [str(p) for p in problems]
+        assert again.categories.distribution.partners[0].name == name
+
     @given(
         name=st.text(min_size=1, max_size=40).filter(lambda s: s.strip() and s == s.strip()),
         margin=st.integers(min_value=0, max_value=100),

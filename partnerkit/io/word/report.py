@@ -12,10 +12,10 @@ from partnerkit.claims import grounding
 from partnerkit.io.word.text import clean_text
 from partnerkit.model import Plan, format_money, format_percent
 from partnerkit.report.markdown import (
-    _benefit_lines,
-    _requirement_lines,
-    _revenue_line,
+    benefit_lines,
     metric_value,
+    requirement_lines,
+    revenue_line,
     target_value,
 )
 from partnerkit.roadmap.schedule import Schedule
@@ -431,7 +431,7 @@ def build_strategy_document(
         [
             [
                 t.name,
-                (_revenue_line(t) or "-").removeprefix("- Revenue potential: "),
+                (revenue_line(t) or "-").removeprefix("- Revenue potential: "),
                 format_percent(t.benefits.revenue_share) if t.benefits.revenue_share is not None else None,
                 format_percent(t.benefits.partner_discount)
                 if t.benefits.partner_discount is not None
@@ -446,15 +446,15 @@ def build_strategy_document(
     for number, tier in enumerate(tiers, start=1):
         w.heading(f"Tier {number}: {tier.name} Partners", 2)
         w.para("", label="Criteria")
-        revenue = _revenue_line(tier)
+        revenue = revenue_line(tier)
         criteria_lines = ([revenue] if revenue else []) + [
             f"{c.name}: {c.requirement}" for c in tier.criteria
         ]
         w.bullets(criteria_lines or ["None"])
         w.para("", label="Benefits")
-        w.bullets(_benefit_lines(tier.benefits))
+        w.bullets(benefit_lines(tier.benefits))
         w.para("", label="Requirements")
-        w.bullets(_requirement_lines(tier))
+        w.bullets(requirement_lines(tier))
 
     w.heading("Deal Framework Templates", 1)
     integration, reseller = _framework_rows(plan)
