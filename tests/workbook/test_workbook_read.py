@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import zipfile
 from datetime import datetime
@@ -10,6 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.planfile import load_plan_with_problems
@@ -254,3 +257,30 @@ def test_tier_rules_and_partner_facts_are_read_and_located(exported_xlsx: Path, 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert "expected a rule written like {fact: revenue" in at(problems, f"Tiers!{rule_col}2").message
     assert "not a partner of the Partners table" in at(problems, f"Facts!{partner_col}2").message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)), max_size=4)
+)
+def test_damaged_bytes_give_only_documented_problems_and_errors(
+    exported_xlsx: Path, tmp_path: Path, flips: list[tuple[int, int]]
+) -> None:
+    data = bytearray(exported_xlsx.read_bytes())
+    for where, mask in flips:
+        data[where % len(data)] ^= mask
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    with contextlib.suppress(UnreadableFileError):
+        load_plan_from_workbook(path)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.binary(max_size=2000))
+def test_arbitrary_bytes_give_only_documented_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "plan.xlsx"
+    path.write_bytes(data)
+    with contextlib.suppress(UnreadableFileError):
+        load_plan_from_workbook(path)

@@ -10,6 +10,7 @@ import contextlib
 import gc
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,18 @@ MAX_RATIO = 200  # a zip entry that inflates more than this is a bomb, not a spr
 MAX_ROWS = 250_000
 MAX_COLUMNS = 200
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# What a damaged zip or XML can raise from the standard library while it is read.
+_DAMAGED: tuple[type[Exception], ...] = (
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    UnicodeError,
+)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -71,7 +84,7 @@ def check_workbook_file(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except _DAMAGED as exc:
         raise UnreadableFileError(
             f"{path}: is a damaged or truncated zip file ({exc}), not a readable workbook"
         ) from None
@@ -116,7 +129,7 @@ class _Styles:
                     part = self._sheet_parts.get(sheet)
                     if part is not None:
                         data = archive.read(part)
-            except (KeyError, zipfile.BadZipFile, OSError):
+            except _DAMAGED:
                 data = b""
             self._xml[sheet] = data
         return self._xml[sheet]
@@ -236,6 +249,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
     except (OSError, ValueError) as exc:
         raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
     styles = _Styles(path)
+    damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
     found: dict[str, TableData] = {}
     try:
         names = set(book.table_names or [])
@@ -292,6 +306,10 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                 styles.oracle(read.sheet, percent_cols) if percent_cols else None,
                 uncalculated,
             )
+    except damaged as exc:
+        raise UnreadableFileError(
+            f"{path}: is a damaged workbook ({exc}); open it in Excel to repair it, or use its backup"
+        ) from None
     finally:
         book.close()
     return found, problems
