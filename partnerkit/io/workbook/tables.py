@@ -416,7 +416,7 @@ def _read_rows(
         keys: dict[str, Any] = {}
         for i, column in fixed.items():
             value = row[i] if i < len(row) else None
-            keys[column.path[0]] = from_cell(Kind.TEXT, value)
+            keys[column.path[0]] = value.strip() if type(value) is str else from_cell(Kind.TEXT, value)
             keys[column.path[0] + "@"] = FieldRef(found.sheet, (row_no, found.left + i), column.header, value)
         row_ref = FieldRef(found.sheet, (row_no, found.left + first), first_header)
         base = place(row_no, keys, row_ref)
@@ -455,6 +455,7 @@ def _read_rows(
         key = path[0]
         kind = column.kind
         plain = kind in _PLAIN_TEXT
+        ids = kind is Kind.IDS
         numbered = found.percent_format is not None and kind in _NUMBERED
         for k in [k for k, v in enumerate(values) if v is not None and v != ""]:
             value = values[k]
@@ -474,6 +475,11 @@ def _read_rows(
             if plain and type(value) is str:
                 # The common case, kept fast for sheets of 100,000 partners.
                 converted: Any = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
+                if not converted:
+                    continue
+            elif ids and type(value) is str and "," not in value and ";" not in value:
+                # One id, e.g. "S2": the common case of a Sources cell.
+                converted = [value.strip()] if value.strip() else []
                 if not converted:
                     continue
             else:
