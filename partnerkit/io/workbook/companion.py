@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 TEMPLATE_NAME = "planner"
@@ -9,7 +10,8 @@ TEMPLATE_NAME = "planner"
 
 def companion_source(stem: str = TEMPLATE_NAME) -> str:
     """The companion module's source for a workbook called ``stem``.xlsm."""
-    template = Path(__file__).resolve().parent.parent.parent / "excel" / "companion" / "planner.py"
+    # workbook/planner.py at the top of the repository ships as the package data partnerkit.companion.
+    template = resources.files("partnerkit.companion").joinpath(f"{TEMPLATE_NAME}.py")
     return (
         template.read_text(encoding="utf-8")
         .replace(f"{TEMPLATE_NAME}.xlsm", f"{stem}.xlsm")
