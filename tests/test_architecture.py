@@ -96,6 +96,7 @@ def test_public_api_is_curated() -> None:
 ALLOWED_ADAPTER_EDGES = {
     ("workbook", "xlsxpatch"),
     ("workbook", "planfile"),
+    ("planfile", "workbook"),  # load_plan dispatches .xlsx/.xlsm to the workbook reader
     ("workbook", "files"),
     ("word", "files"),
     ("charts", "files"),
