@@ -97,3 +97,51 @@ def test_sync_of_a_clean_plan_empties_the_problems(tmp_path: Path, example_plan:
     from partnerkit.io.workbook.read import load_plan_from_workbook
 
     assert load_plan_from_workbook(path)[0] == example_plan
+
+
+@pytest.mark.parametrize("as_of", ["2026-10-01", "2026-12-15", "2027-06-30"])
+def test_tier_columns_say_what_each_partners_verdict_says(
+    tmp_path: Path, example_plan: Plan, as_of: str
+) -> None:
+    """Words built once per distinct outcome are the words of each partner's own verdict."""
+    from datetime import date
+
+    from partnerkit.io.workbook.read import read_tables
+    from partnerkit.io.workbook.results import tier_columns, top_gaps
+    from partnerkit.io.workbook.tables import read_plan
+    from partnerkit.tiers.evaluate import evaluate_tiers
+    from partnerkit.tiers.explain import verdicts
+
+    plan = example_plan.model_copy(deep=True)
+    # Twins of every partner, some with another current tier, so equal outcomes meet unequal ones.
+    for category in (plan.categories.integration, plan.categories.distribution, plan.categories.ecosystem):
+        twins = []
+        for k, partner in enumerate(category.partners):
+            twin = partner.model_copy(update={"name": f"{partner.name} twin"})
+            if k % 2:
+                twin = twin.model_copy(update={"tier": None, "tier_since": None})
+            elif partner.tier is not None:  # the same facts and tier start, another current tier
+                other = next(t.name for t in plan.tiers if t.name != partner.tier)
+                twin = twin.model_copy(update={"tier": other})
+            twins.append(twin)
+        category.partners += twins
+    path = build_workbook(plan, tmp_path / "planner.xlsx", macros=False)
+    tables, _ = read_tables(path)
+    read = read_plan(tables, path.name)
+    assert read.plan is not None, read.problems[:3]
+    rows = len(tables["Partners"].rows)
+    day = date.fromisoformat(as_of)
+    columns = tier_columns(read, rows, day)
+    expected: dict[str, tuple[str, str, str]] = {
+        v.partner: (v.tier or "", v.change.value, top_gaps(v))
+        for v in verdicts(evaluate_tiers(read.plan, day))
+    }
+    at = tables["Partners"].headers.index("Name")
+    names = [row[at] for row in tables["Partners"].rows]
+    got = {
+        name: (columns["Proposed tier"][r], columns["Change"][r], columns["Top gaps"][r])
+        for r, name in enumerate(names)
+        if columns["Change"][r] is not None
+    }
+    assert got == expected
+    assert len({g for _, _, g in got.values()}) > 3  # the plan gives a real mix of gaps

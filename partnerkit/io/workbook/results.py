@@ -84,22 +84,53 @@ def top_gaps(verdict: Any) -> str:
     return "top tier" if verdict.next_tier is None else ""
 
 
+def _verdict_keys(ev: Any) -> list[Any]:
+    """Per partner, everything its tier, change and top gaps are worded from (equal keys, equal words).
+
+    ``compact_rows`` holds the tier and each criterion's met and actual value; the gap wording also
+    reads the current tier and its start (time in tier), the points of each metric, and the sums of
+    consistency periods, so those are added.
+    """
+    from partnerkit.tiers.explain import _all, compact_rows
+
+    extra: list[list[Any]] = [ev.facts.current_tier, ev.facts.tier_since]
+    for tier in ev.tiers:
+        for outcome in _all(tier.rules):
+            if outcome.points is not None:
+                extra.append(outcome.points)
+            extra += outcome.detail.get("sums", [])
+    return list(zip(compact_rows(ev), *extra, strict=True))
+
+
 def tier_columns(read: ReadPlan, rows: int, as_of: date) -> Columns:
-    """Proposed tier, change and top gaps for each row of the Partners table (the Evaluate tiers button)."""
+    """Proposed tier, change and top gaps for each row of the Partners table (the Evaluate tiers button).
+
+    Partners are evaluated together by the columnar engine; the words are built once for each
+    distinct outcome (a large program has few), not once per partner.
+    """
     from partnerkit.tiers.evaluate import evaluate_tiers
-    from partnerkit.tiers.explain import verdicts
+    from partnerkit.tiers.explain import explain
 
     assert read.plan is not None
     columns = _empty(("Proposed tier", "Change", "Top gaps"), rows)
     paths = partner_paths(read.plan)
-    for verdict in verdicts(evaluate_tiers(read.plan, as_of)):
-        path = paths.get(verdict.partner.casefold())
+    ev = evaluate_tiers(read.plan, as_of)
+    worded: dict[Any, tuple[str, str, str]] = {}
+    for i, key in enumerate(_verdict_keys(ev)):
+        path = paths.get(ev.facts.partners[i].casefold())
         row = read.data_row(path) if path else None
         if row is None or not 0 <= row < rows:
             continue
-        columns["Proposed tier"][row] = verdict.tier or ""
-        columns["Change"][row] = verdict.change.value
-        columns["Top gaps"][row] = top_gaps(verdict)
+        try:
+            cells = worded.get(key)
+        except TypeError:  # an unhashable actual value: word this partner on its own
+            key, cells = None, None
+        if cells is None:
+            verdict = explain(ev, i, criteria=False)
+            cells = (verdict.tier or "", verdict.change.value, top_gaps(verdict))
+            if key is not None:
+                worded[key] = cells
+        columns["Proposed tier"][row], columns["Change"][row], columns["Top gaps"][row] = cells
     return columns
 
 
