@@ -8,7 +8,7 @@ file turns those into ``plan.yaml:LINE:COL`` or ``Partners!D17``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -35,8 +35,8 @@ def check_unique_partner_names(plan: Plan) -> list[Problem]:
     found = []
     for kind, index, partner in plan.categories.all_partners():
         key = partner.name.casefold()
-        path = (*partner_path(kind.value, index), "name")
         if key in seen:
+            path = (*partner_path(kind.value, index), "name")
             first = ".".join(str(p) for p in seen[key][1:2])
             found.append(
                 Problem(
@@ -46,7 +46,7 @@ def check_unique_partner_names(plan: Plan) -> list[Problem]:
                 )
             )
         else:
-            seen[key] = path
+            seen[key] = partner_path(kind.value, index)
     return found
 
 
@@ -73,8 +73,7 @@ def check_tiers_unique(plan: Plan) -> list[Problem]:
     return found
 
 
-def _tier_reference(plan: Plan, name: str, path: FieldPath, what: str) -> list[Problem]:
-    tiers = [t.name for t in plan.tiers]
+def _tier_reference(tiers: list[str], name: str, path: FieldPath, what: str) -> list[Problem]:
     if name in tiers:
         return []
     guess = did_you_mean(name, tiers)
@@ -89,12 +88,14 @@ def _tier_reference(plan: Plan, name: str, path: FieldPath, what: str) -> list[P
 def check_tier_references(plan: Plan) -> list[Problem]:
     """Every tier a partner or a target names is defined in ``tiers``."""
     found = []
+    tiers = [t.name for t in plan.tiers]
+    known = set(tiers)
     for kind, index, partner in plan.categories.all_partners():
-        if partner.tier is not None:
-            found += _tier_reference(plan, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
+        if partner.tier is not None and partner.tier not in known:
+            found += _tier_reference(tiers, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
     if plan.roadmap.scale is not None:
         for name in plan.roadmap.scale.tier_targets:
-            found += _tier_reference(plan, name, ("roadmap", "scale", "tier_targets", name), "target tier")
+            found += _tier_reference(tiers, name, ("roadmap", "scale", "tier_targets", name), "target tier")
     return found
 
 
@@ -120,17 +121,26 @@ def check_tier_thresholds_ordered(plan: Plan) -> list[Problem]:
     return found
 
 
-def _cited_lists(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[Any]]]:
-    """Every ``sources`` list below the top level of plan data, with its path."""
+def _cited_lists(data: Any, path: FieldPath = ()) -> list[tuple[FieldPath, list[Any]]]:
+    """Every ``sources`` list below the top level of plan data, with its path, in document order."""
+    found: list[tuple[FieldPath, list[Any]]] = []
+    _collect_cited(data, path, found)
+    return found
+
+
+def _collect_cited(data: Any, path: FieldPath, found: list[tuple[FieldPath, list[Any]]]) -> None:
+    # Plain recursion into containers only: a plan of 100,000 partners holds millions of scalars,
+    # and a call (or a generator level) per scalar cost seconds.
     if isinstance(data, dict):
         for key, value in data.items():
             if key == "sources" and path and isinstance(value, list | str):
-                yield (*path, key), value if isinstance(value, list) else [value]
-            else:
-                yield from _cited_lists(value, (*path, key))
+                found.append(((*path, key), value if isinstance(value, list) else [value]))
+            elif isinstance(value, dict | list):
+                _collect_cited(value, (*path, key), found)
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _cited_lists(item, (*path, i))
+            if isinstance(item, dict | list):
+                _collect_cited(item, (*path, i), found)
 
 
 def check_citations(data: Any) -> list[Problem]:

@@ -161,7 +161,10 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
 
 
 def _is_dated_mapping(value: Any) -> bool:
-    return isinstance(value, Mapping)
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+_DATE_SPEC = FactSpec(kind=FactKind.DATE)
 
 
 def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
@@ -196,13 +199,19 @@ def facts_from_records(
         else:
             table.values[name] = []
     problems: list[Problem] = []
+    scalar_columns = list(table.values.values())
     for row, record in enumerate(records):
         table.partners.append(str(record["name"]))
         table.current_tier.append(record.get("tier"))
         since = record.get("tier_since")
-        table.tier_since.append(normalize(since, FactSpec(kind=FactKind.DATE)) if since is not None else None)
-        base: tuple[str | int, ...] = paths[row] if paths is not None else ("partners", row, "facts")
+        table.tier_since.append(normalize(since, _DATE_SPEC) if since is not None else None)
         facts: Mapping[str, Any] = record.get("facts") or {}
+        if not facts:
+            # A partner without facts (most of a large program): every scalar fact is unknown.
+            for column in scalar_columns:
+                column.append(None)
+            continue
+        base: tuple[str | int, ...] = paths[row] if paths is not None else ("partners", row, "facts")
         for name, spec in specs.items():
             raw = facts.get(name)
             if spec.dated:
@@ -219,7 +228,7 @@ def facts_from_records(
                     continue
                 for day, observed in raw.items():
                     try:
-                        parsed_day = normalize(day, FactSpec(kind=FactKind.DATE))
+                        parsed_day = normalize(day, _DATE_SPEC)
                         parsed = normalize(observed, spec)
                     except ValueError as exc:
                         problems.append(
