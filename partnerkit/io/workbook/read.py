@@ -140,9 +140,15 @@ class _Styles:
         """Formula cells saved without a computed value, and merged ranges, of ``sheet`` (0-based)."""
         xml = self._sheet_xml(sheet)
         uncalculated: set[tuple[int, int]] = set()
-        if b"<f" in xml:
-            for match in _FORMULA_WITHOUT_VALUE.finditer(xml):
+        # From each formula tag back to its cell: a 100,000-row sheet has millions of cells and a
+        # handful of formulas (data validation ones too), so the cells are never scanned one by one.
+        at = xml.find(b"<f")
+        while at != -1:
+            cell = xml.rfind(b'<c r="', 0, at)
+            match = _FORMULA_WITHOUT_VALUE.match(xml, cell) if cell != -1 else None
+            if match is not None and match.end() > at:
                 uncalculated.add((int(match.group(2)) - 1, _col_index(match.group(1).decode())))
+            at = xml.find(b"<f", at + 2)
         merged = []
         start = xml.rfind(b"<mergeCells")
         if start != -1:

@@ -432,6 +432,8 @@ def _read_rows(
     width = len(found.headers)
     grid = [row if len(row) == width else [*row[:width], *[None] * (width - len(row))] for _, row, *_ in kept]
     by_column = list(zip(*grid, strict=True))
+    records = [entry[2] for entry in kept]
+    allowed_sets = list({id(e[4]): e[4] for e in kept if e[4] is not None}.values())
     done: set[tuple[int, int]] = set()
     if check_formulas:
         at_row = {entry[0]: k for k, entry in enumerate(kept)}
@@ -457,7 +459,32 @@ def _read_rows(
         plain = kind in _PLAIN_TEXT
         ids = kind is Kind.IDS
         numbered = found.percent_format is not None and kind in _NUMBERED
-        for k in [k for k, v in enumerate(values) if v is not None and v != ""]:
+        blanks = values.count(None)
+        if blanks == len(values):
+            continue
+        filled: Sequence[int]
+        if not blanks and "" not in values:
+            filled = range(len(values))
+        else:
+            filled = [k for k, v in enumerate(values) if v is not None and v != ""]
+        if (plain or ids) and len(path) == 1 and not done and all(key in a for a in allowed_sets):
+            # The common cells of a large sheet (typed text, one source id) stored straight into
+            # their records; anything else goes the general way below.
+            other: list[int] = []
+            for k in filled:
+                value = values[k]
+                if type(value) is not str or (ids and ("," in value or ";" in value)):
+                    other.append(k)
+                    continue
+                text = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
+                if text:
+                    records[k][key] = [text] if ids else text
+            if not other:
+                continue
+            filled = other
+        # Numbers repeat down a column (margins, amounts): each distinct one is converted once.
+        memo: dict[tuple[type, Any, bool | None, str | None], Any] = {}
+        for k in filled:
             value = values[k]
             row_no, _, record, unit, allowed, (base, category) = kept[k]
             if done and (k, i) in done:
@@ -486,12 +513,20 @@ def _read_rows(
                 percent = None
                 if numbered and isinstance(value, float | int):
                     percent = found.percent_format(row_no, col)  # type: ignore[misc]
-                try:
-                    converted = from_cell(kind, value, percent_format=percent, unit=unit)
-                except CellRuleError as exc:
-                    ref = FieldRef(found.sheet, (row_no, col), column.header, value)
-                    reader.problem(ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *path))
-                    continue
+                number = type(value) in _MEMO_TYPES
+                if number and (type(value), value, percent, unit) in memo:
+                    converted = memo[type(value), value, percent, unit]
+                else:
+                    try:
+                        converted = from_cell(kind, value, percent_format=percent, unit=unit)
+                    except CellRuleError as exc:
+                        ref = FieldRef(found.sheet, (row_no, col), column.header, value)
+                        reader.problem(
+                            ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *path)
+                        )
+                        continue
+                    if number and type(converted) in _MEMO_TYPES:  # never share a list between records
+                        memo[type(value), value, percent, unit] = converted
                 if converted is None or converted == []:
                     continue
             if len(path) == 1:
@@ -504,6 +539,7 @@ def _read_rows(
 
 
 _PLAIN_TEXT = (Kind.TEXT, Kind.CHOICE)
+_MEMO_TYPES = (float, int, str, bool, date, datetime)  # immutable cell values whose conversion can be reused
 _NUMBERED = (Kind.PERCENT, Kind.METRIC)
 
 
