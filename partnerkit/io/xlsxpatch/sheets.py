@@ -30,13 +30,17 @@ def _cell_col(cell: Any, previous: int) -> int:
     """The column of a ``<c>``; a cell without an address follows the one before it."""
     ref = cell.get("r")
     if ref:
-        return _ref_col(ref)
+        return _letters_col(ref.rstrip("0123456789"))
     return previous + 1
 
 
 @functools.lru_cache(maxsize=65_536)
-def _ref_col(ref: str) -> int:
-    return column_number(ref.rstrip("0123456789").lstrip("$"))
+def _letters_col(letters: str) -> int:
+    # Cached by the letters, not the whole address: a sheet has few columns and many rows.
+    return column_number(letters.lstrip("$"))
+
+
+_C = q("c")
 
 
 def _widen_spans(row: Any, col: int) -> None:
@@ -83,8 +87,9 @@ class SheetEdit:
     def _cells(self, row: Any) -> dict[int, Any]:
         out: dict[int, Any] = {}
         col = 0
-        for cell in row.iterchildren(q("c")):
-            col = _cell_col(cell, col)
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            col = _letters_col(ref.rstrip("0123456789")) if ref else col + 1
             out[col] = cell
         return out
 
@@ -252,13 +257,13 @@ class SheetEdit:
         top = left = 0
         bottom = right = 0
         for r, row in sorted(self.rows.items()):
-            col = 0
-            for cell in row.iterchildren(q("c")):
-                col = _cell_col(cell, col)
+            cols = list(self._cells(row))
+            if cols:
                 top = top or r
                 bottom = r
-                left = min(left, col) if left else col
-                right = max(right, col)
+                low = min(cols)
+                left = min(left, low) if left else low
+                right = max(right, *cols)
         dimension = self.root.find(q("dimension"))
         ref = range_ref(top, left, bottom, right) if top else "A1"
         if dimension is not None:

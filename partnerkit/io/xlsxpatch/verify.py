@@ -57,7 +57,13 @@ def _unchanged_elsewhere(
         new = after[r] if r < len(after) else []
         if old == new:
             continue
-        for c in range(max(len(old), len(new))):
+        if len(old) == len(new):
+            # Most rows differ only in the written result columns: find the differing cells at
+            # once, then look only at those.
+            differ = [c for c, (was, now) in enumerate(zip(old, new, strict=True)) if was != now]
+        else:
+            differ = list(range(max(len(old), len(new))))
+        for c in differ:
             if (r + 1, c + 1) in written:
                 continue
             was = old[c] if c < len(old) else ""
