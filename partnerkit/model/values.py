@@ -59,12 +59,15 @@ E = TypeVar("E", bound=Enum)
 
 def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
     by_lower = {str(m.value).lower(): m for m in enum_cls}
+    exact = {str(m.value): m for m in enum_cls}  # the value as written, the common case: one lookup
 
     def check(value: Any) -> Any:
         if isinstance(value, enum_cls):
             return value
         if isinstance(value, str):
-            hit = by_lower.get(value.strip().lower())
+            hit = exact.get(value)
+            if hit is None:
+                hit = by_lower.get(value.strip().lower())
             if hit is not None:
                 return hit
             allowed = ", ".join(repr(m.value) for m in enum_cls)

@@ -635,7 +635,7 @@ def plan_data_from_tables(
     _read_key_value(reader, L.TIER_PROGRAM, tables.get("TierProgram"), currency)
     data = reader.data
 
-    counts: dict[str, int] = {}
+    partner_lists: dict[str, list[dict[str, Any]]] = {}
     categories = {k.casefold(): k for k in L.PARTNER_MODELS}
     fields = {k: set(m.model_fields) for k, m in L.PARTNER_MODELS.items()}
 
@@ -650,10 +650,12 @@ def plan_data_from_tables(
         keys["category"] = match
         keys["_fields"] = fields[match]
         kind = match.lower()
-        index = counts.get(kind, 0)
-        counts[kind] = index + 1
-        path: FieldPath = ("categories", kind, "partners", index)
-        reader.put(path, {})
+        listed = partner_lists.get(kind)
+        if listed is None:  # the list is found once; a partner row only appends to it
+            category_data = data.setdefault("categories", {}).setdefault(kind, {})
+            listed = partner_lists[kind] = category_data.setdefault("partners", [])
+        path: FieldPath = ("categories", kind, "partners", len(listed))
+        listed.append({})
         return path
 
     _read_rows(reader, L.PARTNERS_TABLE, tables.get("Partners"), partner, frozenset({"category"}))
