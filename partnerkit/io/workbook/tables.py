@@ -432,7 +432,10 @@ def _read_rows(
     width = len(found.headers)
     grid = [row if len(row) == width else [*row[:width], *[None] * (width - len(row))] for _, row, *_ in kept]
     by_column = list(zip(*grid, strict=True))
+    row_nos = [entry[0] for entry in kept]
     records = [entry[2] for entry in kept]
+    units = [entry[3] for entry in kept]
+    alloweds = [entry[4] for entry in kept]
     allowed_sets = list({id(e[4]): e[4] for e in kept if e[4] is not None}.values())
     done: set[tuple[int, int]] = set()
     if check_formulas:
@@ -467,7 +470,9 @@ def _read_rows(
             filled = range(len(values))
         else:
             filled = [k for k, v in enumerate(values) if v is not None and v != ""]
-        if (plain or ids) and len(path) == 1 and not done and all(key in a for a in allowed_sets):
+        single = len(path) == 1
+        everywhere = all(key in a for a in allowed_sets)  # a field of every row's category
+        if (plain or ids) and not done and everywhere:
             # The common cells of a large sheet (typed text, one source id) stored straight into
             # their records; anything else goes the general way below.
             other: list[int] = []
@@ -476,31 +481,37 @@ def _read_rows(
                 if type(value) is not str or (ids and ("," in value or ";" in value)):
                     other.append(k)
                     continue
-                text = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
-                if text:
+                text = value.strip()
+                if "\u00a0" in text:  # strip() drops outer ones; inner ones read as spaces
+                    text = value.replace("\u00a0", " ").strip()
+                if not text:
+                    continue
+                if single:
                     records[k][key] = [text] if ids else text
+                else:
+                    _store(records[k], path, [text] if ids else text)
             if not other:
                 continue
             filled = other
         # Numbers repeat down a column (margins, amounts): each distinct one is converted once.
         memo: dict[tuple[type, Any, bool | None, str | None], Any] = {}
         for k in filled:
-            value = values[k]
-            row_no, _, record, unit, allowed, (base, category) = kept[k]
             if done and (k, i) in done:
                 continue
-            if allowed is not None and key not in allowed:
-                if not is_blank(value):
-                    ref = FieldRef(found.sheet, (row_no, col), column.header, value)
-                    reader.problem(
-                        ref,
-                        f"{column.header} = {_show(value)}: {column.header} is not a field of "
-                        f"{category} partners; it is ignored (clear it or change the Category)",
-                        severity=Severity.WARNING,
-                    )
-                continue
+            value = values[k]
+            if not everywhere:
+                allowed = alloweds[k]
+                if allowed is not None and key not in allowed:
+                    if not is_blank(value):
+                        ref = FieldRef(found.sheet, (row_nos[k], col), column.header, value)
+                        reader.problem(
+                            ref,
+                            f"{column.header} = {_show(value)}: {column.header} is not a field of "
+                            f"{kept[k][5][1]} partners; it is ignored (clear it or change the Category)",
+                            severity=Severity.WARNING,
+                        )
+                    continue
             if plain and type(value) is str:
-                # The common case, kept fast for sheets of 100,000 partners.
                 converted: Any = value.replace("\u00a0", " ").strip() if "\u00a0" in value else value.strip()
                 if not converted:
                     continue
@@ -510,9 +521,10 @@ def _read_rows(
                 if not converted:
                     continue
             else:
+                unit = units[k]
                 percent = None
                 if numbered and isinstance(value, float | int):
-                    percent = found.percent_format(row_no, col)  # type: ignore[misc]
+                    percent = found.percent_format(row_nos[k], col)  # type: ignore[misc]
                 number = type(value) in _MEMO_TYPES
                 if number and (type(value), value, percent, unit) in memo:
                     converted = memo[type(value), value, percent, unit]
@@ -520,22 +532,30 @@ def _read_rows(
                     try:
                         converted = from_cell(kind, value, percent_format=percent, unit=unit)
                     except CellRuleError as exc:
-                        ref = FieldRef(found.sheet, (row_no, col), column.header, value)
+                        ref = FieldRef(found.sheet, (row_nos[k], col), column.header, value)
                         reader.problem(
-                            ref, f"{column.header} = {_show(value)}: expected {exc}", (*base, *path)
+                            ref, f"{column.header} = {_show(value)}: expected {exc}", (*kept[k][5][0], *path)
                         )
                         continue
                     if number and type(converted) in _MEMO_TYPES:  # never share a list between records
                         memo[type(value), value, percent, unit] = converted
                 if converted is None or converted == []:
                     continue
-            if len(path) == 1:
-                record[key] = converted
+            if single:
+                records[k][key] = converted
             else:
-                node = record
-                for part in path[:-1]:
-                    node = node.setdefault(part, {})
-                node[path[-1]] = converted
+                _store(records[k], path, converted)
+
+
+def _store(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set a field of a row's record; a dotted field (``revenue_potential.min``) nests."""
+    if len(path) == 1:
+        record[path[0]] = value
+        return
+    node = record
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
 
 
 _PLAIN_TEXT = (Kind.TEXT, Kind.CHOICE)
