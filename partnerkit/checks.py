@@ -31,13 +31,14 @@ def partner_path(kind: str, index: int) -> FieldPath:
 
 def check_unique_partner_names(plan: Plan) -> list[Problem]:
     """Every partner name appears once across the three categories (compared without case)."""
-    seen: dict[str, FieldPath] = {}
+    seen: dict[str, tuple[Any, int]] = {}  # name -> (category, index); paths only for a duplicate
     found = []
     for kind, index, partner in plan.categories.all_partners():
         key = partner.name.casefold()
         if key in seen:
             path = (*partner_path(kind.value, index), "name")
-            first = ".".join(str(p) for p in seen[key][1:2])
+            first_kind, first_index = seen[key]
+            first = ".".join(str(p) for p in partner_path(first_kind.value, first_index)[1:2])
             found.append(
                 Problem(
                     f"partner {partner.name!r} is listed twice (also under {first})",
@@ -46,7 +47,7 @@ def check_unique_partner_names(plan: Plan) -> list[Problem]:
                 )
             )
         else:
-            seen[key] = partner_path(kind.value, index)
+            seen[key] = (kind, index)
     return found
 
 

@@ -14,6 +14,7 @@ Canonical forms (documented in docs/plan-reference.md):
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -133,11 +134,18 @@ def parse_percent(value: Any) -> Decimal:
             f"{value!r} is ambiguous as a percentage: write it with a percent sign, e.g. '{shown}'"
         )
     if isinstance(value, str):
-        match = _PERCENT.match(value)
-        if match:
-            return Decimal(match.group(1)) / 100
+        parsed = _percent_text(value)
+        if parsed is not None:
+            return parsed
         raise ValueError(f"{value!r} is not a percentage; write it like '20%'")
     raise ValueError(f"expected a percentage such as '20%', got {value!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent_text(text: str) -> Decimal | None:
+    # A large plan repeats a few margins and discounts many times; a Decimal is immutable.
+    match = _PERCENT.match(text)
+    return Decimal(match.group(1)) / 100 if match else None
 
 
 def format_percent(value: Decimal) -> str:

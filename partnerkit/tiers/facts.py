@@ -172,8 +172,11 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
     applies = set(plan.tier_program.applies_to)
     records = []
     paths = []
+    last, applied, key = None, False, ""
     for kind, index, partner in plan.categories.all_partners():
-        if kind.value in applies:
+        if kind is not last:  # an enum's value is a slow property: read it once per category
+            last, applied, key = kind, kind.value in applies, kind.value.lower()
+        if applied:
             records.append(
                 {
                     "name": partner.name,
@@ -182,7 +185,7 @@ def facts_from_plan(plan: Plan) -> tuple[FactTable, list[Problem]]:
                     "facts": partner.facts,
                 }
             )
-            paths.append(("categories", kind.value.lower(), "partners", index, "facts"))
+            paths.append(("categories", key, "partners", index, "facts"))
     return facts_from_records(records, plan.tier_program.facts, paths)
 
 
