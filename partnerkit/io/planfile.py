@@ -156,7 +156,12 @@ class _Composer:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # PyYAML builds 2026-02-30 or 2024-13-01 as a date and fails; keep the text so the
+            # field's own check reports it at its line with its field path.
+            return node.value
 
     def _problem(self, node: Any, path: FieldPath, message: str, code: str = "invalid") -> Problem:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1

@@ -292,6 +292,13 @@ def parse_date(value: Any) -> Any:
         if readings:
             shown = " or ".join(sorted(d.isoformat() for d in readings))
             raise ValueError(f"{value!r} is ambiguous; write the ISO date you mean ({shown})")
+        iso_like = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if iso_like:
+            try:
+                meant = date(*(int(part) for part in iso_like.groups()))
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+            raise ValueError(f"{value!r} is not an ISO date; write {meant.isoformat()}")
         raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
     raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
 
