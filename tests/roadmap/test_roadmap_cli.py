@@ -130,6 +130,25 @@ def test_json_reports_the_problems_of_a_roadmap_that_cannot_be_scheduled() -> No
     assert all(p["location"].startswith(EXAMPLE) for p in data["problems"])
 
 
+def test_json_reports_a_plan_whose_roadmap_has_a_cycle(tmp_path: Path) -> None:
+    # A cycle makes the plan itself invalid; scripts must still get the documented JSON, on
+    # the screen or in the -o file.
+    def break_it(data: dict[str, Any]) -> None:
+        data["roadmap"]["phases"][0]["activities"][0]["depends_on"] = ["portal"]
+
+    plan = write_plan(tmp_path, break_it)
+    code, out, _ = run(str(plan), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["scheduled"] is False
+    assert [p["code"] for p in data["problems"]] == ["dependency-cycle"]
+    assert data["problems"][0]["location"].startswith(f"{plan}:")
+    target = tmp_path / "roadmap.json"
+    code, out, _ = run(str(plan), "--json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8")) == data
+
+
 def test_an_unreadable_plan_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     assert run(str(missing))[0] == 2
