@@ -156,3 +156,24 @@ def test_a_current_tier_the_plan_does_not_have_is_a_warning(example_plan: Plan) 
     verdict = explain(ev, ev.row("Orbit CRM"))
     assert "current tier 'Platinum' is not a tier of the plan" in verdict.warnings
     assert verdict.change is Change.NEW
+
+
+def test_a_downgrade_past_an_undecided_tier_says_so_in_its_reason() -> None:
+    # Gold fails, Silver hangs on a missing fact, Bronze holds: the person approving the downgrade
+    # to Bronze must read that Silver is still possible.
+    from tests.tiers.helpers import run, table_of, tiers_of
+
+    tiers = tiers_of(
+        {"name": "Gold", "level": 1, "rules": [{"fact": "certified_staff", "at_least": 5}]},
+        {"name": "Silver", "level": 2, "rules": [{"fact": "sponsor", "is": True}]},
+        {"name": "Bronze", "level": 3, "rules": [{"fact": "certified_staff", "at_least": 1}]},
+    )
+    table = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2}})
+    (down,) = review_evaluation(run(tiers, table)).proposals
+    assert (down.current_tier, down.proposed_tier, down.change) == ("Gold", "Bronze", Change.DOWNGRADE)
+    assert "Silver still possible: depends on unknown facts sponsor (record them before approving)" in (
+        down.reason
+    )
+    known = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2, "sponsor": False}})
+    (settled,) = review_evaluation(run(tiers, known)).proposals
+    assert "still possible" not in settled.reason
