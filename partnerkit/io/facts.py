@@ -14,6 +14,7 @@ date cells or YYYY-MM-DD text. Nothing is guessed.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +34,14 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 100,000 partners take about 30 MB of sheet XML
 MAX_RATIO = 500
 _PARTNER = {"partner", "name", "partner_name"}
+_HOLDS = {
+    FactKind.NUMBER: "numbers",
+    FactKind.MONEY: "money",
+    FactKind.COUNT: "whole numbers",
+    FactKind.BOOLEAN: "yes/no",
+    FactKind.DATE: "dates",
+    FactKind.TEXT: "text",
+}
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
 
@@ -243,6 +252,8 @@ class FactsReader:
                 seen_plain[name] = r
             row = self.partner_row(name)
             day_ordinal = None
+            # A row without a usable date is still checked cell by cell, so one run shows every problem.
+            undated = False
             if dated_rows:
                 assert date_col is not None
                 cell = line[date_col] if date_col < len(line) else None
@@ -250,11 +261,13 @@ class FactsReader:
                     day = normalize(None if cell == "" else cell, _DATE_SPEC)
                 except ValueError as exc:
                     self.problem(sheet, r, date_col, f"{header[date_col]!r} {cell!r}: {exc}")
-                    continue
-                if day is None:
-                    self.problem(sheet, r, date_col, f"{header[date_col]!r}: the date is empty")
-                    continue
-                day_ordinal = day.toordinal()
+                    day = None
+                    undated = True
+                else:
+                    if day is None:
+                        self.problem(sheet, r, date_col, f"{header[date_col]!r}: the date is empty")
+                        undated = True
+                day_ordinal = day.toordinal() if day is not None else None
             if tier_col is not None:
                 self._tier(line, r, tier_col, row, sheet, header)
             if since_col is not None:
@@ -273,7 +286,7 @@ class FactsReader:
                 kind = spec.kind
                 # the common case, a number cell, skips the general parser
                 if type(cell) is float and kind is not FactKind.BOOLEAN and kind is not FactKind.DATE:
-                    if cell >= 0 and (kind is not FactKind.COUNT or cell.is_integer()):
+                    if 0 <= cell < math.inf and (kind is not FactKind.COUNT or cell.is_integer()):
                         value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
                     else:
                         self._bad(sheet, r, c, header, cell, spec)
@@ -287,10 +300,10 @@ class FactsReader:
                             r,
                             c,
                             f"{header[c]!r} {cell!r}: {exc}",
-                            f"the {fact} column holds {kind.value}",
+                            f"the {fact} column holds {_HOLDS[kind]}",
                         )
                         continue
-                if value is None:
+                if value is None or undated:
                     continue
                 if spec.dated:
                     assert day_ordinal is not None

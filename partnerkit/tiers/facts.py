@@ -5,6 +5,7 @@ Columns keep evaluation fast for a hundred thousand partners: a criterion is one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -126,6 +127,8 @@ def normalize(value: Any, spec: FactSpec) -> Any:
         value = _parse_number_text(value, kind)
     if not isinstance(value, int | float) or value != value:  # NaN is not a number a CRM means
         raise ValueError("expected a number")
+    if value in (math.inf, -math.inf):  # '1e999' or '.inf': no CRM means that either
+        raise ValueError("expected a finite number")
     if value < 0:
         raise ValueError("cannot be negative")
     if kind is FactKind.COUNT:
@@ -157,6 +160,8 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
         from partnerkit.tiers.rules import money_text
 
         return money_text(stripped)  # raises with the "write 50000" hint
+    if kind is FactKind.COUNT:
+        raise ValueError("expected a whole number such as 12")
     raise ValueError("expected a plain number such as 12 or 4.5")
 
 

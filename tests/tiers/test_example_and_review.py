@@ -144,7 +144,7 @@ def test_compact_rows_hold_every_criterion(example_plan: Plan) -> None:
 def test_bad_plan_facts_are_a_plan_error(example_plan: Plan) -> None:
     data = example_plan.model_copy(deep=True)
     data.categories.integration.partners[0].facts["certified_staff"] = "many"
-    with pytest.raises(PlanError, match="expected a plain number"):
+    with pytest.raises(PlanError, match="expected a whole number such as 12"):
         evaluate_tiers(data, AS_OF)
 
 

@@ -53,6 +53,32 @@ def test_csv_dated_rows(tmp_path: Path, example_plan: Plan) -> None:
     assert table.values["certified_staff"] == [3]  # the latest date wins for an undated fact
 
 
+def test_a_row_with_a_bad_date_still_has_its_other_cells_checked(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_csv(
+        tmp_path,
+        "partner,date,revenue,deals\nOrbit CRM,30/09/2026,$50K,x\nOrbit CRM,,1000,1\n",
+    )
+    table, problems = load_facts(path, example_plan)
+    shown = [str(p) for p in problems]
+    assert [s.split(":")[1] + ":" + s.split("'")[1] for s in shown] == [
+        "2:date",
+        "2:revenue",
+        "2:deals",
+        "3:date",
+    ]
+    assert "facts.csv:2: 'deals' 'x': expected a whole number such as 12" in shown[2]
+    assert table.dated["revenue"].value == []  # nothing from a row without its date
+
+
+@pytest.mark.parametrize("huge", ["1e999", "-1e999", "inf"])
+def test_infinite_numbers_are_a_located_problem_not_a_crash(
+    tmp_path: Path, example_plan: Plan, huge: str
+) -> None:
+    path = write_csv(tmp_path, f"partner,date,revenue,deals\nOrbit CRM,2026-09-30,{huge},{huge}\n")
+    _, problems = load_facts(path, example_plan)
+    assert [p.location for p in problems] == ["facts.csv:2", "facts.csv:2"]
+
+
 def test_every_bad_cell_is_reported_with_place_header_value_and_rule(
     tmp_path: Path, example_plan: Plan
 ) -> None:
@@ -66,7 +92,7 @@ def test_every_bad_cell_is_reported_with_place_header_value_and_rule(
     _, problems = load_facts(path, example_plan)
     shown = [str(p) for p in problems]
     assert (
-        "facts.csv:2: 'certified_staff' '2.5': a count must be a whole number (the certified_staff column holds count)"
+        "facts.csv:2: 'certified_staff' '2.5': a count must be a whole number (the certified_staff column holds whole numbers)"
         in shown
     )
     assert any(s.startswith("facts.csv:2: 'executive_sponsor' 'maybe': expected yes/no") for s in shown)

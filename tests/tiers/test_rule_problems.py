@@ -67,7 +67,9 @@ def test_unknown_fact_on_a_partner_gets_a_did_you_mean() -> None:
 
 def test_a_fact_value_of_the_wrong_kind_is_located() -> None:
     found = problems_of(variant("          certified_staff: 6\n", "          certified_staff: six\n"))
-    assert any("facts.certified_staff" in p and "expected a plain number" in p for p in found), found
+    assert any("facts.certified_staff" in p and "expected a whole number such as 12" in p for p in found), (
+        found
+    )
 
 
 def test_rules_that_do_not_fit_their_fact() -> None:
