@@ -94,6 +94,17 @@ def load_facts(
         reader.read(_csv_rows(path), None)
     else:
         raise UnreadableFileError(f"{path}: a facts table must be a .csv or .xlsx file, not {suffix}")
+    if not reader.table.partners and not reader.problems:
+        # An empty export (a failed CRM query) must not pass silently as "no changes".
+        reader.problems.append(
+            Problem(
+                "the facts table has no partner rows",
+                (),
+                location=f"{path.name}:1",
+                hint="the first row names the columns ('partner', then facts); one row per partner follows",
+                code="facts",
+            )
+        )
     return reader.table, reader.problems
 
 

@@ -225,3 +225,13 @@ def test_header_and_column_helpers() -> None:
     assert header_key("  Certified\u00a0staff ") == "certified_staff"
     assert header_key("tier-since") == "tier_since"
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+@pytest.mark.parametrize("text", ["", "partner,certified_staff\n"])
+def test_an_empty_export_is_a_problem_not_a_silent_no_change(
+    tmp_path: Path, example_plan: Plan, text: str
+) -> None:
+    _, problems = load_facts(write_csv(tmp_path, text), example_plan)
+    assert [(p.location, p.message) for p in problems] == [
+        ("facts.csv:1", "the facts table has no partner rows")
+    ]
