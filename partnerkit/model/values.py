@@ -168,6 +168,20 @@ _SHORTHAND = re.compile(r"^\s*[$€£]?\s*([\d.,]+)\s*([kKmM]?)\s*([A-Za-z]{3})?
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 
+# '50.000' is fifty thousand where the dot separates thousands; no amount of money has three decimals.
+THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
+def thousands_dot_message(value: str, digits: str, *, whole_number: bool = False) -> str:
+    """What to say about '50.000': which two amounts it could mean."""
+    whole, _, frac = digits.partition(".")
+    other = whole if whole_number else f"{whole}.{frac[:2]} for {whole}"
+    return (
+        f"{value!r} is ambiguous: write {whole}{frac} if the dot separates thousands, "
+        f"or {other} (no thousands separators)"
+    )
+
+
 def _suggest_amount(text: str) -> str | None:
     """The plain amount a person probably meant by ``$50K`` or ``50,000``, if one is clear."""
     match = _SHORTHAND.match(text)
@@ -208,6 +222,8 @@ class Money(BaseModel):
             return {"amount": Decimal(str(value)), "currency": default}
         if isinstance(value, str):
             match = _MONEY.match(value)
+            if match and THOUSANDS_DOT.search(match.group(2)):
+                raise ValueError(thousands_dot_message(value, match.group(2)))
             if match and not (match.group(1) and match.group(3)):
                 code = (match.group(1) or match.group(3) or default).upper()
                 return {"amount": Decimal(match.group(2)), "currency": code}

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.model.values import THOUSANDS_DOT, thousands_dot_message
 from partnerkit.problems import Problem
 from partnerkit.tiers.rules import FactKind, FactSpec
 
@@ -152,6 +153,9 @@ _BOOL_WORDS = {
 
 def _parse_number_text(text: str, kind: FactKind) -> float:
     stripped = text.strip().replace("\u00a0", "")
+    if kind in (FactKind.MONEY, FactKind.COUNT) and THOUSANDS_DOT.match(stripped):
+        # A CRM export in a dot-for-thousands locale writes fifty thousand as '50.000'.
+        raise ValueError(thousands_dot_message(stripped, stripped, whole_number=kind is FactKind.COUNT))
     try:
         return float(stripped) if "." in stripped or "e" in stripped.lower() else int(stripped)
     except ValueError:

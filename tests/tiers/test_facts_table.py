@@ -235,3 +235,17 @@ def test_an_empty_export_is_a_problem_not_a_silent_no_change(
     assert [(p.location, p.message) for p in problems] == [
         ("facts.csv:1", "the facts table has no partner rows")
     ]
+
+
+def test_a_dot_for_thousands_in_money_and_counts_is_ambiguous(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_csv(
+        tmp_path,
+        "partner,date,revenue,deals\nOrbit CRM,2026-09-30,50.000,2.000\nOrbit CRM,2026-06-30,500.50,2\n",
+    )
+    _, problems = load_facts(path, example_plan)
+    assert [str(p) for p in problems] == [
+        "facts.csv:2: 'revenue' '50.000': '50.000' is ambiguous: write 50000 if the dot separates thousands, "
+        "or 50.00 for 50 (no thousands separators) (the revenue column holds money)",
+        "facts.csv:2: 'deals' '2.000': '2.000' is ambiguous: write 2000 if the dot separates thousands, "
+        "or 2 (no thousands separators) (the deals column holds whole numbers)",
+    ]

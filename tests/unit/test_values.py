@@ -70,6 +70,18 @@ class TestMoney:
     def test_shorthand_is_refused_with_the_amount_it_meant(self, text: str, meant: str) -> None:
         assert f"write {meant}" in message(money, text)
 
+    @pytest.mark.parametrize("text", ["50.000", "250.000 EUR", "1.500"])
+    def test_a_dot_for_thousands_is_ambiguous_not_a_small_amount(self, text: str) -> None:
+        # Read as a decimal, '50.000' would silently be $50 where a European means fifty thousand.
+        digits = text.split()[0]
+        whole, frac = digits.split(".")
+        assert f"is ambiguous: write {whole}{frac} if the dot separates thousands" in message(money, text)
+
+    def test_cents_are_still_amounts(self) -> None:
+        assert money.validate_python("50.5").amount == Decimal("50.5")
+        assert money.validate_python("1250.50").amount == Decimal("1250.50")
+        assert money.validate_python("1250.5000").amount == Decimal("1250.5000")
+
     def test_negative_and_nonsense(self) -> None:
         assert "negative" in message(money, -1)
         assert "not an amount" in message(money, "lots")
