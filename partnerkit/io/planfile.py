@@ -491,7 +491,20 @@ def dump_plan(plan: Plan, fmt: str = "yaml") -> str:
     data = plan_to_data(plan)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with text holding NEL or Unicode line breaks double-quoted."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # PyYAML writes '0\x850' single-quoted and reads it back as '0 0'; double quotes escape it (\N).
+    style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_PlanDumper.add_representer(str, _text)
 
 
 def format_problems(problems: Sequence[Problem]) -> str:

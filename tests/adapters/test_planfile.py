@@ -228,6 +228,16 @@ class TestRoundTrip:
         assert problem.location is not None and problem.location.startswith(f"{path}:")
         assert problem.hint == "did you mean 'name'?"
 
+    @pytest.mark.parametrize("name", ["0\x850", "Line\u2028Separator", "Para\u2029graph"])
+    def test_round_trip_keeps_unicode_line_breaks(self, example_data: dict[str, Any], name: str) -> None:
+        # PyYAML alone turns '0\x850' into '0 0' on the way back.
+        data = copy.deepcopy(example_data)
+        data["categories"]["distribution"]["partners"][0]["name"] = name
+        plan = Plan.model_validate(data)
+        again, problems = parse_plan_text(dump_plan(plan), "round-trip.yaml")
+        assert problems == [] and again is not None
+        assert again.categories.distribution.partners[0].name == name
+
     @given(
         name=st.text(min_size=1, max_size=40).filter(lambda s: s.strip() and s == s.strip()),
         margin=st.integers(min_value=0, max_value=100),
