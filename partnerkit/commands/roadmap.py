@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=lambda ctx, param, value: _start_date(value),
     metavar="DATE",
     help="Program start date (YYYY-MM-DD), instead of roadmap.settings.start.",
 )
@@ -69,7 +69,7 @@ def roadmap(
     plan: Path,
     as_json: bool,
     gantt: Path | None,
-    start: datetime | None,
+    start: date | None,
     capacity: int | None,
     optimize: bool,
     time_limit: float,
@@ -106,7 +106,7 @@ def roadmap(
     if output is not None:
         output_path(output, plan=plan)
     loaded = _load_for_json(plan, output) if as_json else load_plan_or_exit(plan, quiet_warnings=True)
-    begin = start.date() if start is not None else None
+    begin = start
     try:
         if optimize:
             from partnerkit.io.optimize import optimize_roadmap
@@ -149,6 +149,19 @@ def roadmap(
         if written is not None:
             click.echo(f"wrote {written}", err=True)
     sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+def _start_date(value: str | None) -> date | None:
+    """The --start date, read like every date of the plan."""
+    if value is None:
+        return None
+    from partnerkit.model.values import parse_date
+
+    try:
+        day: date = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--start'") from None
+    return day
 
 
 def _load_for_json(plan: Path, output: Path | None) -> Plan:

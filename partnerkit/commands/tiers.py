@@ -30,10 +30,13 @@ class TiersGroup(click.Group):
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     if value is None:
         return date.today()  # the door reads the clock; the core never does
+    from partnerkit.model.values import parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        day: date = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return day
 
 
 facts_option = click.option(

@@ -284,18 +284,36 @@ _OTHER_DATES = (
 )
 
 
+FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 1900, 2199
+
+
+def in_plan_years(day: date) -> date:
+    """The date, if a partner program could use it; dates like 0001-01-01 or 9999-12-31 are typos.
+
+    Weeks, windows and grace periods are counted from these dates, which must not fall off the
+    calendar.
+    """
+    if not FIRST_PLAN_YEAR <= day.year <= LAST_PLAN_YEAR:
+        raise ValueError(
+            f"{day.isoformat()} is outside the years {FIRST_PLAN_YEAR}-{LAST_PLAN_YEAR}; is it a typo?"
+        )
+    return day
+
+
 def parse_date(value: Any) -> Any:
     """Accept ISO dates only; for other forms say which ISO date was probably meant."""
     if isinstance(value, datetime):
-        return value.date()
+        return in_plan_years(value.date())
     if isinstance(value, date):
-        return value
+        return in_plan_years(value)
     if isinstance(value, str):
         text = value.strip()
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return in_plan_years(day)
         readings = set()
         for fmt in _OTHER_DATES:
             try:

@@ -149,6 +149,23 @@ def test_json_reports_a_plan_whose_roadmap_has_a_cycle(tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8")) == data
 
 
+@pytest.mark.parametrize("typed", ["9999-06-01", "0001-01-01", "2026-02-30"])
+def test_a_start_date_off_the_calendar_is_a_usage_error_not_a_traceback(typed: str) -> None:
+    code, out, err = run(EXAMPLE, "--start", typed)
+    assert code == 2 and out == ""
+    assert "Invalid value for '--start'" in err and typed in err
+
+
+def test_a_plan_starting_in_9999_is_a_located_problem(tmp_path: Path) -> None:
+    def far(data: dict[str, Any]) -> None:
+        data["roadmap"]["settings"]["start"] = "9999-06-07"
+
+    plan = write_plan(tmp_path, far)
+    code, _, err = run(str(plan))
+    assert code == 1
+    assert ": roadmap.settings.start: 9999-06-07 is outside the years 1900-2199" in err
+
+
 def test_an_unreadable_plan_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     assert run(str(missing))[0] == 2

@@ -120,7 +120,9 @@ def test_facts_table_refreshes_and_bad_cells_exit_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--as-of", "01/10/2026"], 2, "is not a date"),
+        (["--as-of", "01/10/2026"], 2, "ambiguous; write the ISO date you mean (2026-01-10 or 2026-10-01)"),
+        (["--as-of", "0001-01-01"], 2, "0001-01-01 is outside the years 1900-2199"),
+        (["--as-of", "9999-12-31"], 2, "9999-12-31 is outside the years 1900-2199"),
         (["--partner", "Orbit CMR"], 2, "did you mean 'Orbit CRM'?"),
         (["--json", "--csv"], 2, "choose one of --json and --csv"),
         (["--facts", "missing.csv"], 2, "cannot read the facts table"),
@@ -130,6 +132,13 @@ def test_usage_errors_exit_2(args: list[str], code: int, message: str) -> None:
     got, _, err = run("tiers", PLAN, *args)
     assert got == code
     assert message in err
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_a_review_date_off_the_calendar_is_a_usage_error_not_a_traceback(typed: str) -> None:
+    got, out, err = run("tiers", "review", PLAN, "--as-of", typed)
+    assert got == 2 and out == ""
+    assert f"{typed} is outside the years 1900-2199" in err
 
 
 def test_a_broken_plan_exits_1(tmp_path: Path) -> None:

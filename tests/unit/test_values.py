@@ -116,6 +116,17 @@ class TestDates:
         )
 
 
+class TestPlanYears:
+    @pytest.mark.parametrize("typed", ["0001-01-01", "9999-06-07", "1899-12-31", "2200-01-01"])
+    def test_dates_off_any_program_calendar_are_refused(self, typed: str) -> None:
+        # Weeks and windows are counted from these dates; 9999 used to end in an OverflowError.
+        assert message(iso_date, typed).endswith(f"{typed} is outside the years 1900-2199; is it a typo?")
+
+    def test_the_edges_are_dates(self) -> None:
+        assert iso_date.validate_python("1900-01-01") == date(1900, 1, 1)
+        assert iso_date.validate_python(date(2199, 12, 31)) == date(2199, 12, 31)
+
+
 class TestChoices:
     def test_case_does_not_matter(self) -> None:
         assert status.validate_python("negotiating") is Status.NEGOTIATING
