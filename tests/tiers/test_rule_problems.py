@@ -127,6 +127,37 @@ def test_an_unreachable_tier_is_a_warning() -> None:
     assert "tier 'Mid' (level 2) is unreachable" in found[0].message
 
 
+def test_a_tier_above_the_lowest_without_rules_is_a_warning() -> None:
+    # With no rules a tier holds for every partner: the starter plan made everyone Strategic silently.
+    from partnerkit.tiers.checks import check_tier_has_rules
+
+    tiers = [
+        {"name": "Entry", "level": 3},
+        {"name": "Top", "level": 1},
+        {"name": "Mid", "level": 2, "rules": [{"fact": "revenue", "over_last": "12 months", "at_least": 1}]},
+    ]
+    plan = Plan.model_construct(tiers=[Tier.model_validate(t) for t in tiers])
+    found = check_tier_has_rules(plan)
+    assert [(p.severity, p.path, p.code) for p in found] == [
+        (Severity.WARNING, ("tiers", 1, "rules"), "tier_without_rules")
+    ]
+    assert found[0].message.startswith("tier 'Top' has no rules, so every partner earns it")
+
+
+def test_the_starter_plan_warns_that_its_tiers_have_no_rules(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from partnerkit.cli import cli
+
+    plan = tmp_path / "plan.yaml"
+    assert CliRunner().invoke(cli, ["init", str(plan)]).exit_code == 0
+    _, problems = load_plan_with_problems(plan)
+    assert [p.field for p in problems if p.code == "tier_without_rules"] == [
+        "tiers[0].rules",
+        "tiers[1].rules",
+    ]
+
+
 def test_the_example_plan_is_clean_and_survives_a_round_trip(example_plan: Plan, tmp_path: Path) -> None:
     _, problems = load_plan_with_problems(EXAMPLE)
     assert [
