@@ -59,6 +59,7 @@ E = TypeVar("E", bound=Enum)
 
 def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
     by_lower = {str(m.value).lower(): m for m in enum_cls}
+    article = "an" if what[:1].lower() in "aeiou" else "a"
 
     def check(value: Any) -> Any:
         if isinstance(value, enum_cls):
@@ -70,9 +71,9 @@ def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
             allowed = ", ".join(repr(m.value) for m in enum_cls)
             guess = did_you_mean(value.strip(), [str(m.value) for m in enum_cls])
             suffix = f"; did you mean {guess!r}?" if guess else ""
-            raise ValueError(f"{value!r} is not a {what}{suffix} (one of {allowed})")
+            raise ValueError(f"{value!r} is not {article} {what}{suffix} (one of {allowed})")
         allowed = ", ".join(repr(m.value) for m in enum_cls)
-        raise ValueError(f"expected a {what} (one of {allowed}), got {value!r}")
+        raise ValueError(f"expected {article} {what} (one of {allowed}), got {value!r}")
 
     return BeforeValidator(check)
 

@@ -404,8 +404,27 @@ for _model in (AllOf, AnyOf, AtLeastOf, Track, Tracks):
     _model.model_rebuild()
 
 
-CategoryName = Literal["Integration", "Distribution", "Ecosystem"]
-_ALL_CATEGORIES: tuple[CategoryName, ...] = ("Integration", "Distribution", "Ecosystem")
+_ALL_CATEGORIES: tuple[Literal["Integration", "Distribution", "Ecosystem"], ...] = (
+    "Integration",
+    "Distribution",
+    "Ecosystem",
+)
+
+
+def _category(value: Any) -> Any:
+    """A partner category in any case; a typo gets a did-you-mean like every other choice."""
+    if not isinstance(value, str):
+        return value
+    for name in _ALL_CATEGORIES:
+        if value.strip().lower() == name.lower():
+            return name
+    guess = did_you_mean(value.strip(), list(_ALL_CATEGORIES))
+    suffix = f"; did you mean {guess!r}?" if guess else ""
+    allowed = ", ".join(repr(n) for n in _ALL_CATEGORIES)
+    raise ValueError(f"{value!r} is not a partner category{suffix} (one of {allowed})")
+
+
+CategoryName = Annotated[Literal["Integration", "Distribution", "Ecosystem"], BeforeValidator(_category)]
 
 
 class TierProgram(PlanModel):

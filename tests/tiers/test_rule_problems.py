@@ -196,3 +196,34 @@ def test_windows() -> None:
     assert str(Window.model_validate("12 Months")) == "12 months"
     assert str(Window.model_validate("1 quarter")) == "1 quarter"
     assert Window.model_validate("4 quarters").period().count == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "        at_least: 250000\n",
+            "        atleast: 250000\n",
+            "unknown key 'atleast' (did you mean 'at_least'?)",
+        ),
+        (
+            "        over_last: 12 months\n",
+            "        over_lst: 12 months\n",
+            "unknown key 'over_lst' (did you mean 'over_last'?)",
+        ),
+        (
+            "        over_last: 12 months\n",
+            "        over_last: 12 months\n        aggregate: summ\n",
+            "'summ' is not an aggregate; did you mean 'sum'?",
+        ),
+        (
+            "applies_to: [Integration, Distribution]",
+            "applies_to: [Integration, Distribtion]",
+            "'Distribtion' is not a partner category; did you mean 'Distribution'?",
+        ),
+    ],
+)
+def test_typos_in_rules_and_the_tier_program_get_a_did_you_mean(old: str, new: str, says: str) -> None:
+    # A rule is one of several shapes; the suggestion comes from the keys of all of them.
+    found = problems_of(variant(old, new))
+    assert any(says in p for p in found), found
