@@ -98,8 +98,8 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
     from partnerkit.model.values import did_you_mean
 
     known = [p.name for _, p in plan.partners()]
-    known_set = set(known)
-    strangers = [name for name in names if name not in known_set]
+    known_set = {name.casefold() for name in known}
+    strangers = [name for name in names if name.casefold() not in known_set]
     # A CRM export of thousands of partners outside the plan is normal, not a list of typos.
     if not known or len(strangers) > 200:
         return

@@ -252,12 +252,19 @@ def facts_from_records(
 def merge_facts(base: FactTable, update: FactTable) -> FactTable:
     """``base`` refreshed by ``update``: its values win where present; partners only in it are added."""
     index = base.index()
+    # A CRM export may spell 'Orbit CRM' as 'orbit crm'; match without case when that is unambiguous.
+    folded: dict[str, int | None] = {}
+    for known, known_row in index.items():
+        key = known.casefold()
+        folded[key] = None if key in folded else known_row
     partners = list(base.partners)
     current = list(base.current_tier)
     since = list(base.tier_since)
     rows = []
     for i, name in enumerate(update.partners):
         row = index.get(name)
+        if row is None:
+            row = folded.get(name.casefold())
         if row is None:
             row = len(partners)
             index[name] = row

@@ -129,6 +129,18 @@ def test_a_facts_table_refreshes_the_plan(example_plan: Plan) -> None:
     assert len(merge_facts(ev.facts, update)) == len(ev.facts)
 
 
+def test_a_facts_table_matches_plan_partners_without_case(example_plan: Plan) -> None:
+    # CRM exports change case; 'brightline advisory' is the plan's Brightline, not a new partner.
+    update, problems = facts_from_records(
+        [{"name": "brightline ADVISORY", "facts": {"revenue": {date(2026, 9, 30): 95000}}}],
+        example_plan.tier_program.facts,
+    )
+    assert not problems
+    found = {v.partner: v for v in verdicts(evaluate_tiers(example_plan, AS_OF, update))}
+    assert "brightline ADVISORY" not in found
+    assert found["Brightline Advisory"].criteria[0].actual == "$95,000"
+
+
 def test_compact_rows_hold_every_criterion(example_plan: Plan) -> None:
     ev = evaluate_tiers(example_plan, AS_OF)
     rows = compact_rows(ev)
