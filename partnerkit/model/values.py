@@ -217,6 +217,8 @@ class Money(BaseModel):
         default = (info.context or {}).get("currency", "USD") if info else "USD"
         if isinstance(value, bool):
             raise ValueError(f"expected an amount of money, got {value!r}")
+        if isinstance(value, float | Decimal) and not Decimal(value).is_finite():
+            raise ValueError(f"{value} is not an amount of money; write a plain number such as 50000")
         if isinstance(value, int | Decimal):
             return {"amount": Decimal(value), "currency": default}
         if isinstance(value, float):

@@ -77,6 +77,15 @@ class TestMoney:
         whole, frac = digits.split(".")
         assert f"is ambiguous: write {whole}{frac} if the dot separates thousands" in message(money, text)
 
+    @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), Decimal("Infinity")])
+    def test_infinity_and_nan_are_not_money(self, value: object) -> None:
+        # YAML's .inf and .nan: one message at the field, not pydantic's words about '.amount'.
+        with pytest.raises(ValidationError) as info:
+            money.validate_python(value)
+        (error,) = info.value.errors()
+        assert error["loc"] == ()
+        assert "is not an amount of money; write a plain number such as 50000" in error["msg"]
+
     def test_cents_are_still_amounts(self) -> None:
         assert money.validate_python("50.5").amount == Decimal("50.5")
         assert money.validate_python("1250.50").amount == Decimal("1250.50")
