@@ -14,6 +14,7 @@ Canonical forms (documented in docs/plan-reference.md):
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -125,6 +126,8 @@ def parse_percent(value: Any) -> Decimal:
         return value
     if isinstance(value, bool):
         raise ValueError(f"expected a percentage such as '20%', got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a percentage; write it like '20%'")
     if isinstance(value, int | float):
         shown = f"{value * 100:g}%" if 0 < abs(value) <= 1 else f"{value:g}%"
         raise ValueError(

@@ -15,6 +15,7 @@ A rule is a mapping; the key it carries says what it is (see docs/tiers.md):
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -43,9 +44,12 @@ def _number(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, Decimal):
-        return float(value)
+        value = float(value)
     if isinstance(value, str):
         return money_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # .nan compares false with everything: a tier that silently nobody earns
+        raise ValueError(f"{value!r} is not a threshold; write a plain number such as 250000")
     return value
 
 

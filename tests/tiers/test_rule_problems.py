@@ -175,6 +175,8 @@ def test_the_example_plan_is_clean_and_survives_a_round_trip(example_plan: Plan,
         ({"fact": "r", "between": [5, 1]}, "ends below its start"),
         ({"fact": "r", "at_least": 1, "over_last": "a year"}, "is not a window"),
         ({"fact": "r", "at_least": "$50K"}, "write 50000"),
+        ({"fact": "r", "at_least": float("nan")}, "nan is not a threshold"),
+        ({"fact": "r", "more_than": float("inf")}, "inf is not a threshold"),
         ({"at_least": 3, "of": [{"fact": "a", "is": True}]}, "can never hold"),
         (
             {"points_at_least": 50, "metrics": [{"fact": "a", "points": 10, "full_at": 1}]},

@@ -55,6 +55,12 @@ class TestPercent:
             parse_percent("twenty")
 
 
+class TestPercentNotFinite:
+    @pytest.mark.parametrize("value", [float("inf"), float("nan")])
+    def test_infinity_and_nan_are_not_percentages(self, value: float) -> None:
+        assert message(percent, value).endswith(f"{value!r} is not a percentage; write it like '20%'")
+
+
 class TestMoney:
     def test_plain_number_takes_the_plan_currency(self) -> None:
         assert money.validate_python(50000) == Money(amount=Decimal(50000), currency="USD")
