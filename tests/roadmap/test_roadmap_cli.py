@@ -166,6 +166,14 @@ def test_a_plan_starting_in_9999_is_a_located_problem(tmp_path: Path) -> None:
     assert ": roadmap.settings.start: 9999-06-07 is outside the years 1900-2199" in err
 
 
+def test_output_under_a_file_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(EXAMPLE, "-o", str(blocker / "roadmap.md"))
+    assert code == 2 and out == ""
+    assert "is a file, not a folder" in err
+
+
 def test_an_unreadable_plan_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     assert run(str(missing))[0] == 2

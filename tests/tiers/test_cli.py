@@ -184,3 +184,27 @@ def test_demo_writes_the_tier_verdicts_and_review(tmp_path: Path) -> None:
     assert "Proposals (each needs a person's approval)" in (tmp_path / "tier-review.txt").read_text(
         encoding="utf-8"
     )
+
+
+def test_output_never_overwrites_the_plan_or_the_facts_table(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(Path(PLAN).read_text(encoding="utf-8"), encoding="utf-8")
+    before = plan.read_bytes()
+    code, _, err = run("tiers", str(plan), *AS_OF, "-o", str(plan))
+    assert code == 2 and "is the plan itself" in err
+    assert plan.read_bytes() == before
+    facts = tmp_path / "facts.csv"
+    facts.write_text("partner,certified_staff\nOrbit CRM,3\n", encoding="utf-8")
+    code, _, err = run("tiers", "review", str(plan), *AS_OF, "--facts", str(facts), "-o", str(facts))
+    assert code == 2 and "is the facts table itself" in err
+    assert facts.read_text(encoding="utf-8") == "partner,certified_staff\nOrbit CRM,3\n"
+
+
+def test_output_under_a_file_is_a_usage_error_and_new_folders_are_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run("tiers", PLAN, *AS_OF, "-o", str(blocker / "tiers.txt"))
+    assert code == 2 and "is a file, not a folder" in err
+    target = tmp_path / "new" / "tiers.csv"
+    code, _, _ = run("tiers", PLAN, *AS_OF, "--csv", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("partner,")
