@@ -41,6 +41,10 @@ _EXPORTS: dict[str, str] = {
     "AgreementKind": "partnerkit.deals",
     "NoAgreementError": "partnerkit.deals",
     "UnknownPartnerError": "partnerkit.deals",
+    # the planning workbook
+    "load_plan_from_workbook": "partnerkit.io.workbook.read",
+    "build_workbook": "partnerkit.io.workbook.build",
+    "WorkbookError": "partnerkit.errors",
     # the roadmap scheduler
     "schedule_roadmap": "partnerkit.roadmap",
     "roadmap_problems": "partnerkit.roadmap",
@@ -48,6 +52,12 @@ _EXPORTS: dict[str, str] = {
     "ScheduledActivity": "partnerkit.roadmap",
     "optimize_roadmap": "partnerkit.io.optimize",
     "write_gantt": "partnerkit.io.charts",
+    # Word documents
+    "render_agreement": "partnerkit.io.word.agreement",
+    "render_all_agreements": "partnerkit.io.word.batch",
+    "write_strategy_docx": "partnerkit.io.word.report",
+    "AgreementDraft": "partnerkit.io.word.agreement",
+    "TemplateError": "partnerkit.errors",
     # problems and errors
     "Problem": "partnerkit.problems",
     "Severity": "partnerkit.problems",
@@ -115,11 +125,22 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         build_terms,
     )
     from partnerkit.deals.lint import TermFinding, lint_terms
-    from partnerkit.errors import PartnerkitError, PlanError, UnreadableFileError
+    from partnerkit.errors import (
+        PartnerkitError,
+        PlanError,
+        TemplateError,
+        UnreadableFileError,
+        WorkbookError,
+    )
     from partnerkit.io.charts import write_gantt
     from partnerkit.io.facts import load_facts
     from partnerkit.io.optimize import optimize_roadmap
     from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
+    from partnerkit.io.word.agreement import AgreementDraft, render_agreement
+    from partnerkit.io.word.batch import render_all_agreements
+    from partnerkit.io.word.report import write_strategy_docx
+    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.io.workbook.read import load_plan_from_workbook
     from partnerkit.model import (
         Activity,
         Assumption,

@@ -20,6 +20,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.terms:terms",
         "Show each partner's deal terms and what to fix before drafting.",
     ),
+    "agreement": ("partnerkit.commands.agreement:agreement", "Write one partner's draft agreement (Word)."),
+    "agreements": (
+        "partnerkit.commands.agreements:agreements",
+        "Write every partner's draft agreement (Word).",
+    ),
+    "templates": (
+        "partnerkit.commands.templates:templates",
+        "Export the Word templates, or check an edited one.",
+    ),
     "tiers": (
         "partnerkit.commands.tiers:tiers",
         "Each partner's tier, why, the gap to the next; tier reviews.",
@@ -27,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "roadmap": (
         "partnerkit.commands.roadmap:roadmap",
         "Schedule the roadmap: quarter tables, critical path, Gantt.",
+    ),
+    "workbook": (
+        "partnerkit.commands.workbook:workbook",
+        "Build, export, import and sync the planning workbook.",
     ),
 }
 

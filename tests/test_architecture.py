@@ -88,3 +88,34 @@ def test_public_api_is_curated() -> None:
         and callable(partnerkit.validate)
         and callable(partnerkit.render_markdown)
     )
+
+
+# Adapters do not import each other, but for the few edges below, each with its reason
+# (docs/architecture.md): the atomic-write helper, the translation of pydantic errors into located
+# problems, and workbook sync composing the workbook layout with the zip patcher.
+ALLOWED_ADAPTER_EDGES = {
+    ("workbook", "xlsxpatch"),
+    ("workbook", "planfile"),
+    ("planfile", "workbook"),  # load_plan dispatches .xlsx/.xlsm to the workbook reader
+    ("workbook", "files"),
+    ("word", "files"),
+    ("charts", "files"),
+}
+
+
+def adapter_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE / "io")
+    return relative.parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "io").rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_adapters_import_each_other_only_where_allowed(path: Path) -> None:
+    me = adapter_of(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("partnerkit.io."):
+            other = node.module.split(".")[2]
+            assert other == me or (me, other) in ALLOWED_ADAPTER_EDGES, (
+                f"{path.name}: adapter {me} imports {other}"
+            )

@@ -30,7 +30,9 @@ def models() -> list[tuple[type[BaseModel], str]]:
     found: list[tuple[type[BaseModel], str]] = []
 
     def walk(model: type[BaseModel], where: str) -> None:
-        if model in VALUE_TYPES or any(m is model for m, _ in found):
+        if model in VALUE_TYPES or model.__name__.startswith("_") or any(m is model for m, _ in found):
+            # Private models (such as the catch-all that turns an unknown rule key into a did-you-mean)
+            # are not something a user writes.
             return
         found.append((model, where))
         for name, info in model.model_fields.items():
@@ -54,6 +56,11 @@ def _inner(annotation: object, many: bool = False) -> list[tuple[type[BaseModel]
     return out
 
 
+def _private(annotation: object) -> bool:
+    base = typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+    return isinstance(base, type) and base.__name__.startswith("_")
+
+
 def type_text(annotation: object) -> str:
     """How a field's type reads in the reference."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -70,7 +77,8 @@ def type_text(annotation: object) -> str:
     if origin is dict:
         return f"mapping of {type_text(args[0])} to {type_text(args[1])}"
     if args and origin is not None:
-        return " or ".join(type_text(a) for a in args)
+        shown = [a for a in args if not _private(a)]
+        return " or ".join(type_text(a) for a in shown)
     if isinstance(annotation, type):
         if annotation in VALUE_TYPES:
             return VALUE_TYPES[annotation]

@@ -50,6 +50,24 @@ def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
 
 
+def write_strategy_word(plan: Plan, outdir: Path) -> list[Path]:
+    """The strategy in Word (with the roadmap chart when the demo drew it)."""
+    from partnerkit.io.word.report import write_strategy_docx
+
+    chart = outdir / "roadmap.png"
+    return [write_strategy_docx(plan, outdir / "strategy.docx", chart=chart if chart.exists() else None)]
+
+
+def write_agreement_drafts(plan: Plan, outdir: Path) -> list[Path]:
+    """A draft agreement in Word for every integration and distribution partner."""
+    from partnerkit.io.word.batch import render_all_agreements
+
+    result = render_all_agreements(plan, outdir / "agreements")
+    for skipped in result.skipped:
+        click.echo(f"no draft for {skipped.partner}: {'; '.join(skipped.reasons)}", err=True)
+    return [draft.path for draft in result.written]
+
+
 def write_tier_reports(plan: Plan, outdir: Path) -> list[Path]:
     """Each partner's tier with reasons and gaps, and the tier review, on the example's review date."""
     from partnerkit.commands.tiers import EXAMPLE_REVIEW_DATE, write_tier_reports
@@ -68,12 +86,35 @@ def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
     return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
 
 
+def write_workbook(plan: Plan, outdir: Path) -> list[Path]:
+    """The planning workbook with its buttons and companion module (an .xlsx without xlwings)."""
+    from partnerkit.errors import WorkbookError
+    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.io.workbook.companion import write_companion
+
+    target = outdir / "planner.xlsm"
+    if target.exists():
+        # The user may have worked in the demo workbook: never overwrite it.
+        click.echo(f"kept {target} (delete it to get a fresh one)", err=True)
+        return []
+    try:
+        build_workbook(plan, target)
+    except WorkbookError as exc:
+        click.echo(f"no planner.xlsm: {exc}; wrote plan.xlsx without buttons instead", err=True)
+        return [build_workbook(plan, outdir / "plan.xlsx", macros=False)]
+    companion, _ = write_companion(target)
+    return [target, companion]
+
+
 STEPS: list[tuple[str, Step]] = [
     ("example plan", write_plan),
     ("roadmap Gantt chart", write_roadmap_chart),
     ("strategy (Markdown)", write_strategy_markdown),
+    ("strategy (Word)", write_strategy_word),
+    ("agreement draft (Word)", write_agreement_drafts),
     ("tiers and tier review", write_tier_reports),
     ("deal terms (JSON)", write_terms_json),
+    ("planning workbook", write_workbook),
 ]
 
 

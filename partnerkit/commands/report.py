@@ -62,7 +62,18 @@ def report(plan: Path, output: Path) -> None:
         if chart:
             click.echo(f"wrote {chart}")
     else:
+        from partnerkit.errors import PlanError
+        from partnerkit.io.charts import render_gantt
         from partnerkit.io.word.report import write_strategy_docx
+        from partnerkit.roadmap import schedule_roadmap
+        from partnerkit.roadmap.tables import quarter_names
 
-        write_strategy_docx(loaded, output)
+        try:
+            schedule = schedule_roadmap(loaded)
+        except PlanError:
+            schedule = None  # the report shows the planned weeks instead
+        image = None
+        if schedule is not None and schedule.activities:
+            image = render_gantt(schedule, "png", quarter_names=quarter_names(loaded.roadmap))
+        write_strategy_docx(loaded, output, schedule=schedule, chart=image)
     click.echo(f"wrote {output}")

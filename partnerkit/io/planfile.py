@@ -490,25 +490,26 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     return data
 
 
+class _PlanDumper(yaml.SafeDumper):
+    """A YAML dumper whose text always reads back as the same text."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # YAML folds NEL and the Unicode line and paragraph separators inside plain and single-quoted
+    # scalars; only a double-quoted scalar escapes them, so a name holding one survives a round trip.
+    style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_PlanDumper.add_representer(str, _represent_text)
+
+
 def dump_plan(plan: Plan, fmt: str = "yaml") -> str:
     """The plan as YAML (default) or JSON text that ``load_plan`` reads back to an equal plan."""
     data = plan_to_data(plan)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-class _PlanDumper(yaml.SafeDumper):
-    """PyYAML's safe dumper, with text holding NEL or Unicode line breaks double-quoted."""
-
-
-def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    # PyYAML writes '0\x850' single-quoted and reads it back as '0 0'; double quotes escape it (\N).
-    style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_PlanDumper.add_representer(str, _text)
 
 
 def format_problems(problems: Sequence[Problem]) -> str:

@@ -54,7 +54,8 @@ def _money_k(money: Money) -> str:
     return format_money(money, compact=True)
 
 
-def _revenue_line(tier: Tier) -> str | None:
+def revenue_line(tier: Tier) -> str | None:
+    """The tier's revenue-potential criterion as the template words it, or None when it has none."""
     rp = tier.revenue_potential
     if rp is None or (rp.min is None and rp.max is None):
         return None
@@ -66,7 +67,8 @@ def _revenue_line(tier: Tier) -> str | None:
     return f"- Revenue potential: <{_money_k(rp.max)}/year"
 
 
-def _benefit_lines(b: TierBenefits) -> list[str]:
+def benefit_lines(b: TierBenefits) -> list[str]:
+    """A tier's benefits as the template's bullet lines."""
     lines = []
     if b.revenue_share is not None:
         lines.append(f"- Revenue share: {format_percent(b.revenue_share)}")
@@ -89,7 +91,8 @@ def _benefit_lines(b: TierBenefits) -> list[str]:
     return lines or ["- None"]
 
 
-def _requirement_lines(tier: Tier) -> list[str]:
+def requirement_lines(tier: Tier) -> list[str]:
+    """A tier's requirements as the template's bullet lines."""
     r = tier.requirements
     lines = []
     if r.certified_resources is not None:
@@ -107,7 +110,7 @@ def _requirement_lines(tier: Tier) -> list[str]:
 
 def _tier_section(number: int, tier: Tier) -> list[str]:
     out = [f"### Tier {number}: {inline(tier.name)} Partners", "", "**Criteria**:"]
-    revenue = _revenue_line(tier)
+    revenue = revenue_line(tier)
     if revenue:
         out.append(revenue)
     for criterion in tier.criteria:
@@ -124,10 +127,10 @@ def _tier_section(number: int, tier: Tier) -> list[str]:
     out += [
         "",
         "**Benefits**:",
-        *_benefit_lines(tier.benefits),
+        *benefit_lines(tier.benefits),
         "",
         "**Requirements**:",
-        *_requirement_lines(tier),
+        *requirement_lines(tier),
     ]
     return out
 

@@ -154,3 +154,16 @@ def test_any_file_gives_a_workbook_error(content: bytes) -> None:
         with pytest.raises(WorkbookError, match=r"^planner\.xlsm "):
             patch_workbook(path, **CHANGES)  # type: ignore[arg-type]
         assert path.read_bytes() == content
+
+
+def test_a_zip_entry_of_an_unsupported_version_is_a_workbook_error() -> None:
+    """zipfile raises NotImplementedError for "zip file version 6.4"; it must come out as one sentence."""
+    data = bytearray(PLANNER)
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    first = archive.infolist()[0]
+    # "version needed to extract" sits 4 bytes into the local file header.
+    data[first.header_offset + 4] = 64
+    central = bytes(data).find(b"PK\x01\x02")
+    data[central + 6] = 64
+    with pytest.raises(WorkbookError):
+        patch_bytes(bytes(data), **CHANGES)  # type: ignore[arg-type]

@@ -56,7 +56,7 @@ class Package:
         self.limits = limits
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise WorkbookError(
                 f"{label} is a damaged or truncated zip archive, not a readable workbook; "
                 "restore it from a backup or save it again in Excel"

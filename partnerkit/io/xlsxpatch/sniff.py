@@ -105,7 +105,7 @@ def describe_head(head: bytes, path: Path | None = None) -> str | None:
         source = path.open("rb") if path else io.BytesIO(head)
         with source, zipfile.ZipFile(source) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return (
             "is a damaged or truncated zip archive, not a readable workbook; "
             "restore it from a backup or save it again in Excel"

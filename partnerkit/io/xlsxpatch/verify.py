@@ -86,7 +86,7 @@ def verify_workbook(
     package = Package(path.read_bytes(), label, limits)
     try:
         bad = package.zip.testzip()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise WorkbookError(
             f"the updated {label} failed its zip test ({exc}); the original was kept"
         ) from exc

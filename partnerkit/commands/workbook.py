@@ -1,0 +1,200 @@
+"""``partnerkit workbook``: build the planning workbook, export and import plans, sync results without Excel."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from partnerkit.commands._common import (
+    InputError,
+    json_option,
+    load_plan_or_exit,
+    output_path,
+    plan_argument,
+    print_json,
+    print_problems,
+)
+
+force_option = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise click.UsageError(f"-o {path} exists; choose another name or pass --force to replace it")
+
+
+@click.group()
+def workbook() -> None:
+    """The planning workbook: build it, export and import plans, sync results without Excel.
+
+    \b
+    Examples:
+      partnerkit workbook new -o planner.xlsm --plan plan.yaml
+      partnerkit workbook export plan.yaml -o plan.xlsx
+      partnerkit workbook import planner.xlsm -o plan.yaml
+      partnerkit workbook sync planner.xlsm
+    """
+
+
+@workbook.command("new")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsm to write.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fill the workbook from this plan (default: the starter plan).",
+)
+@force_option
+def new(output: Path, plan_path: Path | None, force: bool) -> None:
+    """Build the macro-enabled planning workbook, and its companion module beside it.
+
+    The workbook carries the VBA code of the installed xlwings (pip install "partnerkit[excel]"),
+    so build it on the machine where Excel will run it. planner.xlsm gets planner.py beside it.
+
+    \b
+    Example:
+      partnerkit workbook new -o planner.xlsm --plan plan.yaml
+    """
+    from partnerkit.errors import PartnerkitError
+    from partnerkit.io.workbook.build import BUTTONS, available_buttons, build_workbook
+    from partnerkit.io.workbook.companion import write_companion
+    from partnerkit.io.workbook.layout import is_identifier_stem
+
+    if output.suffix.lower() != ".xlsm":
+        raise click.UsageError(f"-o {output}: the planning workbook is a macro workbook; name it .xlsm")
+    if not is_identifier_stem(output.stem):
+        raise click.UsageError(
+            f"-o {output}: Excel imports the Python module named like the workbook, so the name must be "
+            "a Python name (letters, digits, underscores), e.g. planner.xlsm"
+        )
+    _refuse_overwrite(output, force)
+    from partnerkit.io.planfile import load_plan, starter_plan_path
+
+    plan = load_plan_or_exit(plan_path) if plan_path else load_plan(starter_plan_path())
+    buttons = available_buttons()
+    try:
+        build_workbook(plan, output, buttons=buttons)
+    except PartnerkitError as exc:
+        raise InputError(str(exc)) from None
+    companion, kept = write_companion(output)
+    click.echo(f"wrote {output}")
+    click.echo(f"{'kept' if kept else 'wrote'} {companion} (the workbook's Python module)")
+    click.echo("buttons: " + ", ".join(b.caption for b in buttons))
+    missing = [b.caption for b in BUTTONS if b not in buttons]
+    if missing:
+        click.echo("not available in this partnerkit: " + ", ".join(missing))
+
+
+@workbook.command("export")
+@plan_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx to write.",
+)
+@force_option
+def export(plan: Path, output: Path, force: bool) -> None:
+    """Write PLAN as a planning workbook without macros (.xlsx) that 'workbook import' reads back.
+
+    \b
+    Example:
+      partnerkit workbook export plan.yaml -o plan.xlsx
+    """
+    from partnerkit.io.workbook.build import build_workbook
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(
+            f"-o {output}: export writes an .xlsx; for the workbook with buttons use 'workbook new --plan'"
+        )
+    output_path(output, plan=plan)
+    _refuse_overwrite(output, force)
+    loaded = load_plan_or_exit(plan)
+    build_workbook(loaded, output, macros=False)
+    click.echo(f"wrote {output}")
+
+
+@workbook.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan file to write (.yaml, .yml or .json).",
+)
+@force_option
+def import_(file: Path, output: Path, force: bool) -> None:
+    """Read a planning workbook (.xlsx/.xlsm) and write its plan as YAML or JSON.
+
+    Every problem is printed with its cell (Partners!D17), header, value and rule; nothing is
+    written while the workbook has errors.
+
+    \b
+    Example:
+      partnerkit workbook import planner.xlsm -o plan.yaml
+    """
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.io.planfile import dump_plan
+
+    suffix = output.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise click.UsageError(f"-o {output}: write a .yaml, .yml or .json plan")
+    if file.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise click.UsageError(f"{file}: import reads an .xlsx or .xlsm planning workbook")
+    output_path(output, plan=file)
+    _refuse_overwrite(output, force)
+    plan = load_plan_or_exit(file)
+    write_text_atomic(output, dump_plan(plan, "json" if suffix == ".json" else "yaml"))
+    click.echo(f"wrote {output}")
+
+
+@workbook.command("sync")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@json_option
+@click.option("--no-backup", is_flag=True, help="Do not keep FILE.bak.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="The tier review date, YYYY-MM-DD (default: today).",
+)
+def sync(file: Path, as_json: bool, no_backup: bool, as_of: datetime | None) -> None:
+    """Compute what the workbook's buttons compute and write the results into FILE, without Excel.
+
+    Only partnerkit's own cells change (the Problems sheet and the result columns); every other part
+    of the file is copied byte for byte. The old file is kept as FILE.bak. Refuses while the workbook
+    is open in Excel or LibreOffice.
+
+    \b
+    Example:
+      partnerkit workbook sync planner.xlsm
+      partnerkit workbook sync planner.xlsm --as-of 2026-10-01 --json
+    """
+    from partnerkit.errors import PartnerkitError
+    from partnerkit.io.workbook.sync import sync_workbook
+
+    review = as_of.date() if as_of is not None else date.today()
+    try:
+        outcome = sync_workbook(file, as_of=review, backup=not no_backup)
+    except PartnerkitError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        print_json(outcome.to_dict())
+    else:
+        print_problems(outcome.problems)
+        click.echo(f"synced {file}: {outcome.summary()}")
+    if any(p.is_error for p in outcome.problems):
+        sys.exit(1)

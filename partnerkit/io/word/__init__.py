@@ -1,0 +1,1 @@
+"""Word documents: agreement drafts from editable templates, and the strategy report."""

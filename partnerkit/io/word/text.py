@@ -1,0 +1,56 @@
+"""Untrusted text made safe for a Word document: control characters out, everything else literal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from partnerkit.problems import FieldPath, Problem, Severity
+
+# XML 1.0 cannot hold C0 controls other than TAB/LF/CR, and Word shows C1 controls as boxes.
+# TAB, LF and CR are whitespace a person typed: they become one space, silently.
+_WHITESPACE_CONTROLS = re.compile(r"[\t\n\r]+")
+# Lone surrogates cannot be written as UTF-8 at all.
+_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """``text`` without control characters (line breaks become a space) and how many were removed.
+
+    Right-to-left marks, quotes, ``<``, ``&`` and template syntax stay exactly as typed: escaping
+    is the renderer's job, and a value is never parsed as a template.
+    """
+    removed = len(_OTHER_CONTROLS.findall(text))
+    if removed:
+        text = _OTHER_CONTROLS.sub("", text)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = _WHITESPACE_CONTROLS.sub(" ", text)
+    return text, removed
+
+
+def clean_context(value: Any, path: FieldPath = ()) -> tuple[Any, list[Problem]]:
+    """A copy of a template context with every string cleaned, and a warning per cleaned string."""
+    problems: list[Problem] = []
+    cleaned = _clean(value, path, problems)
+    return cleaned, problems
+
+
+def _clean(value: Any, path: FieldPath, problems: list[Problem]) -> Any:
+    if isinstance(value, str):
+        text, removed = clean_text(value)
+        if removed:
+            problems.append(
+                Problem(
+                    f"removed {removed} control character(s) from {text[:60]!r}",
+                    path=path,
+                    severity=Severity.WARNING,
+                    code="control-characters",
+                )
+            )
+        return text
+    if isinstance(value, Mapping):
+        return {k: _clean(v, (*path, str(k)), problems) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v, (*path, i), problems) for i, v in enumerate(value)]
+    return value

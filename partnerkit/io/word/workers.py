@@ -1,0 +1,192 @@
+"""Rendering in worker processes: every core for a large batch, and limits for a user's own template.
+
+Each worker compiles the templates once (in its initializer) and then only renders and writes. A
+template the user supplied may loop for ever or build a huge string (the Jinja sandbox stops neither),
+so with ``limited=True`` each worker caps its address space and each document gets a time budget;
+a worker that dies or hangs turns into a TemplateError, never a hung command.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from partnerkit.errors import TemplateError
+from partnerkit.io.word.engine import WordTemplate
+from partnerkit.problems import Problem
+
+SECONDS_PER_DOCUMENT = 20.0
+CHUNK = 8  # documents per call to a worker for the default templates
+MEMORY_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to write: which template (by key), its context, and where."""
+
+    template: str
+    context: dict[str, Any]
+    path: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """A written document, or the error that stopped it."""
+
+    path: str
+    problems: list[Problem]
+    error: str | None = None
+
+
+_TEMPLATES: dict[str, WordTemplate] = {}
+_SECONDS: float | None = None
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _OutOfTime
+
+
+def init_worker(templates: dict[str, tuple[bytes, str]], limited: bool, seconds: float, memory: int) -> None:
+    """Compile the templates once per worker; cap memory and arm the clock for a user's template."""
+    global _SECONDS
+    if limited:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        signal.signal(signal.SIGALRM, _alarm)
+        _SECONDS = seconds
+    _TEMPLATES.clear()
+    for key, (data, name) in templates.items():
+        _TEMPLATES[key] = WordTemplate(data, name=name)
+
+
+def render_job(job: Job) -> Done:
+    """Render and write one document in a worker; errors come back as text, never as a dead worker."""
+    template = _TEMPLATES[job.template]
+    if _SECONDS is not None:
+        signal.setitimer(signal.ITIMER_REAL, _SECONDS)
+    try:
+        rendered = template.write(job.path, job.context, verify=_SECONDS is not None)
+        return Done(job.path, rendered.problems)
+    except _OutOfTime:
+        return Done(
+            job.path, [], f"{template.name}: rendering took longer than {_SECONDS:g} seconds; stopped"
+        )
+    except MemoryError:
+        return Done(job.path, [], f"{template.name}: rendering needed more memory than allowed; stopped")
+    except TemplateError as exc:
+        return Done(job.path, [], str(exc))
+    finally:
+        if _SECONDS is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def render_chunk(jobs: list[Job]) -> list[Done]:
+    """Render several jobs in one worker call: fewer round trips between processes."""
+    return [render_job(job) for job in jobs]
+
+
+def run_jobs(
+    jobs: Iterable[Job],
+    templates: dict[str, tuple[bytes, str]],
+    *,
+    workers: int | None = None,
+    limited: bool = False,
+    seconds: float = SECONDS_PER_DOCUMENT,
+    memory: int = MEMORY_BYTES,
+    on_done: Callable[[Done], None] | None = None,
+) -> Iterator[Done]:
+    """Render ``jobs`` in ``workers`` processes (every core by default), yielding each as it finishes.
+
+    At most a few jobs per worker are in flight, so memory stays flat however long the batch is.
+    """
+    count = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("spawn")  # no fork: safe with threads (rich's progress bar)
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=init_worker,
+        initargs=(templates, limited, seconds, memory),
+    )
+    # A user's template goes one document per call, so a runaway one is stopped on its own.
+    size = 1 if limited else CHUNK
+    pending: dict[Future[list[Done]], list[Job]] = {}
+    window = 4 * count
+    source = iter(jobs)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < window:
+                chunk = list(itertools.islice(source, size))
+                if not chunk:
+                    exhausted = True
+                    break
+                pending[pool.submit(render_chunk, chunk)] = chunk
+            if not pending:
+                return
+            # A generous wall-clock guard on top of each worker's own alarm.
+            guard = seconds * 3 + 60
+            finished, _ = wait(pending, timeout=guard, return_when=FIRST_COMPLETED)
+            if not finished:
+                _kill(pool)
+                raise TemplateError(f"rendering stopped: no document finished within {guard:g} seconds")
+            for future in finished:
+                chunk = pending.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    names = ", ".join(Path(job.path).name for job in chunk)
+                    raise TemplateError(
+                        f"rendering {names} stopped its worker (out of memory or crashed)"
+                    ) from None
+                for done in results:
+                    if on_done is not None:
+                        on_done(done)
+                    yield done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
+
+
+def render_limited(
+    template: Path,
+    job_context: dict[str, Any],
+    path: Path,
+    *,
+    seconds: float = SECONDS_PER_DOCUMENT,
+    memory: int = MEMORY_BYTES,
+) -> list[Problem]:
+    """Render a user's template into ``path`` in one limited worker; TemplateError when it fails."""
+    try:
+        data = template.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"cannot read template {template}: {exc.strerror or exc}") from exc
+    WordTemplate(
+        data, name=template.name
+    )  # compile here first: a bad template fails before any worker starts
+    templates = {"user": (data, template.name)}
+    jobs = [Job("user", job_context, str(path))]
+    for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds, memory=memory):
+        if done.error:
+            raise TemplateError(done.error)
+        return done.problems
+    raise TemplateError(f"{template.name}: nothing was rendered")  # pragma: no cover - one job, one result

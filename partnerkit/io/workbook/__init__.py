@@ -1,0 +1,1 @@
+"""The planning workbook: its layout, building it, reading it back."""

@@ -1,0 +1,605 @@
+"""The planning workbook's layout: each sheet, table and column, and which plan field each cell holds.
+
+One layout serves every door: ``build`` writes it, ``read`` reads it with python-calamine, the Excel
+bridge reads and writes it through xlwings, and ``sync`` patches the result columns. The kind of each
+column (percentage, money, date, choice...) comes from the plan model, so the workbook cannot drift
+from the plan.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum, StrEnum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from partnerkit.model import (
+    Activity,
+    Assumption,
+    CategoryKind,
+    DistributionPartner,
+    EcosystemPartner,
+    IntegrationPartner,
+    Metric,
+    Money,
+    Plan,
+    Source,
+    Target,
+    Tier,
+    TierCriterion,
+)
+from partnerkit.model.deals import OVERRIDABLE_TERMS
+from partnerkit.model.partners import TermOverride
+from partnerkit.model.values import parse_date, parse_percent
+from partnerkit.tiers.rules import FactSpec
+
+
+class Kind(StrEnum):
+    """What a cell holds, which decides its number format, its dropdown and how it is read back."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    PERCENT = "percent"
+    MONEY = "money"
+    DATE = "date"
+    INT = "int"
+    BOOL = "bool"
+    IDS = "ids"  # a list of ids written "S1, S2"
+    TEXTS = "texts"  # a list of texts: one (Field, Value) row each, e.g. strategic_goals[1]
+    INTS = "ints"  # a list of whole numbers written "3, 7"
+    WEEKS = "weeks"  # a week range written "5-8"
+    VALUE = "value"  # a number, a yes/no or a text, kept as typed (quarter targets)
+    METRIC = "metric"  # a number whose meaning follows the row's unit
+    RULE = "rule"  # a tier rule in the rule language, written as a one-line mapping
+    FACT = "fact"  # a partner fact: a number, yes/no, a date or a text, kept as typed
+
+
+YES, NO = "Yes", "No"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header, the field it holds (a path inside the row) and its kind."""
+
+    header: str
+    path: tuple[str, ...]
+    kind: Kind = Kind.TEXT
+    choices: tuple[str, ...] = ()
+    width: float = 14
+    result: bool = False  # written by partnerkit (tiers, schedule), never read into the plan
+    source: str | None = None  # a list validation from another table, e.g. "Tiers[Name]"
+    optional: bool = False  # a workbook built before this column existed still reads (with a warning)
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel table of the workbook: its name, its sheet, its top-left cell and its columns."""
+
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    first_col: int = 0  # 0-based column of the header's first cell; the header is always on row 1
+    first_row: int = 0
+    key_value: bool = False  # a two-column (Field, Value) table of single plan fields
+
+    @property
+    def headers(self) -> list[str]:
+        """The column headers, in order."""
+        return [c.header for c in self.columns]
+
+    def column(self, header: str) -> Column:
+        """The column with this header."""
+        for col in self.columns:
+            if col.header == header:
+                return col
+        raise KeyError(header)
+
+    @property
+    def inputs(self) -> list[Column]:
+        """Columns the plan is read from (every column but partnerkit's results)."""
+        return [c for c in self.columns if not c.result]
+
+    @property
+    def results(self) -> list[Column]:
+        """Columns partnerkit writes (tiers, gaps, schedule)."""
+        return [c for c in self.columns if c.result]
+
+
+# --- kinds from the model ------------------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """The core type of an annotation and the metadata of its Annotated layers, without Optional."""
+    metadata: list[Any] = []
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated:
+            annotation, metadata = args[0], [*metadata, *args[1:]]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and args:
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) != 1:
+                return annotation, metadata
+            annotation = rest[0]
+        else:
+            return annotation, metadata
+
+
+def _kind_of(annotation: Any, metadata: list[Any]) -> tuple[Kind, tuple[str, ...]]:
+    core, more = _unwrap(annotation)
+    metadata = [*metadata, *more]
+    funcs = {getattr(m, "func", None) for m in metadata}
+    if parse_percent in funcs:
+        return Kind.PERCENT, ()
+    if parse_date in funcs or core is date:
+        return Kind.DATE, ()
+    if core is Money:
+        return Kind.MONEY, ()
+    if isinstance(core, type) and issubclass(core, Enum):
+        return Kind.CHOICE, tuple(str(m.value) for m in core)
+    if core is bool:
+        return Kind.BOOL, (YES, NO)
+    if core is int:
+        return Kind.INT, ()
+    if typing.get_origin(core) is list:
+        (item,) = typing.get_args(core)
+        item_core, _ = _unwrap(item)
+        return (Kind.INTS if item_core is int else Kind.IDS), ()
+    return Kind.TEXT, ()
+
+
+# Lists of short ids, written in one cell; any other list of texts takes one row per text.
+_ID_LISTS = {"sources", "depends_on"}
+
+
+@cache
+def kind_at(model: type[BaseModel], path: tuple[str, ...]) -> tuple[Kind, tuple[str, ...]]:
+    """The kind (and the choices) of the field at ``path`` inside ``model``."""
+    current: Any = model
+    for i, part in enumerate(path):
+        info = current.model_fields[part]
+        if i == len(path) - 1:
+            kind, choices = _kind_of(info.annotation, list(info.metadata))
+            if kind is Kind.IDS and part not in _ID_LISTS:
+                return Kind.TEXTS, ()
+            return kind, choices
+        current, _ = _unwrap(info.annotation)
+        if typing.get_origin(current) is list:
+            current, _ = _unwrap(typing.get_args(current)[0])
+    raise KeyError(path)
+
+
+def col(
+    header: str,
+    model: type[BaseModel],
+    dotted: str,
+    width: float = 14,
+    *,
+    kind: Kind | None = None,
+    choices: tuple[str, ...] | None = None,
+    source: str | None = None,
+) -> Column:
+    """A column for the field ``dotted`` of ``model``; its kind and choices come from the model."""
+    path = tuple(dotted.split("."))
+    found, found_choices = kind_at(model, path)
+    info = model.model_fields.get(path[0])
+    return Column(
+        header,
+        path,
+        kind or found,
+        choices if choices is not None else found_choices,
+        width,
+        source=source,
+        optional=len(path) == 1 and info is not None and not info.is_required(),
+    )
+
+
+def result(header: str, width: float = 14) -> Column:
+    """A column that partnerkit fills with a computed result."""
+    return Column(header, (), Kind.TEXT, (), width, result=True)
+
+
+# --- the sheets ----------------------------------------------------------------------------------
+
+OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP = "Overview", "Partners", "Tiers", "Agreements", "Roadmap"
+FACTS = "Facts"
+METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
+    "Metrics",
+    "Assumptions",
+    "Sources",
+    "Problems",
+    "xlwings.conf",
+)
+
+LISTS = "Lists"  # a hidden sheet holding the choices of dropdowns too long for Excel's 255 characters
+
+SHEETS = (OVERVIEW, PARTNERS, TIERS, FACTS, AGREEMENTS, ROADMAP, METRICS, ASSUMPTIONS, SOURCES, PROBLEMS)
+
+_PARTNER_TYPES: tuple[str, ...] = tuple(
+    str(m.value)
+    for cls in (IntegrationPartner, DistributionPartner, EcosystemPartner)
+    for m in _unwrap(cls.model_fields["type"].annotation)[0]
+)
+
+KEY_VALUE_COLUMNS = (Column("Field", (), Kind.TEXT, (), 46), Column("Value", (), Kind.TEXT, (), 70))
+
+PLAN_INFO = Table("PlanInfo", OVERVIEW, KEY_VALUE_COLUMNS, first_row=15, key_value=True)
+
+PARTNERS_TABLE = Table(
+    "Partners",
+    PARTNERS,
+    (
+        Column("Category", ("category",), Kind.CHOICE, tuple(str(k.value) for k in CategoryKind), 13),
+        col("Name", IntegrationPartner, "name", 26),
+        Column("Type", ("type",), Kind.CHOICE, _PARTNER_TYPES, 14),
+        col("Priority", IntegrationPartner, "priority", 9),
+        col("Status", IntegrationPartner, "status", 12),
+        col("Tier", IntegrationPartner, "tier", 12, kind=Kind.CHOICE, choices=(), source="Tiers[Name]"),
+        col("Margin", DistributionPartner, "margin", 9),
+        col("Annual cost", EcosystemPartner, "annual_cost", 12),
+        col("Customer base", DistributionPartner, "customer_base", 30),
+        col("Their value", IntegrationPartner, "their_value", 30),
+        col("Our value", IntegrationPartner, "our_value", 30),
+        col("Benefit", EcosystemPartner, "benefit", 30),
+        col("Cost", EcosystemPartner, "cost", 24),
+        col("Rationale", IntegrationPartner, "rationale", 40),
+        col("Sources", IntegrationPartner, "sources", 10),
+        col("Legal name", IntegrationPartner, "legal_name", 28),
+        col("Notice address", IntegrationPartner, "notice_address", 36),
+        col("Contact", IntegrationPartner, "contact", 30),
+        col("Effective date", IntegrationPartner, "effective_date", 12),
+        col("Tier since", IntegrationPartner, "tier_since", 12),
+        result("Proposed tier", 13),
+        result("Change", 11),
+        result("Top gaps", 50),
+    ),
+)
+
+PARTNER_MODELS: dict[str, type[BaseModel]] = {
+    CategoryKind.INTEGRATION.value: IntegrationPartner,
+    CategoryKind.DISTRIBUTION.value: DistributionPartner,
+    CategoryKind.ECOSYSTEM.value: EcosystemPartner,
+}
+
+TIERS_TABLE = Table(
+    "Tiers",
+    TIERS,
+    (
+        col("Name", Tier, "name", 14),
+        col("Level", Tier, "level", 7),
+        Column("Revenue min", ("revenue_potential", "min"), Kind.MONEY, (), 13),
+        Column("Revenue max", ("revenue_potential", "max"), Kind.MONEY, (), 13),
+        Column("Revenue sources", ("revenue_potential", "sources"), Kind.IDS, (), 10),
+        col("Revenue share", Tier, "benefits.revenue_share", 10),
+        col("Partner discount", Tier, "benefits.partner_discount", 10),
+        col("Co-marketing budget", Tier, "benefits.co_marketing_budget", 13),
+        col("Joint roadmap input", Tier, "benefits.joint_roadmap_input", 10),
+        col("Dedicated partner manager", Tier, "benefits.dedicated_partner_manager", 10),
+        col("Early access", Tier, "benefits.early_access", 10),
+        col("Portal access", Tier, "benefits.portal_access", 10),
+        col("Deal registration", Tier, "benefits.deal_registration", 10),
+        col("Training", Tier, "benefits.training", 12),
+        col("Benefit sources", Tier, "benefits.sources", 10),
+        col("Certified resources", Tier, "requirements.certified_resources", 10),
+        col("Joint business plan", Tier, "requirements.joint_business_plan", 10),
+        col("Quarterly reviews", Tier, "requirements.quarterly_reviews", 10),
+        col("Annual review", Tier, "requirements.annual_review", 10),
+        col("Annual recertification", Tier, "requirements.annual_recertification", 10),
+        result("Partners", 10),
+    ),
+)
+
+TIER_CRITERIA = Table(
+    "TierCriteria",
+    TIERS,
+    (
+        Column("Tier", ("tier",), Kind.CHOICE, (), 14, source="Tiers[Name]"),
+        col("Criterion", TierCriterion, "name", 26),
+        col("Requirement", TierCriterion, "requirement", 40),
+        col("Sources", TierCriterion, "sources", 10),
+    ),
+    first_col=len(TIERS_TABLE.columns) + 1,
+)
+
+TIER_RULES = Table(
+    "TierRules",
+    TIERS,
+    (
+        Column("Tier", ("tier",), Kind.CHOICE, (), 14, source="Tiers[Name]"),
+        Column("Rule", ("rule",), Kind.RULE, (), 90),
+    ),
+    first_col=TIER_CRITERIA.first_col + len(TIER_CRITERIA.columns) + 1,
+)
+
+TIER_PROGRAM = Table(
+    "TierProgram",
+    TIERS,
+    KEY_VALUE_COLUMNS,
+    first_col=TIER_RULES.first_col + len(TIER_RULES.columns) + 1,
+    key_value=True,
+)
+
+FACT_SPECS = Table(
+    "FactSpecs",
+    FACTS,
+    (
+        Column("Fact", ("fact",), Kind.TEXT, (), 22),
+        col("Kind", FactSpec, "kind", 10),
+        col("Dated", FactSpec, "dated", 8),
+        col("Label", FactSpec, "label", 24),
+        col("Unit", FactSpec, "unit", 16),
+        col("Description", FactSpec, "description", 40),
+    ),
+)
+
+PARTNER_FACTS = Table(
+    "PartnerFacts",
+    FACTS,
+    (
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Fact", ("fact",), Kind.CHOICE, (), 22, source="FactSpecs[Fact]"),
+        Column("Date", ("date",), Kind.DATE, (), 12),
+        Column("Value", ("value",), Kind.FACT, (), 14),
+    ),
+    first_col=len(FACT_SPECS.columns) + 1,
+)
+
+AGREEMENT_TERMS = Table("AgreementTerms", AGREEMENTS, KEY_VALUE_COLUMNS, key_value=True)
+
+TERM_OVERRIDES = Table(
+    "TermOverrides",
+    AGREEMENTS,
+    (
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Term", ("term",), Kind.CHOICE, tuple(sorted(OVERRIDABLE_TERMS)), 28),
+        Column("Value", ("value",), Kind.VALUE, (), 14),
+        col("Reason", TermOverride, "reason", 50),
+        col("Sources", TermOverride, "sources", 10),
+    ),
+    first_col=3,
+)
+
+DOCUMENTS = Table(
+    "Documents",
+    AGREEMENTS,
+    (result("Document", 30), result("Partner", 26), result("File", 60)),
+    first_col=TERM_OVERRIDES.first_col + len(TERM_OVERRIDES.columns) + 1,
+)
+
+ACTIVITIES = Table(
+    "Activities",
+    ROADMAP,
+    (
+        Column("Phase", ("phase",), Kind.TEXT, (), 8),
+        col("Id", Activity, "id", 20),
+        col("Name", Activity, "name", 26),
+        col("Partner type", Activity, "partner_type", 12),
+        col("Goal", Activity, "goal", 22),
+        Column("Weeks", ("weeks",), Kind.WEEKS, (), 8),
+        col("Duration (weeks)", Activity, "duration_weeks", 9),
+        col("Depends on", Activity, "depends_on", 22),
+        col("People", Activity, "people", 8),
+        col("Priority", Activity, "priority", 8),
+        col("Earliest start", Activity, "earliest_start", 12),
+        col("Fixed start", Activity, "fixed_start", 12),
+        col("Deadline", Activity, "deadline", 12),
+        col("Target", Activity, "target", 18),
+        result("Start", 12),
+        result("End", 12),
+        result("Quarter", 9),
+        result("Critical", 9),
+    ),
+)
+
+PHASES = Table(
+    "Phases",
+    ROADMAP,
+    (Column("Quarter", ("quarter",), Kind.TEXT, (), 9), Column("Name", ("name",), Kind.TEXT, (), 16)),
+    first_col=len(ACTIVITIES.columns) + 1,
+)
+
+TARGETS = Table(
+    "Targets",
+    ROADMAP,
+    (
+        Column("Quarter", ("quarter",), Kind.TEXT, (), 9),
+        col("Label", Target, "label", 30),
+        Column("Value", ("value",), Kind.VALUE, (), 12),
+        col("Sources", Target, "sources", 10),
+    ),
+    first_col=PHASES.first_col + len(PHASES.columns) + 1,
+)
+
+ROADMAP_SETTINGS = Table(
+    "RoadmapSettings",
+    ROADMAP,
+    KEY_VALUE_COLUMNS,
+    first_col=TARGETS.first_col + len(TARGETS.columns) + 1,
+    key_value=True,
+)
+
+METRICS_TABLE = Table(
+    "Metrics",
+    METRICS,
+    (
+        col("Name", Metric, "name", 30),
+        col("Unit", Metric, "unit", 10),
+        col("Cumulative", Metric, "cumulative", 11),
+        Column("Q1", ("q1",), Kind.METRIC, (), 12),
+        Column("Q2", ("q2",), Kind.METRIC, (), 12),
+        Column("Year 1", ("year1",), Kind.METRIC, (), 12),
+        Column("Actual Q1", ("actual_q1",), Kind.METRIC, (), 12),
+        Column("Actual Q2", ("actual_q2",), Kind.METRIC, (), 12),
+        Column("Actual year 1", ("actual_year1",), Kind.METRIC, (), 12),
+        col("Sources", Metric, "sources", 10),
+    ),
+)
+
+ASSUMPTIONS_TABLE = Table(
+    "Assumptions",
+    ASSUMPTIONS,
+    (
+        col("Assumption", Assumption, "assumption", 60),
+        col("Confidence", Assumption, "confidence", 12),
+        col("Validation method", Assumption, "validation_method", 60),
+        col("Sources", Assumption, "sources", 10),
+    ),
+)
+
+SOURCES_TABLE = Table(
+    "Sources",
+    SOURCES,
+    (
+        col("Id", Source, "id", 10),
+        col("Title", Source, "title", 60),
+        col("Type", Source, "type", 12),
+        col("Date", Source, "date", 12),
+        col("URL", Source, "url", 40),
+    ),
+)
+
+PROBLEMS_TABLE = Table(
+    "Problems",
+    PROBLEMS,
+    (
+        result("Severity", 10),
+        result("Sheet", 14),
+        result("Cell", 8),
+        result("Field", 40),
+        result("Message", 80),
+        result("Hint", 40),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    PLAN_INFO,
+    PARTNERS_TABLE,
+    TIERS_TABLE,
+    TIER_CRITERIA,
+    TIER_RULES,
+    TIER_PROGRAM,
+    FACT_SPECS,
+    PARTNER_FACTS,
+    AGREEMENT_TERMS,
+    TERM_OVERRIDES,
+    DOCUMENTS,
+    ACTIVITIES,
+    PHASES,
+    TARGETS,
+    ROADMAP_SETTINGS,
+    METRICS_TABLE,
+    ASSUMPTIONS_TABLE,
+    SOURCES_TABLE,
+    PROBLEMS_TABLE,
+)
+
+INPUT_TABLES = tuple(t for t in TABLES if t.inputs)
+
+# Tables added after the first workbooks were built: a workbook without them still reads.
+OPTIONAL_TABLES = {
+    TERM_OVERRIDES.name,
+    TIER_RULES.name,
+    TIER_PROGRAM.name,
+    FACT_SPECS.name,
+    PARTNER_FACTS.name,
+}
+
+# Which plan fields each (Field, Value) table holds, by the first parts of their paths.
+KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    PLAN_INFO.name: (("product",), ("executive_summary",), ("philosophy",), ("categories",)),
+    AGREEMENT_TERMS.name: (("deal_frameworks",),),
+    TIER_PROGRAM.name: (("tier_program",),),
+    ROADMAP_SETTINGS.name: (("roadmap", "settings"), ("roadmap", "scale")),
+}
+
+# Lists of records that live in their own tables, not in a (Field, Value) table.
+ROW_LISTS = {
+    "partners",
+    "activities",
+    "tiers",
+    "criteria",
+    "phases",
+    "targets",
+    "overrides",
+    "facts",
+    "rules",
+}
+
+TIER_TARGETS = ("roadmap", "scale", "tier_targets")
+
+
+def table(name: str) -> Table:
+    """The table called ``name``."""
+    for found in TABLES:
+        if found.name == name:
+            return found
+    raise KeyError(name)
+
+
+def key_value_kind(path: tuple[str | int, ...]) -> tuple[Kind, tuple[str, ...]]:
+    """The kind of a (Field, Value) row's value, from the plan model."""
+    if tuple(path[:3]) == TIER_TARGETS:
+        return Kind.INT, ()
+    names = tuple(p for p in path if isinstance(p, str))
+    kind, choices = kind_at(Plan, names)
+    # One text of a list of texts (strategic_goals[2]) is a text.
+    return (Kind.TEXT, ()) if kind is Kind.TEXTS and isinstance(path[-1], int) else (kind, choices)
+
+
+@dataclass
+class FieldRef:
+    """A plan field's place in the workbook: sheet, cell, header, and the value as the cell showed it.
+
+    ``at`` is the cell's name (``D17``) or its 0-based (row, column), named only when needed.
+    """
+
+    sheet: str
+    at: str | tuple[int, int]
+    header: str
+    value: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cell(self) -> str:
+        """``D17``."""
+        return self.at if isinstance(self.at, str) else cell_name(*self.at)
+
+    @property
+    def location(self) -> str:
+        """``Partners!D17``."""
+        return f"{self.sheet}!{self.cell}"
+
+
+def column_letter(index: int) -> str:
+    """``0`` -> ``A``, ``27`` -> ``AB``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """A 0-based row and column as ``D17``."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def is_identifier_stem(stem: str) -> bool:
+    """True when a workbook's name can also name its Python companion module."""
+    return stem.isidentifier() and not stem.startswith("_")
+
+
+MODEL_OF_TABLE: dict[str, type[BaseModel]] = {
+    "Tiers": Tier,
+    "TierCriteria": TierCriterion,
+    "Activities": Activity,
+    "Targets": Target,
+    "Metrics": Metric,
+    "Assumptions": Assumption,
+    "Sources": Source,
+}

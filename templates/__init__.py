@@ -1,0 +1,1 @@
+"""The editable Word templates partnerkit ships (packaged as ``partnerkit.templates``)."""

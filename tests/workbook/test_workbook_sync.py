@@ -1,0 +1,99 @@
+"""``workbook sync``: the buttons' results written into the file without Excel, nothing else touched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from partnerkit.cli import cli
+from partnerkit.io.workbook import layout as L
+from partnerkit.io.workbook.build import build_workbook
+from partnerkit.io.workbook.read import sheet_parts
+from partnerkit.model import Plan
+
+pytest.importorskip(
+    "partnerkit.io.xlsxpatch", reason="the workbook patcher (issue 6, xlsxpatch) is not here yet"
+)
+
+
+def digests(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {n: hashlib.sha256(archive.read(n)).hexdigest() for n in archive.namelist()}
+
+
+def owned_parts(path: Path, *sheets: str) -> set[str]:
+    """The Problems sheet and its table, and the sheets holding result columns: all sync may rewrite."""
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+        tables = {
+            n
+            for n in archive.namelist()
+            if n.startswith("xl/tables/") and b'name="Problems"' in archive.read(n)
+        }
+    return {parts[L.PROBLEMS], *tables, *(parts[s] for s in sheets)}
+
+
+@pytest.fixture
+def broken(tmp_path: Path, example_plan: Plan) -> Path:
+    plan = example_plan.model_copy(deep=True)
+    plan.categories.distribution.partners[0].tier = "Platinum"  # no such tier: a located problem
+    path = build_workbook(plan, tmp_path / "planner.xlsm")
+    path.chmod(0o640)
+    return path
+
+
+def test_sync_writes_the_problems_and_nothing_else(broken: Path) -> None:
+    before = digests(broken)
+    result = CliRunner().invoke(cli, ["workbook", "sync", str(broken)])
+    assert result.exit_code == 1, result.output  # the plan has an error, which is now on the sheet
+    assert "Partners!F11" in result.output
+    after = digests(broken)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= owned_parts(broken)
+    assert set(after) >= set(before) - owned_parts(broken)
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(broken)).get_sheet_by_name(L.PROBLEMS).to_python()
+    assert rows[0] == L.PROBLEMS_TABLE.headers
+    assert rows[1][:3] == ["error", "Partners", "F11"] and "Platinum" in rows[1][4]
+    assert (broken.parent / "planner.xlsm.bak").read_bytes() != broken.read_bytes()
+    assert stat.S_IMODE(os.stat(broken).st_mode) == 0o640
+
+
+def test_sync_refuses_while_the_workbook_is_open(broken: Path) -> None:
+    before = broken.read_bytes()
+    (broken.parent / "~$planner.xlsm").write_bytes(b"locked")
+    result = CliRunner().invoke(cli, ["workbook", "sync", str(broken)])
+    assert result.exit_code == 2
+    assert "open" in result.output
+    assert broken.read_bytes() == before
+
+
+def test_sync_of_a_clean_plan_empties_the_problems(tmp_path: Path, example_plan: Plan) -> None:
+    path = build_workbook(example_plan, tmp_path / "planner.xlsm")
+    before = digests(path)
+    result = CliRunner().invoke(cli, ["workbook", "sync", str(path), "--json", "--as-of", "2026-10-01"])
+    assert result.exit_code == 0, result.output
+    assert '"problems": [' in result.output
+    after = digests(path)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= owned_parts(path, L.PARTNERS, L.ROADMAP)
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path), load_tables=True)
+    partners = book.get_table_by_name("Partners")
+    northwind = dict(zip(partners.columns, partners.to_python()[0], strict=True))
+    assert (northwind["Proposed tier"], northwind["Change"]) == ("Strategic", "hold")
+    activities = book.get_table_by_name("Activities")
+    first = dict(zip(activities.columns, activities.to_python()[0], strict=True))
+    assert (first["Start"], first["Quarter"]) == ("2026-01-05", "Q1")
+    # What the user typed is still there, and the workbook still reads as the same plan.
+    from partnerkit.io.workbook.read import load_plan_from_workbook
+
+    assert load_plan_from_workbook(path)[0] == example_plan

@@ -1,0 +1,1 @@
+"""The planning workbook's companion Python module (packaged as ``partnerkit.companion``)."""
