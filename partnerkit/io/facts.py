@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.problems import Problem
+from partnerkit.problems import Problem, Severity
 from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
 from partnerkit.tiers.rules import FactKind, FactSpec
 
@@ -88,8 +88,26 @@ def load_facts(
     suffix = path.suffix.lower()
     reader = FactsReader(specs, tiers, path.name)
     if suffix in (".xlsx", ".xlsm"):
-        for sheet, rows in _workbook_sheets(path):
+        sheets = list(_workbook_sheets(path))
+        with_partners = [(sheet, rows) for sheet, rows in sheets if _names_partners(rows)]
+        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
+        # first row names a 'partner' column, and say which were passed over. With none, every
+        # sheet is read so that the missing column is reported where it should be.
+        for sheet, rows in with_partners or sheets:
             reader.read(rows, sheet)
+        if with_partners:
+            read = {sheet for sheet, _ in with_partners}
+            for sheet, rows in sheets:
+                if rows and sheet not in read:
+                    reader.problems.append(
+                        Problem(
+                            f"sheet {sheet!r} has no 'partner' column; it was not read",
+                            (),
+                            severity=Severity.WARNING,
+                            location=f"{path.name}: {sheet}!A1",
+                            code="facts",
+                        )
+                    )
     elif suffix in (".csv", ".txt", ""):
         reader.read(_csv_rows(path), None)
     else:
@@ -106,6 +124,11 @@ def load_facts(
             )
         )
     return reader.table, reader.problems
+
+
+def _names_partners(rows: list[list[Any]]) -> bool:
+    """True when a table's first row has a 'partner' column."""
+    return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][:MAX_COLUMNS])
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:

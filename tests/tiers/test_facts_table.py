@@ -165,6 +165,29 @@ def test_xlsx_every_sheet_with_cell_addresses(tmp_path: Path, example_plan: Plan
     assert table.dated["revenue"].value == [120000.0]
 
 
+def test_xlsx_sheets_without_a_partner_column_are_passed_over(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_xlsx(
+        tmp_path / "facts.xlsx",
+        {
+            "Notes": [["Exported from the CRM on 1 October"], ["ask ops about Stackpay"]],
+            "Facts": [["partner", "certified staff"], ["Orbit CRM", 4]],
+        },
+    )
+    table, problems = load_facts(path, example_plan)
+    assert [str(p) for p in problems] == [
+        "facts.xlsx: Notes!A1: warning: sheet 'Notes' has no 'partner' column; it was not read"
+    ]
+    assert table.values["certified_staff"][0] == 4
+
+
+def test_xlsx_with_no_partner_column_anywhere_is_an_error(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_xlsx(
+        tmp_path / "facts.xlsx", {"Notes": [["organisation", "certified staff"], ["Orbit CRM", 4]]}
+    )
+    _, problems = load_facts(path, example_plan)
+    assert any(p.is_error and "no 'partner' column" in str(p) for p in problems)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
