@@ -3,7 +3,7 @@
 Layout: one header row, then one row per partner (``partner`` plus one column per fact), or one row per
 partner and date (``partner``, ``date``, facts) for dated facts such as monthly revenue. Optional
 columns ``tier`` (current tier) and ``tier_since``. Headers are matched without case, spaces or
-underscores mattering ("Certified staff" is ``certified_staff``). Every sheet of a workbook is read.
+underscores mattering ("Certified staff" is ``certified_staff``). Every sheet of a workbook that has a partner column is read.
 
 Cell rules (each broken rule is a problem ``facts.xlsx: Facts!D17: certified_staff '2.5': ...``):
 empty cells are missing facts (unknown, never zero); money and numbers are plain numbers ("50000",
