@@ -219,7 +219,8 @@ def check_margins_in_band(plan: Plan) -> list[Problem]:
 
 
 def check_metric_targets(plan: Plan) -> list[Problem]:
-    """Cumulative targets do not fall from Q1 to Year 1 (a warning); NPS stays within -100..100."""
+    """Cumulative targets do not fall from Q1 to Year 1 (a warning); NPS stays within -100..100;
+    counts and money are not negative."""
     found = []
     for i, metric in enumerate(plan.metrics):
         if metric.unit is MetricUnit.NPS:
@@ -231,6 +232,17 @@ def check_metric_targets(plan: Plan) -> list[Problem]:
                             f"an NPS is between -100 and 100, not {value}",
                             ("metrics", i, key),
                             code="nps_range",
+                        )
+                    )
+        if metric.unit in (MetricUnit.COUNT, MetricUnit.MONEY):
+            for key in ("q1", "q2", "year1", "actual_q1", "actual_q2", "actual_year1"):
+                value = getattr(metric, key)
+                if value is not None and value < 0:
+                    found.append(
+                        Problem(
+                            f"a {metric.unit.value} target cannot be negative ({value})",
+                            ("metrics", i, key),
+                            code="negative_target",
                         )
                     )
         if not metric.cumulative:

@@ -85,7 +85,13 @@ def cli() -> None:
 
 def main() -> None:
     """Entry point of the console script."""
-    cli(prog_name="partnerkit")
+    try:
+        cli(prog_name="partnerkit")
+    except OSError as exc:
+        # A folder that cannot be made or a file that cannot be written: one sentence, exit 2.
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}cannot be written or read ({exc.strerror or exc})", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

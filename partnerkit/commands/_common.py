@@ -100,4 +100,9 @@ def output_path(path: Path, *, plan: Path | None = None) -> Path:
         raise click.UsageError(f"-o {path} is the plan itself; choose another file name")
     if path.exists() and path.is_dir():
         raise click.UsageError(f"-o {path} is a folder; give a file name")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise click.UsageError(f"-o {path}: {folder} is a file, not a folder")
+            break
     return path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from partnerkit.commands._common import (
 )
 
 if TYPE_CHECKING:
+    from partnerkit.model.plan import Plan
     from partnerkit.problems import Problem
 
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=lambda ctx, param, value: _start_date(value),
     metavar="DATE",
     help="Program start date (YYYY-MM-DD), instead of roadmap.settings.start.",
 )
@@ -68,7 +69,7 @@ def roadmap(
     plan: Path,
     as_json: bool,
     gantt: Path | None,
-    start: datetime | None,
+    start: date | None,
     capacity: int | None,
     optimize: bool,
     time_limit: float,
@@ -104,8 +105,8 @@ def roadmap(
         output_path(gantt, plan=plan)
     if output is not None:
         output_path(output, plan=plan)
-    loaded = load_plan_or_exit(plan, quiet_warnings=True)
-    begin = start.date() if start is not None else None
+    loaded = _load_for_json(plan, output) if as_json else load_plan_or_exit(plan, quiet_warnings=True)
+    begin = start
     try:
         if optimize:
             from partnerkit.io.optimize import optimize_roadmap
@@ -116,7 +117,7 @@ def roadmap(
     except PlanError as exc:
         located = _located(exc.problems, plan)
         if as_json:
-            print_json({"scheduled": False, "problems": [p.to_dict() for p in located]})
+            _emit_json({"scheduled": False, "problems": [p.to_dict() for p in located]}, output)
         else:
             print_problems(located)
             click.echo(f"{plan}: the roadmap cannot be scheduled; fix the problems above.", err=True)
@@ -131,15 +132,9 @@ def roadmap(
 
         write_gantt(schedule, gantt, quarter_names=quarter_names(loaded.roadmap))
     if as_json:
-        data = {"scheduled": True, **schedule.to_dict(), "problems": [p.to_dict() for p in problems]}
-        if output is None:
-            print_json(data)
-        else:
-            import json
-
-            from partnerkit.io.files import write_text_atomic
-
-            write_text_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        _emit_json(
+            {"scheduled": True, **schedule.to_dict(), "problems": [p.to_dict() for p in problems]}, output
+        )
     else:
         from partnerkit.report.markdown import roadmap_lines
 
@@ -154,6 +149,47 @@ def roadmap(
         if written is not None:
             click.echo(f"wrote {written}", err=True)
     sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+def _start_date(value: str | None) -> date | None:
+    """The --start date, read like every date of the plan."""
+    if value is None:
+        return None
+    from partnerkit.model.values import parse_date
+
+    try:
+        day: date = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--start'") from None
+    return day
+
+
+def _load_for_json(plan: Path, output: Path | None) -> Plan:
+    """Load the plan; when it has errors, a script still gets ``{"scheduled": false, "problems"}``."""
+    from partnerkit.errors import PartnerkitError
+    from partnerkit.io.planfile import load_plan_with_problems
+
+    try:
+        loaded, problems = load_plan_with_problems(plan)
+    except PartnerkitError as exc:
+        raise InputError(str(exc)) from None
+    if loaded is None:
+        print_problems(problems)
+        _emit_json({"scheduled": False, "problems": [p.to_dict() for p in problems]}, output)
+        sys.exit(1)
+    return loaded
+
+
+def _emit_json(data: dict[str, object], output: Path | None) -> None:
+    """JSON on the screen, or in ``output`` when -o is given."""
+    if output is None:
+        print_json(data)
+        return
+    import json
+
+    from partnerkit.io.files import write_text_atomic
+
+    write_text_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _located(problems: list[Problem] | tuple[Problem, ...], plan: Path) -> list[Problem]:

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from partnerkit.commands._common import InputError, load_plan_or_exit, plan_argument, print_problems
+from partnerkit.commands._common import (
+    InputError,
+    load_plan_or_exit,
+    output_path,
+    plan_argument,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from partnerkit.model import Plan
@@ -30,10 +36,13 @@ class TiersGroup(click.Group):
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     if value is None:
         return date.today()  # the door reads the clock; the core never does
+    from partnerkit.model.values import parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        day: date = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return day
 
 
 facts_option = click.option(
@@ -95,8 +104,8 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
     from partnerkit.model.values import did_you_mean
 
     known = [p.name for _, p in plan.partners()]
-    known_set = set(known)
-    strangers = [name for name in names if name not in known_set]
+    known_set = {name.casefold() for name in known}
+    strangers = [name for name in names if name.casefold() not in known_set]
     # A CRM export of thousands of partners outside the plan is normal, not a list of typos.
     if not known or len(strangers) > 200:
         return
@@ -109,11 +118,22 @@ def _warn_strangers(plan: Plan, names: list[str]) -> None:
             )
 
 
+def _check_output(output: Path | None, plan: Path, facts_path: Path | None) -> None:
+    """Refuse -o paths that would overwrite the plan or the facts table, or cannot be written."""
+    if output is None:
+        return
+    output_path(output, plan=plan)
+    if facts_path is not None and output.resolve() == facts_path.resolve():
+        raise click.UsageError(f"-o {output} is the facts table itself; choose another file name")
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from partnerkit.io.files import write_text_atomic
+
+        write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -147,6 +167,7 @@ def show(
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
+    _check_output(output, plan, facts_path)
     _, ev = _evaluate(plan, facts_path, as_of)
     if partner is not None:
         try:
@@ -191,6 +212,7 @@ def review(plan: Path, facts_path: Path | None, as_of: date, as_json: bool, outp
     """
     from partnerkit.tiers.review import review_evaluation
 
+    _check_output(output, plan, facts_path)
     loaded, ev = _evaluate(plan, facts_path, as_of)
     budget = loaded.tier_program.benefits_budget_per_quarter
     result = review_evaluation(ev, float(budget.amount) if budget else None)

@@ -3,7 +3,7 @@
 Layout: one header row, then one row per partner (``partner`` plus one column per fact), or one row per
 partner and date (``partner``, ``date``, facts) for dated facts such as monthly revenue. Optional
 columns ``tier`` (current tier) and ``tier_since``. Headers are matched without case, spaces or
-underscores mattering ("Certified staff" is ``certified_staff``). Every sheet of a workbook is read.
+underscores mattering ("Certified staff" is ``certified_staff``). Every sheet of a workbook that has a partner column is read.
 
 Cell rules (each broken rule is a problem ``facts.xlsx: Facts!D17: certified_staff '2.5': ...``):
 empty cells are missing facts (unknown, never zero); money and numbers are plain numbers ("50000",
@@ -14,13 +14,14 @@ date cells or YYYY-MM-DD text. Nothing is guessed.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.problems import Problem
+from partnerkit.problems import Problem, Severity
 from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
 from partnerkit.tiers.rules import FactKind, FactSpec
 
@@ -33,6 +34,14 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 100,000 partners take about 30 MB of sheet XML
 MAX_RATIO = 500
 _PARTNER = {"partner", "name", "partner_name"}
+_HOLDS = {
+    FactKind.NUMBER: "numbers",
+    FactKind.MONEY: "money",
+    FactKind.COUNT: "whole numbers",
+    FactKind.BOOLEAN: "yes/no",
+    FactKind.DATE: "dates",
+    FactKind.TEXT: "text",
+}
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
 
@@ -79,13 +88,47 @@ def load_facts(
     suffix = path.suffix.lower()
     reader = FactsReader(specs, tiers, path.name)
     if suffix in (".xlsx", ".xlsm"):
-        for sheet, rows in _workbook_sheets(path):
+        sheets = list(_workbook_sheets(path))
+        with_partners = [(sheet, rows) for sheet, rows in sheets if _names_partners(rows)]
+        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
+        # first row names a 'partner' column, and say which were passed over. With none, every
+        # sheet is read so that the missing column is reported where it should be.
+        for sheet, rows in with_partners or sheets:
             reader.read(rows, sheet)
+        if with_partners:
+            read = {sheet for sheet, _ in with_partners}
+            for sheet, rows in sheets:
+                if rows and sheet not in read:
+                    reader.problems.append(
+                        Problem(
+                            f"sheet {sheet!r} has no 'partner' column; it was not read",
+                            (),
+                            severity=Severity.WARNING,
+                            location=f"{path.name}: {sheet}!A1",
+                            code="facts",
+                        )
+                    )
     elif suffix in (".csv", ".txt", ""):
         reader.read(_csv_rows(path), None)
     else:
         raise UnreadableFileError(f"{path}: a facts table must be a .csv or .xlsx file, not {suffix}")
+    if not reader.table.partners and not reader.problems:
+        # An empty export (a failed CRM query) must not pass silently as "no changes".
+        reader.problems.append(
+            Problem(
+                "the facts table has no partner rows",
+                (),
+                location=f"{path.name}:1",
+                hint="the first row names the columns ('partner', then facts); one row per partner follows",
+                code="facts",
+            )
+        )
     return reader.table, reader.problems
+
+
+def _names_partners(rows: list[list[Any]]) -> bool:
+    """True when a table's first row has a 'partner' column."""
+    return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][:MAX_COLUMNS])
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
@@ -243,6 +286,8 @@ class FactsReader:
                 seen_plain[name] = r
             row = self.partner_row(name)
             day_ordinal = None
+            # A row without a usable date is still checked cell by cell, so one run shows every problem.
+            undated = False
             if dated_rows:
                 assert date_col is not None
                 cell = line[date_col] if date_col < len(line) else None
@@ -250,11 +295,13 @@ class FactsReader:
                     day = normalize(None if cell == "" else cell, _DATE_SPEC)
                 except ValueError as exc:
                     self.problem(sheet, r, date_col, f"{header[date_col]!r} {cell!r}: {exc}")
-                    continue
-                if day is None:
-                    self.problem(sheet, r, date_col, f"{header[date_col]!r}: the date is empty")
-                    continue
-                day_ordinal = day.toordinal()
+                    day = None
+                    undated = True
+                else:
+                    if day is None:
+                        self.problem(sheet, r, date_col, f"{header[date_col]!r}: the date is empty")
+                        undated = True
+                day_ordinal = day.toordinal() if day is not None else None
             if tier_col is not None:
                 self._tier(line, r, tier_col, row, sheet, header)
             if since_col is not None:
@@ -273,7 +320,7 @@ class FactsReader:
                 kind = spec.kind
                 # the common case, a number cell, skips the general parser
                 if type(cell) is float and kind is not FactKind.BOOLEAN and kind is not FactKind.DATE:
-                    if cell >= 0 and (kind is not FactKind.COUNT or cell.is_integer()):
+                    if 0 <= cell < math.inf and (kind is not FactKind.COUNT or cell.is_integer()):
                         value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
                     else:
                         self._bad(sheet, r, c, header, cell, spec)
@@ -287,10 +334,10 @@ class FactsReader:
                             r,
                             c,
                             f"{header[c]!r} {cell!r}: {exc}",
-                            f"the {fact} column holds {kind.value}",
+                            f"the {fact} column holds {_HOLDS[kind]}",
                         )
                         continue
-                if value is None:
+                if value is None or undated:
                     continue
                 if spec.dated:
                     assert day_ordinal is not None

@@ -156,7 +156,12 @@ class _Composer:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # PyYAML builds 2026-02-30 or 2024-13-01 as a date and fails; keep the text so the
+            # field's own check reports it at its line with its field path.
+            return node.value
 
     def _problem(self, node: Any, path: FieldPath, message: str, code: str = "invalid") -> Problem:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -302,36 +307,41 @@ def _strip_type_tags(loc: Sequence[Any], data: Any) -> FieldPath:
 _TYPE_TAGS = {"int", "str", "bool", "float", "decimal", "date", "Money", "list", "dict", "none"}
 
 
-def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
-    """The pydantic model class that holds the mapping at ``path`` (for did-you-mean on keys)."""
-    current: Any = model
+def _models_at(model: type[BaseModel], path: FieldPath) -> list[type[BaseModel]]:
+    """The pydantic model classes that may hold the mapping at ``path`` (several for a union, like a rule)."""
+    current: list[type[BaseModel]] = [model]
     for part in path:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(part)
-        if info is None:
-            return None
-        current = _inner_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+        following: list[type[BaseModel]] = []
+        for owner in current:
+            info = owner.model_fields.get(part)
+            if info is None:
+                info = next((f for f in owner.model_fields.values() if f.alias == part), None)
+            if info is not None:
+                following.extend(m for m in _inner_models(info.annotation) if m not in following)
+        current = following
+    return current
 
 
-def _inner_model(annotation: Any) -> Any:
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
     import typing
 
-    args = typing.get_args(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in args:
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(m for m in _inner_models(arg) if m not in found)
+    return found
 
 
-def _aliases(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
+def _aliases(models: Sequence[type[BaseModel]]) -> list[str]:
+    names: list[str] = []
+    for model in models:
+        names.extend(
+            n for n in (info.alias or name for name, info in model.model_fields.items()) if n not in names
+        )
+    return names
 
 
 def problems_from_validation(
@@ -345,8 +355,7 @@ def problems_from_validation(
         hint = None
         if kind == "extra_forbidden":
             key = str(path[-1]) if path else ""
-            owner = _model_at(root, path[:-1])
-            guess = did_you_mean(key, _aliases(owner)) if owner else None
+            guess = did_you_mean(key, _aliases(_models_at(root, path[:-1])))
             message = f"unknown key {key!r}"
             hint = f"did you mean {guess!r}?" if guess else None
             pos = positions.of(path, key=True)

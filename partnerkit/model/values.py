@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -61,6 +62,7 @@ E = TypeVar("E", bound=Enum)
 def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
     by_lower = {str(m.value).lower(): m for m in enum_cls}
     exact = {str(m.value): m for m in enum_cls}  # the value as written, the common case: one lookup
+    article = "an" if what[:1].lower() in "aeiou" else "a"
 
     def check(value: Any) -> Any:
         if isinstance(value, enum_cls):
@@ -74,9 +76,9 @@ def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
             allowed = ", ".join(repr(m.value) for m in enum_cls)
             guess = did_you_mean(value.strip(), [str(m.value) for m in enum_cls])
             suffix = f"; did you mean {guess!r}?" if guess else ""
-            raise ValueError(f"{value!r} is not a {what}{suffix} (one of {allowed})")
+            raise ValueError(f"{value!r} is not {article} {what}{suffix} (one of {allowed})")
         allowed = ", ".join(repr(m.value) for m in enum_cls)
-        raise ValueError(f"expected a {what} (one of {allowed}), got {value!r}")
+        raise ValueError(f"expected {article} {what} (one of {allowed}), got {value!r}")
 
     return BeforeValidator(check)
 
@@ -128,6 +130,8 @@ def parse_percent(value: Any) -> Decimal:
         return value
     if isinstance(value, bool):
         raise ValueError(f"expected a percentage such as '20%', got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a percentage; write it like '20%'")
     if isinstance(value, int | float):
         shown = f"{value * 100:g}%" if 0 < abs(value) <= 1 else f"{value:g}%"
         raise ValueError(
@@ -179,6 +183,20 @@ _SHORTHAND = re.compile(r"^\s*[$€£]?\s*([\d.,]+)\s*([kKmM]?)\s*([A-Za-z]{3})?
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 
+# '50.000' is fifty thousand where the dot separates thousands; no amount of money has three decimals.
+THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
+def thousands_dot_message(value: str, digits: str, *, whole_number: bool = False) -> str:
+    """What to say about '50.000': which two amounts it could mean."""
+    whole, _, frac = digits.partition(".")
+    other = whole if whole_number else f"{whole}.{frac[:2]} for {whole}"
+    return (
+        f"{value!r} is ambiguous: write {whole}{frac} if the dot separates thousands, "
+        f"or {other} (no thousands separators)"
+    )
+
+
 def _suggest_amount(text: str) -> str | None:
     """The plain amount a person probably meant by ``$50K`` or ``50,000``, if one is clear."""
     match = _SHORTHAND.match(text)
@@ -213,12 +231,16 @@ class Money(BaseModel):
         default = (info.context or {}).get("currency", "USD") if info else "USD"
         if isinstance(value, bool):
             raise ValueError(f"expected an amount of money, got {value!r}")
+        if isinstance(value, float | Decimal) and not Decimal(value).is_finite():
+            raise ValueError(f"{value} is not an amount of money; write a plain number such as 50000")
         if isinstance(value, int | Decimal):
             return {"amount": Decimal(value), "currency": default}
         if isinstance(value, float):
             return {"amount": Decimal(str(value)), "currency": default}
         if isinstance(value, str):
             match = _MONEY.match(value)
+            if match and THOUSANDS_DOT.search(match.group(2)):
+                raise ValueError(thousands_dot_message(value, match.group(2)))
             if match and not (match.group(1) and match.group(3)):
                 code = (match.group(1) or match.group(3) or default).upper()
                 return {"amount": Decimal(match.group(2)), "currency": code}
@@ -279,18 +301,36 @@ _OTHER_DATES = (
 )
 
 
+FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 1900, 2199
+
+
+def in_plan_years(day: date) -> date:
+    """The date, if a partner program could use it; dates like 0001-01-01 or 9999-12-31 are typos.
+
+    Weeks, windows and grace periods are counted from these dates, which must not fall off the
+    calendar.
+    """
+    if not FIRST_PLAN_YEAR <= day.year <= LAST_PLAN_YEAR:
+        raise ValueError(
+            f"{day.isoformat()} is outside the years {FIRST_PLAN_YEAR}-{LAST_PLAN_YEAR}; is it a typo?"
+        )
+    return day
+
+
 def parse_date(value: Any) -> Any:
     """Accept ISO dates only; for other forms say which ISO date was probably meant."""
     if isinstance(value, datetime):
-        return value.date()
+        return in_plan_years(value.date())
     if isinstance(value, date):
-        return value
+        return in_plan_years(value)
     if isinstance(value, str):
         text = value.strip()
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return in_plan_years(day)
         readings = set()
         for fmt in _OTHER_DATES:
             try:
@@ -303,6 +343,13 @@ def parse_date(value: Any) -> Any:
         if readings:
             shown = " or ".join(sorted(d.isoformat() for d in readings))
             raise ValueError(f"{value!r} is ambiguous; write the ISO date you mean ({shown})")
+        iso_like = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if iso_like:
+            try:
+                meant = date(*(int(part) for part in iso_like.groups()))
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+            raise ValueError(f"{value!r} is not an ISO date; write {meant.isoformat()}")
         raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
     raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
 

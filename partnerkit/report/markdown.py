@@ -18,6 +18,7 @@ from partnerkit.model import (
 )
 from partnerkit.model.roadmap import Target
 from partnerkit.model.tiers import TierBenefits
+from partnerkit.report.sections import category_sections
 
 if TYPE_CHECKING:
     from partnerkit.roadmap.schedule import Schedule
@@ -171,7 +172,6 @@ def render_markdown(plan: Plan, *, roadmap_chart: str | None = None) -> str:
     ``roadmap_chart`` is the path of a Gantt image to show in the roadmap section (e.g. roadmap.png).
     """
     product = plan.product
-    cats = plan.categories
     out: list[str] = [
         "# Partnership Strategy",
         "",
@@ -199,107 +199,7 @@ def render_markdown(plan: Plan, *, roadmap_chart: str | None = None) -> str:
         "",
         "## Partnership Categories",
         "",
-        "### Integration Partners",
-        "",
-        f"**Goal**: {inline(cats.integration.goal)}",
-        "",
-        "**Value Exchange**:",
-        f"- **What we offer**: {inline(cats.integration.value_exchange.we_offer)}",
-        f"- **What we get**: {inline(cats.integration.value_exchange.we_get)}",
-        "",
-        "**Target Criteria**:",
-        f"- User overlap with our ICPs: {inline(cats.integration.target_criteria.user_overlap)}",
-        f"- Technical compatibility: {inline(cats.integration.target_criteria.technical_compatibility)}",
-        f"- Market position: {inline(cats.integration.target_criteria.market_position)}",
-        "",
-        "**Priority Targets**:",
-        "",
-        *table(
-            ["Partner", "Type", "Their Value", "Our Value", "Priority", "Status", "Rationale"],
-            [
-                [
-                    p.name,
-                    p.type.value,
-                    p.their_value,
-                    p.our_value,
-                    p.priority.value,
-                    p.status.value,
-                    p.rationale,
-                ]
-                for p in cats.integration.partners
-            ],
-        ),
-        "",
-        "**Integration Requirements**:",
-        f"- Technical: {inline(cats.integration.requirements.technical)}",
-        f"- Documentation: {inline(cats.integration.requirements.documentation)}",
-        f"- Support: {inline(cats.integration.requirements.support)}",
-        "",
-        SEPARATOR,
-        "",
-        "### Distribution Partners",
-        "",
-        f"**Goal**: {inline(cats.distribution.goal)}",
-        "",
-        "**Value Exchange**:",
-        f"- **What we offer**: {inline(cats.distribution.value_exchange.we_offer)}",
-        f"- **What we get**: {inline(cats.distribution.value_exchange.we_get)}",
-        "",
-        "**Target Criteria**:",
-        f"- Customer base alignment: {inline(cats.distribution.target_criteria.customer_base_alignment)}",
-        f"- Sales capability: {inline(cats.distribution.target_criteria.sales_capability)}",
-        f"- Geographic coverage: {inline(cats.distribution.target_criteria.geographic_coverage)}",
-        "",
-        "**Priority Targets**:",
-        "",
-        *table(
-            ["Partner", "Type", "Customer Base", "Margin", "Priority", "Status", "Rationale"],
-            [
-                [
-                    p.name,
-                    p.type.value,
-                    p.customer_base,
-                    format_percent(p.margin),
-                    p.priority.value,
-                    p.status.value,
-                    p.rationale,
-                ]
-                for p in cats.distribution.partners
-            ],
-        ),
-        "",
-        "**Distribution Requirements**:",
-        f"- Training: {inline(cats.distribution.requirements.training)}",
-        f"- Deal registration: {inline(cats.distribution.requirements.deal_registration)}",
-        f"- Support model: {inline(cats.distribution.requirements.support_model)}",
-        "",
-        SEPARATOR,
-        "",
-        "### Ecosystem Partners",
-        "",
-        f"**Goal**: {inline(cats.ecosystem.goal)}",
-        "",
-        "**Value Exchange**:",
-        f"- **What we offer**: {inline(cats.ecosystem.value_exchange.we_offer)}",
-        f"- **What we get**: {inline(cats.ecosystem.value_exchange.we_get)}",
-        "",
-        "**Target Criteria**:",
-        f"- Industry relevance: {inline(cats.ecosystem.target_criteria.industry_relevance)}",
-        f"- Membership requirements: {inline(cats.ecosystem.target_criteria.membership_requirements)}",
-        f"- Strategic alignment: {inline(cats.ecosystem.target_criteria.strategic_alignment)}",
-        "",
-        "**Priority Targets**:",
-        "",
-        *table(
-            ["Organization", "Type", "Benefit", "Cost", "Priority", "Status"],
-            [
-                [p.name, p.type.value, p.benefit, p.cost, p.priority.value, p.status.value]
-                for p in cats.ecosystem.partners
-            ],
-        ),
-        "",
-        SEPARATOR,
-        "",
+        *category_lines(plan),
         "## Partnership Tiers",
     ]
     for number, tier in enumerate(plan.tiers_by_level(), start=1):
@@ -339,6 +239,37 @@ def render_markdown(plan: Plan, *, roadmap_chart: str | None = None) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def category_lines(plan: Plan) -> list[str]:
+    """The three partner categories: goal, value exchange, criteria, targets table and requirements."""
+    out: list[str] = []
+    for section in category_sections(plan):
+        out += [
+            f"### {section.title}",
+            "",
+            f"**Goal**: {inline(section.goal)}",
+            "",
+            "**Value Exchange**:",
+            f"- **What we offer**: {inline(section.we_offer)}",
+            f"- **What we get**: {inline(section.we_get)}",
+            "",
+            "**Target Criteria**:",
+            *[f"- {label}: {inline(text)}" for label, text in section.criteria],
+            "",
+            "**Priority Targets**:",
+            "",
+            *table(section.columns, section.rows),
+            "",
+        ]
+        if section.requirements:
+            out += [
+                f"**{section.requirements_label}**:",
+                *[f"- {label}: {inline(text)}" for label, text in section.requirements],
+                "",
+            ]
+        out += [SEPARATOR, ""]
+    return out
 
 
 def deal_framework_lines(plan: Plan) -> list[str]:

@@ -136,33 +136,32 @@ class Network:
 
 
 def schedulable_part(jobs: Sequence[Job]) -> list[Job]:
-    """The jobs that can be timed despite structural problems.
+    """The jobs, made timeable despite structural problems, so one run reports impossible deadlines too.
 
-    Keeps the first job of each id, forgets dependencies on unknown ids, and leaves out every job in
-    a cycle or downstream of one, so deadlines elsewhere can still be checked in the same run.
+    Keeps the first job of each id, forgets dependencies on unknown ids and the dependencies that
+    close a cycle (those between activities of one strongly connected group). Dropping a dependency
+    can only make a job earlier, so a deadline missed here is missed by every fixed version of the plan.
     """
     first: dict[str, Job] = {}
     for job in jobs:
         first.setdefault(job.id, job)
-    known = {
-        job_id: replace(job, depends_on=tuple(d for d in job.depends_on if d in first))
-        for job_id, job in first.items()
-    }
-    waiting = {job_id: len(job.depends_on) for job_id, job in known.items()}
-    successors: dict[str, list[str]] = {job_id: [] for job_id in known}
-    for job in known.values():
+    successors: dict[str, list[str]] = {job_id: [] for job_id in first}
+    for job in first.values():
         for dep in job.depends_on:
-            successors[dep].append(job.id)
-    ready = [job_id for job_id, count in waiting.items() if count == 0]
-    sound: list[Job] = []
-    while ready:
-        job_id = ready.pop()
-        sound.append(known[job_id])
-        for succ in successors[job_id]:
-            waiting[succ] -= 1
-            if waiting[succ] == 0:
-                ready.append(succ)
-    return sound
+            if dep in first:
+                successors[dep].append(job.id)
+    group_of = {
+        member: number for number, group in enumerate(_strongly_connected(successors)) for member in group
+    }
+    return [
+        replace(
+            job,
+            depends_on=tuple(
+                d for d in job.depends_on if d in first and d != job_id and group_of[d] != group_of[job_id]
+            ),
+        )
+        for job_id, job in first.items()
+    ]
 
 
 def find_cycles(depends_on: Mapping[str, Sequence[str]], file_order: Sequence[str]) -> list[list[str]]:

@@ -186,4 +186,29 @@ def check_time_in_tier(plan: Plan) -> list[Problem]:
     ]
 
 
-TIER_CHECKS = [check_rule_facts, check_partner_facts, check_tier_reachable, check_time_in_tier]
+def check_tier_has_rules(plan: Plan) -> list[Problem]:
+    """Warn about a tier above the lowest with no rules: every partner earns it, whatever its facts."""
+    ordered = plan.tiers_by_level()
+    index = {id(t): i for i, t in enumerate(plan.tiers)}
+    return [
+        Problem(
+            f"tier {tier.name!r} has no rules, so every partner earns it and no tier below it is "
+            "ever the verdict (its revenue_potential and criteria are wording for the strategy only)",
+            ("tiers", index[id(tier)], "rules"),
+            severity=Severity.WARNING,
+            hint="write its rules as docs/tiers.md shows, e.g. "
+            "{fact: revenue, over_last: 12 months, at_least: 250000}",
+            code="tier_without_rules",
+        )
+        for tier in ordered[:-1]
+        if not tier.rules
+    ]
+
+
+TIER_CHECKS = [
+    check_rule_facts,
+    check_partner_facts,
+    check_tier_reachable,
+    check_time_in_tier,
+    check_tier_has_rules,
+]

@@ -5,12 +5,14 @@ Columns keep evaluation fast for a hundred thousand partners: a criterion is one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.model.values import THOUSANDS_DOT, thousands_dot_message
 from partnerkit.problems import Problem
 from partnerkit.tiers.rules import FactKind, FactSpec
 
@@ -126,6 +128,8 @@ def normalize(value: Any, spec: FactSpec) -> Any:
         value = _parse_number_text(value, kind)
     if not isinstance(value, int | float) or value != value:  # NaN is not a number a CRM means
         raise ValueError("expected a number")
+    if value in (math.inf, -math.inf):  # '1e999' or '.inf': no CRM means that either
+        raise ValueError("expected a finite number")
     if value < 0:
         raise ValueError("cannot be negative")
     if kind is FactKind.COUNT:
@@ -149,6 +153,9 @@ _BOOL_WORDS = {
 
 def _parse_number_text(text: str, kind: FactKind) -> float:
     stripped = text.strip().replace("\u00a0", "")
+    if kind in (FactKind.MONEY, FactKind.COUNT) and THOUSANDS_DOT.match(stripped):
+        # A CRM export in a dot-for-thousands locale writes fifty thousand as '50.000'.
+        raise ValueError(thousands_dot_message(stripped, stripped, whole_number=kind is FactKind.COUNT))
     try:
         return float(stripped) if "." in stripped or "e" in stripped.lower() else int(stripped)
     except ValueError:
@@ -157,6 +164,8 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
         from partnerkit.tiers.rules import money_text
 
         return money_text(stripped)  # raises with the "write 50000" hint
+    if kind is FactKind.COUNT:
+        raise ValueError("expected a whole number such as 12")
     raise ValueError("expected a plain number such as 12 or 4.5")
 
 
@@ -255,12 +264,19 @@ def facts_from_records(
 def merge_facts(base: FactTable, update: FactTable) -> FactTable:
     """``base`` refreshed by ``update``: its values win where present; partners only in it are added."""
     index = base.index()
+    # A CRM export may spell 'Orbit CRM' as 'orbit crm'; match without case when that is unambiguous.
+    folded: dict[str, int | None] = {}
+    for known, known_row in index.items():
+        key = known.casefold()
+        folded[key] = None if key in folded else known_row
     partners = list(base.partners)
     current = list(base.current_tier)
     since = list(base.tier_since)
     rows = []
     for i, name in enumerate(update.partners):
         row = index.get(name)
+        if row is None:
+            row = folded.get(name.casefold())
         if row is None:
             row = len(partners)
             index[name] = row

@@ -131,6 +131,15 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
             held = [c for c in verdict.criteria if c.tier == current and c.depth == 0 and c.met is False]
             missed = "; ".join(f"{c.criterion}: {c.actual} (needs {c.required})" for c in held)
             reason = f"no longer meets {current}: {missed}" if missed else f"{current} is unknown or not met"
+            undecided = [
+                t.tier.name for t in ev.tiers if t.met[i] is None and _above(ev, t.tier.name, computed)
+            ]
+            if undecided:
+                # A missing fact could keep the partner higher: the approver must see that here.
+                reason += (
+                    f"; {' or '.join(undecided)} still possible: depends on unknown facts "
+                    f"{', '.join(verdict.unknown)} (record them before approving)"
+                )
             reason += f"; stays {current} until the grace period ends"
             proposals.append(Proposal(name, current, computed, change, ev.as_of + grace, reason))
         elif change is Change.HOLD:

@@ -15,6 +15,7 @@ A rule is a mapping; the key it carries says what it is (see docs/tiers.md):
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -43,9 +44,12 @@ def _number(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, Decimal):
-        return float(value)
+        value = float(value)
     if isinstance(value, str):
         return money_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # .nan compares false with everything: a tier that silently nobody earns
+        raise ValueError(f"{value!r} is not a threshold; write a plain number such as 250000")
     return value
 
 
@@ -404,8 +408,27 @@ for _model in (AllOf, AnyOf, AtLeastOf, Track, Tracks):
     _model.model_rebuild()
 
 
-CategoryName = Literal["Integration", "Distribution", "Ecosystem"]
-_ALL_CATEGORIES: tuple[CategoryName, ...] = ("Integration", "Distribution", "Ecosystem")
+_ALL_CATEGORIES: tuple[Literal["Integration", "Distribution", "Ecosystem"], ...] = (
+    "Integration",
+    "Distribution",
+    "Ecosystem",
+)
+
+
+def _category(value: Any) -> Any:
+    """A partner category in any case; a typo gets a did-you-mean like every other choice."""
+    if not isinstance(value, str):
+        return value
+    for name in _ALL_CATEGORIES:
+        if value.strip().lower() == name.lower():
+            return name
+    guess = did_you_mean(value.strip(), list(_ALL_CATEGORIES))
+    suffix = f"; did you mean {guess!r}?" if guess else ""
+    allowed = ", ".join(repr(n) for n in _ALL_CATEGORIES)
+    raise ValueError(f"{value!r} is not a partner category{suffix} (one of {allowed})")
+
+
+CategoryName = Annotated[Literal["Integration", "Distribution", "Ecosystem"], BeforeValidator(_category)]
 
 
 class TierProgram(PlanModel):

@@ -156,6 +156,26 @@ class TestValuesInPlace:
         assert "ambiguous" in located(problems, "product.date").message
         assert "write 2025-03-01" in located(problems, "sources[0].date").message
 
+    @pytest.mark.parametrize(
+        ("typed", "says"),
+        [
+            ("2024-13-01", "'2024-13-01' is not a calendar date (month must be in 1..12)"),
+            ("2026-02-30", "'2026-02-30' is not a calendar date (day is out of range for month)"),
+            ('"2026-3-1"', "'2026-3-1' is not an ISO date; write 2026-03-01"),
+        ],
+    )
+    def test_impossible_dates_are_located(
+        self, plan_data: dict[str, Any], write_plan: Callable[..., Path], typed: str, says: str
+    ) -> None:
+        # Unquoted, PyYAML itself fails to build these dates; the answer must still be at the field.
+        text = yaml.safe_dump(plan_data, sort_keys=False, allow_unicode=True)
+        text = text.replace(f"date: {plan_data['product']['date']}", f"date: {typed}", 1)
+        path = write_plan(text)
+        problem = located(only_problems(path), "product.date")
+        assert problem.message == says
+        line = path.read_text().splitlines()[int(problem.location.split(":")[-2]) - 1]  # type: ignore[union-attr]
+        assert typed in line
+
     def test_unknown_key_gets_did_you_mean_at_the_key(
         self, plan_data: dict[str, Any], write_plan: Callable[..., Path]
     ) -> None:

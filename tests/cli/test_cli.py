@@ -203,6 +203,16 @@ class TestInstalledCommand:
         )
         assert unreadable.returncode == 2 and "Traceback" not in unreadable.stderr
 
+    @pytest.mark.parametrize("command", [["demo", "blocker/out"], ["init", "blocker/plan.yaml"]])
+    def test_a_destination_that_cannot_be_written_is_one_sentence_and_exit_2(
+        self, tmp_path: Path, command: list[str]
+    ) -> None:
+        (tmp_path / "blocker").write_text("", encoding="utf-8")
+        result = subprocess.run([self.exe(), *command], capture_output=True, text=True, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("Error: blocker") and "cannot be written or read" in result.stderr
+
     def test_demo(self, tmp_path: Path) -> None:
         result = subprocess.run([self.exe(), "demo", str(tmp_path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr

@@ -130,6 +130,50 @@ def test_json_reports_the_problems_of_a_roadmap_that_cannot_be_scheduled() -> No
     assert all(p["location"].startswith(EXAMPLE) for p in data["problems"])
 
 
+def test_json_reports_a_plan_whose_roadmap_has_a_cycle(tmp_path: Path) -> None:
+    # A cycle makes the plan itself invalid; scripts must still get the documented JSON, on
+    # the screen or in the -o file.
+    def break_it(data: dict[str, Any]) -> None:
+        data["roadmap"]["phases"][0]["activities"][0]["depends_on"] = ["portal"]
+
+    plan = write_plan(tmp_path, break_it)
+    code, out, _ = run(str(plan), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["scheduled"] is False
+    assert [p["code"] for p in data["problems"]] == ["dependency-cycle"]
+    assert data["problems"][0]["location"].startswith(f"{plan}:")
+    target = tmp_path / "roadmap.json"
+    code, out, _ = run(str(plan), "--json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8")) == data
+
+
+@pytest.mark.parametrize("typed", ["9999-06-01", "0001-01-01", "2026-02-30"])
+def test_a_start_date_off_the_calendar_is_a_usage_error_not_a_traceback(typed: str) -> None:
+    code, out, err = run(EXAMPLE, "--start", typed)
+    assert code == 2 and out == ""
+    assert "Invalid value for '--start'" in err and typed in err
+
+
+def test_a_plan_starting_in_9999_is_a_located_problem(tmp_path: Path) -> None:
+    def far(data: dict[str, Any]) -> None:
+        data["roadmap"]["settings"]["start"] = "9999-06-07"
+
+    plan = write_plan(tmp_path, far)
+    code, _, err = run(str(plan))
+    assert code == 1
+    assert ": roadmap.settings.start: 9999-06-07 is outside the years 1900-2199" in err
+
+
+def test_output_under_a_file_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(EXAMPLE, "-o", str(blocker / "roadmap.md"))
+    assert code == 2 and out == ""
+    assert "is a file, not a folder" in err
+
+
 def test_an_unreadable_plan_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     assert run(str(missing))[0] == 2

@@ -99,6 +99,39 @@ def test_an_impossible_deadline_names_the_chain_and_how_late() -> None:
     assert problem.extra["weeks_late"] == 2
 
 
+def test_a_deadline_after_a_cycle_is_still_reported_when_no_fix_of_the_cycle_can_meet_it() -> None:
+    # The cycle's closing dependency is set aside, which can only make the deadline easier; a
+    # deadline missed even then is missed whichever dependency the user removes.
+    roadmap = make_roadmap(
+        [
+            act("structure", 2, deps=["portal"]),
+            act("portal", 3, deps=["structure"]),
+            act("launch", 2, deps=["portal", "typo"], deadline="2026-01-30"),  # end of week 4
+            act("unrelated", 1),
+        ],
+        start="2026-01-05",
+        capacity=5,
+    )
+    problems = roadmap_problems(roadmap)
+    assert sorted(codes(problems)) == ["deadline-impossible", "dependency-cycle", "unknown-dependency"]
+    (late,) = [p for p in problems if p.code == "deadline-impossible"]
+    assert late.field == "roadmap.phases[0].activities[2].deadline"
+    assert "the chain portal → launch ends in week 5 at the earliest, 1 week late" in late.message
+
+
+def test_a_deadline_a_fixed_cycle_could_meet_is_not_reported() -> None:
+    roadmap = make_roadmap(
+        [
+            act("structure", 2, deps=["portal"]),
+            act("portal", 3, deps=["structure"]),
+            act("launch", 2, deps=["portal"], deadline="2026-02-13"),  # end of week 6
+        ],
+        start="2026-01-05",
+        capacity=5,
+    )
+    assert codes(roadmap_problems(roadmap)) == ["dependency-cycle"]
+
+
 def test_a_deadline_lost_to_the_quarter_says_where_the_chain_starts() -> None:
     roadmap = make_roadmap([act("q2", 2, deadline="2026-03-20")], quarter="Q2", start="2026-01-05")
     (problem,) = roadmap_problems(roadmap)

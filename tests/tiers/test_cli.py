@@ -120,7 +120,9 @@ def test_facts_table_refreshes_and_bad_cells_exit_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--as-of", "01/10/2026"], 2, "is not a date"),
+        (["--as-of", "01/10/2026"], 2, "ambiguous; write the ISO date you mean (2026-01-10 or 2026-10-01)"),
+        (["--as-of", "0001-01-01"], 2, "0001-01-01 is outside the years 1900-2199"),
+        (["--as-of", "9999-12-31"], 2, "9999-12-31 is outside the years 1900-2199"),
         (["--partner", "Orbit CMR"], 2, "did you mean 'Orbit CRM'?"),
         (["--json", "--csv"], 2, "choose one of --json and --csv"),
         (["--facts", "missing.csv"], 2, "cannot read the facts table"),
@@ -130,6 +132,13 @@ def test_usage_errors_exit_2(args: list[str], code: int, message: str) -> None:
     got, _, err = run("tiers", PLAN, *args)
     assert got == code
     assert message in err
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_a_review_date_off_the_calendar_is_a_usage_error_not_a_traceback(typed: str) -> None:
+    got, out, err = run("tiers", "review", PLAN, "--as-of", typed)
+    assert got == 2 and out == ""
+    assert f"{typed} is outside the years 1900-2199" in err
 
 
 def test_a_broken_plan_exits_1(tmp_path: Path) -> None:
@@ -175,3 +184,27 @@ def test_demo_writes_the_tier_verdicts_and_review(tmp_path: Path) -> None:
     assert "Proposals (each needs a person's approval)" in (tmp_path / "tier-review.txt").read_text(
         encoding="utf-8"
     )
+
+
+def test_output_never_overwrites_the_plan_or_the_facts_table(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(Path(PLAN).read_text(encoding="utf-8"), encoding="utf-8")
+    before = plan.read_bytes()
+    code, _, err = run("tiers", str(plan), *AS_OF, "-o", str(plan))
+    assert code == 2 and "is the plan itself" in err
+    assert plan.read_bytes() == before
+    facts = tmp_path / "facts.csv"
+    facts.write_text("partner,certified_staff\nOrbit CRM,3\n", encoding="utf-8")
+    code, _, err = run("tiers", "review", str(plan), *AS_OF, "--facts", str(facts), "-o", str(facts))
+    assert code == 2 and "is the facts table itself" in err
+    assert facts.read_text(encoding="utf-8") == "partner,certified_staff\nOrbit CRM,3\n"
+
+
+def test_output_under_a_file_is_a_usage_error_and_new_folders_are_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run("tiers", PLAN, *AS_OF, "-o", str(blocker / "tiers.txt"))
+    assert code == 2 and "is a file, not a folder" in err
+    target = tmp_path / "new" / "tiers.csv"
+    code, _, _ = run("tiers", PLAN, *AS_OF, "--csv", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("partner,")

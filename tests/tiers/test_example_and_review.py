@@ -129,6 +129,18 @@ def test_a_facts_table_refreshes_the_plan(example_plan: Plan) -> None:
     assert len(merge_facts(ev.facts, update)) == len(ev.facts)
 
 
+def test_a_facts_table_matches_plan_partners_without_case(example_plan: Plan) -> None:
+    # CRM exports change case; 'brightline advisory' is the plan's Brightline, not a new partner.
+    update, problems = facts_from_records(
+        [{"name": "brightline ADVISORY", "facts": {"revenue": {date(2026, 9, 30): 95000}}}],
+        example_plan.tier_program.facts,
+    )
+    assert not problems
+    found = {v.partner: v for v in verdicts(evaluate_tiers(example_plan, AS_OF, update))}
+    assert "brightline ADVISORY" not in found
+    assert found["Brightline Advisory"].criteria[0].actual == "$95,000"
+
+
 def test_compact_rows_hold_every_criterion(example_plan: Plan) -> None:
     ev = evaluate_tiers(example_plan, AS_OF)
     rows = compact_rows(ev)
@@ -144,7 +156,7 @@ def test_compact_rows_hold_every_criterion(example_plan: Plan) -> None:
 def test_bad_plan_facts_are_a_plan_error(example_plan: Plan) -> None:
     data = example_plan.model_copy(deep=True)
     data.categories.integration.partners[0].facts["certified_staff"] = "many"
-    with pytest.raises(PlanError, match="expected a plain number"):
+    with pytest.raises(PlanError, match="expected a whole number such as 12"):
         evaluate_tiers(data, AS_OF)
 
 
@@ -156,3 +168,24 @@ def test_a_current_tier_the_plan_does_not_have_is_a_warning(example_plan: Plan) 
     verdict = explain(ev, ev.row("Orbit CRM"))
     assert "current tier 'Platinum' is not a tier of the plan" in verdict.warnings
     assert verdict.change is Change.NEW
+
+
+def test_a_downgrade_past_an_undecided_tier_says_so_in_its_reason() -> None:
+    # Gold fails, Silver hangs on a missing fact, Bronze holds: the person approving the downgrade
+    # to Bronze must read that Silver is still possible.
+    from tests.tiers.helpers import run, table_of, tiers_of
+
+    tiers = tiers_of(
+        {"name": "Gold", "level": 1, "rules": [{"fact": "certified_staff", "at_least": 5}]},
+        {"name": "Silver", "level": 2, "rules": [{"fact": "sponsor", "is": True}]},
+        {"name": "Bronze", "level": 3, "rules": [{"fact": "certified_staff", "at_least": 1}]},
+    )
+    table = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2}})
+    (down,) = review_evaluation(run(tiers, table)).proposals
+    assert (down.current_tier, down.proposed_tier, down.change) == ("Gold", "Bronze", Change.DOWNGRADE)
+    assert "Silver still possible: depends on unknown facts sponsor (record them before approving)" in (
+        down.reason
+    )
+    known = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2, "sponsor": False}})
+    (settled,) = review_evaluation(run(tiers, known)).proposals
+    assert "still possible" not in settled.reason

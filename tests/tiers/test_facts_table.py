@@ -53,6 +53,32 @@ def test_csv_dated_rows(tmp_path: Path, example_plan: Plan) -> None:
     assert table.values["certified_staff"] == [3]  # the latest date wins for an undated fact
 
 
+def test_a_row_with_a_bad_date_still_has_its_other_cells_checked(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_csv(
+        tmp_path,
+        "partner,date,revenue,deals\nOrbit CRM,30/09/2026,$50K,x\nOrbit CRM,,1000,1\n",
+    )
+    table, problems = load_facts(path, example_plan)
+    shown = [str(p) for p in problems]
+    assert [s.split(":")[1] + ":" + s.split("'")[1] for s in shown] == [
+        "2:date",
+        "2:revenue",
+        "2:deals",
+        "3:date",
+    ]
+    assert "facts.csv:2: 'deals' 'x': expected a whole number such as 12" in shown[2]
+    assert table.dated["revenue"].value == []  # nothing from a row without its date
+
+
+@pytest.mark.parametrize("huge", ["1e999", "-1e999", "inf"])
+def test_infinite_numbers_are_a_located_problem_not_a_crash(
+    tmp_path: Path, example_plan: Plan, huge: str
+) -> None:
+    path = write_csv(tmp_path, f"partner,date,revenue,deals\nOrbit CRM,2026-09-30,{huge},{huge}\n")
+    _, problems = load_facts(path, example_plan)
+    assert [p.location for p in problems] == ["facts.csv:2", "facts.csv:2"]
+
+
 def test_every_bad_cell_is_reported_with_place_header_value_and_rule(
     tmp_path: Path, example_plan: Plan
 ) -> None:
@@ -66,7 +92,7 @@ def test_every_bad_cell_is_reported_with_place_header_value_and_rule(
     _, problems = load_facts(path, example_plan)
     shown = [str(p) for p in problems]
     assert (
-        "facts.csv:2: 'certified_staff' '2.5': a count must be a whole number (the certified_staff column holds count)"
+        "facts.csv:2: 'certified_staff' '2.5': a count must be a whole number (the certified_staff column holds whole numbers)"
         in shown
     )
     assert any(s.startswith("facts.csv:2: 'executive_sponsor' 'maybe': expected yes/no") for s in shown)
@@ -139,6 +165,29 @@ def test_xlsx_every_sheet_with_cell_addresses(tmp_path: Path, example_plan: Plan
     assert table.dated["revenue"].value == [120000.0]
 
 
+def test_xlsx_sheets_without_a_partner_column_are_passed_over(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_xlsx(
+        tmp_path / "facts.xlsx",
+        {
+            "Notes": [["Exported from the CRM on 1 October"], ["ask ops about Stackpay"]],
+            "Facts": [["partner", "certified staff"], ["Orbit CRM", 4]],
+        },
+    )
+    table, problems = load_facts(path, example_plan)
+    assert [str(p) for p in problems] == [
+        "facts.xlsx: Notes!A1: warning: sheet 'Notes' has no 'partner' column; it was not read"
+    ]
+    assert table.values["certified_staff"][0] == 4
+
+
+def test_xlsx_with_no_partner_column_anywhere_is_an_error(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_xlsx(
+        tmp_path / "facts.xlsx", {"Notes": [["organisation", "certified staff"], ["Orbit CRM", 4]]}
+    )
+    _, problems = load_facts(path, example_plan)
+    assert any(p.is_error and "no 'partner' column" in str(p) for p in problems)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -199,3 +248,27 @@ def test_header_and_column_helpers() -> None:
     assert header_key("  Certified\u00a0staff ") == "certified_staff"
     assert header_key("tier-since") == "tier_since"
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+@pytest.mark.parametrize("text", ["", "partner,certified_staff\n"])
+def test_an_empty_export_is_a_problem_not_a_silent_no_change(
+    tmp_path: Path, example_plan: Plan, text: str
+) -> None:
+    _, problems = load_facts(write_csv(tmp_path, text), example_plan)
+    assert [(p.location, p.message) for p in problems] == [
+        ("facts.csv:1", "the facts table has no partner rows")
+    ]
+
+
+def test_a_dot_for_thousands_in_money_and_counts_is_ambiguous(tmp_path: Path, example_plan: Plan) -> None:
+    path = write_csv(
+        tmp_path,
+        "partner,date,revenue,deals\nOrbit CRM,2026-09-30,50.000,2.000\nOrbit CRM,2026-06-30,500.50,2\n",
+    )
+    _, problems = load_facts(path, example_plan)
+    assert [str(p) for p in problems] == [
+        "facts.csv:2: 'revenue' '50.000': '50.000' is ambiguous: write 50000 if the dot separates thousands, "
+        "or 50.00 for 50 (no thousands separators) (the revenue column holds money)",
+        "facts.csv:2: 'deals' '2.000': '2.000' is ambiguous: write 2000 if the dot separates thousands, "
+        "or 2 (no thousands separators) (the deals column holds whole numbers)",
+    ]

@@ -67,7 +67,9 @@ def test_unknown_fact_on_a_partner_gets_a_did_you_mean() -> None:
 
 def test_a_fact_value_of_the_wrong_kind_is_located() -> None:
     found = problems_of(variant("          certified_staff: 6\n", "          certified_staff: six\n"))
-    assert any("facts.certified_staff" in p and "expected a plain number" in p for p in found), found
+    assert any("facts.certified_staff" in p and "expected a whole number such as 12" in p for p in found), (
+        found
+    )
 
 
 def test_rules_that_do_not_fit_their_fact() -> None:
@@ -125,6 +127,35 @@ def test_an_unreachable_tier_is_a_warning() -> None:
     assert "tier 'Mid' (level 2) is unreachable" in found[0].message
 
 
+def test_a_tier_above_the_lowest_without_rules_is_a_warning() -> None:
+    # With no rules a tier holds for every partner: the starter plan made everyone Strategic silently.
+    from partnerkit.tiers.checks import check_tier_has_rules
+
+    tiers = [
+        {"name": "Entry", "level": 3},
+        {"name": "Top", "level": 1},
+        {"name": "Mid", "level": 2, "rules": [{"fact": "revenue", "over_last": "12 months", "at_least": 1}]},
+    ]
+    plan = Plan.model_construct(tiers=[Tier.model_validate(t) for t in tiers])
+    found = check_tier_has_rules(plan)
+    assert [(p.severity, p.path, p.code) for p in found] == [
+        (Severity.WARNING, ("tiers", 1, "rules"), "tier_without_rules")
+    ]
+    assert found[0].message.startswith("tier 'Top' has no rules, so every partner earns it")
+
+
+def test_the_starter_plan_tiers_have_rules(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from partnerkit.cli import cli
+
+    plan = tmp_path / "plan.yaml"
+    assert CliRunner().invoke(cli, ["init", str(plan)]).exit_code == 0
+    _, problems = load_plan_with_problems(plan)
+    assert [p.field for p in problems if p.code == "tier_without_rules"] == []
+    assert [p for p in problems if p.is_error] == []
+
+
 def test_the_example_plan_is_clean_and_survives_a_round_trip(example_plan: Plan, tmp_path: Path) -> None:
     _, problems = load_plan_with_problems(EXAMPLE)
     assert [
@@ -144,6 +175,8 @@ def test_the_example_plan_is_clean_and_survives_a_round_trip(example_plan: Plan,
         ({"fact": "r", "between": [5, 1]}, "ends below its start"),
         ({"fact": "r", "at_least": 1, "over_last": "a year"}, "is not a window"),
         ({"fact": "r", "at_least": "$50K"}, "write 50000"),
+        ({"fact": "r", "at_least": float("nan")}, "nan is not a threshold"),
+        ({"fact": "r", "more_than": float("inf")}, "inf is not a threshold"),
         ({"at_least": 3, "of": [{"fact": "a", "is": True}]}, "can never hold"),
         (
             {"points_at_least": 50, "metrics": [{"fact": "a", "points": 10, "full_at": 1}]},
@@ -165,3 +198,34 @@ def test_windows() -> None:
     assert str(Window.model_validate("12 Months")) == "12 months"
     assert str(Window.model_validate("1 quarter")) == "1 quarter"
     assert Window.model_validate("4 quarters").period().count == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "        at_least: 250000\n",
+            "        atleast: 250000\n",
+            "unknown key 'atleast' (did you mean 'at_least'?)",
+        ),
+        (
+            "        over_last: 12 months\n",
+            "        over_lst: 12 months\n",
+            "unknown key 'over_lst' (did you mean 'over_last'?)",
+        ),
+        (
+            "        over_last: 12 months\n",
+            "        over_last: 12 months\n        aggregate: summ\n",
+            "'summ' is not an aggregate; did you mean 'sum'?",
+        ),
+        (
+            "applies_to: [Integration, Distribution]",
+            "applies_to: [Integration, Distribtion]",
+            "'Distribtion' is not a partner category; did you mean 'Distribution'?",
+        ),
+    ],
+)
+def test_typos_in_rules_and_the_tier_program_get_a_did_you_mean(old: str, new: str, says: str) -> None:
+    # A rule is one of several shapes; the suggestion comes from the keys of all of them.
+    found = problems_of(variant(old, new))
+    assert any(says in p for p in found), found

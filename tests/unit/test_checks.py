@@ -112,6 +112,15 @@ def test_nps_range(plan_data: dict[str, Any]) -> None:
     assert only(problems_of(plan_data), "nps_range")[0].path == ("metrics", 3, "year1")
 
 
+@pytest.mark.parametrize(("index", "unit"), [(0, "count"), (2, "money")])
+def test_negative_count_and_money_targets(plan_data: dict[str, Any], index: int, unit: str) -> None:
+    # A minus sign typed into a target used to pass: the report then showed a negative goal.
+    plan_data["metrics"][index]["q1"] = -6
+    (problem,) = only(problems_of(plan_data), "negative_target")
+    assert problem.path == ("metrics", index, "q1") and problem.is_error
+    assert problem.message == f"a {unit} target cannot be negative (-6)"
+
+
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=3, max_size=3))
 def test_target_warning_iff_a_step_falls(example_data: dict[str, Any], targets: list[int]) -> None:
     import copy

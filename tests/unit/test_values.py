@@ -55,6 +55,12 @@ class TestPercent:
             parse_percent("twenty")
 
 
+class TestPercentNotFinite:
+    @pytest.mark.parametrize("value", [float("inf"), float("nan")])
+    def test_infinity_and_nan_are_not_percentages(self, value: float) -> None:
+        assert message(percent, value).endswith(f"{value!r} is not a percentage; write it like '20%'")
+
+
 class TestMoney:
     def test_plain_number_takes_the_plan_currency(self) -> None:
         assert money.validate_python(50000) == Money(amount=Decimal(50000), currency="USD")
@@ -69,6 +75,27 @@ class TestMoney:
     )
     def test_shorthand_is_refused_with_the_amount_it_meant(self, text: str, meant: str) -> None:
         assert f"write {meant}" in message(money, text)
+
+    @pytest.mark.parametrize("text", ["50.000", "250.000 EUR", "1.500"])
+    def test_a_dot_for_thousands_is_ambiguous_not_a_small_amount(self, text: str) -> None:
+        # Read as a decimal, '50.000' would silently be $50 where a European means fifty thousand.
+        digits = text.split()[0]
+        whole, frac = digits.split(".")
+        assert f"is ambiguous: write {whole}{frac} if the dot separates thousands" in message(money, text)
+
+    @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), Decimal("Infinity")])
+    def test_infinity_and_nan_are_not_money(self, value: object) -> None:
+        # YAML's .inf and .nan: one message at the field, not pydantic's words about '.amount'.
+        with pytest.raises(ValidationError) as info:
+            money.validate_python(value)
+        (error,) = info.value.errors()
+        assert error["loc"] == ()
+        assert "is not an amount of money; write a plain number such as 50000" in error["msg"]
+
+    def test_cents_are_still_amounts(self) -> None:
+        assert money.validate_python("50.5").amount == Decimal("50.5")
+        assert money.validate_python("1250.50").amount == Decimal("1250.50")
+        assert money.validate_python("1250.5000").amount == Decimal("1250.5000")
 
     def test_negative_and_nonsense(self) -> None:
         assert "negative" in message(money, -1)
@@ -99,7 +126,20 @@ class TestDates:
         assert "2026-01-02" in text and "2026-02-01" in text
 
     def test_impossible_date(self) -> None:
-        assert "not a date" in message(iso_date, "2026-02-30")
+        assert message(iso_date, "2026-02-30").endswith(
+            "'2026-02-30' is not a calendar date (day is out of range for month)"
+        )
+
+
+class TestPlanYears:
+    @pytest.mark.parametrize("typed", ["0001-01-01", "9999-06-07", "1899-12-31", "2200-01-01"])
+    def test_dates_off_any_program_calendar_are_refused(self, typed: str) -> None:
+        # Weeks and windows are counted from these dates; 9999 used to end in an OverflowError.
+        assert message(iso_date, typed).endswith(f"{typed} is outside the years 1900-2199; is it a typo?")
+
+    def test_the_edges_are_dates(self) -> None:
+        assert iso_date.validate_python("1900-01-01") == date(1900, 1, 1)
+        assert iso_date.validate_python(date(2199, 12, 31)) == date(2199, 12, 31)
 
 
 class TestChoices:

@@ -18,6 +18,7 @@ from partnerkit.report.markdown import (
     revenue_line,
     target_value,
 )
+from partnerkit.report.sections import category_sections
 from partnerkit.roadmap.schedule import Schedule
 
 
@@ -298,7 +299,6 @@ def build_strategy_document(
     w = _Writer()
     doc = w.doc
     product = plan.product
-    cats = plan.categories
     doc.core_properties.title = _t(f"Partnership Strategy: {product.name}")
     doc.core_properties.author = _t(product.agent)
 
@@ -325,96 +325,18 @@ def build_strategy_document(
     w.numbered(plan.philosophy.strategic_goals)
 
     w.heading("Partnership Categories", 1)
-    sections: list[
-        tuple[str, Any, list[tuple[str, str]], list[str], list[list[object]], list[tuple[str, str]]]
-    ] = [
-        (
-            "Integration Partners",
-            cats.integration,
-            [
-                ("User overlap with our ICPs", cats.integration.target_criteria.user_overlap),
-                ("Technical compatibility", cats.integration.target_criteria.technical_compatibility),
-                ("Market position", cats.integration.target_criteria.market_position),
-            ],
-            ["Partner", "Type", "Their Value", "Our Value", "Priority", "Status", "Rationale"],
-            [
-                [
-                    p.name,
-                    p.type.value,
-                    p.their_value,
-                    p.our_value,
-                    p.priority.value,
-                    p.status.value,
-                    p.rationale,
-                ]
-                for p in cats.integration.partners
-            ],
-            [
-                ("Technical", cats.integration.requirements.technical),
-                ("Documentation", cats.integration.requirements.documentation),
-                ("Support", cats.integration.requirements.support),
-            ],
-        ),
-        (
-            "Distribution Partners",
-            cats.distribution,
-            [
-                ("Customer base alignment", cats.distribution.target_criteria.customer_base_alignment),
-                ("Sales capability", cats.distribution.target_criteria.sales_capability),
-                ("Geographic coverage", cats.distribution.target_criteria.geographic_coverage),
-            ],
-            ["Partner", "Type", "Customer Base", "Margin", "Priority", "Status", "Rationale"],
-            [
-                [
-                    p.name,
-                    p.type.value,
-                    p.customer_base,
-                    format_percent(p.margin),
-                    p.priority.value,
-                    p.status.value,
-                    p.rationale,
-                ]
-                for p in cats.distribution.partners
-            ],
-            [
-                ("Training", cats.distribution.requirements.training),
-                ("Deal registration", cats.distribution.requirements.deal_registration),
-                ("Support model", cats.distribution.requirements.support_model),
-            ],
-        ),
-        (
-            "Ecosystem Partners",
-            cats.ecosystem,
-            [
-                ("Industry relevance", cats.ecosystem.target_criteria.industry_relevance),
-                ("Membership requirements", cats.ecosystem.target_criteria.membership_requirements),
-                ("Strategic alignment", cats.ecosystem.target_criteria.strategic_alignment),
-            ],
-            ["Organization", "Type", "Benefit", "Cost", "Priority", "Status"],
-            [
-                [p.name, p.type.value, p.benefit, p.cost, p.priority.value, p.status.value]
-                for p in cats.ecosystem.partners
-            ],
-            [],
-        ),
-    ]
-    for title, category, criteria, headers, rows, requirements in sections:
-        w.heading(title, 2)
-        w.para(category.goal, label="Goal")
+    for section in category_sections(plan):
+        w.heading(section.title, 2)
+        w.para(section.goal, label="Goal")
         w.para("", label="Value Exchange")
-        w.bullets(
-            [
-                f"What we offer: {category.value_exchange.we_offer}",
-                f"What we get: {category.value_exchange.we_get}",
-            ]
-        )
+        w.bullets([f"What we offer: {section.we_offer}", f"What we get: {section.we_get}"])
         w.para("", label="Target Criteria")
-        w.bullets([f"{k}: {v}" for k, v in criteria])
+        w.bullets([f"{k}: {v}" for k, v in section.criteria])
         w.para("", label="Priority Targets")
-        w.table(headers, rows)
-        if requirements:
-            w.para("", label=f"{title.split()[0]} Requirements")
-            w.bullets([f"{k}: {v}" for k, v in requirements])
+        w.table(section.columns, section.rows)
+        if section.requirements:
+            w.para("", label=section.requirements_label)
+            w.bullets([f"{k}: {v}" for k, v in section.requirements])
 
     w.heading("Partnership Tiers", 1)
     tiers = plan.tiers_by_level()

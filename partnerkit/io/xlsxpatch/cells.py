@@ -31,7 +31,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Unicode non-characters and lone surrogates have no place in any text: stored as U+FFFD.
 _NOT_TEXT = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _NEEDS_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x")
-_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_" holds two
+# Any "_x" and four hex digits is protected, even without its closing "_": the next character may be a
+# control character whose own escape supplies one ("_x0000" + "\x01" would read as "_x0000_x0001_").
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4})")  # lookahead: "_x005F_x0041_" holds two
 
 
 def q(tag: str) -> str:
