@@ -550,7 +550,7 @@ def key_value_kind(path: tuple[str | int, ...]) -> tuple[Kind, tuple[str, ...]]:
     return (Kind.TEXT, ()) if kind is Kind.TEXTS and isinstance(path[-1], int) else (kind, choices)
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldRef:
     """A plan field's place in the workbook: sheet, cell, header, and the value as the cell showed it.
 
