@@ -180,9 +180,18 @@ def test_a_missing_table_and_a_missing_column(exported_xlsx: Path, tmp_path: Pat
     ("content", "says"),
     [
         (b"", "is empty"),
-        (b"name,priority\nAcme,P0\n", "a CSV or text file"),
-        (b"<!DOCTYPE html><html><body>login</body></html>", "an HTML page"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "legacy .xls or an encrypted"),
+        (b"name,priority\nAcme,P0\n", "looks like a CSV text file"),
+        (b"<!DOCTYPE html><html><body>login</body></html>", "is an HTML page"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old Office compound file"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le"),
+            r"legacy Excel 97-2003 workbook \(.xls\)",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+            r"encrypted \(password-protected\) workbook",
+        ),
+        (b"%PDF-1.7\n", "is a PDF document"),
         (b"PK\x03\x04truncated", "damaged or truncated zip"),
     ],
 )
@@ -197,7 +206,7 @@ def test_a_word_document_renamed(tmp_path: Path) -> None:
     path = tmp_path / "plan.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    with pytest.raises(UnreadableFileError, match="a Word document"):
+    with pytest.raises(UnreadableFileError, match=r"is a Word document \(.docx\)"):
         load_plan_from_workbook(path)
 
 

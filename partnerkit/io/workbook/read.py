@@ -19,6 +19,7 @@ from typing import Any
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.tables import TableData, plan_from_tables
+from partnerkit.io.xlsxpatch.sniff import describe_head
 from partnerkit.model import Plan
 from partnerkit.problems import Problem, Severity
 
@@ -41,8 +42,6 @@ _DAMAGED: tuple[type[Exception], ...] = (
     UnicodeError,
 )
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 def check_workbook_file(path: Path) -> None:
     """Raise UnreadableFileError, in one sentence, unless ``path`` looks like a sane .xlsx/.xlsm."""
@@ -53,44 +52,25 @@ def check_workbook_file(path: Path) -> None:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(512)
+            # Enough of the file to find an OLE file's stream names (encrypted or legacy .xls).
+            head = handle.read(512 * 1024)
     except OSError as exc:
         raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size == 0:
-        raise UnreadableFileError(
-            f"{path}: is empty, not a workbook; build one with 'partnerkit workbook new'"
-        )
     if size > MAX_FILE_BYTES:
         raise UnreadableFileError(
             f"{path}: is {size / 1_048_576:.0f} MB, more than a planning workbook can be"
         )
-    if head.startswith(_OLE):
-        raise UnreadableFileError(
-            f"{path}: is a legacy .xls or an encrypted (password-protected) workbook; "
-            "open it in Excel, remove the password and save it as .xlsx or .xlsm"
-        )
-    if not head.startswith(b"PK"):
-        text = head.lstrip().lower()
-        if text.startswith((b"<!doctype html", b"<html")):
-            what = "an HTML page"
-        elif b"," in head or b";" in head or b"\t" in head:
-            what = "a CSV or text file"
-        else:
-            what = "not a zip file"
-        raise UnreadableFileError(
-            f"{path}: is {what}, not an Excel workbook; open it in Excel and save it as .xlsx"
-        )
+    # One description of wrong files for the reader and for sync (io/xlsxpatch/sniff.py).
+    sentence = describe_head(head, path)
+    if sentence:
+        raise UnreadableFileError(f"{path}: {sentence}")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            names = {i.filename for i in infos}
     except _DAMAGED as exc:
         raise UnreadableFileError(
             f"{path}: is a damaged or truncated zip file ({exc}), not a readable workbook"
         ) from None
-    if "xl/workbook.xml" not in names:
-        what = "a Word document" if "word/document.xml" in names else "a zip file"
-        raise UnreadableFileError(f"{path}: is {what}, not an Excel workbook")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
         raise UnreadableFileError(
