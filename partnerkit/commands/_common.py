@@ -28,6 +28,22 @@ class InputError(click.ClickException):
 
 
 plan_argument = click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")
+
+
+def output_file_option(help: str, *, required: bool = True, metavar: str | None = None) -> Callable[[F], F]:
+    """The ``-o/--output FILE`` option every command that writes one file shares (never a folder)."""
+    option = click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        metavar=metavar,
+        help=help,
+    )
+    return option
+
+
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables."
 )

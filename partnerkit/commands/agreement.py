@@ -12,6 +12,7 @@ from partnerkit.commands._common import (
     InputError,
     json_option,
     load_plan_or_exit,
+    output_file_option,
     output_path,
     plan_argument,
     print_json,
@@ -22,13 +23,7 @@ from partnerkit.commands._common import (
 @click.command()
 @plan_argument
 @click.option("--partner", "partner_name", required=True, metavar="NAME", help="The partner to draft for.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .docx to write.",
-)
+@output_file_option("The .docx to write.")
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from partnerkit.commands._common import load_plan_or_exit, output_path, plan_argument
+from partnerkit.commands._common import load_plan_or_exit, output_file_option, output_path, plan_argument
 
 if TYPE_CHECKING:
     from partnerkit.model import Plan
@@ -29,14 +29,7 @@ def write_chart_beside(plan: Plan, output: Path) -> Path | None:
 
 @click.command()
 @plan_argument
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The file to write: strategy.md (Markdown) or strategy.docx (Word).",
-)
+@output_file_option("The file to write: strategy.md (Markdown) or strategy.docx (Word).")
 def report(plan: Path, output: Path) -> None:
     """Write the whole Partnership Strategy of PLAN to a Markdown or Word file.
 

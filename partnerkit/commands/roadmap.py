@@ -13,6 +13,7 @@ from partnerkit.commands._common import (
     InputError,
     json_option,
     load_plan_or_exit,
+    output_file_option,
     output_path,
     plan_argument,
     print_json,
@@ -58,12 +59,10 @@ if TYPE_CHECKING:
     metavar="SECONDS",
     help="How long --optimize may search.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+@output_file_option(
+    "Write the tables (or the JSON with --json) to FILE instead of the screen.",
+    required=False,
     metavar="FILE",
-    help="Write the tables (or the JSON with --json) to FILE instead of the screen.",
 )
 def roadmap(
     plan: Path,

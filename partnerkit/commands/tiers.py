@@ -14,6 +14,7 @@ import click
 from partnerkit.commands._common import (
     InputError,
     load_plan_or_exit,
+    output_file_option,
     output_path,
     plan_argument,
     print_problems,
@@ -54,9 +55,7 @@ facts_option = click.option(
 as_of_option = click.option(
     "--as-of", callback=_as_of, metavar="DATE", help="The review date, YYYY-MM-DD (default: today)."
 )
-output_option = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead."
-)
+output_option = output_file_option("Write to FILE instead.", required=False)
 
 
 @click.group(cls=TiersGroup, invoke_without_command=False, no_args_is_help=True)

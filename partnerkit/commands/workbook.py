@@ -12,6 +12,7 @@ from partnerkit.commands._common import (
     InputError,
     json_option,
     load_plan_or_exit,
+    output_file_option,
     output_path,
     plan_argument,
     print_json,
@@ -40,13 +41,7 @@ def workbook() -> None:
 
 
 @workbook.command("new")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .xlsm to write.",
-)
+@output_file_option("The .xlsm to write.")
 @click.option(
     "--plan",
     "plan_path",
@@ -97,13 +92,7 @@ def new(output: Path, plan_path: Path | None, force: bool) -> None:
 
 @workbook.command("export")
 @plan_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .xlsx to write.",
-)
+@output_file_option("The .xlsx to write.")
 @force_option
 def export(plan: Path, output: Path, force: bool) -> None:
     """Write PLAN as a planning workbook without macros (.xlsx) that 'workbook import' reads back.
@@ -127,13 +116,7 @@ def export(plan: Path, output: Path, force: bool) -> None:
 
 @workbook.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The plan file to write (.yaml, .yml or .json).",
-)
+@output_file_option("The plan file to write (.yaml, .yml or .json).")
 @force_option
 def import_(file: Path, output: Path, force: bool) -> None:
     """Read a planning workbook (.xlsx/.xlsm) and write its plan as YAML or JSON.
