@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from partnerkit.errors import PlanError, UnreadableFileError
+from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
 from partnerkit.model.values import did_you_mean
 from partnerkit.problems import FieldPath, Problem, format_path
@@ -427,30 +428,64 @@ def plan_from_data(data: Any, positions: Positions, source: str) -> tuple[Plan |
     return plan, locate(validate(plan), positions, source)
 
 
+@dataclass(frozen=True)
+class PositionLocator:
+    """Places problems at ``FILE:LINE:COL`` from the positions recorded while parsing a plan file."""
+
+    positions: Positions
+    source: str
+
+    def place(self, problem: Problem) -> Problem:
+        """The problem at the line and column of its field (or of the nearest enclosing value)."""
+        if problem.location is not None:
+            return problem
+        pos = self.positions.of(problem.path)
+        return problem.at(f"{self.source}:{pos[0]}:{pos[1]}" if pos else self.source)
+
+
 def locate(problems: Sequence[Problem], positions: Positions, source: str) -> list[Problem]:
     """Give each problem that has no location the position of its field in ``source``."""
-    out = []
-    for problem in problems:
-        if problem.location is None:
-            pos = positions.of(problem.path)
-            problem = problem.at(f"{source}:{pos[0]}:{pos[1]}" if pos else source)
-        out.append(problem)
-    return out
+    locator = PositionLocator(positions, source)
+    return [locator.place(p) for p in problems]
+
+
+def load_plan_text(text: str, source: str = "<plan>", *, fmt: str = "yaml") -> LoadedPlan:
+    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions."""
+    parser = parse_json if fmt == "json" else parse_yaml
+    data, positions, problems = parser(text, source)
+    locator = PositionLocator(positions, source)
+    if any(p.is_error for p in problems) and data is None:
+        return LoadedPlan(None, problems, locator)
+    plan, more = plan_from_data(data, positions, source)
+    problems = [*problems, *more]
+    return LoadedPlan(None if any(p.is_error for p in problems) else plan, problems, locator)
 
 
 def parse_plan_text(
     text: str, source: str = "<plan>", *, fmt: str = "yaml"
 ) -> tuple[Plan | None, list[Problem]]:
     """Parse and validate plan text; ``fmt`` is ``yaml`` or ``json``."""
-    parser = parse_json if fmt == "json" else parse_yaml
-    data, positions, problems = parser(text, source)
-    if any(p.is_error for p in problems) and data is None:
-        return None, problems
-    plan, more = plan_from_data(data, positions, source)
-    problems = [*problems, *more]
-    if any(p.is_error for p in problems):
-        return None, problems
-    return plan, problems
+    loaded = load_plan_text(text, source, fmt=fmt)
+    return loaded.plan, loaded.problems
+
+
+def load(path: str | Path) -> LoadedPlan:
+    """Read a plan file (YAML, JSON or a planning workbook): the plan if usable, every problem, the locator.
+
+    Raises UnreadableFileError for a file that cannot be read at all.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        from partnerkit.io.workbook.read import load_workbook_plan
+
+        return load_workbook_plan(path)
+    if suffix and suffix not in PLAN_SUFFIXES:
+        raise UnreadableFileError(
+            f"{path}: is not a plan file; partnerkit reads .yaml, .yml and .json plans and .xlsx/.xlsm workbooks"
+        )
+    text = read_text(path)
+    return load_plan_text(text, str(path), fmt="json" if suffix == ".json" else "yaml")
 
 
 def load_plan_with_problems(path: str | Path) -> tuple[Plan | None, list[Problem]]:
@@ -458,18 +493,8 @@ def load_plan_with_problems(path: str | Path) -> tuple[Plan | None, list[Problem
 
     Raises UnreadableFileError for a file that cannot be read at all.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        from partnerkit.io.workbook.read import load_plan_from_workbook
-
-        return load_plan_from_workbook(path)
-    if suffix and suffix not in PLAN_SUFFIXES:
-        raise UnreadableFileError(
-            f"{path}: is not a plan file; partnerkit reads .yaml, .yml and .json plans and .xlsx/.xlsm workbooks"
-        )
-    text = read_text(path)
-    return parse_plan_text(text, str(path), fmt="json" if suffix == ".json" else "yaml")
+    loaded = load(path)
+    return loaded.plan, loaded.problems
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -525,6 +550,7 @@ __all__ = [
     "example_plan_path",
     "format_path",
     "format_problems",
+    "load",
     "load_example_plan",
     "load_plan",
     "load_plan_with_problems",

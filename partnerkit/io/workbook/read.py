@@ -18,8 +18,9 @@ from typing import Any
 
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.workbook import layout as L
-from partnerkit.io.workbook.tables import TableData, plan_from_tables
+from partnerkit.io.workbook.tables import CellLocator, TableData, read_plan
 from partnerkit.io.xlsxpatch.sniff import describe_head
+from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
 from partnerkit.problems import Problem, Severity
 
@@ -329,16 +330,24 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_plan_from_workbook(path: str | Path) -> tuple[Plan | None, list[Problem]]:
-    """Read a planning workbook: the plan if usable, and every problem located as ``Partners!D17``.
+def load_workbook_plan(path: str | Path) -> LoadedPlan:
+    """Read a planning workbook: the plan if usable, every problem on its cell, and the cell locator.
 
     Raises UnreadableFileError for a file that is not a readable workbook at all.
     """
     path = Path(path)
     with paused_gc():
         tables, problems = read_tables(path)
-        plan, more = plan_from_tables(tables, path.name)
-    problems = [*problems, *more]
-    if any(p.is_error for p in problems):
-        return None, problems
-    return plan, problems
+        read = read_plan(tables, path.name)
+    problems = [*problems, *read.problems]
+    plan = None if any(p.is_error for p in problems) else read.plan
+    return LoadedPlan(plan, problems, CellLocator(read.refs, path.name))
+
+
+def load_plan_from_workbook(path: str | Path) -> tuple[Plan | None, list[Problem]]:
+    """Read a planning workbook: the plan if usable, and every problem located as ``Partners!D17``.
+
+    Raises UnreadableFileError for a file that is not a readable workbook at all.
+    """
+    loaded = load_workbook_plan(path)
+    return loaded.plan, loaded.problems

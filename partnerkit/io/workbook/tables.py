@@ -834,6 +834,23 @@ def locate_problems(problems: Sequence[Problem], refs: Refs, fallback: str) -> l
     return out
 
 
+@dataclass(frozen=True)
+class CellLocator:
+    """Places problems on the cell of their field (``Partners!D17``), from where each field was read."""
+
+    refs: Refs
+    source: str
+
+    def place(self, problem: Problem) -> Problem:
+        """The problem on its cell, saying the header and the value the cell shows."""
+        return locate_problems([problem], self.refs, self.source)[0]
+
+    def data_row(self, path: FieldPath) -> int | None:
+        """The 0-based data row of its table that holds the record at ``path`` (a partner, an activity)."""
+        hit = self.refs.row_of(path)
+        return None if hit is None else hit[1] - hit[0].top - 1
+
+
 @dataclass
 class ReadPlan:
     """A plan read from workbook tables: the plan (None when it has errors), every problem, and the

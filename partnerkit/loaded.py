@@ -1,0 +1,68 @@
+"""A loaded plan: the plan, every problem found while loading it, and the locator that places later ones.
+
+The readers (plan files, workbooks) know where each value came from; the checks, the tier engine,
+the term lint and the scheduler know only field paths. A ``LoadedPlan`` keeps the reader's source
+map as a ``Locator``, so a problem found long after loading still lands on ``plan.yaml:42:7`` or
+``Partners!D17`` without the file being parsed again (beancount keeps ``meta`` on every entry for
+the same reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from partnerkit.problems import Problem
+
+if TYPE_CHECKING:
+    from partnerkit.model.plan import Plan
+
+
+class Locator(Protocol):
+    """Places a problem, known by its field path, at the place in the source it came from."""
+
+    source: str
+
+    def place(self, problem: Problem) -> Problem:
+        """The same problem with its ``location`` filled in (kept as it is when it has one)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SourceLocator:
+    """The locator of a source without a map (a plan built in Python): every problem at the source's name."""
+
+    source: str = "<plan>"
+
+    def place(self, problem: Problem) -> Problem:
+        """The problem at the source's name, unless it is placed already."""
+        return problem if problem.location else problem.at(self.source)
+
+
+@dataclass
+class LoadedPlan:
+    """A plan as loaded: usable (``plan``) or not (None, with the errors in ``problems``), and its locator."""
+
+    plan: Plan | None
+    problems: list[Problem] = field(default_factory=list)
+    locator: Locator = field(default_factory=SourceLocator)
+
+    @property
+    def source(self) -> str:
+        """The name the problems are placed under (the file's path, or the workbook's name)."""
+        return self.locator.source
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan loaded without errors (warnings allowed)."""
+        return self.plan is not None
+
+    def place(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Problems found after loading (tiers, lint, roadmap), each at its place in the source."""
+        return [self.locator.place(p) for p in problems]
+
+    @classmethod
+    def of(cls, plan: Plan, source: str = "<plan>") -> LoadedPlan:
+        """A plan built in Python, for the services: problems are placed at ``source``."""
+        return cls(plan, [], SourceLocator(source))
