@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 class Locator(Protocol):
     """Places a problem, known by its field path, at the place in the source it came from."""
 
-    source: str
+    @property
+    def source(self) -> str:
+        """The name of the source: the file's path, or the workbook's name."""
+        ...
 
     def place(self, problem: Problem) -> Problem:
         """The same problem with its ``location`` filled in (kept as it is when it has one)."""
