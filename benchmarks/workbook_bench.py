@@ -97,7 +97,7 @@ def read_partnerkit(path: Path) -> int:
 def sync(path: Path) -> str:
     from datetime import date
 
-    from partnerkit.io.workbook.sync import sync_workbook
+    from partnerkit.services import sync_workbook
 
     outcome = sync_workbook(path, as_of=date(2026, 10, 1))
     return outcome.summary()

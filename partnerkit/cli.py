@@ -59,6 +59,20 @@ class LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        # The one place where partnerkit's own errors become exit codes: a command (or a service
+        # it calls) raises, the user reads one sentence, never a traceback.
+        from partnerkit.errors import PartnerkitError
+
+        try:
+            return super().invoke(ctx)
+        except PartnerkitError as exc:
+            message = str(exc)
+            if message:
+                # Problems found were printed already: their closing line needs no "Error:".
+                click.echo(message if exc.exit_code == 1 else f"Error: {message}", err=True)
+            ctx.exit(exc.exit_code)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Short help comes from the table above, so listing commands imports none of them.
         rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]

@@ -27,10 +27,17 @@ class WorkbookError(PartnerkitError):
     """A workbook that cannot be read or updated safely."""
 
 
-class PlanError(PartnerkitError):
-    """A plan with problems, raised by API helpers that need a clean plan; carries every problem."""
+class ProblemsFound(PartnerkitError):
+    """The input has problems, already shown to the user: a door ends with exit code 1.
+
+    The message, when there is one, is the closing line (``plan.yaml: 3 error(s); fix them ...``).
+    """
 
     exit_code = 1
+
+
+class PlanError(ProblemsFound):
+    """A plan with problems, raised by API helpers that need a clean plan; carries every problem."""
 
     def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
         self.problems = list(problems)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -15,7 +14,7 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from partnerkit.model import Plan
+    from partnerkit.loaded import LoadedPlan
     from partnerkit.problems import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,25 +88,32 @@ def print_problems(problems: Sequence[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
-def load_plan_or_exit(path: Path, *, quiet_warnings: bool = False) -> Plan:
-    """Load a plan; print every problem; exit 1 on errors in the plan, 2 when the file is unreadable."""
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.planfile import load_plan_with_problems
+def load_or_exit(path: Path, *, quiet_warnings: bool = False) -> LoadedPlan:
+    """Load a plan and print its problems; ends the command (exit 1) when the plan has errors.
 
-    try:
-        plan, problems = load_plan_with_problems(path)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
-    if plan is None:
-        print_problems(problems)
-        count = sum(1 for p in problems if p.is_error)
-        click.echo(
-            f"{path}: {count} error(s); fix them and run again ('partnerkit validate {path}').", err=True
+    An unreadable file raises PartnerkitError, which the command group turns into exit code 2.
+    """
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.io.planfile import load
+
+    loaded = load(path)
+    if not loaded.ok:
+        print_problems(loaded.problems)
+        count = sum(1 for p in loaded.problems if p.is_error)
+        raise ProblemsFound(
+            f"{path}: {count} error(s); fix them and run again ('partnerkit validate {path}')."
         )
-        sys.exit(1)
-    if problems and not quiet_warnings:
-        print_problems(problems)
-    return plan
+    if loaded.problems and not quiet_warnings:
+        print_problems(loaded.problems)
+    return loaded
+
+
+def fail_on_errors(problems: Sequence[Problem], message: str = "") -> None:
+    """End the command with exit code 1 when any of ``problems`` is an error (they were shown already)."""
+    from partnerkit.errors import ProblemsFound
+
+    if any(p.is_error for p in problems):
+        raise ProblemsFound(message)
 
 
 def output_path(path: Path, *, plan: Path | None = None) -> Path:

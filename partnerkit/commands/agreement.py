@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from partnerkit.commands._common import (
-    InputError,
     json_option,
-    load_plan_or_exit,
+    load_or_exit,
     output_file_option,
     output_path,
     plan_argument,
@@ -52,33 +50,24 @@ def agreement(
       partnerkit agreement plan.yaml --partner "Northwind ERP" -o northwind.docx
       partnerkit agreement plan.yaml --partner "Brightline Advisory" -o draft.docx --template ours.docx
     """
-    from partnerkit.deals import NoAgreementError, UnknownPartnerError, build_terms
-    from partnerkit.deals.lint import lint_terms
-    from partnerkit.errors import TemplateError
-    from partnerkit.io.word.agreement import render_terms
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import draft_agreement
 
     if output.suffix.lower() != ".docx":
         raise click.UsageError(f"-o {output}: write a .docx file")
     output_path(output, plan=plan)
-    loaded = load_plan_or_exit(plan, quiet_warnings=True)
-    try:
-        terms = build_terms(loaded, partner_name)
-    except (UnknownPartnerError, NoAgreementError) as exc:
-        raise click.BadParameter(str(exc), param_hint="--partner") from None
-    findings = lint_terms(terms)
-    errors = [f for f in findings if f.is_error]
-    if errors:
-        for finding in findings:
+    loaded = load_or_exit(plan, quiet_warnings=True)
+    result = draft_agreement(
+        loaded, partner_name, output, template=template, as_of=as_of.date() if as_of else None
+    )
+    terms = result.terms
+    if result.draft is None:
+        for finding in result.findings:
             click.echo(str(finding), err=True)
-        click.echo(f"no draft written: {len(errors)} error(s) in {terms.partner_name}'s terms", err=True)
-        sys.exit(1)
-    try:
-        draft = render_terms(
-            terms, output, as_of=as_of.date() if as_of else loaded.product.date, template=template
+        raise ProblemsFound(
+            f"no draft written: {len(result.errors)} error(s) in {terms.partner_name}'s terms"
         )
-    except TemplateError as exc:
-        raise InputError(str(exc)) from None
-    warnings = [*(f.to_problem() for f in findings), *draft.problems]
+    draft = result.draft
     if as_json:
         print_json(
             {
@@ -86,9 +75,9 @@ def agreement(
                 "partner": draft.partner,
                 "agreement": draft.kind,
                 "changes": [d.to_dict() for d in terms.deviations()],
-                "warnings": [p.to_dict() for p in warnings],
+                "warnings": [p.to_dict() for p in result.problems],
             }
         )
         return
-    print_problems(warnings)
+    print_problems(result.problems)
     click.echo(f"wrote {draft.path} ({terms.title} for {draft.partner})")

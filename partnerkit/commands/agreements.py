@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from partnerkit.commands._common import err_console, json_option, load_plan_or_exit, plan_argument, print_json
+from partnerkit.commands._common import err_console, json_option, load_or_exit, plan_argument, print_json
 
 
 @click.command()
@@ -42,10 +41,12 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from partnerkit.io.word.batch import render_all_agreements
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import draft_agreements
+    from partnerkit.services.agreements import agreement_count
 
-    loaded = load_plan_or_exit(plan, quiet_warnings=True)
-    total = sum(1 for kind, _ in loaded.partners() if kind.value != "Ecosystem")
+    loaded = load_or_exit(plan, quiet_warnings=True)
+    total = agreement_count(loaded)
     with Progress(
         TextColumn("drafting"),
         BarColumn(),
@@ -57,7 +58,7 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
         disable=as_json,
     ) as bar:
         task = bar.add_task("", total=total)
-        result = render_all_agreements(
+        result = draft_agreements(
             loaded,
             outdir,
             as_of=as_of.date() if as_of else None,
@@ -84,4 +85,5 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
                 click.echo(f"  {skipped.partner}:")
                 for reason in skipped.reasons:
                     click.echo(f"    - {reason}")
-    sys.exit(1 if result.skipped else 0)
+    if result.skipped:
+        raise ProblemsFound()

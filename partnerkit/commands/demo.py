@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from partnerkit.model import Plan
+if TYPE_CHECKING:
+    from partnerkit.loaded import LoadedPlan
 
-# Each step writes some files into the output folder and returns their paths. A capability adds
-# its output to the demo by adding a step here.
-Step = Callable[[Plan, Path], list[Path]]
+EXAMPLE_REVIEW_DATE = date(2026, 10, 1)
+"""The review date the demo uses, so the example's dated facts give the same answer on any day."""
+
+# Each step writes some files into the output folder through one service and returns their paths.
+# A capability adds its output to the demo by adding a step here.
+Step = Callable[["LoadedPlan", Path], list[Path]]
 
 
-def write_plan(plan: Plan, outdir: Path) -> list[Path]:
+def write_plan(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """The example plan itself, as an editable YAML file."""
     from partnerkit.io.files import write_bytes_atomic
     from partnerkit.io.planfile import example_plan_path
@@ -31,66 +37,72 @@ def write_plan(plan: Plan, outdir: Path) -> list[Path]:
     return [target]
 
 
-def write_roadmap_chart(plan: Plan, outdir: Path) -> list[Path]:
+def write_roadmap_chart(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """The scheduled roadmap as a Gantt chart."""
-    from partnerkit.io.charts import write_gantt
-    from partnerkit.roadmap import schedule_roadmap
-    from partnerkit.roadmap.tables import quarter_names
+    from partnerkit.services import roadmap_schedule
 
-    schedule = schedule_roadmap(plan)
-    return [write_gantt(schedule, outdir / "roadmap.png", quarter_names=quarter_names(plan.roadmap))]
+    result = roadmap_schedule(loaded, gantt=outdir / "roadmap.png")
+    return [result.gantt] if result.gantt else []
 
 
-def write_strategy_markdown(plan: Plan, outdir: Path) -> list[Path]:
-    """The strategy in Markdown (showing the roadmap chart when the demo drew it)."""
-    from partnerkit.io.files import write_text_atomic
-    from partnerkit.report.markdown import render_markdown
+def write_strategy_markdown(loaded: LoadedPlan, outdir: Path) -> list[Path]:
+    """The strategy in Markdown, showing the roadmap chart."""
+    from partnerkit.services import write_strategy
 
-    chart = "roadmap.png" if (outdir / "roadmap.png").exists() else None
-    return [write_text_atomic(outdir / "strategy.md", render_markdown(plan, roadmap_chart=chart))]
+    return write_strategy(loaded, outdir / "strategy.md", chart=outdir / "roadmap.png").paths[:1]
 
 
-def write_strategy_word(plan: Plan, outdir: Path) -> list[Path]:
-    """The strategy in Word (with the roadmap chart when the demo drew it)."""
-    from partnerkit.io.word.report import write_strategy_docx
+def write_strategy_word(loaded: LoadedPlan, outdir: Path) -> list[Path]:
+    """The strategy in Word, with the roadmap chart."""
+    from partnerkit.services import write_strategy
 
-    chart = outdir / "roadmap.png"
-    return [write_strategy_docx(plan, outdir / "strategy.docx", chart=chart if chart.exists() else None)]
+    return write_strategy(loaded, outdir / "strategy.docx").paths
 
 
-def write_agreement_drafts(plan: Plan, outdir: Path) -> list[Path]:
+def write_agreement_drafts(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """A draft agreement in Word for every integration and distribution partner."""
-    from partnerkit.io.word.batch import render_all_agreements
+    from partnerkit.services import draft_agreements
 
-    result = render_all_agreements(plan, outdir / "agreements")
+    result = draft_agreements(loaded, outdir / "agreements")
     for skipped in result.skipped:
         click.echo(f"no draft for {skipped.partner}: {'; '.join(skipped.reasons)}", err=True)
     return [draft.path for draft in result.written]
 
 
-def write_tier_reports(plan: Plan, outdir: Path) -> list[Path]:
-    """Each partner's tier with reasons and gaps, and the tier review, on the example's review date."""
-    from partnerkit.commands.tiers import EXAMPLE_REVIEW_DATE, write_tier_reports
+def write_tier_reports(loaded: LoadedPlan, outdir: Path) -> list[Path]:
+    """Each partner's verdict (tiers.json, tiers.txt) and the tier review, on the example's review date."""
+    import json
 
-    return write_tier_reports(plan, outdir, EXAMPLE_REVIEW_DATE)
+    from partnerkit.commands.tiers import review_text, tier_table_text
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.services import tier_review, tier_verdicts
+
+    verdicts = tier_verdicts(loaded, EXAMPLE_REVIEW_DATE, criteria=True)
+    review = tier_review(loaded, EXAMPLE_REVIEW_DATE).review
+    assert review is not None  # the example's facts are clean
+    data = json.dumps(verdicts.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return [
+        write_text_atomic(outdir / "tiers.json", data),
+        write_text_atomic(outdir / "tiers.txt", tier_table_text(verdicts.verdicts, EXAMPLE_REVIEW_DATE)),
+        write_text_atomic(outdir / "tier-review.txt", review_text(review)),
+    ]
 
 
-def write_terms_json(plan: Plan, outdir: Path) -> list[Path]:
+def write_terms_json(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """Every partner's deal terms, their origins and lint findings, as `partnerkit terms --json` prints them."""
     import json
 
-    from partnerkit.deals.review import review_terms
     from partnerkit.io.files import write_text_atomic
+    from partnerkit.services import term_review
 
-    data = {"partners": [r.to_dict() for r in review_terms(plan)]}
+    data = {"partners": [r.to_dict() for r in term_review(loaded).reviews]}
     return [write_text_atomic(outdir / "terms.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")]
 
 
-def write_workbook(plan: Plan, outdir: Path) -> list[Path]:
+def write_workbook(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """The planning workbook with its buttons and companion module (an .xlsx without xlwings)."""
     from partnerkit.errors import WorkbookError
-    from partnerkit.io.workbook.build import build_workbook
-    from partnerkit.io.workbook.companion import write_companion
+    from partnerkit.services import export_workbook, new_workbook
 
     target = outdir / "planner.xlsm"
     if target.exists():
@@ -98,12 +110,11 @@ def write_workbook(plan: Plan, outdir: Path) -> list[Path]:
         click.echo(f"kept {target} (delete it to get a fresh one)", err=True)
         return []
     try:
-        build_workbook(plan, target)
+        made = new_workbook(loaded, target)
     except WorkbookError as exc:
         click.echo(f"no planner.xlsm: {exc}; wrote plan.xlsx without buttons instead", err=True)
-        return [build_workbook(plan, outdir / "plan.xlsx", macros=False)]
-    companion, _ = write_companion(target)
-    return [target, companion]
+        return [export_workbook(loaded, outdir / "plan.xlsx")]
+    return [made.path, *([made.companion] if made.companion else [])]
 
 
 STEPS: list[tuple[str, Step]] = [
@@ -127,15 +138,16 @@ def demo(outdir: Path) -> None:
     Example:
       partnerkit demo out/
     """
-    from partnerkit.io.planfile import load_example_plan
+    from partnerkit.io.planfile import example_plan_path, load
 
     outdir.mkdir(parents=True, exist_ok=True)
-    plan = load_example_plan()
+    loaded = load(example_plan_path())
+    assert loaded.plan is not None  # the example plan is valid (a test keeps it so)
     written: list[tuple[str, Path]] = []
     for label, step in STEPS:
-        written += [(label, path) for path in step(plan, outdir)]
+        written += [(label, path) for path in step(loaded, outdir)]
     click.echo(
-        f"partnerkit demo: {len(written)} file(s) from the example plan ({plan.product.name}) in {outdir}"
+        f"partnerkit demo: {len(written)} file(s) from the example plan ({loaded.plan.product.name}) in {outdir}"
     )
     for label, path in written:
         click.echo(f"  {path}  ({label})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,9 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from partnerkit.commands._common import (
-    InputError,
+    fail_on_errors,
     json_option,
-    load_plan_or_exit,
+    load_or_exit,
     output_file_option,
     output_path,
     plan_argument,
@@ -21,8 +20,7 @@ from partnerkit.commands._common import (
 )
 
 if TYPE_CHECKING:
-    from partnerkit.model.plan import Plan
-    from partnerkit.problems import Problem
+    from partnerkit.loaded import LoadedPlan
 
 
 @click.command()
@@ -90,9 +88,8 @@ def roadmap(
       partnerkit roadmap plan.yaml --gantt roadmap.png --capacity 4
       partnerkit roadmap plan.yaml --json --start 2026-01-05
     """
-    from partnerkit.errors import PartnerkitError, PlanError
-    from partnerkit.roadmap import schedule_roadmap
-    from partnerkit.roadmap.tables import quarter_names
+    from partnerkit.errors import PartnerkitError, ProblemsFound
+    from partnerkit.services import roadmap_schedule
 
     if gantt is not None:
         from partnerkit.io.charts import chart_format
@@ -104,50 +101,30 @@ def roadmap(
         output_path(gantt, plan=plan)
     if output is not None:
         output_path(output, plan=plan)
-    loaded = _load_for_json(plan, output) if as_json else load_plan_or_exit(plan, quiet_warnings=True)
-    begin = start
-    try:
-        if optimize:
-            from partnerkit.io.optimize import optimize_roadmap
-
-            schedule = optimize_roadmap(loaded, start=begin, capacity=capacity, time_limit=time_limit)
-        else:
-            schedule = schedule_roadmap(loaded, start=begin, capacity=capacity)
-    except PlanError as exc:
-        located = _located(exc.problems, plan)
-        if as_json:
-            _emit_json({"scheduled": False, "problems": [p.to_dict() for p in located]}, output)
-        else:
-            print_problems(located)
-            click.echo(f"{plan}: the roadmap cannot be scheduled; fix the problems above.", err=True)
-        sys.exit(1)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
-
-    problems = _located(schedule.problems, plan)
-    print_problems(problems)
-    if gantt is not None:
-        from partnerkit.io.charts import write_gantt
-
-        write_gantt(schedule, gantt, quarter_names=quarter_names(loaded.roadmap))
+    loaded = _load_for_json(plan, output) if as_json else load_or_exit(plan, quiet_warnings=True)
+    result = roadmap_schedule(
+        loaded, start=start, capacity=capacity, optimize=optimize, time_limit=time_limit, gantt=gantt
+    )
+    print_problems(result.problems)
     if as_json:
-        _emit_json(
-            {"scheduled": True, **schedule.to_dict(), "problems": [p.to_dict() for p in problems]}, output
-        )
+        _emit_json(result.to_dict(), output)
+    elif result.schedule is None:
+        raise ProblemsFound(f"{plan}: the roadmap cannot be scheduled; fix the problems above.")
     else:
         from partnerkit.report.markdown import roadmap_lines
 
-        text = "\n".join(roadmap_lines(loaded, schedule)) + "\n"
+        assert loaded.plan is not None
+        text = "\n".join(roadmap_lines(loaded.plan, result.schedule)) + "\n"
         if output is None:
             click.echo(text, nl=False)
         else:
             from partnerkit.io.files import write_text_atomic
 
             write_text_atomic(output, text)
-    for written in (gantt, output):
+    for written in (result.gantt, output):
         if written is not None:
             click.echo(f"wrote {written}", err=True)
-    sys.exit(1 if any(p.is_error for p in problems) else 0)
+    fail_on_errors(result.problems)
 
 
 def _start_date(value: str | None) -> date | None:
@@ -163,19 +140,16 @@ def _start_date(value: str | None) -> date | None:
     return day
 
 
-def _load_for_json(plan: Path, output: Path | None) -> Plan:
+def _load_for_json(plan: Path, output: Path | None) -> LoadedPlan:
     """Load the plan; when it has errors, a script still gets ``{"scheduled": false, "problems"}``."""
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.planfile import load_plan_with_problems
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.io.planfile import load
 
-    try:
-        loaded, problems = load_plan_with_problems(plan)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
-    if loaded is None:
-        print_problems(problems)
-        _emit_json({"scheduled": False, "problems": [p.to_dict() for p in problems]}, output)
-        sys.exit(1)
+    loaded = load(plan)
+    if not loaded.ok:
+        print_problems(loaded.problems)
+        _emit_json({"scheduled": False, "problems": [p.to_dict() for p in loaded.problems]}, output)
+        raise ProblemsFound()
     return loaded
 
 
@@ -189,15 +163,3 @@ def _emit_json(data: dict[str, object], output: Path | None) -> None:
     from partnerkit.io.files import write_text_atomic
 
     write_text_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _located(problems: list[Problem] | tuple[Problem, ...], plan: Path) -> list[Problem]:
-    """Place roadmap problems at their line in the plan file (the file's name for a workbook)."""
-    from partnerkit.io.planfile import PLAN_SUFFIXES, locate, parse_json, parse_yaml, read_text
-
-    source = str(plan)
-    if plan.suffix.lower() not in PLAN_SUFFIXES:
-        return [p if p.location else p.at(source) for p in problems]
-    parser = parse_json if plan.suffix.lower() == ".json" else parse_yaml
-    _, positions, _ = parser(read_text(plan), source)
-    return locate(problems, positions, source)

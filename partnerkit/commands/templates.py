@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
-from partnerkit.commands._common import InputError, json_option, load_plan_or_exit, print_json
+from partnerkit.commands._common import json_option, load_or_exit, print_json
 
 
 @click.group()
@@ -34,16 +32,13 @@ def export(directory: Path, force: bool) -> None:
     Example:
       partnerkit templates export legal/
     """
-    from partnerkit.io.word.agreement import TEMPLATE_FILES, template_path
+    from partnerkit.services import export_templates
 
-    directory.mkdir(parents=True, exist_ok=True)
-    for kind, name in TEMPLATE_FILES.items():
-        target = directory / name
-        if target.exists() and not force:
-            click.echo(f"kept {target} (it exists; use --force to replace it)", err=True)
-            continue
-        shutil.copyfile(template_path(kind), target)
-        click.echo(f"wrote {target}")
+    result = export_templates(directory, force=force)
+    for kept in result.kept:
+        click.echo(f"kept {kept} (it exists; use --force to replace it)", err=True)
+    for written in result.written:
+        click.echo(f"wrote {written}")
 
 
 @templates.command()
@@ -68,15 +63,11 @@ def check(template: Path, kind: str | None, plan_file: Path | None, as_json: boo
     Example:
       partnerkit templates check legal/reseller-agreement.docx
     """
-    from partnerkit.errors import TemplateError
-    from partnerkit.io.planfile import load_example_plan
-    from partnerkit.io.word.variables import check_template_file
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import check_template
 
-    plan = load_plan_or_exit(plan_file, quiet_warnings=True) if plan_file else load_example_plan()
-    try:
-        report = check_template_file(template, plan, kind=kind)
-    except TemplateError as exc:
-        raise InputError(str(exc)) from None
+    loaded = load_or_exit(plan_file, quiet_warnings=True) if plan_file else None
+    report = check_template(template, loaded, kind=kind)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -92,4 +83,5 @@ def check(template: Path, kind: str | None, plan_file: Path | None, as_json: boo
                 click.echo(f"  {name}")
         if report.ok and not report.unused:
             click.echo("ok: every variable is provided and every term is shown")
-    sys.exit(0 if report.ok else 1)
+    if not report.ok:
+        raise ProblemsFound()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from partnerkit.commands._common import console, json_option, load_plan_or_exit, plan_argument, print_json
+from partnerkit.commands._common import console, json_option, load_or_exit, plan_argument, print_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,31 +36,18 @@ def terms(plan: Path, partner_name: str | None, as_json: bool) -> None:
       partnerkit terms plan.yaml --partner "Northwind ERP"
       partnerkit terms plan.yaml --json
     """
-    from partnerkit.deals.review import review_terms
-    from partnerkit.deals.terms import UnknownPartnerError
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import term_review
 
-    loaded = load_plan_or_exit(plan, quiet_warnings=True)
-    try:
-        reviews = review_terms(loaded, partner_name)
-    except UnknownPartnerError as exc:
-        raise click.BadParameter(str(exc), param_hint="--partner") from None
-    errors = sum(len(r.errors) for r in reviews)
+    result = term_review(load_or_exit(plan, quiet_warnings=True), partner_name)
     if as_json:
-        print_json(
-            {
-                "partners": [r.to_dict() for r in reviews if r.terms is not None],
-                "no_agreement": [
-                    {"partner": r.partner.name, "reason": r.note} for r in reviews if r.terms is None
-                ],
-                "errors": errors,
-                "warnings": sum(len(r.warnings) for r in reviews),
-            }
-        )
+        print_json(result.to_dict())
     elif partner_name is not None:
-        _print_partner(console(), reviews[0])
+        _print_partner(console(), result.reviews[0])
     else:
-        _print_summary(console(), reviews)
-    sys.exit(1 if errors else 0)
+        _print_summary(console(), result.reviews)
+    if result.errors:
+        raise ProblemsFound()
 
 
 def _print_findings(out: Console, findings: list[TermFinding], *, with_partner: bool) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from partnerkit.commands._common import (
-    InputError,
-    load_plan_or_exit,
+    load_or_exit,
     output_file_option,
     output_path,
     plan_argument,
@@ -21,8 +19,9 @@ from partnerkit.commands._common import (
 )
 
 if TYPE_CHECKING:
-    from partnerkit.model import Plan
-    from partnerkit.tiers.evaluate import Evaluation
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.services import LoadedFacts, TierReviewResult, TierVerdicts
+    from partnerkit.tiers.review import TierReview
 
 
 class TiersGroup(click.Group):
@@ -76,45 +75,20 @@ def tiers() -> None:
     """
 
 
-def _evaluate(plan_path: Path, facts_path: Path | None, as_of: date) -> tuple[Plan, Evaluation]:
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.facts import load_facts
-    from partnerkit.tiers.evaluate import evaluate_tiers
+def _load(plan_path: Path, facts_path: Path | None) -> tuple[LoadedPlan, LoadedFacts | None]:
+    """The plan, and the facts table when given, with their problems printed; exit 1 on errors."""
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import read_facts
 
-    plan = load_plan_or_exit(plan_path)
-    table = None
-    if facts_path is not None:
-        try:
-            table, problems = load_facts(facts_path, plan)
-        except PartnerkitError as exc:
-            raise InputError(str(exc)) from None
-        if problems:
-            print_problems(problems)
-        if any(p.is_error for p in problems):
-            count = sum(1 for p in problems if p.is_error)
-            click.echo(f"{facts_path}: {count} problem(s) in the facts table; nothing evaluated.", err=True)
-            sys.exit(1)
-        _warn_strangers(plan, table.partners)
-    return plan, evaluate_tiers(plan, as_of, table)
-
-
-def _warn_strangers(plan: Plan, names: list[str]) -> None:
-    """A facts row whose name is close to a plan partner's is probably a typo: say so."""
-    from partnerkit.model.values import did_you_mean
-
-    known = [p.name for _, p in plan.partners()]
-    known_set = {name.casefold() for name in known}
-    strangers = [name for name in names if name.casefold() not in known_set]
-    # A CRM export of thousands of partners outside the plan is normal, not a list of typos.
-    if not known or len(strangers) > 200:
-        return
-    for name in strangers:
-        guess = did_you_mean(name, known)
-        if guess:
-            click.echo(
-                f"warning: facts for {name!r} match no partner of the plan; did you mean {guess!r}?",
-                err=True,
-            )
+    loaded = load_or_exit(plan_path)
+    if facts_path is None:
+        return loaded, None
+    facts = read_facts(facts_path, loaded)
+    print_problems(facts.problems)
+    if not facts.ok:
+        count = sum(1 for p in facts.problems if p.is_error)
+        raise ProblemsFound(f"{facts_path}: {count} problem(s) in the facts table; nothing evaluated.")
+    return loaded, facts
 
 
 def _check_output(output: Path | None, plan: Path, facts_path: Path | None) -> None:
@@ -162,34 +136,26 @@ def show(
       partnerkit tiers plan.yaml --as-of 2026-10-01
       partnerkit tiers plan.yaml --facts facts.xlsx --partner "Orbit CRM" --json
     """
-    from partnerkit.tiers.explain import explain
+    from partnerkit.services import tier_verdicts
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     _check_output(output, plan, facts_path)
-    _, ev = _evaluate(plan, facts_path, as_of)
-    if partner is not None:
-        try:
-            rows = [ev.row(partner)]
-        except KeyError:
-            from partnerkit.model.values import did_you_mean
-
-            guess = did_you_mean(partner, ev.facts.partners)
-            hint = f"; did you mean {guess!r}?" if guess else ""
-            raise click.BadParameter(f"no partner {partner!r}{hint}", param_hint="--partner") from None
-    else:
-        rows = list(range(len(ev)))
+    loaded, facts = _load(plan, facts_path)
     # the table and the CSV of all partners need no criterion rows: skip wording them
-    full = as_json or partner is not None
-    verdicts = [explain(ev, i, criteria=full) for i in rows]
+    result = tier_verdicts(
+        loaded, as_of, facts=facts, partner=partner, criteria=as_json or partner is not None
+    )
+    _stop_unless_evaluated(result)
+    verdicts = result.verdicts
     if as_json:
-        text = _json({"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in verdicts]})
+        text = _json(result.to_dict())
     elif as_csv:
         text = _csv_partner(verdicts[0]) if partner is not None else _csv_all(verdicts)
     elif partner is not None:
         text = _render(lambda c: _partner_text(c, verdicts[0], as_of))
     else:
-        text = _render(lambda c: _table_text(c, verdicts, as_of))
+        text = tier_table_text(verdicts, as_of)
     _emit(text, output)
 
 
@@ -209,41 +175,23 @@ def review(plan: Path, facts_path: Path | None, as_of: date, as_json: bool, outp
     Example:
       partnerkit tiers review plan.yaml --facts crm-export.xlsx --as-of 2026-10-01
     """
-    from partnerkit.tiers.review import review_evaluation
+    from partnerkit.services import tier_review
 
     _check_output(output, plan, facts_path)
-    loaded, ev = _evaluate(plan, facts_path, as_of)
-    budget = loaded.tier_program.benefits_budget_per_quarter
-    result = review_evaluation(ev, float(budget.amount) if budget else None)
-    if as_json:
-        _emit(_json(result.to_dict()), output)
-    else:
-        _emit(_render(lambda c: _review_text(c, result)), output)
+    loaded, facts = _load(plan, facts_path)
+    result = tier_review(loaded, as_of, facts=facts)
+    _stop_unless_evaluated(result)
+    assert result.review is not None
+    _emit(_json(result.to_dict()) if as_json else review_text(result.review), output)
 
 
-# --- the demo -----------------------------------------------------------------------------------
+def _stop_unless_evaluated(result: TierVerdicts | TierReviewResult) -> None:
+    """Nothing was evaluated (the plan's dated facts are wrong): show why and exit 1."""
+    from partnerkit.errors import ProblemsFound
 
-EXAMPLE_REVIEW_DATE = date(2026, 10, 1)
-"""The review date the demo uses, so the example's dated facts give the same answer on any day."""
-
-
-def write_tier_reports(plan: Plan, outdir: Path, as_of: date) -> list[Path]:
-    """Every partner's verdict (tiers.json, tiers.txt) and the tier review (tier-review.txt) in ``outdir``."""
-    from partnerkit.io.files import write_text_atomic
-    from partnerkit.tiers.evaluate import evaluate_tiers
-    from partnerkit.tiers.explain import verdicts
-    from partnerkit.tiers.review import review_evaluation
-
-    ev = evaluate_tiers(plan, as_of)
-    found = verdicts(ev)
-    budget = plan.tier_program.benefits_budget_per_quarter
-    review = review_evaluation(ev, float(budget.amount) if budget else None)
-    data = {"as_of": as_of.isoformat(), "partners": [v.to_dict() for v in found]}
-    return [
-        write_text_atomic(outdir / "tiers.json", _json(data)),
-        write_text_atomic(outdir / "tiers.txt", _render(lambda c: _table_text(c, found, as_of))),
-        write_text_atomic(outdir / "tier-review.txt", _render(lambda c: _review_text(c, review))),
-    ]
+    if not result.evaluated:
+        print_problems(result.problems)
+        raise ProblemsFound("nothing evaluated: fix the facts above and run again.")
 
 
 # --- presentation --------------------------------------------------------------------------------
@@ -268,21 +216,26 @@ def _render(draw: Any) -> str:
 _MET = {True: "yes", False: "no", None: "unknown"}
 
 
+def tier_table_text(verdicts: list[Any], as_of: date) -> str:
+    """The tier table as ``partnerkit tiers`` prints it."""
+    return _render(lambda c: _table_text(c, verdicts, as_of))
+
+
+def review_text(review: TierReview) -> str:
+    """The tier review as ``partnerkit tiers review`` prints it."""
+    return _render(lambda c: _review_text(c, review))
+
+
 def _table_text(console: Any, verdicts: list[Any], as_of: date) -> None:
     from rich.table import Table
 
     table = Table(title=f"Tiers on {as_of.isoformat()}", title_justify="left")
     for head in ("Partner", "Current", "Tier", "Change", "Next tier", "Top gaps"):
         table.add_column(head, overflow="fold")
+    from partnerkit.services.tiers import top_gaps
+
     for v in verdicts:
-        if v.gaps:
-            top = "; ".join(g.text for g in v.gaps[:2]) + (
-                f" (+{len(v.gaps) - 2} more)" if len(v.gaps) > 2 else ""
-            )
-        elif v.unknown:
-            top = "depends on unknown facts: " + ", ".join(v.unknown)
-        else:
-            top = "top tier" if v.next_tier is None else ""
+        top = top_gaps(v)
         table.add_row(
             v.partner, v.current_tier or "-", v.tier or "-", v.change.value, v.next_tier or "-", top
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from partnerkit.commands._common import InputError, json_option, plan_argument, print_json, print_problems
+from partnerkit.commands._common import json_option, plan_argument, print_json, print_problems
+
+if TYPE_CHECKING:
+    from partnerkit.services import PlanCheck
 
 
 @click.command()
@@ -31,53 +34,34 @@ def validate(plan: Path, as_json: bool, min_grounding: float | None) -> None:
       partnerkit validate plan.yaml
       partnerkit validate plan.yaml --min-grounding 0.8 --json
     """
-    from partnerkit.claims import grounding
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.planfile import load_plan_with_problems
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.io.planfile import load
+    from partnerkit.services import check_plan
 
-    try:
-        loaded, problems = load_plan_with_problems(plan)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    ground = grounding(loaded) if loaded is not None else None
-    below = ground is not None and min_grounding is not None and ground.ratio < min_grounding
-
+    result = check_plan(load(plan), min_grounding=min_grounding)
     if as_json:
-        print_json(
-            {
-                "plan": str(plan),
-                "valid": not errors and not below,
-                "errors": len(errors),
-                "warnings": len(warnings),
-                "problems": [p.to_dict() for p in problems],
-                "grounding": None
-                if ground is None
-                else {
-                    "ratio": round(ground.ratio, 4),
-                    "cited": ground.cited,
-                    "claims": len(ground.claims),
-                    "min": min_grounding,
-                    "uncited": [{"field": c.field, "claim": c.text} for c in ground.uncited],
-                },
-            }
-        )
+        print_json(result.to_dict())
     else:
-        print_problems(problems)
-        if ground is not None:
+        _print(plan, result)
+    if not result.valid:
+        raise ProblemsFound()
+
+
+def _print(plan: Path, result: PlanCheck) -> None:
+    print_problems(result.problems)
+    ground = result.grounding
+    if ground is not None:
+        click.echo(
+            f"grounding ratio {ground.ratio:.2f} ({ground.cited} of {len(ground.claims)} claims cite a source)"
+        )
+        if result.below_grounding:
             click.echo(
-                f"grounding ratio {ground.ratio:.2f} ({ground.cited} of {len(ground.claims)} claims cite a source)"
+                f"grounding {ground.ratio:.2f} is below the required {result.min_grounding:.2f}; uncited claims:",
+                err=True,
             )
-            if below:
-                click.echo(
-                    f"grounding {ground.ratio:.2f} is below the required {min_grounding:.2f}; uncited claims:",
-                    err=True,
-                )
-                for claim in ground.uncited:
-                    click.echo(f"  {claim.field}: {claim.text}", err=True)
-        if errors or warnings:
-            click.echo(f"{plan}: {len(errors)} error(s), {len(warnings)} warning(s)")
-        elif not below:
-            click.echo(f"{plan}: the plan is valid")
-    sys.exit(1 if errors or below else 0)
+            for claim in ground.uncited:
+                click.echo(f"  {claim.field}: {claim.text}", err=True)
+    if result.problems:
+        click.echo(f"{plan}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    elif not result.below_grounding:
+        click.echo(f"{plan}: the plan is valid")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from partnerkit.commands._common import (
-    InputError,
+    fail_on_errors,
     json_option,
-    load_plan_or_exit,
+    load_or_exit,
     output_file_option,
     output_path,
     plan_argument,
@@ -60,10 +59,8 @@ def new(output: Path, plan_path: Path | None, force: bool) -> None:
     Example:
       partnerkit workbook new -o planner.xlsm --plan plan.yaml
     """
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.workbook.build import BUTTONS, available_buttons, build_workbook
-    from partnerkit.io.workbook.companion import write_companion
     from partnerkit.io.workbook.layout import is_identifier_stem
+    from partnerkit.services import new_workbook
 
     if output.suffix.lower() != ".xlsm":
         raise click.UsageError(f"-o {output}: the planning workbook is a macro workbook; name it .xlsm")
@@ -73,21 +70,12 @@ def new(output: Path, plan_path: Path | None, force: bool) -> None:
             "a Python name (letters, digits, underscores), e.g. planner.xlsm"
         )
     _refuse_overwrite(output, force)
-    from partnerkit.io.planfile import load_plan, starter_plan_path
-
-    plan = load_plan_or_exit(plan_path) if plan_path else load_plan(starter_plan_path())
-    buttons = available_buttons()
-    try:
-        build_workbook(plan, output, buttons=buttons)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
-    companion, kept = write_companion(output)
-    click.echo(f"wrote {output}")
-    click.echo(f"{'kept' if kept else 'wrote'} {companion} (the workbook's Python module)")
-    click.echo("buttons: " + ", ".join(b.caption for b in buttons))
-    missing = [b.caption for b in BUTTONS if b not in buttons]
-    if missing:
-        click.echo("not available in this partnerkit: " + ", ".join(missing))
+    result = new_workbook(load_or_exit(plan_path) if plan_path else None, output)
+    click.echo(f"wrote {result.path}")
+    click.echo(
+        f"{'kept' if result.companion_kept else 'wrote'} {result.companion} (the workbook's Python module)"
+    )
+    click.echo("buttons: " + ", ".join(result.buttons))
 
 
 @workbook.command("export")
@@ -101,7 +89,7 @@ def export(plan: Path, output: Path, force: bool) -> None:
     Example:
       partnerkit workbook export plan.yaml -o plan.xlsx
     """
-    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.services import export_workbook
 
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError(
@@ -109,8 +97,7 @@ def export(plan: Path, output: Path, force: bool) -> None:
         )
     output_path(output, plan=plan)
     _refuse_overwrite(output, force)
-    loaded = load_plan_or_exit(plan)
-    build_workbook(loaded, output, macros=False)
+    export_workbook(load_or_exit(plan), output)
     click.echo(f"wrote {output}")
 
 
@@ -128,8 +115,7 @@ def import_(file: Path, output: Path, force: bool) -> None:
     Example:
       partnerkit workbook import planner.xlsm -o plan.yaml
     """
-    from partnerkit.io.files import write_text_atomic
-    from partnerkit.io.planfile import dump_plan
+    from partnerkit.services import import_workbook
 
     suffix = output.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
@@ -138,8 +124,7 @@ def import_(file: Path, output: Path, force: bool) -> None:
         raise click.UsageError(f"{file}: import reads an .xlsx or .xlsm planning workbook")
     output_path(output, plan=file)
     _refuse_overwrite(output, force)
-    plan = load_plan_or_exit(file)
-    write_text_atomic(output, dump_plan(plan, "json" if suffix == ".json" else "yaml"))
+    import_workbook(load_or_exit(file), output)
     click.echo(f"wrote {output}")
 
 
@@ -166,18 +151,14 @@ def sync(file: Path, as_json: bool, no_backup: bool, as_of: datetime | None) -> 
       partnerkit workbook sync planner.xlsm
       partnerkit workbook sync planner.xlsm --as-of 2026-10-01 --json
     """
-    from partnerkit.errors import PartnerkitError
-    from partnerkit.io.workbook.sync import sync_workbook
+    from partnerkit.services import sync_workbook
 
+    # The door reads the clock; the services are given the date.
     review = as_of.date() if as_of is not None else date.today()
-    try:
-        outcome = sync_workbook(file, as_of=review, backup=not no_backup)
-    except PartnerkitError as exc:
-        raise InputError(str(exc)) from None
+    outcome = sync_workbook(file, as_of=review, backup=not no_backup)
     if as_json:
         print_json(outcome.to_dict())
     else:
         print_problems(outcome.problems)
         click.echo(f"synced {file}: {outcome.summary()}")
-    if any(p.is_error for p in outcome.problems):
-        sys.exit(1)
+    fail_on_errors(outcome.problems)

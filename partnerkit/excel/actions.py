@@ -1,76 +1,84 @@
-"""The workbook's buttons, one function each, taking an ``xw.Book``: read the tables, call the core, write back.
+"""The workbook's buttons, one function each, taking an ``xw.Book``: read the tables, call a service, write back.
 
-Each action reads the whole named tables (one 2-D read each), calls the same core functions as the
-command line, and writes its results in one 2-D write per table. Problems always go to the Problems
-sheet with the sheet and cell they refer to; an action never raises into Excel (see ``run``).
+Each action reads the whole named tables (one 2-D read each), calls the same service function as its
+command-line twin (``partnerkit.services``), and writes its results in one 2-D write per table.
+Problems always go to the Problems sheet with the sheet and cell they refer to; an action never
+raises into Excel (see ``run``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from partnerkit.excel.book import read_tables, write_columns, write_table
-from partnerkit.io.workbook.results import (
-    Columns,
-    documents_folder,
-    problem_rows,
-    schedule_columns,
-    tier_columns,
-)
-from partnerkit.io.workbook.tables import ReadPlan, TableData, locate_problems, read_plan
-from partnerkit.problems import Problem
+from partnerkit.io.workbook.read import plan_from_read_tables
+from partnerkit.io.workbook.results import Columns, documents_folder, problem_rows
+from partnerkit.io.workbook.tables import CellLocator, TableData
+from partnerkit.loaded import LoadedPlan
+from partnerkit.problems import Problem, Severity
 
 
-def read_book(book: Any) -> tuple[ReadPlan, dict[str, TableData]]:
-    """The plan in the workbook, its problems (each on its cell), where each field sits, and the tables."""
+def read_book(book: Any) -> tuple[LoadedPlan, dict[str, TableData]]:
+    """The plan in the workbook with its problems (each on its cell) and locator, and the tables read."""
     tables, problems = read_tables(book)
-    read = read_plan(tables, book.name)
-    read.problems = [*problems, *read.problems]
-    if problems and any(p.is_error for p in problems):
-        read.plan = None
-    return read, tables
+    return plan_from_read_tables(tables, problems, book.name), tables
 
 
-def _rows(tables: dict[str, TableData], name: str) -> int:
-    found = tables.get(name)
-    return len(found.rows) if found is not None else 0
+def _show(book: Any, loaded: LoadedPlan, more: Sequence[Problem] = ()) -> list[Problem]:
+    """Write the plan's problems and the action's own to the Problems sheet; return them all."""
+    problems = [*loaded.problems, *more]
+    write_table(book, "Problems", problem_rows(problems))
+    return problems
 
 
 def validate(book: Any) -> list[Problem]:
     """Validate: check the plan and list every problem on the Problems sheet (empty when clean)."""
-    read, _ = read_book(book)
-    write_table(book, "Problems", problem_rows(read.problems))
-    return read.problems
+    from partnerkit.services import check_plan
+
+    loaded, _ = read_book(book)
+    result = check_plan(loaded)
+    write_table(book, "Problems", problem_rows(result.problems))
+    return result.problems
 
 
 def evaluate_tiers(book: Any, as_of: date | None = None) -> Columns:
     """Evaluate tiers: each partner's proposed tier, change and top gaps, beside the partner."""
-    read, tables = read_book(book)
-    write_table(book, "Problems", problem_rows(read.problems))
-    if read.plan is None:
+    from partnerkit.io.workbook.results import tier_columns
+    from partnerkit.services import tier_verdicts
+
+    loaded, tables = read_book(book)
+    if not loaded.ok:
+        _show(book, loaded)
         return {}
-    # The door reads the clock; the core is given the date.
-    columns = tier_columns(read, _rows(tables, "Partners"), as_of or date.today())
+    # The door reads the clock; the services are given the date.
+    result = tier_verdicts(loaded, as_of or date.today())
+    _show(book, loaded, result.problems)
+    if not result.evaluated or loaded.plan is None:
+        return {}
+    columns = tier_columns(loaded.plan, result.summaries(), _rows_of(loaded), _count(tables, "Partners"))
     write_columns(book, "Partners", columns)
     return columns
 
 
 def schedule_roadmap(book: Any) -> Columns:
     """Schedule roadmap: start, end, quarter and critical flag beside each activity."""
-    read, tables = read_book(book)
-    if read.plan is None:
-        write_table(book, "Problems", problem_rows(read.problems))
+    from partnerkit.io.workbook.results import schedule_columns
+    from partnerkit.services import roadmap_schedule
+
+    loaded, tables = read_book(book)
+    if not loaded.ok or loaded.plan is None:
+        _show(book, loaded)
         return {}
-    columns, problems = schedule_columns(read, _rows(tables, "Activities"))
-    located = locate_problems(problems, read.refs, book.name)
-    write_table(book, "Problems", problem_rows([*read.problems, *located]))
-    if columns:
-        write_columns(book, "Activities", columns)
+    result = roadmap_schedule(loaded)
+    _show(book, loaded, result.problems)
+    if result.schedule is None:
+        return {}
+    columns = schedule_columns(loaded.plan, result.schedule, _rows_of(loaded), _count(tables, "Activities"))
+    write_columns(book, "Activities", columns)
     return columns
 
 
@@ -79,15 +87,14 @@ def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
 
     Partners whose terms have errors get no draft; why is written to the Problems sheet.
     """
-    from partnerkit.io.word.batch import render_all_agreements
-    from partnerkit.problems import Severity
+    from partnerkit.services import draft_agreements
 
-    read, _ = read_book(book)
-    if read.plan is None:
-        write_table(book, "Problems", problem_rows(read.problems))
+    loaded, _ = read_book(book)
+    if not loaded.ok:
+        _show(book, loaded)
         return []
     folder = folder if folder is not None else documents_folder(book.fullname) / "agreements"
-    result = render_all_agreements(read.plan, folder, workers=1)
+    result = draft_agreements(loaded, folder, workers=1)
     skipped = [
         Problem(
             f"no agreement draft for {s.partner}: {'; '.join(s.reasons)}",
@@ -97,30 +104,35 @@ def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
         )
         for s in result.skipped
     ]
-    write_table(book, "Problems", problem_rows([*read.problems, *skipped, *result.problems]))
-    rows = [["Agreement draft", d.partner, str(d.path)] for d in result.written]
-    write_table(book, "Documents", rows)
+    _show(book, loaded, [*skipped, *result.problems])
+    write_table(book, "Documents", [["Agreement draft", d.partner, str(d.path)] for d in result.written])
     return [d.path for d in result.written]
 
 
 def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
-    """Generate strategy report: the Partnership Strategy, written to a folder beside the workbook."""
-    read, _ = read_book(book)
-    write_table(book, "Problems", problem_rows(read.problems))
-    if read.plan is None:
+    """Generate strategy report: the Partnership Strategy in Markdown and Word, in a folder beside the workbook."""
+    from partnerkit.services import write_strategy
+
+    loaded, _ = read_book(book)
+    _show(book, loaded)
+    if not loaded.ok:
         return []
-    from partnerkit.io.files import write_text_atomic
-    from partnerkit.report.markdown import render_markdown
-
     folder = folder if folder is not None else documents_folder(book.fullname)
-    written = [write_text_atomic(folder / "strategy.md", render_markdown(read.plan))]
-    if importlib.util.find_spec("partnerkit.io.word") is not None:
-        from partnerkit.io.word.report import write_strategy_docx
-
-        write_strategy_docx(read.plan, folder / "strategy.docx")
-        written.append(folder / "strategy.docx")
+    written = [write_strategy(loaded, folder / name).document for name in ("strategy.md", "strategy.docx")]
     write_table(book, "Documents", [["Partnership strategy", "", str(p)] for p in written])
     return written
+
+
+def _rows_of(loaded: LoadedPlan) -> CellLocator:
+    """The workbook's locator, which knows the data row of every partner and activity."""
+    locator = loaded.locator
+    assert isinstance(locator, CellLocator)  # a plan read from a workbook is placed on its cells
+    return locator
+
+
+def _count(tables: dict[str, TableData], name: str) -> int:
+    found = tables.get(name)
+    return len(found.rows) if found is not None else 0
 
 
 Action = Callable[[Any], object]
@@ -141,9 +153,11 @@ def run(book: Any, action: str) -> None:
     function = ACTIONS.get(action)
     try:
         if function is None:
+            # A workbook built by a newer partnerkit than the one installed names a button this
+            # one does not know.
             raise PartnerkitError(
-                f"the button {action.replace('_', ' ')!r} needs a part of partnerkit that this "
-                "installation lacks; update partnerkit and rebuild the workbook"
+                f"the button {action.replace('_', ' ')!r} is not known to this installation of "
+                "partnerkit; update partnerkit and rebuild the workbook"
             )
         function(book)
     except PartnerkitError as exc:

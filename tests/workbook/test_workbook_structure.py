@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from partnerkit.io.workbook import layout as L
-from partnerkit.io.workbook.build import available_buttons, build_workbook
+from partnerkit.io.workbook.build import BUTTONS, build_workbook
 from partnerkit.io.workbook.read import sheet_parts
 from partnerkit.io.workbook.vba import macros
 from partnerkit.model import Plan
@@ -43,7 +43,7 @@ def test_every_button_runs_a_macro_of_the_vba_project(built_xlsm: Path) -> None:
     captions = [c for d in drawings for c in re.findall(r"<font[^>]*>([^<]+)</font>", d)]
     assert buttons, "the workbook has no buttons"
     assert set(buttons) <= set(defined)
-    expected = {b.caption for b in available_buttons()}
+    expected = {b.caption for b in BUTTONS}
     assert expected <= set(captions)
     # The one macro calls the companion module named like the workbook.
     from partnerkit.io.workbook.vba import module_sources

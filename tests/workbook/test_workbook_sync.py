@@ -106,9 +106,10 @@ def test_tier_columns_say_what_each_partners_verdict_says(
     """Words built once per distinct outcome are the words of each partner's own verdict."""
     from datetime import date
 
-    from partnerkit.io.workbook.read import read_tables
-    from partnerkit.io.workbook.results import tier_columns, top_gaps
-    from partnerkit.io.workbook.tables import read_plan
+    from partnerkit.io.workbook.read import plan_from_read_tables, read_tables
+    from partnerkit.io.workbook.results import tier_columns
+    from partnerkit.services import tier_verdicts
+    from partnerkit.services.tiers import top_gaps
     from partnerkit.tiers.evaluate import evaluate_tiers
     from partnerkit.tiers.explain import verdicts
 
@@ -126,15 +127,17 @@ def test_tier_columns_say_what_each_partners_verdict_says(
             twins.append(twin)
         category.partners += twins
     path = build_workbook(plan, tmp_path / "planner.xlsx", macros=False)
-    tables, _ = read_tables(path)
-    read = read_plan(tables, path.name)
-    assert read.plan is not None, read.problems[:3]
+    tables, problems = read_tables(path)
+    loaded = plan_from_read_tables(tables, problems, path.name)
+    assert loaded.plan is not None, loaded.problems[:3]
     rows = len(tables["Partners"].rows)
     day = date.fromisoformat(as_of)
-    columns = tier_columns(read, rows, day)
+    # The words come from the service, worded once per distinct outcome...
+    columns = tier_columns(loaded.plan, tier_verdicts(loaded, day).summaries(), loaded.locator, rows)
+    # ...and must equal each partner's own verdict, worded one by one.
     expected: dict[str, tuple[str, str, str]] = {
         v.partner: (v.tier or "", v.change.value, top_gaps(v))
-        for v in verdicts(evaluate_tiers(read.plan, day))
+        for v in verdicts(evaluate_tiers(loaded.plan, day))
     }
     at = tables["Partners"].headers.index("Name")
     names = [row[at] for row in tables["Partners"].rows]

@@ -42,27 +42,15 @@ class Button:
     action: str
     caption: str
     sheet: str
-    capability: str | None  # the core module the action needs; None when it is always there
 
 
 BUTTONS: tuple[Button, ...] = (
-    Button("validate", "Validate", L.PROBLEMS, None),
-    Button("evaluate_tiers", "Evaluate tiers", L.PARTNERS, "partnerkit.tiers"),
-    Button("schedule_roadmap", "Schedule roadmap", L.ROADMAP, "partnerkit.roadmap"),
-    Button("generate_agreements", "Generate agreements", L.AGREEMENTS, "partnerkit.io.word"),
-    Button("generate_strategy_report", "Generate strategy report", L.OVERVIEW, None),
+    Button("validate", "Validate", L.PROBLEMS),
+    Button("evaluate_tiers", "Evaluate tiers", L.PARTNERS),
+    Button("schedule_roadmap", "Schedule roadmap", L.ROADMAP),
+    Button("generate_agreements", "Generate agreements", L.AGREEMENTS),
+    Button("generate_strategy_report", "Generate strategy report", L.OVERVIEW),
 )
-
-
-def available_buttons() -> list[Button]:
-    """The buttons whose capability is installed (a button appears when its action exists)."""
-    import importlib.util
-
-    found = []
-    for button in BUTTONS:
-        if button.capability is None or importlib.util.find_spec(button.capability) is not None:
-            found.append(button)
-    return found
 
 
 def _write(ws: Any, row: int, col: int, value: CellValue, fmt: Any) -> None:
@@ -243,7 +231,7 @@ def build_workbook(
     _tier_counts(wb, sheets[L.TIERS], plan, fmts)
     _overview(wb, sheets[L.OVERVIEW], plan, fmts, len(rows["Tiers"]))
     if macro_name is not None:
-        _buttons(sheets, macro_name, available_buttons() if buttons is None else buttons)
+        _buttons(sheets, macro_name, BUTTONS if buttons is None else buttons)
     _xlwings_conf(wb, fmts, interpreter)
     sheets[L.OVERVIEW].activate()
     wb.close()

@@ -338,10 +338,15 @@ def load_workbook_plan(path: str | Path) -> LoadedPlan:
     path = Path(path)
     with paused_gc():
         tables, problems = read_tables(path)
-        read = read_plan(tables, path.name)
-    problems = [*problems, *read.problems]
-    plan = None if any(p.is_error for p in problems) else read.plan
-    return LoadedPlan(plan, problems, CellLocator(read.refs, path.name))
+        return plan_from_read_tables(tables, problems, path.name)
+
+
+def plan_from_read_tables(tables: dict[str, TableData], problems: list[Problem], source: str) -> LoadedPlan:
+    """The loaded plan of tables read from a workbook (by calamine or through Excel), with their problems."""
+    read = read_plan(tables, source)
+    found = [*problems, *read.problems]
+    plan = None if any(p.is_error for p in found) else read.plan
+    return LoadedPlan(plan, found, CellLocator(read.refs, source))
 
 
 def load_plan_from_workbook(path: str | Path) -> tuple[Plan | None, list[Problem]]:

@@ -7,16 +7,15 @@ them into the file. Values meant as text stay text on both paths (see ``as_text`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from partnerkit.io.workbook.layout import PROBLEMS_TABLE
 from partnerkit.problems import FieldPath, Problem
 
 if TYPE_CHECKING:
-    from partnerkit.io.workbook.tables import ReadPlan
     from partnerkit.model import Plan
+    from partnerkit.roadmap.schedule import Schedule
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -74,80 +73,36 @@ def partner_paths(plan: Plan) -> dict[str, FieldPath]:
     }
 
 
-def top_gaps(verdict: Any) -> str:
-    """A partner's top gaps in one line, as ``partnerkit tiers`` prints them."""
-    if verdict.gaps:
-        more = f" (+{len(verdict.gaps) - 2} more)" if len(verdict.gaps) > 2 else ""
-        return "; ".join(g.text for g in verdict.gaps[:2]) + more
-    if verdict.unknown:
-        return "depends on unknown facts: " + ", ".join(verdict.unknown)
-    return "top tier" if verdict.next_tier is None else ""
+class RowFinder(Protocol):
+    """Tells which data row of its table holds the record at a field path (a workbook's locator does)."""
+
+    def data_row(self, path: FieldPath) -> int | None:
+        """The 0-based data row, or None when the record was not read from a table."""
+        ...
 
 
-def _verdict_keys(ev: Any) -> list[Any]:
-    """Per partner, everything its tier, change and top gaps are worded from (equal keys, equal words).
+def tier_columns(
+    plan: Plan, summaries: Sequence[tuple[str, str, str, str]], rows: RowFinder, count: int
+) -> Columns:
+    """Proposed tier, change and top gaps beside each row of the Partners table (the Evaluate tiers button).
 
-    ``compact_rows`` holds the tier and each criterion's met and actual value; the gap wording also
-    reads the current tier and its start (time in tier), the points of each metric, and the sums of
-    consistency periods, so those are added.
+    ``summaries`` holds (partner, tier, change, top gaps) per evaluated partner; ``count`` is the
+    number of data rows of the table.
     """
-    from partnerkit.tiers.explain import _all, compact_rows
-
-    extra: list[list[Any]] = [ev.facts.current_tier, ev.facts.tier_since]
-    for tier in ev.tiers:
-        for outcome in _all(tier.rules):
-            if outcome.points is not None:
-                extra.append(outcome.points)
-            extra += outcome.detail.get("sums", [])
-    return list(zip(compact_rows(ev), *extra, strict=True))
-
-
-def tier_columns(read: ReadPlan, rows: int, as_of: date) -> Columns:
-    """Proposed tier, change and top gaps for each row of the Partners table (the Evaluate tiers button).
-
-    Partners are evaluated together by the columnar engine; the words are built once for each
-    distinct outcome (a large program has few), not once per partner.
-    """
-    from partnerkit.tiers.evaluate import evaluate_tiers
-    from partnerkit.tiers.explain import explain
-
-    assert read.plan is not None
-    columns = _empty(("Proposed tier", "Change", "Top gaps"), rows)
-    paths = partner_paths(read.plan)
-    ev = evaluate_tiers(read.plan, as_of)
-    worded: dict[Any, tuple[str, str, str]] = {}
-    for i, key in enumerate(_verdict_keys(ev)):
-        path = paths.get(ev.facts.partners[i].casefold())
-        row = read.data_row(path) if path else None
-        if row is None or not 0 <= row < rows:
+    columns = _empty(("Proposed tier", "Change", "Top gaps"), count)
+    paths = partner_paths(plan)
+    for name, tier, change, gaps in summaries:
+        path = paths.get(name.casefold())
+        row = rows.data_row(path) if path else None
+        if row is None or not 0 <= row < count:
             continue
-        try:
-            cells = worded.get(key)
-        except TypeError:  # an unhashable actual value: word this partner on its own
-            key, cells = None, None
-        if cells is None:
-            verdict = explain(ev, i, criteria=False)
-            cells = (verdict.tier or "", verdict.change.value, top_gaps(verdict))
-            if key is not None:
-                worded[key] = cells
-        columns["Proposed tier"][row], columns["Change"][row], columns["Top gaps"][row] = cells
+        columns["Proposed tier"][row], columns["Change"][row], columns["Top gaps"][row] = tier, change, gaps
     return columns
 
 
-def schedule_columns(read: ReadPlan, rows: int) -> tuple[Columns, list[Problem]]:
-    """Start, end, quarter and critical flag for each row of the Activities table (Schedule roadmap).
-
-    A roadmap that cannot be scheduled gives no columns and the problems that say why.
-    """
-    from partnerkit.errors import PlanError
-    from partnerkit.roadmap import schedule_roadmap
-
-    assert read.plan is not None
-    try:
-        schedule = schedule_roadmap(read.plan)
-    except PlanError as exc:
-        return {}, list(exc.problems)
-    roadmap = read.plan.roadmap
+def activity_paths(plan: Plan) -> dict[str, FieldPath]:
+    """Each roadmap activity's id and its place in the plan."""
+    roadmap = plan.roadmap
     paths: dict[str, FieldPath] = {}
     for p, phase in enumerate(roadmap.phases):
         for a, activity in enumerate(phase.activities):
@@ -155,14 +110,20 @@ def schedule_columns(read: ReadPlan, rows: int) -> tuple[Columns, list[Problem]]
     if roadmap.scale is not None:
         for a, activity in enumerate(roadmap.scale.activities):
             paths[activity.id] = ("roadmap", "scale", "activities", a)
-    columns = _empty(("Start", "End", "Quarter", "Critical"), rows)
+    return paths
+
+
+def schedule_columns(plan: Plan, schedule: Schedule, rows: RowFinder, count: int) -> Columns:
+    """Start, end, quarter and critical flag beside each row of the Activities table (Schedule roadmap)."""
+    paths = activity_paths(plan)
+    columns = _empty(("Start", "End", "Quarter", "Critical"), count)
     for item in schedule.activities:
         path = paths.get(item.id)
-        row = read.data_row(path) if path else None
-        if row is None or not 0 <= row < rows:
+        row = rows.data_row(path) if path else None
+        if row is None or not 0 <= row < count:
             continue
         columns["Start"][row] = item.start_date.isoformat() if item.start_date else f"week {item.start_week}"
         columns["End"][row] = item.end_date.isoformat() if item.end_date else f"week {item.end_week}"
         columns["Quarter"][row] = item.quarter_label
         columns["Critical"][row] = "Yes" if item.critical else ""
-    return columns, list(schedule.problems)
+    return columns

@@ -1,7 +1,9 @@
-"""Build the default agreement templates in ``templates/`` (run ``python -m partnerkit.io.word.make_templates``).
+"""Developer tool: build the agreement templates from scratch (``python templates/tools/make_templates.py DIR``).
 
-The .docx files are committed; legal edits them in Word from there on. This script is how they were
-first made and how a developer remakes them after changing the clause text below. Each template has
+The .docx files in ``templates/`` are the source: legal edits them in Word, and partnerkit ships them
+as they are (``partnerkit templates check`` guards them in the tests). This script is not part of
+partnerkit: it is how the templates were first made, and a way to start a new one from clean clause
+text. It never writes into ``templates/`` unless that folder is named. Each template has
 real heading styles, clause numbering through Word's numbering (Heading 1 is "1.", a Clause paragraph
 is "1.1"), a cover page with the key-terms table, conditional clauses written with docxtpl's ``{%p %}``
 paragraph tags (so a left-out clause leaves no empty paragraph), a "Changes to Standard Terms"
@@ -473,15 +475,13 @@ def build_template(kind: str) -> Any:
     return document
 
 
-def templates_dir() -> Path:
-    """The repository's ``templates/`` folder (this script runs from a source checkout)."""
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write both default templates into ``templates/`` (or the folder given)."""
+    """Write both templates into the folder given on the command line."""
     args = list(sys.argv[1:] if argv is None else argv)
-    out = Path(args[0]) if args else templates_dir()
+    if len(args) != 1:
+        print("usage: python templates/tools/make_templates.py DIR", file=sys.stderr)
+        return 2
+    out = Path(args[0])
     out.mkdir(parents=True, exist_ok=True)
     for kind, (filename, _) in AGREEMENTS.items():
         (out / filename).write_bytes(_stable(build_template(kind)))

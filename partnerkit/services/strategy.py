@@ -1,0 +1,68 @@
+"""Write the Partnership Strategy, in Markdown (with its Gantt chart beside it) or in Word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from partnerkit.errors import PartnerkitError
+from partnerkit.services.plan import require_plan
+from partnerkit.services.roadmap import draw_gantt, gantt_png, schedule_or_none
+
+if TYPE_CHECKING:
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.problems import Problem
+
+FORMATS = (".md", ".docx")
+
+
+@dataclass(frozen=True)
+class StrategyResult:
+    """The files the strategy was written to (the document first, then its chart) and any warnings."""
+
+    paths: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def document(self) -> Path:
+        """The strategy document itself."""
+        return self.paths[0]
+
+
+def chart_beside(output: Path) -> Path:
+    """Where a Markdown strategy's Gantt chart goes: ``strategy.md`` -> ``strategy-roadmap.png``."""
+    return output.with_name(f"{output.stem}-roadmap.png")
+
+
+def write_strategy(
+    loaded: LoadedPlan, output: str | Path, *, chart: str | Path | None = None
+) -> StrategyResult:
+    """Write the whole strategy to ``output``: ``.md`` (Markdown) or ``.docx`` (Word), with the roadmap chart.
+
+    A Markdown strategy shows its Gantt chart from a PNG file, ``chart`` (default: beside the document,
+    see ``chart_beside``); a Word strategy carries the chart inside. Without a schedulable roadmap the
+    documents show the planned weeks and no chart.
+    """
+    plan = require_plan(loaded)
+    output = Path(output)
+    suffix = output.suffix.lower()
+    if suffix not in FORMATS:
+        raise PartnerkitError(f"{output}: the strategy is written as .md (Markdown) or .docx (Word)")
+    schedule = schedule_or_none(plan)
+    if suffix == ".md":
+        from partnerkit.io.files import write_text_atomic
+        from partnerkit.report.markdown import render_markdown
+
+        drawn = None
+        if schedule is not None and schedule.activities:
+            drawn = draw_gantt(plan, schedule, Path(chart) if chart is not None else chart_beside(output))
+        name = drawn.name if drawn is not None and drawn.parent == output.parent else None
+        if drawn is not None and name is None:
+            name = str(drawn)
+        write_text_atomic(output, render_markdown(plan, roadmap_chart=name))
+        return StrategyResult([output, *([drawn] if drawn else [])])
+    from partnerkit.io.word.report import write_strategy_docx
+
+    write_strategy_docx(plan, output, schedule=schedule, chart=gantt_png(plan, schedule))
+    return StrategyResult([output])
