@@ -13,6 +13,24 @@ __version__ = "0.1.0"
 
 # name -> module that defines it. Adding to the public API is adding a line here.
 _EXPORTS: dict[str, str] = {
+    # the jobs, one function each (the CLI and the Excel buttons call these too)
+    "load": "partnerkit.io.planfile",
+    "LoadedPlan": "partnerkit.loaded",
+    "check_plan": "partnerkit.services",
+    "read_facts": "partnerkit.services",
+    "tier_verdicts": "partnerkit.services",
+    "tier_review": "partnerkit.services",
+    "term_review": "partnerkit.services",
+    "roadmap_schedule": "partnerkit.services",
+    "write_strategy": "partnerkit.services",
+    "draft_agreement": "partnerkit.services",
+    "draft_agreements": "partnerkit.services",
+    "export_templates": "partnerkit.services",
+    "check_template": "partnerkit.services",
+    "new_workbook": "partnerkit.services",
+    "export_workbook": "partnerkit.services",
+    "import_workbook": "partnerkit.services",
+    "sync_workbook": "partnerkit.services",
     # plan files and checks
     "load_plan": "partnerkit.io.planfile",
     "load_plan_with_problems": "partnerkit.io.planfile",
@@ -135,12 +153,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.io.charts import write_gantt
     from partnerkit.io.facts import load_facts
     from partnerkit.io.optimize import optimize_roadmap
-    from partnerkit.io.planfile import dump_plan, example_plan_path, load_plan, load_plan_with_problems
+    from partnerkit.io.planfile import dump_plan, example_plan_path, load, load_plan, load_plan_with_problems
     from partnerkit.io.word.agreement import AgreementDraft, render_agreement
     from partnerkit.io.word.batch import render_all_agreements
     from partnerkit.io.word.report import write_strategy_docx
     from partnerkit.io.workbook.build import build_workbook
     from partnerkit.io.workbook.read import load_plan_from_workbook
+    from partnerkit.loaded import LoadedPlan
     from partnerkit.model import (
         Activity,
         Assumption,
@@ -170,6 +189,23 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
     from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
+    from partnerkit.services import (
+        check_plan,
+        check_template,
+        draft_agreement,
+        draft_agreements,
+        export_templates,
+        export_workbook,
+        import_workbook,
+        new_workbook,
+        read_facts,
+        roadmap_schedule,
+        sync_workbook,
+        term_review,
+        tier_review,
+        tier_verdicts,
+        write_strategy,
+    )
     from partnerkit.tiers.evaluate import evaluate_tiers
     from partnerkit.tiers.explain import explain_tier
     from partnerkit.tiers.review import review_tiers

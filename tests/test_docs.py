@@ -156,7 +156,7 @@ BLOCK = re.compile(r"```(console|python)\n(.*?)```", re.S)
 
 
 def doc_files() -> list[Path]:
-    return sorted(DOCS.glob("*.md"))
+    return [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
 
 
 def blocks(path: Path) -> list[tuple[str, str]]:
