@@ -14,19 +14,13 @@ from typing import Any
 
 from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
+from partnerkit.model.partners import partner_path
 from partnerkit.model.values import did_you_mean, format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
 from partnerkit.roadmap.scheduler import check_roadmap
 from partnerkit.tiers.checks import TIER_CHECKS
 
 Check = Callable[[Plan], list[Problem]]
-
-_CATEGORY_KEYS = {"Integration": "integration", "Distribution": "distribution", "Ecosystem": "ecosystem"}
-
-
-def partner_path(kind: str, index: int) -> FieldPath:
-    """The field path of a partner row: ``categories.<kind>.partners[<index>]``."""
-    return ("categories", _CATEGORY_KEYS.get(kind, kind.lower()), "partners", index)
 
 
 def check_unique_partner_names(plan: Plan) -> list[Problem]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.model.values import did_you_mean
-from partnerkit.problems import FieldPath, Problem, Severity
-from partnerkit.tiers.rules import (
+from partnerkit.model.partners import partner_path
+from partnerkit.model.rules import (
     AllOf,
     AnyOf,
     AtLeastOf,
@@ -21,6 +20,8 @@ from partnerkit.tiers.rules import (
     Tracks,
     ValidUntil,
 )
+from partnerkit.model.values import did_you_mean
+from partnerkit.problems import FieldPath, Problem, Severity
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -102,7 +103,6 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
 
 def check_partner_facts(plan: Plan) -> list[Problem]:
     """Partners carry only declared facts, each with a value of the fact's kind."""
-    from partnerkit.checks import partner_path
     from partnerkit.tiers.facts import facts_from_plan
 
     specs = plan.tier_program.facts

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.model.values import THOUSANDS_DOT, thousands_dot_message
 from partnerkit.problems import Problem
-from partnerkit.tiers.rules import FactKind, FactSpec
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -161,7 +161,7 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
     except ValueError:
         pass
     if kind is FactKind.MONEY:
-        from partnerkit.tiers.rules import money_text
+        from partnerkit.model.rules import money_text
 
         return money_text(stripped)  # raises with the "write 50000" hint
     if kind is FactKind.COUNT:
