@@ -18,6 +18,7 @@ from partnerkit.io.workbook.cells import CellRuleError, CellValue, from_cell, is
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.model import Plan
 from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.validation import validate_plan_data
 
 PercentOracle = Callable[[int, int], bool | None]
 """Tells whether the cell at a 0-based (row, column) is formatted as a percentage; None when unknown."""
@@ -868,26 +869,13 @@ class ReadPlan:
 
 def read_plan(tables: dict[str, TableData], source: str) -> ReadPlan:
     """Validate read tables into a Plan; every problem is located on its cell (``Partners!D17``)."""
-    from pydantic import ValidationError
-
-    from partnerkit.checks import check_citations, validate
-    from partnerkit.io.planfile import Positions, problems_from_validation
-
     data, refs, problems = plan_data_from_tables(tables, source)
-    currency = _dig(data, ("product", "currency"))
-    currency = currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else "USD"
-    try:
-        plan = Plan.model_validate(data, context={"currency": currency})
-    except ValidationError as exc:
-        broken = {p.path for p in problems}
-        found = [
-            p.at(None)
-            for p in problems_from_validation(exc, data, Positions(), "")
-            if not (p.code == "missing" and p.path in broken)
-        ]
-        located = locate_problems([*found, *check_citations(data)], refs, source)
-        return ReadPlan(None, [*problems, *located], refs)
-    problems = [*problems, *locate_problems(validate(plan), refs, source)]
+    plan, found = validate_plan_data(data)
+    # A cell that broke its column's rule is reported on that cell already; the model's "missing"
+    # for the field it left empty would say it twice.
+    broken = {p.path for p in problems}
+    found = [p for p in found if not (p.code == "missing" and p.path in broken)]
+    problems = [*problems, *locate_problems(found, refs, source)]
     return ReadPlan(None if any(p.is_error for p in problems) else plan, problems, refs)
 
 
