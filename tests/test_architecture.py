@@ -95,7 +95,7 @@ def test_public_api_is_curated() -> None:
 # problems, and workbook sync composing the workbook layout with the zip patcher.
 ALLOWED_ADAPTER_EDGES = {
     ("workbook", "xlsxpatch"),
-    ("workbook", "planfile"),
+    ("planfile", "plantext"),  # load_plan hands YAML/JSON files to the plan-text reader
     ("planfile", "workbook"),  # load_plan dispatches .xlsx/.xlsm to the workbook reader
     ("workbook", "files"),
     ("word", "files"),
