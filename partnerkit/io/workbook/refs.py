@@ -73,6 +73,10 @@ class Refs:
                 table, row, columns = self.rows[probe]
                 rest = tuple(str(p) for p in path[len(probe) :])
                 hit = columns.get(rest)
+                while hit is None and len(rest) > 1:
+                    # An item of a list (sources[0], depends_on[1]) stands in the list's cell.
+                    rest = rest[:-1]
+                    hit = columns.get(rest)
                 if hit is None:
                     first, header = min(columns.values()) if columns else (table.left, "")
                     return FieldRef(table.sheet, cell_name(row, first), header, None), False
