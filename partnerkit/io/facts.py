@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
+from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.problems import Problem, Severity
 from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
-from partnerkit.tiers.rules import FactKind, FactSpec
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan

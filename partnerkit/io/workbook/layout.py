@@ -34,8 +34,8 @@ from partnerkit.model import (
 )
 from partnerkit.model.deals import OVERRIDABLE_TERMS
 from partnerkit.model.partners import TermOverride
+from partnerkit.model.rules import FactSpec
 from partnerkit.model.values import parse_date, parse_percent
-from partnerkit.tiers.rules import FactSpec
 
 
 class Kind(StrEnum):
