@@ -115,7 +115,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("checks and loading", ("partnerkit.checks", "partnerkit.validation", "partnerkit.loaded")),
     ("report", ("partnerkit.report",)),
     ("adapters", ("partnerkit.io",)),
-    ("services", ("partnerkit.services",)),  # may not exist yet
+    ("services", ("partnerkit.services",)),
     ("doors", ("partnerkit.commands", "partnerkit.cli", "partnerkit.excel", "partnerkit")),
 ]
 
