@@ -48,12 +48,20 @@ def workbook() -> None:
     default=None,
     help="Fill the workbook from this plan (default: the starter plan).",
 )
+@click.option(
+    "--interpreter",
+    metavar="PATH",
+    default=None,
+    help="The Python the buttons run (default: this one); written to the xlwings.conf sheet.",
+)
 @force_option
-def new(output: Path, plan_path: Path | None, force: bool) -> None:
+def new(output: Path, plan_path: Path | None, interpreter: str | None, force: bool) -> None:
     """Build the macro-enabled planning workbook, and its companion module beside it.
 
     The workbook carries the VBA code of the installed xlwings (pip install "partnerkit[excel]"),
     so build it on the machine where Excel will run it. planner.xlsm gets planner.py beside it.
+    --interpreter names the Python (with partnerkit installed) that Excel starts, as Windows or
+    macOS sees it, e.g. C:\\Users\\me\\venv\\Scripts\\python.exe or /Users/me/venv/bin/python.
 
     \b
     Example:
@@ -70,7 +78,7 @@ def new(output: Path, plan_path: Path | None, force: bool) -> None:
             "a Python name (letters, digits, underscores), e.g. planner.xlsm"
         )
     _refuse_overwrite(output, force)
-    result = new_workbook(load_or_exit(plan_path) if plan_path else None, output)
+    result = new_workbook(load_or_exit(plan_path) if plan_path else None, output, interpreter=interpreter)
     click.echo(f"wrote {result.path}")
     click.echo(
         f"{'kept' if result.companion_kept else 'wrote'} {result.companion} (the workbook's Python module)"
@@ -137,14 +145,14 @@ def import_(file: Path, output: Path, force: bool) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     metavar="DATE",
-    help="The tier review date, YYYY-MM-DD (default: today).",
+    help="The tier review date, YYYY-MM-DD (default: the workbook's Review date setting, else today).",
 )
 def sync(file: Path, as_json: bool, no_backup: bool, as_of: datetime | None) -> None:
     """Compute what the workbook's buttons compute and write the results into FILE, without Excel.
 
-    Only partnerkit's own cells change (the Problems sheet and the result columns); every other part
-    of the file is copied byte for byte. The old file is kept as FILE.bak. Refuses while the workbook
-    is open in Excel or LibreOffice.
+    Only partnerkit's own parts change (the Problems, Review and Terms sheets, the result columns,
+    the status and the Gantt picture); every other part of the file is copied byte for byte. The old
+    file is kept as FILE.bak. Refuses while the workbook is open in Excel or LibreOffice.
 
     \b
     Example:
@@ -154,11 +162,18 @@ def sync(file: Path, as_json: bool, no_backup: bool, as_of: datetime | None) -> 
     from partnerkit.services import sync_workbook
 
     # The door reads the clock; the services are given the date.
-    review = as_of.date() if as_of is not None else date.today()
-    outcome = sync_workbook(file, as_of=review, backup=not no_backup)
+    outcome = sync_workbook(
+        file,
+        as_of=as_of.date() if as_of is not None else None,
+        today=date.today(),
+        now=datetime.now(),
+        backup=not no_backup,
+    )
     if as_json:
         print_json(outcome.to_dict())
     else:
         print_problems(outcome.problems)
         click.echo(f"synced {file}: {outcome.summary()}")
+        for warning in outcome.warnings:
+            click.echo(f"warning: {warning}", err=True)
     fail_on_errors(outcome.problems)

@@ -2,24 +2,51 @@
 
 Each action reads the whole named tables (one 2-D read each), calls the same service function as its
 command-line twin (``partnerkit.services``), and writes its results in one 2-D write per table.
-Problems always go to the Problems sheet with the sheet and cell they refer to; an action never
-raises into Excel (see ``run``).
+Problems always go to the Problems sheet with the sheet and cell they refer to, and the Overview's
+Status says how the run went; an action never raises into Excel (see ``run``). The door reads the
+clock (today's date, the time of the run); the services are given them.
+
+The "run the program" sheets (deals, payouts, actuals) add their actions here, one function each and
+one line in ``ACTIONS``, with their buttons in ``io/workbook/build.BUTTONS``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from partnerkit.excel.book import read_tables, write_columns, write_table
+from partnerkit.excel.book import read_tables, write_columns, write_row_values, write_table
+from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.read import plan_from_read_tables
 from partnerkit.io.workbook.results import Columns, documents_folder, problem_rows
-from partnerkit.io.workbook.tables import CellLocator, TableData
+from partnerkit.io.workbook.tables import TableData
 from partnerkit.loaded import LoadedPlan
 from partnerkit.problems import Problem, Severity
+
+
+@dataclass
+class BookRead:
+    """A workbook as the buttons read it: its plan, its tables, its settings, and the problems so far."""
+
+    loaded: LoadedPlan
+    tables: dict[str, TableData]
+    settings: Any  # io.workbook.settings.WorkbookSettings
+    problems: list[Problem]
+
+    @property
+    def currency(self) -> str:
+        """The plan's currency (the money formats follow it)."""
+        return self.loaded.plan.product.currency if self.loaded.plan is not None else "USD"
+
+    def rows(self, table: str) -> int:
+        """How many data rows a table has."""
+        found = self.tables.get(table)
+        return len(found.rows) if found is not None else 0
 
 
 def read_book(book: Any) -> tuple[LoadedPlan, dict[str, TableData]]:
@@ -28,73 +55,162 @@ def read_book(book: Any) -> tuple[LoadedPlan, dict[str, TableData]]:
     return plan_from_read_tables(tables, problems, book.name), tables
 
 
-def _show(book: Any, loaded: LoadedPlan, more: Sequence[Problem] = ()) -> list[Problem]:
-    """Write the plan's problems and the action's own to the Problems sheet; return them all."""
-    problems = [*loaded.problems, *more]
-    write_table(book, "Problems", problem_rows(problems))
+def _read(book: Any) -> BookRead:
+    from partnerkit.services.workbook import workbook_settings
+
+    loaded, tables = read_book(book)
+    settings, problems = workbook_settings(tables)
+    return BookRead(loaded, tables, settings, [*loaded.problems, *problems])
+
+
+def _finish(
+    book: Any, read: BookRead, button: str, more: Sequence[Problem] = (), review: date | None = None
+) -> list[Problem]:
+    """Write every problem to the Problems sheet and the run to the Overview's Status; return the problems."""
+    problems = [*read.problems, *more]
+    write_table(book, "Problems", problem_rows(problems), read.currency)
+    if read.loaded.plan is not None:
+        from partnerkit.services.workbook import status_column
+
+        values = status_column(read.loaded, problems, datetime.now(), button, review)
+        if review is None:  # a button that used no review date leaves the last one shown
+            values[-1] = _current_status(book, L.STATUS_ROWS[-1].label)
+        write_row_values(book, "Status", L.STATUS_ROWS, values, read.currency)
     return problems
+
+
+def _current_status(book: Any, label: str) -> Any:
+    from partnerkit.excel.book import find_table
+
+    table = find_table(book, "Status")
+    if table is None:
+        return None
+    for row in table.range.options(ndim=2).value[1:]:
+        if row and str(row[0] or "").strip() == label:
+            return row[1] if len(row) > 1 else None
+    return None
+
+
+def _review_date(read: BookRead, as_of: date | None) -> date:
+    # The Settings' review date, else today: the door reads the clock.
+    return as_of or read.settings.review_date or date.today()
 
 
 def validate(book: Any) -> list[Problem]:
     """Validate: check the plan and list every problem on the Problems sheet (empty when clean)."""
     from partnerkit.services import check_plan
 
-    loaded, _ = read_book(book)
-    result = check_plan(loaded)
-    write_table(book, "Problems", problem_rows(result.problems))
-    return result.problems
+    read = _read(book)
+    checked = check_plan(read.loaded)  # the problems found while reading, and the grounding
+    return _finish(book, read, "Validate", [p for p in checked.problems if p not in read.problems])
 
 
 def evaluate_tiers(book: Any, as_of: date | None = None) -> Columns:
-    """Evaluate tiers: each partner's proposed tier, change and top gaps, beside the partner."""
-    from partnerkit.io.workbook.results import tier_columns
-    from partnerkit.services import tier_verdicts
+    """Evaluate tiers: each partner's proposed tier, change and top gaps on the review date, beside the partner."""
+    from partnerkit.services.workbook import tier_results
 
-    loaded, tables = read_book(book)
-    if not loaded.ok:
-        _show(book, loaded)
+    read = _read(book)
+    if not read.loaded.ok:
+        _finish(book, read, "Evaluate tiers")
         return {}
-    # The door reads the clock; the services are given the date.
-    result = tier_verdicts(loaded, as_of or date.today())
-    _show(book, loaded, result.problems)
-    if not result.evaluated or loaded.plan is None:
-        return {}
-    columns = tier_columns(loaded.plan, result.summaries(), _rows_of(loaded), _count(tables, "Partners"))
-    write_columns(book, "Partners", columns)
+    review = _review_date(read, as_of)
+    columns, problems = tier_results(read.loaded, read.rows("Partners"), review)
+    if columns:
+        write_columns(book, "Partners", columns, read.currency)
+    _finish(book, read, "Evaluate tiers", problems, review)
     return columns
+
+
+def review_tiers(book: Any, as_of: date | None = None) -> list[list[Any]]:
+    """Review tiers: proposals to approve, grace dates, expiries, unknowns and benefit cost, on the Review sheet."""
+    from partnerkit.services.workbook import review_results
+
+    read = _read(book)
+    if not read.loaded.ok:
+        _finish(book, read, "Review tiers")
+        return []
+    review = _review_date(read, as_of)
+    rows, problems = review_results(read.loaded, review)
+    if rows is not None:
+        write_table(book, "Review", rows, read.currency)
+    _finish(book, read, "Review tiers", problems, review)
+    return rows or []
+
+
+def check_terms(book: Any) -> list[list[Any]]:
+    """Check terms: each partner's terms on the Terms sheet, every finding on the Problems sheet at its cell."""
+    from partnerkit.services.workbook import terms_results
+
+    read = _read(book)
+    if not read.loaded.ok:
+        _finish(book, read, "Check terms")
+        return []
+    rows, problems = terms_results(read.loaded)
+    write_table(book, "Terms", rows, read.currency)
+    _finish(book, read, "Check terms", problems)
+    return rows
 
 
 def schedule_roadmap(book: Any) -> Columns:
-    """Schedule roadmap: start, end, quarter and critical flag beside each activity."""
-    from partnerkit.io.workbook.results import schedule_columns
-    from partnerkit.services import roadmap_schedule
+    """Schedule roadmap: dates, quarter, slack and critical flag per activity; the summary and Gantt chart."""
+    from partnerkit.services.workbook import schedule_results
 
-    loaded, tables = read_book(book)
-    if not loaded.ok or loaded.plan is None:
-        _show(book, loaded)
+    read = _read(book)
+    if not read.loaded.ok or read.loaded.plan is None:
+        _finish(book, read, "Schedule roadmap")
         return {}
-    result = roadmap_schedule(loaded)
-    _show(book, loaded, result.problems)
-    if result.schedule is None:
-        return {}
-    columns = schedule_columns(loaded.plan, result.schedule, _rows_of(loaded), _count(tables, "Activities"))
-    write_columns(book, "Activities", columns)
-    return columns
+    result = schedule_results(read.loaded, read.rows("Activities"), read.settings)
+    if result.columns:
+        write_columns(book, "Activities", result.columns, read.currency)
+    write_row_values(book, "RoadmapSummary", L.SUMMARY_ROWS, result.summary, read.currency)
+    problems = list(result.problems)
+    if result.schedule is not None:
+        problems += _draw_gantt(book, read, result)
+    _finish(book, read, "Schedule roadmap", problems)
+    return result.columns
+
+
+def _draw_gantt(book: Any, read: BookRead, result: Any) -> list[Problem]:
+    """Replace the Schedule sheet's Gantt picture (fitted to its frame), or add it below the summary."""
+    try:
+        sheet = book.sheets[L.SCHEDULE]
+    except Exception:
+        return []  # a workbook built before the Schedule sheet: the dates are on the Roadmap sheet
+    pictures = sheet.pictures
+    try:
+        existing = pictures[L.GANTT]
+    except KeyError:  # deleted by the user, or a workbook built before the picture was named
+        existing = None
+    frame = (existing.width, existing.height) if existing is not None and existing.width else None
+    assert read.loaded.plan is not None
+    png = result.gantt(read.loaded.plan, frame)
+    if png is None:
+        return []
+    with tempfile.TemporaryDirectory() as folder:
+        image = Path(folder) / "gantt.png"
+        image.write_bytes(png)
+        if existing is not None:
+            pictures.add(str(image), name=L.GANTT, update=True)
+        else:
+            below = L.ROADMAP_SUMMARY.first_row + len(L.SUMMARY_ROWS) + 4
+            pictures.add(str(image), name=L.GANTT, anchor=sheet.range((below, 1)))
+    return []
 
 
 def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
     """Generate agreements: one Word draft per partner with an agreement, in a folder beside the workbook.
 
-    Partners whose terms have errors get no draft; why is written to the Problems sheet.
+    Partners whose terms have errors get no draft; why is written to the Problems sheet. Legal's
+    templates are the plan's (the same service as ``partnerkit agreements``).
     """
     from partnerkit.services import draft_agreements
 
-    loaded, _ = read_book(book)
-    if not loaded.ok:
-        _show(book, loaded)
+    read = _read(book)
+    if not read.loaded.ok:
+        _finish(book, read, "Generate agreements")
         return []
     folder = folder if folder is not None else documents_folder(book.fullname) / "agreements"
-    result = draft_agreements(loaded, folder, workers=1)
+    result = draft_agreements(read.loaded, folder, workers=1)
     skipped = [
         Problem(
             f"no agreement draft for {s.partner}: {'; '.join(s.reasons)}",
@@ -104,35 +220,31 @@ def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
         )
         for s in result.skipped
     ]
-    _show(book, loaded, [*skipped, *result.problems])
     write_table(book, "Documents", [["Agreement draft", d.partner, str(d.path)] for d in result.written])
+    _finish(book, read, "Generate agreements", [*skipped, *result.problems])
     return [d.path for d in result.written]
 
 
 def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
-    """Generate strategy report: the Partnership Strategy in Markdown and Word, in a folder beside the workbook."""
+    """Generate strategy report: the Partnership Strategy in Markdown (with its Gantt chart beside it)
+    and in Word (with the chart inside), in a folder beside the workbook: the same service as
+    ``partnerkit report``."""
     from partnerkit.services import write_strategy
 
-    loaded, _ = read_book(book)
-    _show(book, loaded)
-    if not loaded.ok:
+    read = _read(book)
+    if not read.loaded.ok:
+        _finish(book, read, "Generate strategy report")
         return []
     folder = folder if folder is not None else documents_folder(book.fullname)
-    written = [write_strategy(loaded, folder / name).document for name in ("strategy.md", "strategy.docx")]
-    write_table(book, "Documents", [["Partnership strategy", "", str(p)] for p in written])
+    written: list[Path] = []
+    for name in ("strategy.md", "strategy.docx"):
+        written += write_strategy(read.loaded, folder / name).paths
+    documents = [
+        ["Roadmap chart" if p.suffix == ".png" else "Partnership strategy", "", str(p)] for p in written
+    ]
+    write_table(book, "Documents", documents)
+    _finish(book, read, "Generate strategy report")
     return written
-
-
-def _rows_of(loaded: LoadedPlan) -> CellLocator:
-    """The workbook's locator, which knows the data row of every partner and activity."""
-    locator = loaded.locator
-    assert isinstance(locator, CellLocator)  # a plan read from a workbook is placed on its cells
-    return locator
-
-
-def _count(tables: dict[str, TableData], name: str) -> int:
-    found = tables.get(name)
-    return len(found.rows) if found is not None else 0
 
 
 Action = Callable[[Any], object]
@@ -140,6 +252,8 @@ Action = Callable[[Any], object]
 ACTIONS: dict[str, Action] = {
     "validate": validate,
     "evaluate_tiers": evaluate_tiers,
+    "review_tiers": review_tiers,
+    "check_terms": check_terms,
     "schedule_roadmap": schedule_roadmap,
     "generate_agreements": generate_agreements,
     "generate_strategy_report": generate_strategy_report,

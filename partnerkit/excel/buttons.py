@@ -1,8 +1,10 @@
-"""Which button was clicked: the companion module's ``main()`` dispatches each button to its action.
+"""Which button was clicked: the companion module's ``main(action)`` runs the button's action.
 
-All buttons run the workbook's one macro (xlwings' ``SampleCall``), which calls ``main()``. Where
-Excel says which control was clicked (Windows: ``Application.Caller``), its caption picks the action;
-otherwise the sheet the user acted on does: each working sheet carries the button for its own job.
+Each button runs its own macro of the workbook's VBA project (``PartnerkitValidate``...), which calls
+the companion module's ``main('validate')``: the action is named, on Windows and macOS alike.
+Workbooks built before that ran one macro for every button (xlwings' ``SampleCall``, calling
+``main()``); for them the action is found as it was then: the clicked control's caption where Excel
+says which control was clicked (Windows: ``Application.Caller``), else the sheet the user acted on.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from partnerkit.io.workbook import layout as L
 ACTION_BY_CAPTION = {
     "validate": "validate",
     "evaluate tiers": "evaluate_tiers",
+    "review tiers": "review_tiers",
+    "check terms": "check_terms",
     "schedule roadmap": "schedule_roadmap",
     "generate agreements": "generate_agreements",
     "generate strategy report": "generate_strategy_report",
@@ -25,8 +29,12 @@ ACTION_BY_SHEET = {
     L.OVERVIEW: "generate_strategy_report",
     L.PARTNERS: "evaluate_tiers",
     L.TIERS: "evaluate_tiers",
+    L.FACTS: "evaluate_tiers",
+    L.REVIEW: "review_tiers",
     L.ROADMAP: "schedule_roadmap",
+    L.SCHEDULE: "schedule_roadmap",
     L.AGREEMENTS: "generate_agreements",
+    L.TERMS: "check_terms",
     L.PROBLEMS: "validate",
 }
 
@@ -53,16 +61,19 @@ def clicked_caption(book: Any) -> str | None:
         return None
 
 
-def main() -> None:
-    """Run the clicked button's action on the calling workbook (``xw.Book.caller()``)."""
+def main(action: str | None = None) -> None:
+    """Run ``action`` (the button's own macro names it) on the calling workbook (``xw.Book.caller()``);
+    without one, the action of the clicked control or of the active sheet (older workbooks)."""
     import xlwings as xw
 
     from partnerkit.excel.actions import run
 
     book = xw.Book.caller()
-    try:
-        sheet = book.sheets.active.name
-    except Exception:
-        # No active sheet known: Validate (the fallback) is always safe.
-        sheet = None
-    run(book, choose_action(sheet, clicked_caption(book)))
+    if action is None:
+        try:
+            sheet = book.sheets.active.name
+        except Exception:
+            # No active sheet known: Validate (the fallback) is always safe.
+            sheet = None
+        action = choose_action(sheet, clicked_caption(book))
+    run(book, action)

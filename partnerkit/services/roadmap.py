@@ -83,11 +83,22 @@ def draw_gantt(plan: Plan, schedule: Schedule, path: Path) -> Path:
     return write_gantt(schedule, path, quarter_names=quarter_names(plan.roadmap))
 
 
-def gantt_png(plan: Plan, schedule: Schedule | None) -> bytes | None:
-    """The Gantt chart as PNG bytes for a document, or None when nothing is scheduled."""
+def gantt_png(
+    plan: Plan, schedule: Schedule | None, frame: tuple[float, float] | None = None
+) -> bytes | None:
+    """The Gantt chart as PNG bytes for a document, or None when nothing is scheduled.
+
+    ``frame`` (width, height) fits the chart into a picture's frame of that shape (padded, never
+    stretched), as the workbook's Gantt picture needs.
+    """
     if schedule is None or not schedule.activities:
         return None
     from partnerkit.io.charts import render_gantt
     from partnerkit.roadmap.tables import quarter_names
 
-    return render_gantt(schedule, "png", quarter_names=quarter_names(plan.roadmap))
+    png = render_gantt(schedule, "png", quarter_names=quarter_names(plan.roadmap))
+    if frame is not None and frame[0] > 0 and frame[1] > 0:
+        from partnerkit.io.xlsxpatch.pictures import fit_png
+
+        png = fit_png(png, round(frame[0]), round(frame[1]))
+    return png

@@ -54,6 +54,7 @@ def payload(path: Path, active_sheet: str, version: str) -> dict[str, Any]:
     import openpyxl
 
     book = openpyxl.load_workbook(path)
+    named = pictures(path)
     sheets = []
     for ws in book.worksheets:
         rows = ws.max_row
@@ -76,7 +77,9 @@ def payload(path: Path, active_sheet: str, version: str) -> dict[str, Any]:
                     "show_autofilter": True,
                 }
             )
-        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": tables})
+        sheets.append(
+            {"name": ws.title, "values": values, "pictures": named.get(ws.title, []), "tables": tables}
+        )
     return {
         "client": "VBA",
         "version": version,
@@ -88,6 +91,42 @@ def payload(path: Path, active_sheet: str, version: str) -> dict[str, Any]:
         "names": [],
         "sheets": sheets,
     }
+
+
+def pictures(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each sheet's pictures as Excel's client lists them: name, size and place in points."""
+    import re
+    import zipfile
+
+    from partnerkit.io.ooxml.parts import rels_part, sheet_parts
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for sheet, part in sheet_parts(archive).items():
+            rels = rels_part(part)
+            if rels not in names:
+                continue
+            for target in re.findall(
+                r'Target="\.\./drawings/(drawing\d+\.xml)"', archive.read(rels).decode()
+            ):
+                xml = archive.read(f"xl/drawings/{target}").decode()
+                for pic in re.findall(r"<xdr:pic>.*?</xdr:pic>", xml, re.S):
+                    name = re.search(r'<xdr:cNvPr id="\d+" name="([^"]+)"', pic)
+                    ext = re.search(r'<a:ext cx="(\d+)" cy="(\d+)"', pic)
+                    if name and ext:
+                        width, height = (int(v) / 12700 for v in ext.groups())  # EMU -> points
+                        out.setdefault(sheet, []).append(
+                            {
+                                "name": name.group(1),
+                                "width": width,
+                                "height": height,
+                                "left": 0,
+                                "top": 0,
+                                "lock_aspect_ratio": True,
+                            }
+                        )
+    return out
 
 
 def _split(cell: str) -> tuple[str, int]:

@@ -24,7 +24,20 @@ def test_new_builds_the_workbook_and_its_companion(tmp_path: Path) -> None:
     assert "buttons: Validate" in out
     assert zipfile.is_zipfile(target)
     companion = (tmp_path / "planner.py").read_text(encoding="utf-8")
-    assert "def main()" in companion and "partnerkit.excel.buttons" in companion
+    assert "def main(action" in companion and "partnerkit.excel.buttons" in companion
+
+
+def test_new_writes_the_interpreter_the_buttons_run(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    target = tmp_path / "planner.xlsm"
+    python = "C:\\Users\\dana\\venv\\Scripts\\python.exe"
+    code, out = run("workbook", "new", "-o", str(target), "--interpreter", python)
+    assert code == 0, out
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("xlwings.conf").to_python()
+    settings = {row[0]: row[1] for row in rows if row and row[0]}
+    # Given on purpose, it is the Python of Windows and of macOS alike: the user names the one Excel runs.
+    assert settings["Interpreter_Win"] == settings["Interpreter_Mac"] == python
 
 
 def test_new_names_the_companion_after_the_workbook(tmp_path: Path) -> None:
@@ -72,13 +85,13 @@ def test_import_prints_every_problem_and_writes_nothing(tmp_path: Path) -> None:
     xlsx = tmp_path / "plan.xlsx"
     run("workbook", "export", str(example_plan_path()), "-o", str(xlsx))
     book = openpyxl.load_workbook(xlsx)
-    book["Partners"]["D2"] = "P9"
-    book["Sources"]["D2"] = "March 2025"
+    book["Partners"]["D4"] = "P9"
+    book["Sources"]["D4"] = "March 2025"
     book.save(xlsx)
     code, out = run("workbook", "import", str(xlsx), "-o", str(tmp_path / "plan.yaml"))
     assert code == 1
-    assert "Partners!D2: categories.integration.partners[0].priority: Priority = 'P9'" in out
-    assert "Sources!D2: sources[0].date: Date = 'March 2025'" in out
+    assert "Partners!D4: categories.integration.partners[0].priority: Priority = 'P9'" in out
+    assert "Sources!D4: sources[0].date: Date = 'March 2025'" in out
     assert not (tmp_path / "plan.yaml").exists()
 
 

@@ -43,9 +43,9 @@ def test_the_problems_the_docs_show(tmp_path: Path) -> None:
     xlsx = tmp_path / "plan.xlsx"
     CliRunner().invoke(cli, ["workbook", "export", str(example_plan_path()), "-o", str(xlsx)])
     book = openpyxl.load_workbook(xlsx)
-    book["Partners"]["G11"] = 1.4
-    book["Partners"]["H20"] = "$50K"
-    book["Sources"]["D4"] = "06/01/2024"
+    book["Partners"]["G13"] = 1.4
+    book["Partners"]["H22"] = "$50K"
+    book["Sources"]["D6"] = "06/01/2024"
     book.save(xlsx)
     result = CliRunner().invoke(cli, ["validate", str(xlsx)])
     assert result.exit_code == 1

@@ -44,54 +44,54 @@ def test_the_lead_loader_dispatches_workbooks(exported_xlsx: Path, example_plan:
 def test_percentages_follow_the_cells_number_format(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
         ws = book["Partners"]
-        ws["G11"] = 0.3  # keeps the column's percentage format: 30%
-        ws["G12"] = 25
-        ws["G12"].number_format = "General"  # 25 what? rejected
-        ws["G13"] = "20%"  # text with a percent sign is fine
-        ws["G14"] = 1.4  # formatted as a percentage: 140%, above 100%
+        ws["G13"] = 0.3  # keeps the column's percentage format: 30%
+        ws["G14"] = 25
+        ws["G14"].number_format = "General"  # 25 what? rejected
+        ws["G15"] = "20%"  # text with a percent sign is fine
+        ws["G16"] = 1.4  # formatted as a percentage: 140%, above 100%
 
     plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert plan is None
-    general = at(problems, "Partners!G12")
+    general = at(problems, "Partners!G14")
     assert general.message.startswith("Margin = 25: expected a percentage: 25 in a cell not formatted")
     assert "2500% or 25%" in general.message
-    assert at(problems, "Partners!G14").message == "Margin = 1.4: 140% is above 100%"
-    assert not [p for p in problems if p.location in ("Partners!G11", "Partners!G13")]
+    assert at(problems, "Partners!G16").message == "Margin = 1.4: 140% is above 100%"
+    assert not [p for p in problems if p.location in ("Partners!G13", "Partners!G15")]
 
 
 def test_money_shorthand_is_rejected_with_the_number_meant(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
-        book["Partners"]["H20"] = "$50K"
-        book["Partners"]["H21"] = "50,000"
+        book["Partners"]["H22"] = "$50K"
+        book["Partners"]["H23"] = "50,000"
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
-    assert "write 50000" in at(problems, "Partners!H20").message
-    assert "write 50000" in at(problems, "Partners!H21").message
-    assert at(problems, "Partners!H20").message.startswith("Annual cost = '$50K'")
+    assert "write 50000" in at(problems, "Partners!H22").message
+    assert "write 50000" in at(problems, "Partners!H23").message
+    assert at(problems, "Partners!H22").message.startswith("Annual cost = '$50K'")
 
 
 def test_dates_as_text_serials_or_dates(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
         ws = book["Sources"]
-        ws["D2"] = "2025-03-01"  # ISO text: fine
-        ws["D3"] = 45627  # a serial number in a General cell: 2024-12-01
-        ws["D3"].number_format = "General"
-        ws["D4"] = "06/01/2024"  # ambiguous order of day and month
-        ws["D5"] = 2026  # not a date at all
+        ws["D4"] = "2025-03-01"  # ISO text: fine
+        ws["D5"] = 45627  # a serial number in a General cell: 2024-12-01
         ws["D5"].number_format = "General"
-        ws["D6"] = datetime(2025, 1, 10)
+        ws["D6"] = "06/01/2024"  # ambiguous order of day and month
+        ws["D7"] = 2026  # not a date at all
+        ws["D7"].number_format = "General"
+        ws["D8"] = datetime(2025, 1, 10)
 
     plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert plan is None
-    assert "ambiguous" in at(problems, "Sources!D4").message
-    assert "2026 is not a date between 1990 and 2100" in at(problems, "Sources!D5").message
-    assert not [p for p in problems if p.location in ("Sources!D2", "Sources!D3", "Sources!D6")]
+    assert "ambiguous" in at(problems, "Sources!D6").message
+    assert "2026 is not a date between 1990 and 2100" in at(problems, "Sources!D7").message
+    assert not [p for p in problems if p.location in ("Sources!D4", "Sources!D5", "Sources!D8")]
 
 
 def test_serial_dates_are_read_as_dates(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
-        book["Sources"]["D3"] = 45627
-        book["Sources"]["D3"].number_format = "General"
+        book["Sources"]["D5"] = 45627
+        book["Sources"]["D5"].number_format = "General"
 
     plan, _ = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert plan is not None and str(plan.sources[1].date) == "2024-12-01"
@@ -103,7 +103,7 @@ def test_headers_with_trailing_and_non_breaking_spaces(
     def edit(book: Any) -> None:
         ws = book["Partners"]
         table = ws.tables["Partners"]
-        for cell, header in (("H1", "Annual\u00a0cost"), ("B1", "Name  ")):
+        for cell, header in (("H3", "Annual\u00a0cost"), ("B3", "Name  ")):
             ws[cell] = header
             for column in table.tableColumns:
                 if column.name.strip().replace("\u00a0", " ") == header.strip().replace("\u00a0", " "):
@@ -117,9 +117,9 @@ def test_headers_with_trailing_and_non_breaking_spaces(
 def test_merged_cells_count_for_every_cell_they_cover(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
         ws = book["Partners"]
-        for row in (3, 4):
+        for row in (5, 6):
             ws[f"A{row}"] = None
-        ws.merge_cells("A2:A4")  # "Integration" written once for three partners
+        ws.merge_cells("A4:A6")  # "Integration" written once for three partners
 
     plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert [p for p in problems if p.is_error] == []
@@ -128,26 +128,26 @@ def test_merged_cells_count_for_every_cell_they_cover(exported_xlsx: Path, tmp_p
 
 def test_a_formula_without_a_computed_value_is_named(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
-        book["Partners"]["B2"] = '=CONCAT("North", "wind ERP")'  # openpyxl saves no computed value
+        book["Partners"]["B4"] = '=CONCAT("North", "wind ERP")'  # openpyxl saves no computed value
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
-    assert "formula in this cell has no computed value" in at(problems, "Partners!B2").message
+    assert "formula in this cell has no computed value" in at(problems, "Partners!B4").message
 
 
 def test_all_problems_in_one_run_with_header_value_and_rule(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
-        book["Partners"]["A5"] = "Integrashun"
-        book["Partners"]["D6"] = "P7"
-        book["Tiers"]["B2"] = "one"
-        book["Metrics"]["B3"] = "cuont"
+        book["Partners"]["A7"] = "Integrashun"
+        book["Partners"]["D8"] = "P7"
+        book["Tiers"]["B4"] = "one"
+        book["Metrics"]["B5"] = "cuont"
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
-    assert at(problems, "Partners!A5").message.startswith("Category = 'Integrashun': expected one of")
-    assert "'P7' is not a priority" in at(problems, "Partners!D6").message
-    assert at(problems, "Tiers!B2").message == "Level = 'one': expected a whole number"
-    assert "did you mean 'count'" in at(problems, "Metrics!B3").message
-    assert str(at(problems, "Partners!D6")).startswith(
-        "Partners!D6: categories.integration.partners[3].priority:"
+    assert at(problems, "Partners!A7").message.startswith("Category = 'Integrashun': expected one of")
+    assert "'P7' is not a priority" in at(problems, "Partners!D8").message
+    assert at(problems, "Tiers!B4").message == "Level = 'one': expected a whole number"
+    assert "did you mean 'count'" in at(problems, "Metrics!B5").message
+    assert str(at(problems, "Partners!D8")).startswith(
+        "Partners!D8: categories.integration.partners[3].priority:"
     )  # row 5 has no category, so it is skipped
 
 
@@ -155,11 +155,11 @@ def test_a_value_in_a_column_of_another_category_is_a_warning(
     exported_xlsx: Path, tmp_path: Path, example_plan: Plan
 ) -> None:
     def edit(book: Any) -> None:
-        book["Partners"]["G2"] = 0.2  # a margin on an integration partner
+        book["Partners"]["G4"] = 0.2  # a margin on an integration partner
 
     plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert plan == example_plan
-    warning = at(problems, "Partners!G2")
+    warning = at(problems, "Partners!G4")
     assert not warning.is_error and "not a field of Integration partners" in warning.message
 
 
@@ -167,7 +167,7 @@ def test_a_missing_table_and_a_missing_column(exported_xlsx: Path, tmp_path: Pat
     def edit(book: Any) -> None:
         del book["Assumptions"].tables["Assumptions"]
         ws = book["Sources"]
-        ws["B1"] = "Name"
+        ws["B3"] = "Name"
         ws.tables["Sources"].tableColumns[1].name = "Name"
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
@@ -239,7 +239,7 @@ def test_a_sheet_claiming_the_whole_grid_reads_quickly(
 def test_a_missing_optional_column_is_only_a_warning(exported_xlsx: Path, tmp_path: Path) -> None:
     def edit(book: Any) -> None:
         ws = book["Partners"]
-        for cell in ws[1]:
+        for cell in ws[3]:
             if cell.value == "Contact":
                 cell.value = "Contact person"
         for column in ws.tables["Partners"].tableColumns:
@@ -248,7 +248,7 @@ def test_a_missing_optional_column_is_only_a_warning(exported_xlsx: Path, tmp_pa
 
     plan, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert plan is not None
-    warning = at(problems, "Partners!A1")
+    warning = at(problems, "Partners!A3")
     assert not warning.is_error and "no column 'Contact'" in warning.message
     assert all(p.contact is None for _, p in plan.partners())
 
@@ -260,12 +260,12 @@ def test_tier_rules_and_partner_facts_are_read_and_located(exported_xlsx: Path, 
     partner_col = L.column_letter(L.PARTNER_FACTS.first_col)
 
     def edit(book: Any) -> None:
-        book["Tiers"][f"{rule_col}2"] = "{fact: revenue, at_least: [oops"  # not a rule
-        book["Facts"][f"{partner_col}2"] = "Nobody Inc."
+        book["Tiers"][f"{rule_col}4"] = "{fact: revenue, at_least: [oops"  # not a rule
+        book["Facts"][f"{partner_col}4"] = "Nobody Inc."
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
-    assert "expected a rule written like {fact: revenue" in at(problems, f"Tiers!{rule_col}2").message
-    assert "not a partner of the Partners table" in at(problems, f"Facts!{partner_col}2").message
+    assert "expected a rule written like {fact: revenue" in at(problems, f"Tiers!{rule_col}4").message
+    assert "not a partner of the Partners table" in at(problems, f"Facts!{partner_col}4").message
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

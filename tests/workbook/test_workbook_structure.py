@@ -49,7 +49,7 @@ def test_every_button_runs_a_macro_of_the_vba_project(built_xlsm: Path) -> None:
     from partnerkit.io.workbook.vba import module_sources
 
     source = module_sources(vba)[defined[buttons[0]]]
-    assert "RunPython" in source and ".main()" in source
+    assert "RunPython" in source and ".main('\" & action & \"')" in source
 
 
 def test_sheets_tables_and_frozen_headers(built_xlsm: Path) -> None:
@@ -94,7 +94,7 @@ def test_native_chart_of_partners_per_tier(built_xlsm: Path) -> None:
         assert charts
         chart = archive.read(charts[0]).decode()
     assert "<c:barChart>" in chart
-    assert "<c:f>Tiers!$A$2:$A$4</c:f>" in chart and "<c:f>Tiers!$U$2:$U$4</c:f>" in chart
+    assert "<c:f>Tiers!$A$4:$A$6</c:f>" in chart and "<c:f>Tiers!$U$4:$U$6</c:f>" in chart
 
 
 def test_text_stays_text(tmp_path: Path, example_plan: Plan) -> None:
@@ -107,7 +107,7 @@ def test_text_stays_text(tmp_path: Path, example_plan: Plan) -> None:
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.PARTNERS).to_python()
-    assert rows[1][1] == '=HYPERLINK("http://x")'
+    assert rows[L.PARTNERS_TABLE.first_row + 1][1] == '=HYPERLINK("http://x")'
 
 
 def test_xlwings_conf_sheet_starts_in_a1(built_xlsm: Path) -> None:

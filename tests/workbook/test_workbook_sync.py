@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,19 @@ def digests(path: Path) -> dict[str, str]:
 
 
 def owned_parts(path: Path, *sheets: str) -> set[str]:
-    """The Problems sheet and its table, and the sheets holding result columns: all sync may rewrite."""
+    """The owned sheets (Problems, Review, Terms) and their tables, the sheets holding result columns,
+    and the Gantt picture's image: all sync may rewrite."""
+    owned = (L.PROBLEMS, L.REVIEW, L.TERMS)
     with zipfile.ZipFile(path) as archive:
         parts = sheet_parts(archive)
         tables = {
             n
             for n in archive.namelist()
-            if n.startswith("xl/tables/") and b'name="Problems"' in archive.read(n)
+            if n.startswith("xl/tables/")
+            and any(f'name="{t}"'.encode() in archive.read(n) for t in ("Problems", "Review", "Terms"))
         }
-    return {parts[L.PROBLEMS], *tables, *(parts[s] for s in sheets)}
+        media = {n for n in archive.namelist() if n.startswith("xl/media/")}
+    return {*(parts[s] for s in owned), *tables, *(parts[s] for s in sheets), *media}
 
 
 @pytest.fixture
@@ -52,16 +57,21 @@ def test_sync_writes_the_problems_and_nothing_else(broken: Path) -> None:
     before = digests(broken)
     result = CliRunner().invoke(cli, ["workbook", "sync", str(broken)])
     assert result.exit_code == 1, result.output  # the plan has an error, which is now on the sheet
-    assert "Partners!F11" in result.output
+    assert "Partners!F13" in result.output
     after = digests(broken)
     changed = {n for n in before if before[n] != after.get(n)}
-    assert changed <= owned_parts(broken)
+    # With an error in the plan, only the Problems sheet (and its table) change.
+    assert changed <= owned_parts(broken) - {p for p in owned_parts(broken) if "media" in p}
     assert set(after) >= set(before) - owned_parts(broken)
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(str(broken)).get_sheet_by_name(L.PROBLEMS).to_python()
-    assert rows[0] == L.PROBLEMS_TABLE.headers
-    assert rows[1][:3] == ["error", "Partners", "F11"] and "Platinum" in rows[1][4]
+    book = CalamineWorkbook.from_path(str(broken), load_tables=True)
+    problems = book.get_table_by_name("Problems")
+    assert problems.columns == L.PROBLEMS_TABLE.headers
+    first = problems.to_python()[0]
+    assert first[:3] == ["error", "Partners", "F13"] and "Platinum" in first[4]
+    # The rows above the table (its title, its button's row) are kept.
+    assert book.get_sheet_by_name(L.PROBLEMS).to_python()[0][0] == "Problems"
     assert (broken.parent / "planner.xlsm.bak").read_bytes() != broken.read_bytes()
     assert stat.S_IMODE(os.stat(broken).st_mode) == 0o640
 
@@ -83,7 +93,7 @@ def test_sync_of_a_clean_plan_empties_the_problems(tmp_path: Path, example_plan:
     assert '"problems": [' in result.output
     after = digests(path)
     changed = {n for n in before if before[n] != after.get(n)}
-    assert changed <= owned_parts(path, L.PARTNERS, L.ROADMAP)
+    assert changed <= owned_parts(path, L.PARTNERS, L.ROADMAP, L.OVERVIEW, L.SCHEDULE)
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path), load_tables=True)
@@ -92,7 +102,9 @@ def test_sync_of_a_clean_plan_empties_the_problems(tmp_path: Path, example_plan:
     assert (northwind["Proposed tier"], northwind["Change"]) == ("Strategic", "hold")
     activities = book.get_table_by_name("Activities")
     first = dict(zip(activities.columns, activities.to_python()[0], strict=True))
-    assert (first["Start"], first["Quarter"]) == ("2026-01-05", "Q1")
+    # Typed: the dates read back as dates, the slack as a number.
+    assert (first["Start"], first["Quarter"]) == (date(2026, 1, 5), "Q1")
+    assert isinstance(first["Slack (weeks)"], float | int)
     # What the user typed is still there, and the workbook still reads as the same plan.
     from partnerkit.io.workbook.read import load_plan_from_workbook
 

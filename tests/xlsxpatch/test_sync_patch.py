@@ -238,7 +238,7 @@ def test_workbook_with_many_sheets_and_no_vba(tmp_path: Path) -> None:
     assert [n for n in hashes if hashes[n] != after[n]] == [PARTNERS_PART]
 
 
-def test_an_owned_sheet_with_a_table_away_from_a1_is_refused(tmp_path: Path) -> None:
+def test_an_owned_sheet_with_a_table_away_from_column_a_is_refused(tmp_path: Path) -> None:
     import xlsxwriter
 
     path = tmp_path / "moved.xlsx"
@@ -246,9 +246,41 @@ def test_an_owned_sheet_with_a_table_away_from_a1_is_refused(tmp_path: Path) -> 
     wb.add_worksheet("Problems").add_table("B3:C4", {"name": "Problems"})
     wb.close()
     original = path.read_bytes()
-    with pytest.raises(WorkbookError, match="table Problems on sheet Problems does not start at A1"):
+    with pytest.raises(WorkbookError, match="table Problems on sheet Problems does not start in column A"):
         patch_workbook(path, sheets={"Problems": [["Sheet", "Problem"]]})
     assert path.read_bytes() == original
+
+
+def test_an_owned_sheet_keeps_the_rows_above_its_table(tmp_path: Path) -> None:
+    from datetime import date
+
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "titled.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Problems")
+    ws.write_string(0, 0, "Problems")
+    ws.write_string(1, 3, "a note beside the buttons")
+    ws.merge_range(1, 0, 1, 1, "merged above the table")
+    when = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.set_column(1, 1, 12, when)
+    ws.add_table("A3:B4", {"name": "Problems", "columns": [{"header": "Problem"}, {"header": "Since"}]})
+    wb.close()
+    rows = [["Problem", "Since"], ["one", date(2026, 1, 5)], ["two", date(2026, 2, 1)]]
+    report = patch_workbook(path, sheets={"Problems": rows}, backup=False)
+    assert report.tables_resized == ("Problems: A3:B4 -> A3:B5",)
+    got = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Problems").to_python()
+    assert (
+        got[0][0] == "Problems"
+        and got[1][0] == "merged above the table"
+        and got[1][3] == "a note beside the buttons"
+    )
+    assert got[2:5] == [
+        ["Problem", "Since", "", ""],
+        ["one", date(2026, 1, 5), "", ""],
+        ["two", date(2026, 2, 1), "", ""],
+    ]
 
 
 def test_rows_and_cells_that_do_not_exist_yet_are_made_in_order(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ class Kind(StrEnum):
     METRIC = "metric"  # a number whose meaning follows the row's unit
     RULE = "rule"  # a tier rule in the rule language, written as a one-line mapping
     FACT = "fact"  # a partner fact: a number, yes/no, a date or a text, kept as typed
+    DATETIME = "datetime"  # a moment (the last run), written by partnerkit only
 
 
 YES, NO = "Yes", "No"
@@ -74,6 +75,7 @@ class Column:
     result: bool = False  # written by partnerkit (tiers, schedule), never read into the plan
     source: str | None = None  # a list validation from another table, e.g. "Tiers[Name]"
     optional: bool = False  # a workbook built before this column existed still reads (with a warning)
+    wrap: bool = False  # long text: wrapped in its cell
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,10 @@ class Table:
     name: str
     sheet: str
     columns: tuple[Column, ...]
-    first_col: int = 0  # 0-based column of the header's first cell; the header is always on row 1
-    first_row: int = 0
+    first_col: int = 0  # 0-based column of the header's first cell
+    first_row: int = 2  # 0-based row of the header: rows 1-2 hold the sheet's title and its buttons
     key_value: bool = False  # a two-column (Field, Value) table of single plan fields
+    title: str = ""  # the heading shown above a table that shares its sheet with others
 
     @property
     def headers(self) -> list[str]:
@@ -199,15 +202,24 @@ def col(
     )
 
 
-def result(header: str, width: float = 14) -> Column:
-    """A column that partnerkit fills with a computed result."""
-    return Column(header, (), Kind.TEXT, (), width, result=True)
+def result(header: str, width: float = 14, kind: Kind = Kind.TEXT, *, wrap: bool = False) -> Column:
+    """A column that partnerkit fills with a computed result, typed by ``kind`` (a date, a number...)."""
+    return Column(header, (), kind, (), width, result=True, wrap=wrap)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A fixed row of a two-column table (Settings, Status, the schedule's summary): label, kind, note."""
+
+    label: str
+    kind: Kind
+    note: str = ""
 
 
 # --- the sheets ----------------------------------------------------------------------------------
 
 OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP = "Overview", "Partners", "Tiers", "Agreements", "Roadmap"
-FACTS = "Facts"
+FACTS, REVIEW, TERMS, SCHEDULE = "Facts", "Review", "Terms", "Schedule"
 METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
     "Metrics",
     "Assumptions",
@@ -218,7 +230,46 @@ METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
 
 LISTS = "Lists"  # a hidden sheet holding the choices of dropdowns too long for Excel's 255 characters
 
-SHEETS = (OVERVIEW, PARTNERS, TIERS, FACTS, AGREEMENTS, ROADMAP, METRICS, ASSUMPTIONS, SOURCES, PROBLEMS)
+# In the order a partner manager works: the plan, the tier program and its review, the agreements
+# and their terms, the roadmap and its schedule, the strategy's tables, and what partnerkit found.
+# The "run the program" sheets (deals, payouts, actuals) join here, each after the sheet it feeds on.
+SHEETS = (
+    OVERVIEW,
+    PARTNERS,
+    TIERS,
+    FACTS,
+    REVIEW,
+    AGREEMENTS,
+    TERMS,
+    ROADMAP,
+    SCHEDULE,
+    METRICS,
+    ASSUMPTIONS,
+    SOURCES,
+    PROBLEMS,
+)
+
+# What each sheet is for, as its first row says it (the Overview has its own heading).
+PURPOSES: dict[str, str] = {
+    PARTNERS: "One row per partner. Shaded columns are written by Evaluate tiers.",
+    TIERS: "The tiers, their criteria as the strategy prints them, their rules, and the tier program.",
+    FACTS: "What each tier rule reads, and each partner's values (one row per value; dated facts by date).",
+    REVIEW: "The tier review on the review date (Overview > Settings): proposals to approve, expiries, "
+    "unknown facts and what the benefits cost against the budget. Written by Review tiers.",
+    AGREEMENTS: "The standard terms of both agreements, each partner's changes to them, and the documents written.",
+    TERMS: "Every partner's deal terms and the findings of the term check (each finding is also on "
+    "Problems, with its cell). Written by Check terms.",
+    ROADMAP: "The activities of each phase, the phases, quarter targets and the team's settings.",
+    SCHEDULE: "The schedule's length, dates, critical path and method, and the Gantt chart. "
+    "Written by Schedule roadmap.",
+    METRICS: "The strategy's metrics: targets and actuals per quarter.",
+    ASSUMPTIONS: "What the plan assumes, how sure it is, and how to check it.",
+    SOURCES: "Where the plan's numbers come from; other tables cite them by id (S1, S2).",
+    PROBLEMS: "Every problem partnerkit found, with the sheet and cell to fix. Written by every button.",
+}
+
+# The sheets partnerkit writes whole: their rows are replaced on each run (by the buttons and by sync).
+OWNED_SHEETS = (REVIEW, TERMS, PROBLEMS)
 
 _PARTNER_TYPES: tuple[str, ...] = tuple(
     str(m.value)
@@ -226,9 +277,78 @@ _PARTNER_TYPES: tuple[str, ...] = tuple(
     for m in _unwrap(cls.model_fields["type"].annotation)[0]
 )
 
-KEY_VALUE_COLUMNS = (Column("Field", (), Kind.TEXT, (), 46), Column("Value", (), Kind.TEXT, (), 70))
+KEY_VALUE_COLUMNS = (
+    Column("Field", (), Kind.TEXT, (), 26),
+    Column("Value", (), Kind.TEXT, (), 50, wrap=True),
+)
 
-PLAN_INFO = Table("PlanInfo", OVERVIEW, KEY_VALUE_COLUMNS, first_row=15, key_value=True)
+# The Overview is a form: the plan's settings and texts in small (Field, Value) tables, each under
+# its heading, in three column groups (see build.overview_layout). Their rows say each field in words.
+OVERVIEW_GROUPS = (0, 3, 6)  # the first column of each group; a narrow gap column between groups
+
+PRODUCT = Table("Product", OVERVIEW, KEY_VALUE_COLUMNS, first_col=3, key_value=True, title="Product")
+STRATEGY = Table(
+    "Strategy",
+    OVERVIEW,
+    KEY_VALUE_COLUMNS,
+    first_col=3,
+    key_value=True,
+    title="Executive summary and philosophy",
+)
+INTEGRATION_CATEGORY = Table(
+    "IntegrationCategory",
+    OVERVIEW,
+    KEY_VALUE_COLUMNS,
+    first_col=3,
+    key_value=True,
+    title="Integration partners",
+)
+DISTRIBUTION_CATEGORY = Table(
+    "DistributionCategory",
+    OVERVIEW,
+    KEY_VALUE_COLUMNS,
+    first_col=6,
+    key_value=True,
+    title="Distribution partners",
+)
+ECOSYSTEM_CATEGORY = Table(
+    "EcosystemCategory", OVERVIEW, KEY_VALUE_COLUMNS, first_col=6, key_value=True, title="Ecosystem partners"
+)
+
+# What the buttons read besides the plan: the options of the command line, as cells.
+SETTINGS_ROWS = (
+    Row("Review date", Kind.DATE, "Tiers and the tier review are worked out on this day; empty: today."),
+    Row(
+        "Optimize the roadmap",
+        Kind.BOOL,
+        "Yes: the shortest schedule OR-Tools finds (pip install 'partnerkit[optimize]'); No: the fast planner.",
+    ),
+    Row("Optimizer time limit (seconds)", Kind.INT, "How long the optimizer may search; empty: 10."),
+)
+REVIEW_DATE, OPTIMIZE, TIME_LIMIT = (r.label for r in SETTINGS_ROWS)
+
+SETTINGS = Table(
+    "Settings",
+    OVERVIEW,
+    (Column("Setting", ("setting",), Kind.TEXT, (), 26), Column("Value", ("value",), Kind.VALUE, (), 50)),
+    title="Settings the buttons read",
+)
+
+# The plan's status as the last run left it (every button, and sync, rewrite it).
+STATUS_ROWS = (
+    Row("Errors", Kind.INT, "problems that stop the plan (see the Problems sheet)"),
+    Row("Warnings", Kind.INT),
+    Row("Claims citing a source", Kind.PERCENT),
+    Row("Last run", Kind.DATETIME),
+    Row("Last button", Kind.TEXT),
+    Row("Review date used", Kind.DATE),
+)
+STATUS = Table(
+    "Status",
+    OVERVIEW,
+    (Column("Status", ("status",), Kind.TEXT, (), 26), result("Value", 28)),
+    title="The plan's status",
+)
 
 PARTNERS_TABLE = Table(
     "Partners",
@@ -256,7 +376,7 @@ PARTNERS_TABLE = Table(
         col("Tier since", IntegrationPartner, "tier_since", 12),
         result("Proposed tier", 13),
         result("Change", 11),
-        result("Top gaps", 50),
+        result("Top gaps", 60),
     ),
 )
 
@@ -389,9 +509,10 @@ ACTIVITIES = Table(
         col("Fixed start", Activity, "fixed_start", 12),
         col("Deadline", Activity, "deadline", 12),
         col("Target", Activity, "target", 18),
-        result("Start", 12),
-        result("End", 12),
+        result("Start", 12, Kind.DATE),
+        result("End", 12, Kind.DATE),
         result("Quarter", 9),
+        result("Slack (weeks)", 9, Kind.INT),
         result("Critical", 9),
     ),
 )
@@ -471,13 +592,70 @@ PROBLEMS_TABLE = Table(
         result("Sheet", 14),
         result("Cell", 8),
         result("Field", 40),
-        result("Message", 80),
-        result("Hint", 40),
+        result("Message", 100),
+        result("Hint", 60),
     ),
 )
 
+# The tier review, one row per finding: a proposal, an expiring certification, unknown facts, the cost
+# of a tier's benefits, the budget, a note. One table at the top of the sheet, so a new kind of
+# finding is new rows, not a new table (results.review_rows).
+REVIEW_TABLE = Table(
+    "Review",
+    REVIEW,
+    (
+        result("Section", 22),
+        result("Partner", 26),
+        result("Tier", 12),
+        result("Proposed tier", 13),
+        result("Change", 11),
+        result("Effective", 12, Kind.DATE),
+        result("Partners", 9, Kind.INT),
+        result("Per partner", 13, Kind.MONEY),
+        result("Amount", 13, Kind.MONEY),
+        result("Detail", 90),
+    ),
+)
+
+TERMS_TABLE = Table(
+    "Terms",
+    TERMS,
+    (
+        result("Partner", 26),
+        result("Agreement", 13),
+        result("Tier", 12),
+        result("Share or discount", 12, Kind.PERCENT),
+        result("Comes from", 16),
+        result("Changes", 9, Kind.INT),
+        result("Errors", 8, Kind.INT),
+        result("Warnings", 9, Kind.INT),
+        result("Findings", 100),
+    ),
+)
+
+SUMMARY_ROWS = (
+    Row("Activities", Kind.INT),
+    Row("Length (weeks)", Kind.INT),
+    Row("Starts", Kind.DATE),
+    Row("Ends", Kind.DATE),
+    Row("Critical path", Kind.TEXT),
+    Row("Method", Kind.TEXT, "heuristic: the fast planner; optimal or feasible: OR-Tools"),
+)
+ROADMAP_SUMMARY = Table(
+    "RoadmapSummary",
+    SCHEDULE,
+    (Column("Schedule", ("item",), Kind.TEXT, (), 22), result("Value", 60)),
+)
+GANTT = "Gantt"  # the name of the Schedule sheet's picture, which each run replaces
+
 TABLES: tuple[Table, ...] = (
-    PLAN_INFO,
+    PRODUCT,
+    STRATEGY,
+    INTEGRATION_CATEGORY,
+    DISTRIBUTION_CATEGORY,
+    ECOSYSTEM_CATEGORY,
+    SETTINGS,
+    STATUS,
     PARTNERS_TABLE,
     TIERS_TABLE,
     TIER_CRITERIA,
@@ -485,20 +663,26 @@ TABLES: tuple[Table, ...] = (
     TIER_PROGRAM,
     FACT_SPECS,
     PARTNER_FACTS,
+    REVIEW_TABLE,
     AGREEMENT_TERMS,
     TERM_OVERRIDES,
     DOCUMENTS,
+    TERMS_TABLE,
     ACTIVITIES,
     PHASES,
     TARGETS,
     ROADMAP_SETTINGS,
+    ROADMAP_SUMMARY,
     METRICS_TABLE,
     ASSUMPTIONS_TABLE,
     SOURCES_TABLE,
     PROBLEMS_TABLE,
 )
 
-INPUT_TABLES = tuple(t for t in TABLES if t.inputs)
+# Tables that are not the plan: what the buttons read besides it, and what they write.
+DOOR_TABLES = {SETTINGS.name, STATUS.name, ROADMAP_SUMMARY.name}
+
+INPUT_TABLES = tuple(t for t in TABLES if t.inputs and t.name not in (STATUS.name, ROADMAP_SUMMARY.name))
 
 # Tables added after the first workbooks were built: a workbook without them still reads.
 OPTIONAL_TABLES = {
@@ -507,11 +691,16 @@ OPTIONAL_TABLES = {
     TIER_PROGRAM.name,
     FACT_SPECS.name,
     PARTNER_FACTS.name,
+    SETTINGS.name,
 }
 
 # Which plan fields each (Field, Value) table holds, by the first parts of their paths.
 KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
-    PLAN_INFO.name: (("product",), ("executive_summary",), ("philosophy",), ("categories",)),
+    PRODUCT.name: (("product",),),
+    STRATEGY.name: (("executive_summary",), ("philosophy",)),
+    INTEGRATION_CATEGORY.name: (("categories", "integration"),),
+    DISTRIBUTION_CATEGORY.name: (("categories", "distribution"),),
+    ECOSYSTEM_CATEGORY.name: (("categories", "ecosystem"),),
     AGREEMENT_TERMS.name: (("deal_frameworks",),),
     TIER_PROGRAM.name: (("tier_program",),),
     ROADMAP_SETTINGS.name: (("roadmap", "settings"), ("roadmap", "scale")),

@@ -14,9 +14,10 @@ from typing import Any
 
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.cells import CellRuleError, from_cell, is_blank
+from partnerkit.io.workbook.labels import path_of
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.io.workbook.refs import ColumnMap, Refs, TableData, normalize_header, show_cell
-from partnerkit.io.workbook.rows import dig, parse_label
+from partnerkit.io.workbook.rows import dig
 from partnerkit.problems import FieldPath, Problem, Severity
 
 
@@ -150,8 +151,8 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
                 ref, f"Value = {show_cell(value)} has no Field name; fill in the field or clear the row"
             )
             continue
-        path = parse_label(str(label).strip())
-        if path is None or not any(path[: len(p)] == p for p in L.KEY_VALUE_SECTIONS[table.name]):
+        path = path_of(table.name, str(label))
+        if path is None:
             reader.problem(
                 ref,
                 f"Field = {show_cell(label)}: not a field of the {table.name} table",
@@ -439,10 +440,8 @@ def plan_data_from_tables(
     """Plan data (the shape of a plan file), where each field came from, and the cells that break a rule."""
     reader = _Reader(source)
     currency = "USD"
-    _read_key_value(reader, L.PLAN_INFO, tables.get("PlanInfo"), currency)
-    _read_key_value(reader, L.AGREEMENT_TERMS, tables.get("AgreementTerms"), currency)
-    _read_key_value(reader, L.ROADMAP_SETTINGS, tables.get("RoadmapSettings"), currency)
-    _read_key_value(reader, L.TIER_PROGRAM, tables.get("TierProgram"), currency)
+    for key_value in (t for t in L.TABLES if t.key_value):
+        _read_key_value(reader, key_value, tables.get(key_value.name), currency)
     data = reader.data
 
     partner_lists: dict[str, list[dict[str, Any]]] = {}

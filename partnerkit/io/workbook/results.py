@@ -6,14 +6,19 @@ them into the file. Values meant as text stay text on both paths (see ``as_text`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from partnerkit.io.workbook.layout import PROBLEMS_TABLE
+from partnerkit.io.workbook import layout as L
+from partnerkit.io.workbook.layout import PROBLEMS_TABLE, Kind
 from partnerkit.problems import FieldPath, Problem
 
 if TYPE_CHECKING:
+    from partnerkit.deals.review import TermsReview
     from partnerkit.model import Plan
     from partnerkit.roadmap.schedule import Schedule
 
@@ -116,14 +121,221 @@ def activity_paths(plan: Plan) -> dict[str, FieldPath]:
 def schedule_columns(plan: Plan, schedule: Schedule, rows: RowFinder, count: int) -> Columns:
     """Start, end, quarter and critical flag beside each row of the Activities table (Schedule roadmap)."""
     paths = activity_paths(plan)
-    columns = _empty(("Start", "End", "Quarter", "Critical"), count)
+    columns = _empty(("Start", "End", "Quarter", "Slack (weeks)", "Critical"), count)
     for item in schedule.activities:
         path = paths.get(item.id)
         row = rows.data_row(path) if path else None
         if row is None or not 0 <= row < count:
             continue
-        columns["Start"][row] = item.start_date.isoformat() if item.start_date else f"week {item.start_week}"
-        columns["End"][row] = item.end_date.isoformat() if item.end_date else f"week {item.end_week}"
+        # Dates as dates (Excel shows them in the column's date format); a roadmap without a start
+        # date has only program weeks, written as text.
+        columns["Start"][row] = item.start_date or f"week {item.start_week}"
+        columns["End"][row] = item.end_date or f"week {item.end_week}"
         columns["Quarter"][row] = item.quarter_label
-        columns["Critical"][row] = "Yes" if item.critical else ""
+        columns["Slack (weeks)"][row] = item.slack
+        columns["Critical"][row] = L.YES if item.critical else ""
     return columns
+
+
+def summary_values(schedule: Schedule | None, note: str = "") -> list[Any]:
+    """The Value column of the Schedule sheet's summary (``layout.SUMMARY_ROWS``), one value per row."""
+    if schedule is None:
+        return [
+            None,
+            None,
+            None,
+            None,
+            note or "the roadmap cannot be scheduled: see the Problems sheet",
+            None,
+        ]
+    path = " > ".join(schedule.critical_path)
+    return [
+        len(schedule.activities),
+        schedule.makespan_weeks,
+        schedule.start,
+        schedule.end_date,
+        path or "none",
+        schedule.method + (f" ({note})" if note else ""),
+    ]
+
+
+def status_values(
+    problems: Sequence[Problem],
+    grounding: float | None,
+    ran: datetime,
+    button: str,
+    review_date: date | None,
+) -> list[Any]:
+    """The Value column of the Overview's Status table (``layout.STATUS_ROWS``), one value per row."""
+    errors = sum(1 for p in problems if p.is_error)
+    return [errors, len(problems) - errors, grounding, ran.replace(microsecond=0), button, review_date]
+
+
+# --- the tier review ---------------------------------------------------------------------------------
+
+# The words of each part of ``TierReviewResult.to_dict()``; a part the review gains later is worded
+# from its key ("holds" -> "Holds"), and a field no column names goes to Detail as "field: value".
+REVIEW_SECTIONS = {
+    "as_of": "Review date",
+    "proposals": "Proposal to approve",
+    "holds": "Partners keeping their tier",
+    "expiring": "Certification expiring",
+    "unknown": "Unknown facts",
+    "per_quarter": "Benefit cost per quarter",
+    "total_per_quarter": "Benefits total per quarter",
+    "budget_per_quarter": "Benefits budget per quarter",
+    "over_budget": "Over budget",
+    "notes": "Note",
+}
+REVIEW_FIELDS = {
+    "partner": "Partner",
+    "current_tier": "Tier",
+    "tier": "Tier",
+    "proposed_tier": "Proposed tier",
+    "change": "Change",
+    "effective": "Effective",
+    "partners": "Partners",
+    "co_marketing_per_partner": "Per partner",
+    "co_marketing_total": "Amount",
+    "reason": "Detail",
+    "warning": "Detail",
+    "facts": "Detail",
+}
+_QUIET = {"needs_approval", "currency"}  # said by the sheet itself (every proposal needs approval)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONEY = re.compile(r"budget|total|cost|amount|price|fee|revenue")
+
+
+def _words(key: str) -> str:
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _amount(value: Any) -> float | None:
+    """Money as a number: a float, a Decimal, ``"1500.00"``, ``"1500 USD"`` or ``{"amount": ...}``."""
+    if isinstance(value, Mapping):
+        value = value.get("amount")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    try:
+        return float(Decimal(str(value).split()[0].replace(",", "")))
+    except (InvalidOperation, IndexError):
+        return None
+
+
+def _typed(header: str, value: Any) -> Any:
+    kind = L.REVIEW_TABLE.column(header).kind
+    if value is None:
+        return None
+    if kind is Kind.DATE:
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return date.fromisoformat(value)
+        return value if isinstance(value, date) else str(value)
+    if kind is Kind.MONEY:
+        return _amount(value)
+    if kind is Kind.INT:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _amount(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _review_row(section: str, item: Mapping[str, Any]) -> list[Any]:
+    cells: dict[str, Any] = {"Section": section}
+    extra: list[str] = []
+    for key, value in item.items():
+        header = REVIEW_FIELDS.get(key)
+        if key in _QUIET or value is None:
+            continue
+        if header is None or (header in cells and header != "Detail"):
+            shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            extra.append(f"{_words(key)}: {shown}")
+            continue
+        typed = _typed(header, value)
+        if header == "Detail" and "Detail" in cells:
+            cells["Detail"] = f"{cells['Detail']}; {typed}"
+        else:
+            cells[header] = typed
+    if extra:
+        cells["Detail"] = "; ".join([*([cells["Detail"]] if cells.get("Detail") else []), *extra])
+    return [cells.get(h) for h in L.REVIEW_TABLE.headers]
+
+
+def review_rows(review: Mapping[str, Any]) -> list[list[Any]]:
+    """The Review table's rows from a tier review's JSON shape (``TierReviewResult.to_dict()``).
+
+    One row per finding, in the review's order; every part is read by its shape (a list of records,
+    a list of texts, a section of parts, a number), so a part the review gains later gets rows too.
+    """
+    rows: list[list[Any]] = []
+
+    def walk(data: Mapping[str, Any]) -> None:
+        for key, value in data.items():
+            section = REVIEW_SECTIONS.get(key, _words(key))
+            if key in _QUIET or value is None:
+                continue
+            if isinstance(value, Mapping):
+                walk(value)
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    if isinstance(item, Mapping):
+                        rows.append(_review_row(section, item))
+                    else:
+                        rows.append(_review_row(section, {"reason": item}))
+            elif key == "as_of":
+                rows.append(_review_row(section, {"effective": value}))
+            elif _MONEY.search(key) and _amount(value) is not None:
+                rows.append(_review_row(section, {"co_marketing_total": value}))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                rows.append(_review_row(section, {"partners": value}))
+            elif _amount(value) is not None and not isinstance(value, bool):
+                rows.append(_review_row(section, {"co_marketing_total": value}))
+            else:
+                rows.append(_review_row(section, {"reason": value}))
+
+    walk(review)
+    return rows
+
+
+# --- the terms -----------------------------------------------------------------------------------------
+
+
+def _fraction(plain: Any) -> float | None:
+    if isinstance(plain, str) and plain.strip().endswith("%"):
+        try:
+            return float(Decimal(plain.strip()[:-1]) / 100)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def terms_rows(reviews: Sequence[TermsReview]) -> list[list[Any]]:
+    """The Terms table's rows: per partner its agreement, tier, share or discount, changes and findings."""
+    rows: list[list[Any]] = []
+    for review in reviews:
+        terms = review.terms
+        findings = "; ".join(
+            f"{'error' if f.is_error else 'warning'}: {', '.join(f.fields)}: {f.message}"
+            for f in review.findings
+        )
+        if terms is None:
+            rows.append([review.partner.name, "none", None, None, None, None, None, None, review.note or ""])
+            continue
+        key = "revenue_share" if terms.kind.value == "integration" else "partner_discount"
+        share = terms.term(key)
+        rows.append(
+            [
+                review.partner.name,
+                terms.title.replace(" Partnership Agreement", "").replace(" Agreement", ""),
+                terms.tier,
+                _fraction(share.plain),
+                share.origin.label,
+                len(terms.deviations()),
+                len(review.errors),
+                len(review.warnings),
+                findings or None,
+            ]
+        )
+    return rows

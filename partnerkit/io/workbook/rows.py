@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.cells import CellValue, to_cell
+from partnerkit.io.workbook.labels import parse_label, words_for
 from partnerkit.io.workbook.layout import Kind, Table
 from partnerkit.model import Plan
 
@@ -71,16 +71,17 @@ def key_value_rows(data: dict[str, Any], table: Table, currency: str) -> list[li
             continue
         for path, value in _flatten(section, prefix):
             kind, _ = L.key_value_kind(path)
-            rows.append([field_label(path), to_cell(kind, value, currency)])
+            rows.append([words_for(table.name, path), to_cell(kind, value, currency)])
     return rows
 
 
 def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
     """Every input table of the workbook as rows of cell values (result columns empty)."""
+    key_value = [t for t in L.TABLES if t.key_value]
     data = plan.model_dump(mode="json")
     currency = plan.product.currency
     rows: dict[str, list[list[CellValue]]] = {t.name: [] for t in L.TABLES}
-    for table in (L.PLAN_INFO, L.AGREEMENT_TERMS, L.ROADMAP_SETTINGS, L.TIER_PROGRAM):
+    for table in key_value:
         rows[table.name] = key_value_rows(data, table, currency)
     for kind in L.PARTNER_MODELS:
         for partner in data["categories"][kind.lower()]["partners"]:
@@ -122,20 +123,4 @@ def plan_rows(plan: Plan) -> dict[str, list[list[CellValue]]]:
     return rows
 
 
-_LABEL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
-
-
-def parse_label(label: str) -> tuple[str | int, ...] | None:
-    """``philosophy.strategic_goals[2]`` -> ``("philosophy", "strategic_goals", 1)``."""
-    prefix = ".".join(L.TIER_TARGETS) + "."
-    if label.startswith(prefix) and len(label) > len(prefix):
-        return (*L.TIER_TARGETS, label[len(prefix) :])
-    out: list[str | int] = []
-    for part in label.split("."):
-        match = _LABEL.match(part.strip())
-        if not match:
-            return None
-        out.append(match.group(1))
-        if match.group(2):
-            out.append(max(int(match.group(2)) - 1, 0))
-    return tuple(out)
+__all__ = ["dig", "field_label", "key_value_rows", "parse_label", "plan_rows"]

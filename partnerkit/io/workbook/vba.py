@@ -93,6 +93,55 @@ def decompress(data: bytes) -> bytes:
     return bytes(out)
 
 
+def compress(data: bytes) -> bytes:
+    """Compress with the run-length compression VBA uses for its source code (MS-OVBA 2.4.1)."""
+    out = bytearray(b"\x01")
+    for start in range(0, len(data), 4096):
+        chunk = data[start : start + 4096]
+        body = _compress_chunk(chunk)
+        if len(body) <= 4096:
+            out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + body
+        else:  # nothing to gain: a raw chunk (only a full chunk can be raw, which this one must be)
+            out += struct.pack("<H", 0x3FFF) + chunk.ljust(4096, b"\0")
+    return bytes(out)
+
+
+def _compress_chunk(chunk: bytes) -> bytes:
+    out = bytearray()
+    seen: dict[bytes, list[int]] = {}
+    pos = 0
+    while pos < len(chunk):
+        flags_at = len(out)
+        out.append(0)
+        flags = 0
+        for bit in range(8):
+            if pos >= len(chunk):
+                break
+            bits = max((pos - 1).bit_length(), 4) if pos else 4
+            most = (0xFFFF >> bits) + 3
+            best_len, best_off = 0, 0
+            for earlier in reversed(seen.get(chunk[pos : pos + 3], [])[-64:]):
+                length = 0
+                limit = min(most, len(chunk) - pos)
+                while length < limit and chunk[earlier + length] == chunk[pos + length]:
+                    length += 1
+                if length > best_len:
+                    best_len, best_off = length, pos - earlier
+                    if length == limit:
+                        break
+            step = best_len if best_len >= 3 else 1
+            if best_len >= 3:
+                flags |= 1 << bit
+                out += struct.pack("<H", ((best_off - 1) << (16 - bits)) | (best_len - 3))
+            else:
+                out.append(chunk[pos])
+            for i in range(pos, pos + step):
+                seen.setdefault(chunk[i : i + 3], []).append(i)
+            pos += step
+        out[flags_at] = flags
+    return bytes(out)
+
+
 def module_sources(vba_project: bytes) -> dict[str, str]:
     """The source code of every module of a vbaProject.bin, by module name."""
     import olefile

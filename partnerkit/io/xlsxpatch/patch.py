@@ -22,12 +22,13 @@ from partnerkit.io.ooxml.refs import range_ref
 from partnerkit.io.ooxml.sniff import sniff_workbook
 from partnerkit.io.ooxml.xml import CONTENT_TYPES_NS, q, serialize_xml
 from partnerkit.io.xlsxpatch.cells import CellValue, escape_text
-from partnerkit.io.xlsxpatch.layout import Layout, Sheet, Table
+from partnerkit.io.xlsxpatch.layout import Layout, Sheet, Table, normalize_name
 from partnerkit.io.xlsxpatch.safe_write import TEMP_SUFFIX, check_not_open, safely_replace, temp_name
 from partnerkit.io.xlsxpatch.verify import Expected, verify_workbook
 
 Columns = Mapping[str, Mapping[str, Sequence[CellValue]]]
 Sheets = Mapping[str, Sequence[Sequence[CellValue]]]
+Pictures = Mapping[str, Mapping[str, bytes]]  # sheet -> picture name -> the new image (PNG)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class PatchReport:
     cells_written: int
     tables_resized: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # tables and sheets not in the workbook (with ``skip_missing``)
 
 
 @dataclass
@@ -53,12 +55,13 @@ class PatchedPackage:
     warnings: tuple[str, ...]
     expected: list[Expected] = field(default_factory=list)
     user_sheets: tuple[str, ...] = ()  # sheets where only partnerkit's columns were written
+    skipped: tuple[str, ...] = ()
 
 
 class _Patch:
     """One patch in progress: the parsed parts it edits and the bookkeeping they need."""
 
-    def __init__(self, original: bytes, label: str, limits: Limits) -> None:
+    def __init__(self, original: bytes, label: str, limits: Limits, skip_missing: bool = False) -> None:
         self.original = original
         self.package = Package(original, limits)
         if self.package.zip64:  # the raw-copy writer keeps offsets in 32-bit fields only
@@ -75,6 +78,17 @@ class _Patch:
         self.warnings: list[str] = []
         self.expected: list[Expected] = []
         self.user_sheets: list[str] = []
+        self.media: dict[str, bytes] = {}  # image parts of owned pictures -> their new bytes
+        self.skip_missing = skip_missing  # an older workbook may lack a table or sheet: leave it out
+        self.skipped: list[str] = []
+
+    def _missing(self, what: str, exists: bool) -> bool:
+        """True when a target is absent and may be left out (``skip_missing``), noted as a warning."""
+        if exists or not self.skip_missing:
+            return False
+        self.skipped.append(what)
+        self.warnings.append(f"{self.label} has no {what}; rebuild the workbook to get it")
+        return True
 
     def edit(self, sheet: Sheet) -> Any:
         """The edit of one sheet part, started on first use."""
@@ -87,7 +101,14 @@ class _Patch:
 
     def write_columns(self, table_name: str, columns: Mapping[str, Sequence[CellValue]]) -> None:
         """Write result columns of one table, found by header, one value per data row."""
+        if self._missing(f"table {table_name}", table_name.casefold() in self.layout.tables):
+            return
         table = self.layout.table(table_name)
+        if self.skip_missing:
+            names = {normalize_name(c.name) for c in table.columns}
+            for header in [h for h in columns if normalize_name(h) not in names]:
+                self._missing(f"column {header!r} in table {table.name}", False)
+            columns = {h: v for h, v in columns.items() if normalize_name(h) in names}
         sheet = self.layout.sheet(table.sheet)
         if sheet.part in self.owned:
             raise WorkbookError(f"sheet {sheet.name} holds table {table.name} and cannot also be replaced")
@@ -122,35 +143,45 @@ class _Patch:
             self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))
 
     def replace_sheet(self, sheet_name: str, rows: Sequence[Sequence[CellValue]]) -> None:
-        """Replace the rows of an owned sheet and fit its table to them."""
+        """Replace the rows of an owned sheet from its table's header row down, and fit the table to them.
+
+        The rows above the table (a title, a note, the row the buttons sit on) are kept as they are;
+        a sheet without a table is written from A1.
+        """
         sheet = self.layout.sheet(sheet_name)
         if sheet.part in self.edits:
             raise WorkbookError(
                 f"sheet {sheet.name} holds a table partnerkit fills and cannot also be replaced"
             )
-        tables = self.layout.tables_on(sheet)
+        tables = sorted(self.layout.tables_on(sheet), key=lambda t: t.ref[0])
         table_rows: list[list[CellValue]] = [list(r) for r in rows]
         if not table_rows and any(t.header_rows for t in tables):
             table_rows = [[c.name for c in tables[0].columns]]  # a table needs its header row
+        first_row = tables[0].ref[0] if tables else 1
+        for table in tables:
+            self._check_table(table, first_row)
         edit = self.edit(sheet)
         self.owned.add(sheet.part)
-        edit.replace_rows(table_rows)
-        for r, values in enumerate(table_rows, start=1):
+        edit.replace_rows(table_rows, first_row)
+        for r, values in enumerate(table_rows, start=first_row):
             self.expected.extend(Expected(sheet.name, r, c, v) for c, v in enumerate(values, start=1))
-        for table in tables:
-            self._fit_table(table, table_rows)
+        if tables:
+            self._fit_table(tables[0], table_rows)
 
-    def _fit_table(self, table: Table, rows: list[list[CellValue]]) -> None:
+    def _check_table(self, table: Table, first_row: int) -> None:
         top, left, _, _ = table.ref
-        if (top, left) != (1, 1):  # rows are written from A1: they would cut through this table
+        if top > first_row or left != 1:  # rows are written from column A: they would cut through it
             raise WorkbookError(
-                f"table {table.name} on sheet {table.sheet} does not start at A1, where sync writes that "
-                "sheet's rows; move the table back to A1 or rebuild the workbook"
+                f"table {table.name} on sheet {table.sheet} does not start in column A of the first "
+                "table's row, where sync writes that sheet's rows; move the table back or rebuild the workbook"
             )
         if table.totals_rows:
             raise WorkbookError(
                 f"table {table.name} on sheet {table.sheet} has a totals row, which sync cannot move"
             )
+
+    def _fit_table(self, table: Table, rows: list[list[CellValue]]) -> None:
+        top, left, _, _ = table.ref
         header = rows[0] if table.header_rows else []
         if table.header_rows:
             names = [h.strip() if isinstance(h, str) else h for h in header]
@@ -162,7 +193,7 @@ class _Patch:
         height = max(len(rows), table.header_rows + 1)
         root = table.tree.getroot()
         old_ref = root.get("ref")
-        new_ref = range_ref(1, 1, height, max(width, 1))
+        new_ref = range_ref(top, left, top + height - 1, max(width, 1))
         changed = new_ref != old_ref
         root.set("ref", new_ref)
         auto = root.find(q("autoFilter"))
@@ -197,6 +228,25 @@ class _Patch:
                 next_id += 1
         holder.set("count", str(len(names)))
         return True
+
+    def replace_picture(self, sheet_name: str, name: str, image: bytes) -> None:
+        """Give the picture called ``name`` on a sheet a new image, fitted to its frame (its part only)."""
+        from partnerkit.io.xlsxpatch.pictures import find_picture, fit_png
+
+        sheet = self.layout.sheet(sheet_name)
+        frame = find_picture(self.layout, self.layout.sheet_rels(sheet), name)
+        if frame is None:
+            self.warnings.append(f"sheet {sheet.name} has no picture named {name!r}; it was not drawn")
+            return
+        if not frame.image_part.lower().endswith(".png"):
+            self.warnings.append(
+                f"the picture {name!r} on sheet {sheet.name} is not a PNG; it was not redrawn"
+            )
+            return
+        stored = self.package.find(frame.image_part)
+        if stored is None:
+            raise WorkbookError(f"{self.label} is missing its part {frame.image_part}; it is damaged")
+        self.media[stored] = fit_png(image, frame.width, frame.height)
 
     def fix_calc_chain(self) -> None:
         """Drop calcChain entries for cells whose formula was overwritten (Excel rebuilds the chain)."""
@@ -247,6 +297,9 @@ class _Patch:
             data = serialize_xml(self.layout.tree(part))
             if data != self.package.read(stored):
                 replaced[stored] = data
+        for stored, data in self.media.items():
+            if data != self.package.read(stored):
+                replaced[stored] = data
         changed = tuple(n for n in self.package.names if n in replaced or n in self.removed)
         data = write_package(self.package, replaced, removed=self.removed) if changed else self.original
         return PatchedPackage(
@@ -257,6 +310,7 @@ class _Patch:
             warnings=tuple(self.warnings),
             expected=self.expected,
             user_sheets=tuple(self.user_sheets),
+            skipped=tuple(self.skipped),
         )
 
 
@@ -265,16 +319,21 @@ def patch_bytes(
     *,
     columns: Columns | None = None,
     sheets: Sheets | None = None,
+    pictures: Pictures | None = None,
     label: str = "the workbook",
     limits: Limits | None = None,
+    skip_missing: bool = False,
 ) -> PatchedPackage:
     """Patch a workbook held in memory; the pure half of ``patch_workbook`` (no file is touched)."""
     try:
-        patch = _Patch(original, label, limits or WORKBOOK_LIMITS)
+        patch = _Patch(original, label, limits or WORKBOOK_LIMITS, skip_missing)
         for name, rows in (sheets or {}).items():
             patch.replace_sheet(name, rows)
         for table, cols in (columns or {}).items():
             patch.write_columns(table, cols)
+        for sheet, named in (pictures or {}).items():
+            for picture, image in named.items():
+                patch.replace_picture(sheet, picture, image)
         patch.fix_calc_chain()
         return patch.result()
     except PackageError as exc:
@@ -304,14 +363,18 @@ def patch_workbook(
     *,
     columns: Columns | None = None,
     sheets: Sheets | None = None,
+    pictures: Pictures | None = None,
     backup: bool = True,
     limits: Limits | None = None,
+    skip_missing: bool = False,
 ) -> PatchReport:
-    """Write result columns of tables and whole owned sheets into a workbook, without Excel.
+    """Write result columns of tables, whole owned sheets and owned pictures into a workbook, without Excel.
 
-    Only the edited sheet parts (and, when needed, their tables and calcChain) change; every other
-    zip entry keeps its bytes. The file is replaced atomically after the new one is verified, and
-    ``NAME.bak`` keeps the original.
+    Only the edited sheet parts (and, when needed, their tables and calcChain) and the images of the
+    pictures named change; every other zip entry keeps its bytes. The file is replaced atomically
+    after the new one is verified, and ``NAME.bak`` keeps the original. With ``skip_missing``, a
+    table, column, sheet or picture the workbook lacks is left out with a warning (a workbook built
+    by an older partnerkit) instead of refusing the whole patch.
     """
     given = Path(path)
     sniff_workbook(given)
@@ -325,7 +388,15 @@ def patch_workbook(
     except PackageError as exc:
         raise exc.naming(given.name, WorkbookError) from exc
     original = real.read_bytes()
-    patched = patch_bytes(original, columns=columns, sheets=sheets, label=given.name, limits=limits)
+    patched = patch_bytes(
+        original,
+        columns=columns,
+        sheets=sheets,
+        pictures=pictures,
+        label=given.name,
+        limits=limits,
+        skip_missing=skip_missing,
+    )
     backup_path = real.with_name(real.name + ".bak") if backup else None
     if patched.changed_parts:
         _remove_leftovers(real)
@@ -351,4 +422,5 @@ def patch_workbook(
         cells_written=patched.cells_written,
         tables_resized=patched.tables_resized,
         warnings=patched.warnings,
+        skipped=patched.skipped,
     )

@@ -195,48 +195,64 @@ class SheetEdit:
                 self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
-    def replace_rows(self, rows: Sequence[Sequence[CellValue]]) -> None:
-        """Replace every row of the sheet with ``rows`` from A1, each cell keeping the old cell's style."""
-        if len(rows) > MAX_ROWS:
+    def replace_rows(self, rows: Sequence[Sequence[CellValue]], first_row: int = 1) -> None:
+        """Replace every row from ``first_row`` down with ``rows``, each cell keeping the old cell's style.
+
+        Rows above ``first_row`` stay as they are. A cell without an old cell at its place takes the
+        style of the cell in the last old data row, else its column's style.
+        """
+        if first_row - 1 + len(rows) > MAX_ROWS:
             raise WorkbookError(f"{len(rows):,} rows do not fit on sheet {self.name}")
         old_styles: dict[int, dict[int, str]] = {}
         old_attrs: dict[int, dict[str, str]] = {}
         for r, row in self.rows.items():
+            if r < first_row:
+                continue
             old_attrs[r] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
             old_styles[r] = {c: cell.get("s") for c, cell in self._cells(row).items() if cell.get("s")}
             for f in row.iter(q("f")):
                 self.removed_formulas.add(cell_ref(*self._position(f.getparent())))
-        data_rows = [r for r in old_styles if r >= 2]
+        col_styles = self._col_styles()
+        data_rows = [r for r in old_styles if r > first_row]
         template = max(data_rows) if data_rows else None
+        kept = {r: row for r, row in self.rows.items() if r < first_row}
         for row in list(self.data):
-            self.data.remove(row)
-        self.rows = {}
-        for i, values in enumerate(rows, start=1):
+            if row.tag != q("row") or int(row.get("r") or 0) >= first_row:
+                self.data.remove(row)
+        self.rows = dict(kept)
+        for i, values in enumerate(rows):
+            r = first_row + i
             if len(values) > MAX_COLS:
-                raise WorkbookError(f"row {i} for sheet {self.name} has more columns than Excel allows")
-            if i in old_attrs:
-                attrs = old_attrs[i]
+                raise WorkbookError(f"row {r} for sheet {self.name} has more columns than Excel allows")
+            if r in old_attrs:
+                attrs = old_attrs[r]
             elif template is not None:
                 attrs = {k: v for k, v in old_attrs[template].items() if k in _ROW_LOOK}
             else:
                 attrs = {}
-            row = etree.SubElement(self.data, q("row"), r=str(i))
+            row = etree.SubElement(self.data, q("row"), r=str(r))
             for key, val in attrs.items():
                 row.set(key, val)
-            self.rows[i] = row
-            styles = old_styles.get(i) or (old_styles.get(template, {}) if template and i > 1 else {})
+            self.rows[r] = row
+            styles = old_styles.get(r) or (old_styles.get(template, {}) if template and i > 0 else {})
             for c, value in enumerate(values, start=1):
-                style = styles.get(c)
+                style = styles.get(c) or (col_styles.get(c) if i > 0 else None)
                 if value is None and style is None:
                     continue
-                cell = etree.SubElement(row, q("c"), r=cell_ref(i, c))
+                cell = etree.SubElement(row, q("c"), r=cell_ref(r, c))
                 if style is not None:
                     cell.set("s", style)
-                fill_cell(cell, value, where=f"{self.name}!{cell_ref(i, c)}", date1904=self.date1904)
+                fill_cell(cell, value, where=f"{self.name}!{cell_ref(r, c)}", date1904=self.date1904)
                 self.cells_written += 1
         merges = self.root.find(q("mergeCells"))
-        if merges is not None:  # merges belonged to the old rows
-            self.root.remove(merges)
+        if merges is not None:  # merges of the old rows go; those above the rows written stay
+            for merge in list(merges):
+                if parse_range(merge.get("ref", "A1"))[2] >= first_row:
+                    merges.remove(merge)
+            if len(merges):
+                merges.set("count", str(len(merges)))
+            else:
+                self.root.remove(merges)
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def finish(self) -> None:

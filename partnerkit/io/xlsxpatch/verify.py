@@ -99,7 +99,7 @@ def verify_workbook(
         raise exc.naming(f"the updated {label}", WorkbookError) from exc
     try:
         for part in changed_parts:
-            if package.has(part):
+            if package.has(part) and part.lower().endswith((".xml", ".rels", ".vml")):
                 parse_xml(package.read(part), part)
     except PackageError as exc:
         raise exc.naming(f"the updated {label}", WorkbookError) from exc
