@@ -100,21 +100,29 @@ def write_terms_json(loaded: LoadedPlan, outdir: Path) -> list[Path]:
 
 
 def write_workbook(loaded: LoadedPlan, outdir: Path) -> list[Path]:
-    """The planning workbook with its buttons and companion module (an .xlsx without xlwings)."""
+    """The planning workbook with its buttons and companion module (an .xlsx without xlwings), filled
+    with every button's results (tiers, review, terms, schedule) by the same code ``workbook sync`` runs."""
+    from datetime import datetime
+
     from partnerkit.errors import WorkbookError
-    from partnerkit.services import export_workbook, new_workbook
+    from partnerkit.services import export_workbook, new_workbook, sync_workbook
 
     target = outdir / "planner.xlsm"
     if target.exists():
         # The user may have worked in the demo workbook: never overwrite it.
         click.echo(f"kept {target} (delete it to get a fresh one)", err=True)
         return []
+    # The review date is a setting of the workbook, so a click on a button gives what the demo shows.
+    settings = {"Review date": EXAMPLE_REVIEW_DATE}
     try:
-        made = new_workbook(loaded, target)
+        made = new_workbook(loaded, target, settings=settings)
+        written = [made.path, *([made.companion] if made.companion else [])]
     except WorkbookError as exc:
         click.echo(f"no planner.xlsm: {exc}; wrote plan.xlsx without buttons instead", err=True)
-        return [export_workbook(loaded, outdir / "plan.xlsx")]
-    return [made.path, *([made.companion] if made.companion else [])]
+        target = export_workbook(loaded, outdir / "plan.xlsx")
+        written = [target]
+    sync_workbook(target, as_of=EXAMPLE_REVIEW_DATE, now=datetime.now(), backup=False)
+    return written
 
 
 STEPS: list[tuple[str, Step]] = [

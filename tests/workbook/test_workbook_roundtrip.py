@@ -91,3 +91,39 @@ def test_fractions_keep_their_digits() -> None:
         cell = to_cell(Kind.PERCENT, text)
         assert from_cell(Kind.PERCENT, cell, percent_format=True) == text
     assert Decimal("0.125") * 100 == Decimal("12.500")
+
+
+def test_edits_made_in_the_workbook_come_back_in_the_plan(
+    exported_xlsx: Path, example_plan: Plan, tmp_path: Path
+) -> None:
+    """Export, edit the form and the tables as a person would, import: the plan has exactly those edits."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from partnerkit.cli import cli
+    from partnerkit.io.planfile import load_plan
+
+    book = openpyxl.load_workbook(exported_xlsx)
+    overview = book["Overview"]
+    for row in overview.iter_rows():
+        for cell in row:
+            if cell.value == "User overlap with our ICPs":
+                overview.cell(cell.row, cell.column + 1).value = "Half of our ICP accounts run it"
+            if cell.value == "Strategic goal 2":  # the dotted path older workbooks wrote still reads
+                cell.value = "philosophy.strategic_goals[2]"
+                overview.cell(cell.row, cell.column + 1).value = "Reach finance teams through their advisors"
+    partners = book["Partners"]
+    margin = next(c for c in partners[3] if c.value == "Margin").column
+    partners.cell(13, margin).value = 0.35  # Brightline Advisory, the first distribution partner
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result = CliRunner().invoke(cli, ["workbook", "import", str(edited), "-o", str(tmp_path / "back.yaml")])
+    assert result.exit_code == 0, result.output
+
+    expected = example_plan.model_copy(deep=True)
+    expected.categories.integration.target_criteria.user_overlap = "Half of our ICP accounts run it"
+    expected.philosophy.strategic_goals[1] = "Reach finance teams through their advisors"
+    expected.categories.distribution.partners[0].margin = Decimal("0.35")
+    assert load_plan(tmp_path / "back.yaml") == Plan.model_validate(
+        expected.model_dump(mode="json"), context={"currency": "USD"}
+    )

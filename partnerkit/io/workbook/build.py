@@ -377,7 +377,9 @@ def build_workbook(
     for name, sheet in sheets.items():
         if name == L.OVERVIEW:
             continue
-        _sheet_top(sheet, fmts, [b for b in chosen if name in b.sheets] if with_macros else [])
+        # The sheet's own buttons first, then those of the jobs it feeds.
+        here = sorted((b for b in chosen if name in b.sheets), key=lambda b: b.sheet != name)
+        _sheet_top(sheet, fmts, here if with_macros else [])
         _print_setup(sheet.ws, repeat=L.PARTNERS_TABLE.first_row)
         sheet.ws.freeze_panes(L.PARTNERS_TABLE.first_row + 1, 0)
         _fit_rows(sheet)
@@ -661,7 +663,8 @@ def _overview(
         row += (len(buttons) + per_row - 1) // per_row + 1
     ws.write_string(row, 0, L.SETTINGS.title, fmts.heading)
     ws.write_blank(row, 1, None, fmts.heading)
-    _row_table(sheet, L.SETTINGS, L.SETTINGS_ROWS, fmts, row + 1, 0, settings)
+    defaults = {L.OPTIMIZE: L.NO, L.TIME_LIMIT: 10}
+    _row_table(sheet, L.SETTINGS, L.SETTINGS_ROWS, fmts, row + 1, 0, {**defaults, **settings})
     row += len(L.SETTINGS_ROWS) + 3
     ws.write_string(row, 0, L.STATUS.title, fmts.heading)
     ws.write_blank(row, 1, None, fmts.heading)
