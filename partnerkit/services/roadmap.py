@@ -89,7 +89,7 @@ def gantt_png(
     """The Gantt chart as PNG bytes for a document, or None when nothing is scheduled.
 
     ``frame`` (width, height) fits the chart into a picture's frame of that shape (padded, never
-    stretched), as the workbook's Gantt picture needs.
+    stretched), as the workbook's Gantt picture needs; the picture then carries ``gantt_key``.
     """
     if schedule is None or not schedule.activities:
         return None
@@ -100,5 +100,29 @@ def gantt_png(
     if frame is not None and frame[0] > 0 and frame[1] > 0:
         from partnerkit.io.xlsxpatch.pictures import fit_png
 
-        png = fit_png(png, round(frame[0]), round(frame[1]))
+        png = fit_png(png, round(frame[0]), round(frame[1]), gantt_key(plan, schedule))
     return png
+
+
+GANTT_VERSION = "1"  # raise when the chart's drawing changes, so every workbook's picture is redrawn
+
+
+def gantt_key(plan: Plan, schedule: Schedule) -> str:
+    """What a Gantt chart shows, as a digest: the schedule, the activities' looks and the calendar.
+
+    Two schedules with one key draw the same chart, so a picture carrying it need not be redrawn.
+    """
+    import hashlib
+    import json
+
+    from partnerkit.roadmap.tables import quarter_names
+
+    shown = {
+        "version": GANTT_VERSION,
+        "schedule": {k: v for k, v in schedule.to_dict().items() if k != "problems"},
+        "looks": [(a.id, a.partner_type, a.critical) for a in schedule.activities],
+        "quarters": quarter_names(plan.roadmap),
+        "calendar": plan.roadmap.settings.model_dump(mode="json"),
+    }
+    text = json.dumps(shown, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

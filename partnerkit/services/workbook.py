@@ -13,6 +13,7 @@ from partnerkit.services.plan import require_plan
 if TYPE_CHECKING:
     from partnerkit.io.workbook.build import Button
     from partnerkit.io.workbook.tables import CellLocator, TableData
+    from partnerkit.io.xlsxpatch import PictureUpdate
     from partnerkit.loaded import LoadedPlan
     from partnerkit.model import Plan
     from partnerkit.problems import Problem
@@ -63,11 +64,15 @@ def new_workbook(
 
 
 def _first_gantt(plan: Plan) -> bytes | None:
-    """The Gantt chart the Schedule sheet shows until a button or sync redraws it (None: a placeholder)."""
+    """The Gantt chart the Schedule sheet shows until a button or sync redraws it (None: a placeholder),
+    carrying its key so that sync keeps it while the schedule stays the same."""
+    from partnerkit.io.xlsxpatch.pictures import with_key
     from partnerkit.report.strategy import roadmap_schedule
-    from partnerkit.services.roadmap import gantt_png
+    from partnerkit.services.roadmap import gantt_key, gantt_png
 
-    return gantt_png(plan, roadmap_schedule(plan))
+    schedule = roadmap_schedule(plan)
+    png = gantt_png(plan, schedule)
+    return with_key(png, gantt_key(plan, schedule)) if png is not None and schedule is not None else png
 
 
 def export_workbook(loaded: LoadedPlan, output: str | Path) -> Path:
@@ -153,6 +158,15 @@ class ScheduleResults:
 
         return gantt_png(plan, self.schedule, frame)
 
+    def picture(self, plan: Plan) -> PictureUpdate | None:
+        """The Gantt picture for sync: drawn only when the workbook's shows another schedule."""
+        if self.schedule is None or not self.schedule.activities:
+            return None
+        from partnerkit.io.xlsxpatch import PictureUpdate
+        from partnerkit.services.roadmap import gantt_key
+
+        return PictureUpdate(gantt_key(plan, self.schedule), lambda: self.gantt(plan))
+
 
 def schedule_results(
     loaded: LoadedPlan, rows: int, settings: WorkbookSettings | None = None
@@ -208,7 +222,7 @@ class WorkbookResults:
 
     columns: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
-    pictures: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    pictures: dict[str, dict[str, bytes | PictureUpdate]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -245,9 +259,9 @@ def workbook_results(
         if scheduled.columns:
             out.columns["Activities"] = scheduled.columns
         out.columns["RoadmapSummary"] = {"Value": scheduled.summary}
-        png = scheduled.gantt(require_plan(loaded))
-        if png is not None:
-            out.pictures[L.SCHEDULE] = {L.GANTT: png}
+        picture = scheduled.picture(require_plan(loaded))
+        if picture is not None:
+            out.pictures[L.SCHEDULE] = {L.GANTT: picture}
     when = now or datetime.combine(as_of, datetime.min.time())
     everything = [*loaded.problems, *out.problems]
     out.columns["Status"] = {"Value": status_column(loaded, everything, when, button, as_of)}
@@ -300,16 +314,25 @@ def sync_workbook(
     workbook's Settings, else ``today`` (the door reads the clock: one of the two must be given);
     ``now`` is the status's "Last run". Results are computed only when the plan has no errors.
     """
-    from partnerkit.io.workbook import layout as L
-    from partnerkit.io.workbook.read import paused_gc, plan_from_read_tables, read_tables
-    from partnerkit.io.workbook.results import problem_rows, problems_header
-    from partnerkit.io.xlsxpatch import check_not_open, patch_workbook
+    from partnerkit.io.workbook.read import paused_gc
+    from partnerkit.io.xlsxpatch import check_not_open
 
     path = Path(path)
     check_not_open(path)
-    with paused_gc():
-        tables, read_problems = read_tables(path)
-        loaded = plan_from_read_tables(tables, read_problems, path.name)
+    with paused_gc():  # the whole run: the plan holds no cycles, and the collector's passes cost more
+        return _sync(path, as_of, today, now, backup)
+
+
+def _sync(
+    path: Path, as_of: date | None, today: date | None, now: datetime | None, backup: bool
+) -> SyncOutcome:
+    from partnerkit.io.workbook import layout as L
+    from partnerkit.io.workbook.read import plan_from_read_tables, read_tables
+    from partnerkit.io.workbook.results import problem_rows, problems_header
+    from partnerkit.io.xlsxpatch import patch_workbook
+
+    tables, read_problems = read_tables(path)
+    loaded = plan_from_read_tables(tables, read_problems, path.name)
     settings, setting_problems = workbook_settings(tables)
     review = as_of or settings.review_date or today
     if review is None:

@@ -63,3 +63,37 @@ def test_a_1904_workbook_gets_1904_serials_in_the_cells_date_format(tmp_path: Pa
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Partners").to_python()
     assert rows[1][1] == day  # the cell kept its date format
     assert rows[1][2] == 46037 - 1462  # no format there: the serial number, counted from 1904
+
+
+@given(
+    value=st.one_of(
+        st.none(),
+        st.text(),
+        st.integers(-(10**15), 10**15),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.booleans(),
+        st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)),
+    )
+)
+def test_cells_built_as_text_equal_cells_built_as_elements(value: object) -> None:
+    """Owned sheets are written as text for speed; each cell must be the element fill_cell makes."""
+    from lxml import etree
+
+    from partnerkit.io.ooxml.xml import MAIN_NS
+    from partnerkit.io.xlsxpatch.cells import cell_xml, fill_cell, new_cell
+
+    element = new_cell(3, 2, "5")
+    fill_cell(element, value, where="x", date1904=False)  # type: ignore[arg-type]
+    text = cell_xml("B3", "5", value, sheet="x", date1904=False)  # type: ignore[arg-type]
+    parsed = etree.fromstring(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode())[0]
+    assert _tree(parsed) == _tree(element)
+
+
+def _tree(element: object) -> tuple[object, ...]:
+    """An element as comparable data: tag, attributes, text and children (prefixes aside)."""
+    return (
+        element.tag,  # type: ignore[attr-defined]
+        sorted(element.attrib.items()),  # type: ignore[attr-defined]
+        element.text,  # type: ignore[attr-defined]
+        [_tree(child) for child in element],  # type: ignore[attr-defined]
+    )

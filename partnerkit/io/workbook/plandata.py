@@ -388,50 +388,72 @@ def _read_tier_rules(reader: _Reader, found: TableData | None, tiers: dict[str, 
 
 
 def _read_partner_facts(reader: _Reader, found: TableData | None, partners: dict[str, FieldPath]) -> None:
-    """The PartnerFacts table: a fact per row, with a date for dated facts (one row per observation)."""
+    """The PartnerFacts table: a fact per row, with a date for dated facts (one row per observation).
+
+    A program of 10,000 partners has some 100,000 of these rows: the common cells (a name typed as
+    text, a date cell, a number) are read on a fast path, and each value's cell is remembered as a
+    row entry of the refs, made into a cell reference only when a problem needs it.
+    """
     columns = _columns(reader, L.PARTNER_FACTS, found)
     if found is None:
         return
     at = {c.header: i for i, c in columns.items()}
+    indexes = [at.get(h) for h in ("Partner", "Fact", "Date", "Value")]
+    value_at = indexes[3]
+    value_column: ColumnMap = (
+        {(): (found.left + value_at, found.headers[value_at].strip())} if value_at is not None else {}
+    )
+    records: dict[str, dict[str, Any]] = {}
     for row_no, row in _rows(found):
-        partner, partner_ref = _cell_at(reader, found, row_no, row, at.get("Partner"))
-        fact, fact_ref = _cell_at(reader, found, row_no, row, at.get("Fact"))
-        when, when_ref = _cell_at(reader, found, row_no, row, at.get("Date"))
-        value, value_ref = _cell_at(reader, found, row_no, row, at.get("Value"))
-        key = str(from_cell(Kind.TEXT, partner) or "").casefold()
+        partner, fact, when, value = (row[i] if i is not None and i < len(row) else None for i in indexes)
+        key = (
+            partner.strip() if type(partner) is str else str(from_cell(Kind.TEXT, partner) or "")
+        ).casefold()
         if key not in partners:
+            _, partner_ref = _cell_at(reader, found, row_no, row, indexes[0])
             reader.problem(
                 partner_ref, f"Partner = {show_cell(partner)}: not a partner of the Partners table"
             )
             continue
-        name = str(from_cell(Kind.TEXT, fact) or "")
+        name = (
+            fact.strip()
+            if type(fact) is str and "\u00a0" not in fact
+            else str(from_cell(Kind.TEXT, fact) or "")
+        )
         if not name:
+            _, fact_ref = _cell_at(reader, found, row_no, row, indexes[1])
             reader.problem(fact_ref, "Fact is empty: name the fact, e.g. revenue")
             continue
         path: FieldPath = (*partners[key], "facts", name)
         try:
-            day = from_cell(Kind.DATE, when)
-            seen = from_cell(Kind.FACT, value)
+            day = when.isoformat() if type(when) is date else from_cell(Kind.DATE, when)
+            seen = value if type(value) in (int, bool) else from_cell(Kind.FACT, value)
         except CellRuleError as exc:
+            _, when_ref = _cell_at(reader, found, row_no, row, indexes[2])
+            _, value_ref = _cell_at(reader, found, row_no, row, indexes[3])
             bad_ref = when_ref if not is_blank(when) and not isinstance(when, date) else value_ref
             reader.problem(bad_ref, f"{bad_ref.header} = {show_cell(bad_ref.value)}: expected {exc}", path)
             continue
-        record = reader.get(partners[key])
+        record = records.get(key)
+        if record is None:
+            record = records[key] = reader.get(partners[key])
         facts = record.setdefault("facts", {})
+        where = (found, row_no, value_column)
         if day is None:
             facts[name] = seen
-            reader.refs[path] = value_ref
+            reader.refs.rows[path] = where
         else:
             series = facts.setdefault(name, {})
             if not isinstance(series, dict):
+                _, when_ref = _cell_at(reader, found, row_no, row, indexes[2])
                 reader.problem(
                     when_ref,
                     f"Date = {show_cell(when)}: {name} has a value without a date too; keep one form",
                 )
                 continue
             series[day] = seen
-            reader.refs.setdefault(path, value_ref)
-            reader.refs[(*path, day)] = value_ref
+            reader.refs.rows.setdefault(path, where)
+            reader.refs.rows[(*path, day)] = where
 
 
 def plan_data_from_tables(

@@ -23,12 +23,14 @@ from partnerkit.io.ooxml.sniff import sniff_workbook
 from partnerkit.io.ooxml.xml import CONTENT_TYPES_NS, q, serialize_xml
 from partnerkit.io.xlsxpatch.cells import CellValue, escape_text
 from partnerkit.io.xlsxpatch.layout import Layout, Sheet, Table, normalize_name
+from partnerkit.io.xlsxpatch.pictures import PictureUpdate
 from partnerkit.io.xlsxpatch.safe_write import TEMP_SUFFIX, check_not_open, safely_replace, temp_name
 from partnerkit.io.xlsxpatch.verify import Expected, verify_workbook
 
 Columns = Mapping[str, Mapping[str, Sequence[CellValue]]]
 Sheets = Mapping[str, Sequence[Sequence[CellValue]]]
-Pictures = Mapping[str, Mapping[str, bytes]]  # sheet -> picture name -> the new image (PNG)
+# sheet -> picture name -> the new image (PNG), or a PictureUpdate drawn only when its key changed
+Pictures = Mapping[str, Mapping[str, bytes | PictureUpdate]]
 
 
 @dataclass(frozen=True)
@@ -229,9 +231,12 @@ class _Patch:
         holder.set("count", str(len(names)))
         return True
 
-    def replace_picture(self, sheet_name: str, name: str, image: bytes) -> None:
-        """Give the picture called ``name`` on a sheet a new image, fitted to its frame (its part only)."""
-        from partnerkit.io.xlsxpatch.pictures import find_picture, fit_png
+    def replace_picture(self, sheet_name: str, name: str, image: bytes | PictureUpdate) -> None:
+        """Give the picture called ``name`` on a sheet a new image, fitted to its frame (its part only).
+
+        A ``PictureUpdate`` is drawn only when the picture carries another key than the update's.
+        """
+        from partnerkit.io.xlsxpatch.pictures import find_picture, fit_png, png_key
 
         sheet = self.layout.sheet(sheet_name)
         frame = find_picture(self.layout, self.layout.sheet_rels(sheet), name)
@@ -246,7 +251,16 @@ class _Patch:
         stored = self.package.find(frame.image_part)
         if stored is None:
             raise WorkbookError(f"{self.label} is missing its part {frame.image_part}; it is damaged")
-        self.media[stored] = fit_png(image, frame.width, frame.height)
+        key = None
+        if isinstance(image, PictureUpdate):
+            key = image.key
+            if png_key(self.package.read(stored)) == key:
+                return  # it already shows this
+            drawn = image.render()
+            if drawn is None:
+                return
+            image = drawn
+        self.media[stored] = fit_png(image, frame.width, frame.height, key)
 
     def fix_calc_chain(self) -> None:
         """Drop calcChain entries for cells whose formula was overwritten (Excel rebuilds the chain)."""

@@ -9,6 +9,9 @@ is fitted into the old frame (scaled to fit, centred on white) rather than stret
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from partnerkit.io.ooxml.parts import Relationship, relationships_in, rels_part
@@ -20,6 +23,16 @@ IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 EMU_PER_PIXEL = 9525
+KEY_CHUNK = b"partnerkit-key"  # a PNG text chunk: what the picture shows, so an unchanged one is kept
+
+
+@dataclass(frozen=True)
+class PictureUpdate:
+    """A picture to redraw only when what it shows changed: ``key`` names its content, ``render``
+    draws it (called only when the picture in the workbook carries another key)."""
+
+    key: str
+    render: Callable[[], bytes | None]
 
 
 @dataclass(frozen=True)
@@ -57,11 +70,36 @@ def find_picture(layout: Layout, sheet_rels: list[Relationship], name: str) -> P
     return None
 
 
-def fit_png(image: bytes, width: int, height: int) -> bytes:
+def png_key(image: bytes) -> str | None:
+    """The key a PNG carries in its ``partnerkit-key`` text chunk, or None."""
+    if not image.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    pos = 8
+    while pos + 8 <= len(image):
+        size, kind = struct.unpack(">I4s", image[pos : pos + 8])
+        if kind == b"tEXt":
+            keyword, _, text = image[pos + 8 : pos + 8 + size].partition(b"\0")
+            if keyword == KEY_CHUNK:
+                return text.decode("latin-1")
+        if kind in (b"IDAT", b"IEND"):
+            return None  # text chunks written here come before the image data
+        pos += 12 + size
+    return None
+
+
+def with_key(image: bytes, key: str) -> bytes:
+    """``image`` (a PNG) with ``key`` in its ``partnerkit-key`` text chunk, right after its header."""
+    body = KEY_CHUNK + b"\0" + key.encode("latin-1")
+    chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    header_end = 8 + 12 + struct.unpack(">I", image[8:12])[0]  # the signature, then IHDR
+    return image[:header_end] + chunk + image[header_end:]
+
+
+def fit_png(image: bytes, width: int, height: int, key: str | None = None) -> bytes:
     """``image`` scaled to fit a ``width`` x ``height`` frame's proportions, centred on white, as PNG.
 
     The result keeps the image's own resolution (it is only padded), so a chart stays sharp; the
-    sheet shows it at the frame's size.
+    sheet shows it at the frame's size. ``key`` is written into it (``png_key`` reads it back).
     """
     from PIL import Image
 
@@ -70,7 +108,7 @@ def fit_png(image: bytes, width: int, height: int) -> bytes:
     if width <= 0 or height <= 0:
         out = io.BytesIO()
         picture.save(out, format="PNG")
-        return out.getvalue()
+        return with_key(out.getvalue(), key) if key is not None else out.getvalue()
     frame = width / height
     w, h = picture.size
     if w / h > frame:  # wider than the frame: pad above and below
@@ -81,4 +119,4 @@ def fit_png(image: bytes, width: int, height: int) -> bytes:
         canvas.paste(picture, ((canvas.width - w) // 2, 0))
     out = io.BytesIO()
     canvas.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+    return with_key(out.getvalue(), key) if key is not None else out.getvalue()
