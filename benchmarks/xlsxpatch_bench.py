@@ -1,15 +1,17 @@
 """Benchmark: sync results into a 10,000-partner planning workbook, against openpyxl's load-and-save.
 
-Run from the project folder:  python benchmarks/xlsxpatch_bench.py [--partners 10000] [--repeat 3]
+Run from the project folder:  python benchmarks/xlsxpatch_bench.py [--partners 10000] [--repeat 5]
 
-Both contenders write the same cells (Tier, Change, Top gaps for every partner and a Problems sheet);
-the table shows the time and what each left of the rest of the workbook.
+Both contenders write the same cells (Tier, Change, Top gaps for every partner and a Problems sheet),
+in turn (one run each, alternating, so a change in the machine's load hits both alike); the table
+shows the medians and what each left of the rest of the workbook, and the load average seen.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import statistics
@@ -75,43 +77,65 @@ def cached_values(path: Path) -> int:
         return sum(len(re.findall(rb"</f><v>[^<]+</v>", archive.read(n))) for n in sheets)
 
 
-def measure(name: str, run: Callable[[Path, int], None], source: Path, partners: int, repeat: int) -> dict:
-    times = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "planner.xlsm"
-            shutil.copyfile(source, path)
-            start = time.perf_counter()
-            run(path, partners)
-            times.append(time.perf_counter() - start)
-            before, after = hashes(source), hashes(path)
-            cached = (cached_values(source), cached_values(path))
-    kept = sum(1 for n, h in before.items() if after.get(n) == h)
-    return {
-        "name": name,
-        "median": statistics.median(times),
-        "best": min(times),
-        "kept": kept,
-        "parts": len(before),
-        "lost": sorted(set(before) - set(after)),
-        "cached": f"{cached[1]}/{cached[0]}",
-    }
+def run_once(run: Callable[[Path, int], None], source: Path, partners: int) -> tuple[float, Path, str]:
+    """One run on a fresh copy: the seconds, and the copy's hashes and cached values, as text."""
+    folder = tempfile.mkdtemp()
+    path = Path(folder) / "planner.xlsm"
+    shutil.copyfile(source, path)
+    start = time.perf_counter()
+    run(path, partners)
+    return time.perf_counter() - start, path, folder
+
+
+def measure_alternating(
+    contenders: list[tuple[str, Callable[[Path, int], None]]], source: Path, partners: int, repeat: int
+) -> list[dict]:
+    times: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    kept: dict[str, tuple[int, int, list[str], str]] = {}
+    before = hashes(source)
+    for i in range(repeat):
+        order = contenders if i % 2 == 0 else list(reversed(contenders))
+        for name, run in order:
+            seconds, path, folder = run_once(run, source, partners)
+            times[name].append(seconds)
+            if name not in kept:
+                after = hashes(path)
+                same = sum(1 for n, h in before.items() if after.get(n) == h)
+                cached = f"{cached_values(path)}/{cached_values(source)}"
+                kept[name] = (same, len(before), sorted(set(before) - set(after)), cached)
+            shutil.rmtree(folder, ignore_errors=True)
+    return [
+        {
+            "name": name,
+            "median": statistics.median(times[name]),
+            "best": min(times[name]),
+            "kept": kept[name][0],
+            "parts": kept[name][1],
+            "lost": kept[name][2],
+            "cached": kept[name][3],
+        }
+        for name, _ in contenders
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         source = build_planner(Path(folder) / "source.xlsm", partners=args.partners, problems=50)
         size = source.stat().st_size
-        rows = [
-            measure("partnerkit sync (xlsxpatch)", sync_with_xlsxpatch, source, args.partners, args.repeat),
-            measure(
-                "openpyxl load + save (keep_vba)", sync_with_openpyxl, source, args.partners, args.repeat
-            ),
-        ]
+        load_before = os.getloadavg()[0]
+        rows = measure_alternating(
+            [
+                ("partnerkit sync (xlsxpatch)", sync_with_xlsxpatch),
+                ("openpyxl load + save (keep_vba)", sync_with_openpyxl),
+            ],
+            source,
+            args.partners,
+            args.repeat,
+        )
     head = f"Sync of {args.partners:,} partners + 500 problems into a {size / 1e6:.1f} MB .xlsm"
     print(f"{head}, {args.repeat} runs each")
     widths = (34, 9, 8, 21, 14)
@@ -139,6 +163,9 @@ def main() -> None:
     ratio = theirs / ours
     print(
         f"target: under {TARGET_SECONDS:.0f} s: {verdict} ({ours:.2f} s); openpyxl takes {ratio:.1f}x as long"
+    )
+    print(
+        f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
     )
 
 

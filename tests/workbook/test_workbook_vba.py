@@ -104,3 +104,14 @@ def test_any_bytes_compress_and_read_back(data: bytes) -> None:
     # A chunk that does not compress is stored raw, padded to 4,096 bytes as MS-OVBA has it: what
     # was given reads back first (VBA source text, above, always compresses).
     assert decompress(compress(data))[: len(data)] == data
+
+
+def test_a_quickstart_project_without_its_modules_fails_loudly_for_the_build_to_word() -> None:
+    from partnerkit.io.workbook.cfb import write_compound_file
+    from partnerkit.io.workbook.vbaproject import planner_vba_project
+
+    bare = write_compound_file(
+        {"PROJECT": b'ID="{0}"\r\n', "VBA/dir": compress(b""), "VBA/_VBA_PROJECT": b""}
+    )
+    with pytest.raises((StopIteration, KeyError, ValueError, IndexError)):
+        planner_vba_project(bare, ["Sheet1"], ["validate"])

@@ -396,12 +396,22 @@ def build_workbook(
 
 def _vba_project(sheet_count: int, actions: Sequence[str]) -> bytes:
     """The VBA project: xlwings' code, a document module per sheet (Sheet1...), a macro per button."""
-    from partnerkit.io.workbook.vba import quickstart_vba_project
+    from partnerkit.errors import WorkbookError
+    from partnerkit.io.workbook.vba import quickstart_vba_project, xlwings_version
     from partnerkit.io.workbook.vbaproject import planner_vba_project
 
-    return planner_vba_project(
-        quickstart_vba_project(), [f"Sheet{i + 1}" for i in range(sheet_count)], list(dict.fromkeys(actions))
-    )
+    quickstart = quickstart_vba_project()
+    try:
+        return planner_vba_project(
+            quickstart, [f"Sheet{i + 1}" for i in range(sheet_count)], list(dict.fromkeys(actions))
+        )
+    except (StopIteration, KeyError, ValueError, OSError, IndexError) as exc:
+        # An xlwings whose quickstart project is laid out otherwise (no Module1, no sheet module...).
+        raise WorkbookError(
+            f"the VBA project of this xlwings ({xlwings_version()}) is not one partnerkit can build on "
+            f"({type(exc).__name__}: {exc}); install the xlwings partnerkit is tested with: "
+            'pip install "xlwings==0.37.8"'
+        ) from None
 
 
 def _sheet_top(sheet: _Sheet, fmts: _Formats, buttons: Sequence[Button]) -> None:
