@@ -316,7 +316,7 @@ def no_room_problem(
     return Problem(
         f"{head}, and partnerkit found no schedule that fits it in the weeks in which the team is that "
         f"large ({runs}) beside the other activities that need them ({others}); the search stopped "
-        f"after {steps:,} tries without proving that none exists",
+        f"after {steps:,} {'try' if steps == 1 else 'tries'} without proving that none exists",
         path=(*job.path, "people"),
         hint="try 'partnerkit roadmap --optimize', lower people, or keep the larger team for longer",
         code="schedule-not-found",

@@ -171,3 +171,36 @@ def test_every_activity_starts_as_early_as_the_others_allow(data: dict[str, Any]
         kept = a.fixed_start is not None and starts[a.id] == (a.fixed_start - plan.start).days // 7 + 1  # type: ignore[operator]
         release = starts[a.id] if kept else plan.release(a.id)
         assert earlier_start(plan, starts, a.id, release) is None, a.id
+
+
+def test_a_search_that_runs_out_of_steps_says_it_proved_nothing() -> None:
+    from partnerkit.roadmap.diagnostics import no_room_problem
+    from partnerkit.roadmap.scheduler import RULES, prepare_roadmap, rule_keys
+    from partnerkit.roadmap.search import find_order, must_come_first
+
+    roadmap = make_roadmap(
+        [act("summit", 1, people=4), act("retreat", 1, people=4), act("dinner", 1, people=3)],
+        capacity=2,
+        capacity_changes=[{"from_week": 3, "capacity": 4}, {"from_week": 5, "capacity": 2}],
+    )
+    prepared = prepare_roadmap(roadmap)
+    members = must_come_first(prepared.network, prepared.calendar)
+    assert members == ["dinner", "retreat", "summit"]
+    keys = rule_keys(prepared, RULES[0])
+    args = (prepared.network, prepared.calendar, prepared.early, keys, members)
+    cut = find_order(*args, keep_fixed=False, budget=1)
+    assert cut.order is None and not cut.complete
+    full = find_order(*args, keep_fixed=False)
+    assert full.order is None and full.complete  # three activities, two weeks of the larger team
+    problem = no_room_problem(
+        prepared.network,
+        prepared.calendar,
+        prepared.loose,
+        "summit",
+        ["dinner", "retreat"],
+        proven=False,
+        steps=1,
+    )
+    assert problem.code == "schedule-not-found" and problem.is_error
+    assert "the search stopped after 1 try without proving that none exists" in problem.message
+    assert "--optimize" in (problem.hint or "")
