@@ -38,9 +38,10 @@ from partnerkit.roadmap.scheduler import (
 
 # The solver's budget of work, in CP-SAT's deterministic seconds per second of the time limit.
 # Deterministic time counts the solver's operations, so a search it ends stops at the same point
-# on every run. On this project's two shared cores one worker did a fifth of a deterministic
-# second per second under load; a tenth keeps the clock (the hard limit) a backstop.
-WORK_PER_SECOND = 0.1
+# on every run. On this project's two shared cores, under load, one worker did 0.12 to 0.2
+# deterministic seconds per second; a twentieth keeps the clock (the hard limit) a backstop
+# that a busy machine does not reach.
+WORK_PER_SECOND = 0.05
 # Seconds kept back from the time limit for compaction and building the schedule.
 RESERVE_SECONDS = 0.05
 
