@@ -15,7 +15,11 @@ from partnerkit.roadmap.slack import schedule_slack
 
 @dataclass(frozen=True)
 class ScheduledActivity:
-    """One activity placed in time. Weeks are program weeks counted from 1; dates need a start date."""
+    """One activity placed in time. Weeks are program weeks counted from 1; dates need a start date.
+
+    ``slack`` is the total slack and ``free_slack`` the free slack, in working weeks (defined in
+    ``partnerkit.roadmap.slack``); ``critical`` means no total slack.
+    """
 
     id: str
     name: str

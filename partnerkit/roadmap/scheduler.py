@@ -7,7 +7,9 @@ in the critical-path schedule with unlimited people, deadlines included: the sch
 and keeps the better schedule), then the longer chain of work still to follow, then the id (so the
 result never depends on the order of the file). Each is placed at the first working week from
 which the team has the people it needs for all its weeks. Fixed starts are booked before anything
-else. See docs/roadmap.md for the complexity.
+else. When the team shrinks and an activity finds no room, it is promoted and placing starts
+again, then an exact search (roadmap/search.py) finds an order that fits or proves that none does.
+See docs/roadmap.md for the complexity.
 """
 
 from __future__ import annotations
