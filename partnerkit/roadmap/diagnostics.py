@@ -322,3 +322,39 @@ def no_room_problem(
         code="schedule-not-found",
         extra={"activity": job_id, "competing": list(competing)},
     )
+
+
+def too_much_work(
+    network: Network, calendar: ProgramCalendar, members: Sequence[str], failing: str
+) -> Problem | None:
+    """A proof by sheer work that no schedule fits, or None.
+
+    ``members`` (the activities needing more people than the team keeps after its last change, and
+    what they wait for) must all end before that change. For each team size they need, the
+    person-weeks of those needing at least that many people cannot exceed what the team has in
+    the weeks it is that large.
+    """
+    jobs = network.jobs
+    limit = calendar.index_at_or_after(calendar.last_change_week)
+    weekly = [calendar.capacity_in_week(calendar.week(i)) for i in range(limit)]
+    levels = sorted({1, *(jobs[j].people for j in members)})
+    for level in levels:
+        needing = [j for j in members if jobs[j].people >= level]
+        work = sum(jobs[j].people * jobs[j].duration for j in needing)
+        room = sum(c for c in weekly if c >= level)
+        if work > room:
+            job = jobs[failing]
+            last = calendar.week(limit - 1) if limit > 0 else 0
+            big = sum(1 for j in members if jobs[j].people > calendar.final_capacity)
+            waited = f" and the {len(members) - big} they wait for" if len(members) > big else ""
+            who = "together they" if level == 1 else f"those needing {level} or more people"
+            return Problem(
+                f"needs {job.people} people for {_weeks(job.duration)}, and the {big} activities that "
+                f"need more people than the team keeps after week {last}{waited} must all end by then: "
+                f"{who} need {work:,} person-weeks, and the team has {room:,} in those weeks",
+                path=(*job.path, "people"),
+                hint="lower people, split activities, or keep the larger team for longer",
+                code="over-capacity",
+                extra={"activity": failing, "competing": [j for j in needing if j != failing]},
+            )
+    return None

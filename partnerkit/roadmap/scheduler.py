@@ -32,6 +32,7 @@ from partnerkit.roadmap.diagnostics import (
     shrinking_team_problems,
     structure_problems,
     timing_problems,
+    too_much_work,
 )
 from partnerkit.roadmap.network import (
     EarlyDates,
@@ -223,11 +224,16 @@ def _searched_pass(prepared: PreparedRoadmap, failing: str) -> SerialPass:
     """The exact search over the work that must fit before the team shrinks; PlanError when none fits."""
     network, calendar = prepared.network, prepared.calendar
     members = must_come_first(network, calendar)
+    final = calendar.final_capacity
+    competing = [j for j in members if j != failing and network.jobs[j].people > final]
+    if not competing:
+        competing = [j for j in members if j != failing]
     booking = rule_keys(prepared, RULES[0])
     has_fixed = any(network.jobs[j].fixed is not None for j in network.jobs)
     steps = 0
-    complete = True
-    for keep_fixed in (True, False) if has_fixed else (True,):
+    # Keeping the fixed starts is tried first; only the search without them proves anything,
+    # since a fixed start may always be moved.
+    for keep_fixed in (True, False) if has_fixed else (False,):
         found = find_order(network, calendar, prepared.early, booking, members, keep_fixed=keep_fixed)
         steps += found.steps
         if found.order is not None:
@@ -236,20 +242,13 @@ def _searched_pass(prepared: PreparedRoadmap, failing: str) -> SerialPass:
                 if not keep_fixed:
                     replay.problems.extend(_fixed_starts_given_up(prepared, replay.starts))
                 return replay
-        # Only the search without fixed starts proves anything: they may always be moved.
-        complete = found.complete and not keep_fixed if has_fixed else found.complete
-    final = calendar.final_capacity
-    competing = [j for j in members if j != failing and network.jobs[j].people > final]
-    if not competing:
-        competing = [j for j in members if j != failing]
-    raise PlanError(
-        [
-            *prepared.problems,
-            no_room_problem(
-                network, calendar, prepared.loose, failing, competing, proven=complete, steps=steps
-            ),
-        ]
-    )
+    # A search cut short proves nothing; sheer work may still prove it.
+    problem = None if found.complete else too_much_work(network, calendar, members, failing)
+    if problem is None:
+        problem = no_room_problem(
+            network, calendar, prepared.loose, failing, competing, proven=found.complete, steps=steps
+        )
+    raise PlanError([*prepared.problems, problem])
 
 
 def _fixed_starts_given_up(prepared: PreparedRoadmap, starts: dict[str, int]) -> list[Problem]:

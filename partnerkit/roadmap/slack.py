@@ -46,7 +46,7 @@ def schedule_slack(network: Network, calendar: ProgramCalendar, starts: Mapping[
             load[k] += job.people
     spare = [c - used for c, used in zip(capacity, load, strict=True)]
 
-    # The weeks after each week with at least p people spare, for each p an activity needs.
+    # For each number of people an activity needs: how many weeks in a row from each week have them spare.
     run_from: dict[int, list[int]] = {}
     for people in {job.people for job in jobs.values()}:
         runs = [0] * (last + 2)

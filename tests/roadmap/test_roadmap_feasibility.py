@@ -204,3 +204,18 @@ def test_a_search_that_runs_out_of_steps_says_it_proved_nothing() -> None:
     assert problem.code == "schedule-not-found" and problem.is_error
     assert "the search stopped after 1 try without proving that none exists" in problem.message
     assert "--optimize" in (problem.hint or "")
+
+
+def test_more_work_than_the_larger_team_can_do_is_proved_when_the_search_gives_up() -> None:
+    # 30 activities that fit 5 at a time in 10 weeks: far too many orders to try them all.
+    roadmap = make_roadmap(
+        [act(f"big{i:02d}", 2, people=3) for i in range(30)] + [act("prep", 1, people=1)],
+        capacity=3,
+        capacity_changes=[{"from_week": 11, "capacity": 2}],
+    )
+    (problem,) = roadmap_problems(roadmap)
+    assert problem.code == "over-capacity" and problem.is_error
+    assert problem.message.endswith(
+        "and the 30 activities that need more people than the team keeps after week 10 must all end "
+        "by then: together they need 180 person-weeks, and the team has 30 in those weeks"
+    )
