@@ -42,8 +42,9 @@ from partnerkit.roadmap.scheduler import (
 # deterministic seconds per second; a twentieth keeps the clock (the hard limit) a backstop
 # that a busy machine does not reach.
 WORK_PER_SECOND = 0.05
-# Seconds kept back from the time limit for compaction and building the schedule.
-RESERVE_SECONDS = 0.05
+# Kept back from the time limit for compaction and building the schedule: a share of the limit,
+# since on a busy machine that work waits for the processor too.
+RESERVE_SHARE = 0.05
 
 
 class OptimizerUnavailableError(PartnerkitError):
@@ -101,7 +102,7 @@ def optimize_roadmap(
     model = _Model(cp_model, prepared, bound)
     if heuristic is not None:
         model.hint(heuristic)
-    clock = max(time_limit - (time.perf_counter() - began) - RESERVE_SECONDS, 0.01)
+    clock = max(time_limit * (1 - RESERVE_SHARE) - (time.perf_counter() - began), 0.01)
     answer = model.solve(clock=clock, work=max(time_limit, 0.01) * WORK_PER_SECOND, workers=workers)
     warnings = answer.warnings(time_limit)
     if answer.starts is None:
