@@ -8,6 +8,7 @@ positions recorded on the way place every later problem (schema, checks, tiers, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,8 @@ from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 # Aliases can make a small file expand enormously ("billion laughs"); stop long before memory does.
 MAX_NODES = 500_000
+# A plan nests a dozen levels at most; a thousand would exhaust Python's stack before anything else.
+MAX_DEPTH = 100
 
 Position = tuple[int, int]  # 1-based line and column
 
@@ -105,11 +108,42 @@ class _Composer:
         self.positions = Positions()
         self.problems: list[Problem] = []
         self.nodes = 0
+        # The nodes being built, outermost first, and the nodes built already: an alias repeats a
+        # node, so the line where a limit is crossed is that of the innermost node met for the first
+        # time (the one holding the aliases), not that of the anchor they repeat.
+        self.stack: list[tuple[Any, bool]] = []  # (node, built before)
+        self.seen: set[int] = set()
 
     def build(self, node: Any, path: FieldPath) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooBig
+        self.stack.append((node, id(node) in self.seen))
+        try:
+            if self.nodes > MAX_NODES:
+                raise _TooBig(
+                    f"the plan has more than {MAX_NODES:,} values here: aliases (*name) repeat what "
+                    "their anchors (&name) hold; write the values out, or put partner facts in a facts table",
+                    self._first_seen(),
+                )
+            if len(self.stack) > MAX_DEPTH:
+                raise _TooBig(
+                    f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most",
+                    node,
+                )
+            self.seen.add(id(node))
+            return self._build(node, path)
+        finally:
+            self.stack.pop()
+
+    def _first_seen(self) -> Any:
+        """The innermost node of the stack that, like every node enclosing it, is met for the first time."""
+        found = self.stack[0][0]
+        for node, repeated in self.stack:
+            if repeated:
+                break
+            found = node
+        return found
+
+    def _build(self, node: Any, path: FieldPath) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -156,7 +190,17 @@ class _Composer:
 
 
 class _TooBig(Exception):
-    pass
+    """A limit crossed while building: its sentence and the node where it was crossed."""
+
+    def __init__(self, sentence: str, node: Any) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.node = node
+
+    def problem(self, source: str) -> Problem:
+        """The problem, at the line and column of the node."""
+        mark = self.node.start_mark
+        return Problem(self.sentence, location=f"{source}:{mark.line + 1}:{mark.column + 1}", code="too_big")
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -189,18 +233,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
         composer = _Composer(loader, source)
         try:
             data = composer.build(node, ())
-        except _TooBig:
-            return (
-                None,
-                Positions(),
-                [
-                    Problem(
-                        f"the plan has more than {MAX_NODES:,} values (aliases?)",
-                        location=source,
-                        code="too_big",
-                    )
-                ],
-            )
+        except _TooBig as exc:
+            return None, Positions(), [exc.problem(source)]
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -217,8 +251,35 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
         loader.dispose()
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def _too_deep(text: str, source: str) -> Problem | None:
+    """The problem of JSON nested deeper than ``MAX_DEPTH``, at the bracket that goes too deep."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                at = match.start()
+                line = text.count("\n", 0, at) + 1
+                column = at - (text.rfind("\n", 0, at) + 1) + 1
+                return Problem(
+                    f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most",
+                    location=f"{source}:{line}:{column}",
+                    code="too_big",
+                )
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
 def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
     """Parse JSON text; positions come from reading it again as YAML, which JSON nearly always is."""
+    deep = _too_deep(text, source)
+    if deep is not None:
+        return None, Positions(), [deep]
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -243,7 +304,7 @@ def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
                 )
             ],
         )
-    except RecursionError:
+    except RecursionError:  # unreachable: too deep a nesting is found above
         return None, Positions(), [Problem("JSON nests too deeply", location=source, code="too_big")]
     if data is None or data == "":
         return None, Positions(), [Problem("the plan file is empty", location=f"{source}:1:1", code="empty")]
