@@ -119,11 +119,7 @@ class _Composer:
         self.stack.append((node, id(node) in self.seen))
         try:
             if self.nodes > MAX_NODES:
-                raise _TooBig(
-                    f"the plan has more than {MAX_NODES:,} values here: aliases (*name) repeat what "
-                    "their anchors (&name) hold; write the values out, or put partner facts in a facts table",
-                    self._first_seen(),
-                )
+                raise _TooBig(_ALIASES, self._first_seen())
             if len(self.stack) > MAX_DEPTH:
                 raise _TooBig(
                     f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most",
@@ -189,6 +185,90 @@ class _Composer:
         return Problem(message, path, location=f"{self.source}:{line}:{col}", code=code)
 
 
+def _children(node: Any) -> list[Any]:
+    """The nodes a node's value is built from: a mapping's values (keys are not counted), a list's items."""
+    if isinstance(node, yaml.MappingNode):
+        return [value for key, value in node.value if key.tag != "tag:yaml.org,2002:merge"]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _crossed_limit(root: Any) -> _TooBig | None:
+    """The limit the node graph crosses once aliases are expanded, found without expanding them.
+
+    Each distinct node is measured once (its expanded size and depth); the walk then goes down only
+    where the limit is crossed, in the order a build meets the nodes, so an alias bomb is named at
+    its line at once instead of after half a million values are built.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    first: dict[int, tuple[int, int] | None] = {}  # node -> (parent, index) of its first meeting
+    order: list[Any] = []
+    pending: list[tuple[Any, tuple[int, int] | None]] = [(root, None)]
+    while pending:  # each distinct node once, in the order a build first meets it
+        node, edge = pending.pop()
+        if id(node) in first:
+            continue
+        first[id(node)] = edge
+        order.append(node)
+        children = _children(node)
+        pending.extend((child, (id(node), i)) for i, child in reversed(list(enumerate(children))))
+    # Sizes and depths, children before parents; an alias inside its own anchor (&a [*a]) makes a
+    # cycle, which nests without end.
+    busy: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        children = _children(node)
+        if ready:
+            busy.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
+            depth[key] = min(1 + max((depth[id(c)] for c in children), default=0), MAX_DEPTH + 1)
+            continue
+        if key in busy:  # met again before it is measured: a cycle
+            size[key], depth[key] = MAX_NODES + 1, MAX_DEPTH + 1
+            continue
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+    if size[id(root)] <= MAX_NODES and depth[id(root)] <= MAX_DEPTH:
+        return None
+    # Walk down where the limit is crossed, keeping the path and whether each step is a first meeting.
+    path: list[tuple[Any, bool]] = [(root, True)]
+    count, level, node = 1, 1, root
+    while count <= MAX_NODES and level <= MAX_DEPTH:
+        for i, child in enumerate(_children(node)):
+            too_deep = level + depth[id(child)] > MAX_DEPTH
+            if count + size[id(child)] > MAX_NODES or too_deep:
+                fresh = path[-1][1] and first.get(id(child)) == (id(node), i)
+                path.append((child, fresh))
+                node, count, level = child, count + 1, level + 1
+                break
+            count += size[id(child)]
+        else:  # pragma: no cover - the measures above promise a child that crosses
+            break
+    if level > MAX_DEPTH:
+        return _TooBig(
+            f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most", node
+        )
+    holder = root
+    for step, fresh in path:
+        if not fresh:
+            break
+        holder = step
+    return _TooBig(_ALIASES, holder)
+
+
+_ALIASES = (
+    f"the plan has more than {MAX_NODES:,} values here: aliases (*name) repeat what their anchors (&name) "
+    "hold; write the values out, or put partner facts in a facts table"
+)
+
+
 class _TooBig(Exception):
     """A limit crossed while building: its sentence and the node where it was crossed."""
 
@@ -232,6 +312,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
             )
         composer = _Composer(loader, source)
         try:
+            crossed = _crossed_limit(node)
+            if crossed is not None:
+                raise crossed
             data = composer.build(node, ())
         except _TooBig as exc:
             return None, Positions(), [exc.problem(source)]

@@ -114,3 +114,11 @@ def test_schema_errors_are_in_partnerkits_words(
     outcome.assert_clean(codes=(1,))
     (line,) = [line for line in outcome.err.splitlines() if f"partners[0].{field}:" in line]
     assert expected in line
+
+
+def test_an_alias_inside_its_own_anchor_is_a_nesting_without_end(tmp_path: Path) -> None:
+    plan = tmp_path / "cycle.yaml"
+    plan.write_text("product:\n  name: x\nnotes: &loop [1, *loop]\n", encoding="utf-8")
+    outcome = invoke("validate", plan)
+    outcome.assert_clean(codes=(1,))
+    assert "cycle.yaml:3:" in outcome.err and "nests more than 100 levels deep" in outcome.err
