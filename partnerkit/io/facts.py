@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
+from partnerkit.io.ooxml.errors import DamagedPackage, PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import FACTS_LIMITS
 from partnerkit.io.ooxml.package import Package
 from partnerkit.io.ooxml.refs import letters_at as column_letter
@@ -53,6 +53,16 @@ _HOLDS = {
 }
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
+# What python-calamine can raise from the standard library for a damaged sheet.
+_DAMAGED: tuple[type[Exception], ...] = (
+    KeyError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    OverflowError,
+    UnicodeError,
+)
 
 
 def header_key(text: Any) -> str:
@@ -174,7 +184,10 @@ def _read_workbook(path: Path, reader: FactsReader) -> None:
     except PasswordError:
         raise UnreadableFileError(f"{path}: the workbook is encrypted; save an unprotected copy") from None
     except (CalamineError, OSError, ValueError) as exc:
-        raise UnreadableFileError(f"{path}: cannot read the workbook ({exc})") from None
+        raise UnreadableFileError(
+            f"{path}: cannot read the workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
+    damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
     try:
         for name in chosen:
             try:
@@ -183,8 +196,10 @@ def _read_workbook(path: Path, reader: FactsReader) -> None:
                 origin = sheet.start or (0, 0)
                 rows = sheet.to_python(skip_empty_area=True, nrows=LIMITS.max_rows + 1)
                 del sheet
-            except (CalamineError, ValueError) as exc:
-                raise UnreadableFileError(f"{path}: cannot read sheet {name!r} ({exc})") from None
+            except damaged as exc:
+                raise UnreadableFileError(
+                    f"{path}: cannot read sheet {name!r}: {unreadable_content(exc)}; open it in Excel to repair it"
+                ) from None
             uncalculated, errors = bounded[name]
             reader.read(rows, name, origin=origin, uncalculated=uncalculated, errors=errors)
             del rows

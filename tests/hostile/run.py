@@ -31,6 +31,12 @@ FOREIGN = (
     "RUST_BACKTRACE",
     "stack backtrace",
     "memory allocation of",
+    # python-calamine's own sentences for damaged content
+    "Range is missing",
+    "Expecting alphanumeric",
+    "float literal",
+    "XmlError",
+    "ZipError",
 )
 
 # A child's peak resident memory, in kilobytes (ru_maxrss), written where the caller asks.

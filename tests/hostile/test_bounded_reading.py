@@ -66,6 +66,9 @@ def sheet_data(rows: list[tuple[int, list[tuple[int, bool]]]], spelling: str, se
             else:
                 parts.append(f'<c r="{ref}">{value}</c>')
         if spelling == "no row number":
+            if chance.random() < 0.3:  # a formatted row without cells still counts as a row
+                out.append(f'<row r="{r}" ht="20"/>' if chance.random() < 0.5 else "<row/>")
+                r += 1
             out.append(f"<row>{''.join(parts)}</row>")
         elif spelling == "prefix":
             out.append(f'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="{r}">')

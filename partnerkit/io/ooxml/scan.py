@@ -241,17 +241,18 @@ class SheetScan:
             closing, name, attrs = match.group(1), match.group(2), match.group(3)
             self_closing = attrs.endswith(b"/")
             if name == b"row":
-                if closing:
-                    row_index, col_index = row_index + 1, 0
-                elif not self_closing:
+                if not closing:
                     number = _R_ATTR.search(attrs)
                     raw = (number.group(1) or number.group(2) or b"") if number else b""
                     digits = raw.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-                    if number and digits.isdigit() and int(digits) > 0:
+                    if digits.isdigit() and int(digits) > 0:  # a column before the number is ignored
                         row_index = int(digits) - 1
+                if closing or self_closing:  # a row written <row r="5"/> ends where it starts
+                    row_index, col_index = row_index + 1, 0
                 continue
-            if closing or (self_closing and not styled_blanks):
+            if closing:
                 continue
+            # A cell without a value (<c r="B7" s="1"/>) still moves the place of the next one.
             address = _R_ATTR.search(attrs)
             if address is not None:
                 place = _address(address.group(1) or address.group(2) or b"")
@@ -262,6 +263,8 @@ class SheetScan:
             else:
                 row, col = row_index + 1, col_index + 1
             col_index += 1
+            if self_closing and not styled_blanks:
+                continue
             if row > last_row:
                 last_row, far_row = row, cell_ref(row, col)
             if col > last_col:

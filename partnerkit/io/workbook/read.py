@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import PackageError
+from partnerkit.io.ooxml.errors import PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import WORKBOOK_LIMITS
 from partnerkit.io.ooxml.package import Package
 from partnerkit.io.ooxml.parts import sheet_parts, table_sheets
@@ -40,6 +40,7 @@ _DAMAGED: tuple[type[Exception], ...] = (
     EOFError,
     NotImplementedError,
     ValueError,
+    OverflowError,
     UnicodeError,
 )
 
@@ -140,9 +141,13 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         # calamine reads the very bytes whose sizes were checked, not the file again.
         book = CalamineWorkbook.from_filelike(io.BytesIO(package.data), load_tables=True)
     except CalamineError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
+        raise UnreadableFileError(
+            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
     except (OSError, ValueError) as exc:
-        raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
+        raise UnreadableFileError(
+            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
     styles = _Styles(package)
     damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
     found: dict[str, TableData] = {}
@@ -213,7 +218,8 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         raise exc.naming(path, UnreadableFileError, ": ") from None
     except damaged as exc:
         raise UnreadableFileError(
-            f"{path}: is a damaged workbook ({exc}); open it in Excel to repair it, or use its backup"
+            f"{path}: is a damaged workbook ({unreadable_content(exc)}); open it in Excel to repair it, "
+            "or use its backup"
         ) from None
     finally:
         book.close()
