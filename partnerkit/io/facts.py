@@ -161,8 +161,8 @@ def _read_workbook(path: Path, reader: FactsReader) -> None:
         # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
         # first row names a 'partner' column, and say which were passed over. With none, every
         # sheet is read so that the missing column is reported where it should be.
-        headers = {sheet.name: first_row(package, sheet.part, strings) for sheet in worksheets(package)}
         parts = {sheet.name: sheet.part for sheet in worksheets(package)}
+        headers = {name: first_row(package, part, strings) for name, part in parts.items()}
         with_partners = [name for name, header in headers.items() if _names_partners(header)]
         chosen = with_partners or [name for name, header in headers.items() if header]
         bounded = {}
