@@ -125,6 +125,7 @@ def test_validate_refuses_a_planning_workbook_with_a_cell_at_the_far_corner(
     outcome.assert_clean(codes=(2,))
     assert refusal("Partners") in outcome.err
     assert "more than the 5,000,000 partnerkit reads from one sheet" in outcome.err
+    assert outcome.peak_mb is not None and outcome.peak_mb < MEMORY_MB
 
 
 @pytest.mark.parametrize("sheet", TABLE_SHEETS)
@@ -179,6 +180,7 @@ def test_sync_refuses_a_far_cell_before_writing_anything(
     outcome = run("workbook", "sync", book)
     outcome.assert_clean(codes=(2,))
     assert refusal("Partners") in outcome.err
+    assert outcome.peak_mb is not None and outcome.peak_mb < MEMORY_MB
     assert book.read_bytes() == before
     assert sorted(p.name for p in book.parent.iterdir()) == ["planner.xlsx"]
 
@@ -190,6 +192,7 @@ def test_a_facts_workbook_reads_only_the_sheets_that_name_partners(
     facts = add_far_cell(copy_of(facts_source, "facts.xlsx"), "Notes")
     outcome = run("tiers", PLAN, "--facts", facts, "--as-of", "2026-10-01", "--json")
     outcome.assert_clean(codes=(0,))
+    assert outcome.peak_mb is not None and outcome.peak_mb < MEMORY_MB
     assert (
         "facts.xlsx: Notes!A1: warning: sheet 'Notes' has no 'partner' column; it was not read" in outcome.err
     )

@@ -30,8 +30,6 @@ _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>\s*(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>'
 )
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_CELL_AT = re.compile(rb'<c r="([A-Z]+)(\d+)"')
-_LAST_ROW = re.compile(rb'<row r="(\d+)"')
 _BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
 
 NO_COMPUTED_VALUE = (
@@ -272,29 +270,10 @@ class SheetScan:
         return Extent(last_row, last_col, far_row, far_column)
 
     def used_extent(self) -> tuple[int, int]:
-        """How many rows and columns really hold cells (the last of each, 1-based); ``<dimension>`` is not believed."""
-        xml = self.xml
-        last_row = 0
-        at = xml.rfind(b"<row ")
-        while at != -1:
-            match = _LAST_ROW.match(xml, at)
-            if match is not None and xml.find(b"<c ", at) != -1:
-                last_row = int(match.group(1))
-                break
-            at = xml.rfind(b"<row ", 0, at)
-        last_col = 0
-        # The last cell of each row is its rightmost: look just before every row's end.
-        end = xml.find(b"</row>")
-        start = 0
-        while end != -1:
-            cell = xml.rfind(b'<c r="', start, end)
-            if cell != -1:
-                match = _CELL_AT.match(xml, cell)
-                if match is not None:
-                    last_col = max(last_col, column_number(match.group(1).decode()))
-            start = end
-            end = xml.find(b"</row>", end + 6)
-        return last_row, last_col
+        """How many rows and columns really hold cells, styled blanks included (the last of each,
+        1-based); ``<dimension>`` is not believed."""
+        found = self.extent(styled_blanks=True)
+        return found.rows, found.columns
 
 
 def _last_match(xml: bytes, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
