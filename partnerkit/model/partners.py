@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from partnerkit.model.deals import (
     FIXED_TERMS,
@@ -32,6 +33,9 @@ from partnerkit.model.values import (
     did_you_mean,
 )
 from partnerkit.problems import FieldPath
+
+TERM_OVERRIDES = "term_overrides"
+"""The error type of a partner's overrides that fail: its context lists each term with its sentence."""
 
 
 class CategoryKind(StrEnum):
@@ -136,23 +140,38 @@ class PartnerBase(PlanModel):
     @field_validator("overrides")
     @classmethod
     def _known_terms(cls, overrides: dict[str, TermOverride]) -> dict[str, TermOverride]:
+        # Every term is checked, and each failure is placed at its own term: the errors travel in
+        # one TERM_OVERRIDES error that validation.problems_from_validation spreads out again.
+        wrong: list[tuple[str, str, bool]] = []  # (term, sentence at the term, about the key itself)
         for key, override in overrides.items():
             if key in FIXED_TERMS:
-                raise ValueError(f"{key!r} is set by the program for every partner and cannot be overridden")
+                wrong.append(
+                    (key, f"{key!r} is set by the program for every partner and cannot be overridden", True)
+                )
+                continue
             if key not in OVERRIDABLE_TERMS:
                 guess = did_you_mean(key, OVERRIDABLE_TERMS)
                 hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
-                raise ValueError(f"unknown term {key!r}{hint}")
+                wrong.append((key, f"unknown term {key!r}{hint}", True))
+                continue
             if override.value is None and key in REQUIRED_TERMS:
-                raise ValueError(f"{key}: every agreement needs a value for this term")
+                wrong.append((key, "every agreement needs a value for this term", False))
+                continue
             try:
                 parsed = parse_term_value(TERM_KINDS[key], override.value)
             except ValueError as exc:
-                raise ValueError(f"{key}: {exc}") from None
+                wrong.append((key, str(exc), False))
+                continue
             # Keep the plan's plain form so that dumping and loading the plan gives it back; money
             # keeps what was written, so the plan's currency applies when the terms are built.
             if TERM_KINDS[key] != "money" or not isinstance(override.value, int | str):
                 override.value = plain_term_value(TERM_KINDS[key], parsed)
+        if wrong:
+            raise PydanticCustomError(
+                TERM_OVERRIDES,
+                "; ".join(f"{key}: {sentence}" for key, sentence, _ in wrong),
+                {"terms": wrong},
+            )
         return overrides
 
 

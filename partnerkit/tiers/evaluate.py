@@ -32,6 +32,7 @@ from partnerkit.model.rules import (
     Window,
     add_months,
 )
+from partnerkit.model.values import fold_name
 from partnerkit.tiers.facts import FactTable
 
 if TYPE_CHECKING:
@@ -422,13 +423,13 @@ class Evaluation:
         return len(self.facts)
 
     def row(self, partner: str) -> int:
-        """The row of a partner (exact name, then without case); KeyError when there is none."""
+        """The row of a partner (exact name, then as ``fold_name`` compares); KeyError when there is none."""
         for i, name in enumerate(self.facts.partners):
             if name == partner:
                 return i
-        folded = partner.casefold()
+        folded = fold_name(partner)
         for i, name in enumerate(self.facts.partners):
-            if name.casefold() == folded:
+            if fold_name(name) == folded:
                 return i
         raise KeyError(partner)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.model.rules import FactKind, FactSpec
-from partnerkit.model.values import THOUSANDS_DOT, thousands_dot_message
+from partnerkit.model.values import THOUSANDS_DOT, fold_name, thousands_dot_message
 from partnerkit.problems import REFERS_TO, Problem
 
 if TYPE_CHECKING:
@@ -277,10 +277,10 @@ def facts_from_records(
 def merge_facts(base: FactTable, update: FactTable) -> FactTable:
     """``base`` refreshed by ``update``: its values win where present; partners only in it are added."""
     index = base.index()
-    # A CRM export may spell 'Orbit CRM' as 'orbit crm'; match without case when that is unambiguous.
+    # A CRM export may spell 'Orbit CRM' as 'orbit crm'; match folded names when that is unambiguous.
     folded: dict[str, int | None] = {}
     for known, known_row in index.items():
-        key = known.casefold()
+        key = fold_name(known)
         folded[key] = None if key in folded else known_row
     partners = list(base.partners)
     current = list(base.current_tier)
@@ -289,7 +289,7 @@ def merge_facts(base: FactTable, update: FactTable) -> FactTable:
     for i, name in enumerate(update.partners):
         row = index.get(name)
         if row is None:
-            row = folded.get(name.casefold())
+            row = folded.get(fold_name(name))
         if row is None:
             row = len(partners)
             index[name] = row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from partnerkit.model.values import did_you_mean
+from partnerkit.model.values import did_you_mean, fold_name
 from partnerkit.problems import Problem, Severity
 
 if TYPE_CHECKING:
@@ -18,8 +18,8 @@ MAX_STRANGERS = 200
 def check_facts_partners(plan: Plan, names: Sequence[str], source: str | None = None) -> list[Problem]:
     """A warning for each facts row whose partner is not in the plan but is close to one (a typo)."""
     known = [p.name for _, p in plan.partners()]
-    known_set = {name.casefold() for name in known}
-    strangers = [name for name in names if name.casefold() not in known_set]
+    known_set = {fold_name(name) for name in known}
+    strangers = [name for name in names if fold_name(name) not in known_set]
     if not known or len(strangers) > MAX_STRANGERS:
         return []
     found = []
