@@ -48,7 +48,7 @@ from partnerkit.problems import Problem, Severity
 
 
 def _commission(
-    credit: DealCredit, r: PartnerRules, first_close: Mapping[tuple[str, str | None], date]
+    credit: DealCredit, r: PartnerRules, first_close: Mapping[tuple[str, int | None], date]
 ) -> list[StatementLine]:
     """The lines one sourced deal earns its partner (amounts zero where a rule says nothing is due)."""
     amount = credit.amount
@@ -100,8 +100,8 @@ def _commission(
 
 def _first_closes(
     attribution: Attribution, rules: Mapping[str, PartnerRules]
-) -> dict[tuple[str, str | None], date]:
-    first: dict[tuple[str, str | None], date] = {}
+) -> dict[tuple[str, int | None], date]:
+    first: dict[tuple[str, int | None], date] = {}
     for credit in attribution.deals:
         name = credit.sourced_by
         if name is None or rules[name].category is not CategoryKind.INTEGRATION:
@@ -127,12 +127,28 @@ def compute_payouts(
 
     ``carried_in`` holds each partner's balance from the previous run (its ``carried_out``; negative
     when a clawback left the partner owing). The registrations are read as of the period's last day.
+    An ``attribution`` passed in must cover the period's deals (``attribute`` with or without
+    ``period``).
     """
+    from partnerkit.tiers.evaluate import no_gc
+
     rules = partner_rules(plan) if rules is None else rules
     if check is None:
         check = check_registrations(plan, deals, period.end, rules=rules)
     if attribution is None:
-        attribution = attribute(plan, deals, check, rules=rules)
+        attribution = attribute(plan, deals, check, rules=rules, period=period)
+    with no_gc():
+        return _run(plan, deals, period, carried_in, rules, attribution)
+
+
+def _run(
+    plan: Plan,
+    deals: Sequence[Deal],
+    period: Period,
+    carried_in: Mapping[str, Decimal] | None,
+    rules: dict[str, PartnerRules],
+    attribution: Attribution,
+) -> PayoutRun:
     policy = plan.deal_frameworks.payouts
     currency = plan.product.currency
     minimum = policy.minimum_payout.amount if policy.minimum_payout is not None else None
@@ -187,7 +203,7 @@ def compute_payouts(
 def _clawback(
     credit: DealCredit,
     r: PartnerRules,
-    first_close: Mapping[tuple[str, str | None], date],
+    first_close: Mapping[tuple[str, int | None], date],
     refunded: date,
     window: timedelta,
 ) -> list[StatementLine]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from partnerkit.model import Plan
@@ -32,7 +33,7 @@ from partnerkit.pipeline.deals import CreditOverride, Deal, Stage, Touch
 from partnerkit.pipeline.periods import Period
 from partnerkit.pipeline.registrations import RegistrationCheck, RegistrationStatus
 from partnerkit.pipeline.rules import PartnerRules, partner_rules, rules_by_name
-from partnerkit.problems import Problem
+from partnerkit.problems import Problem, Severity
 
 _FAR = date.max
 
@@ -43,7 +44,7 @@ class DealCredit:
 
     deal_id: str
     rows: tuple[int, ...]
-    account: str | None
+    account: int | None
     account_name: str
     amount: Decimal
     currency: str
@@ -53,9 +54,19 @@ class DealCredit:
     sourced_row: int
     sourced_touch: Touch | None
     influenced_by: tuple[str, ...]
-    reason: str
+    override: str | None
+    source_approved: date | None
     protected: bool
     lapsed: bool
+
+    @property
+    def reason(self) -> str:
+        """Why the sourced credit went where it did, in words."""
+        if self.override is not None:
+            return f"override: {self.override}"
+        if self.sourced_by is not None and self.source_approved is not None:
+            return f"protected registration approved {self.source_approved.isoformat()}"
+        return "no protected registration: influence only"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
@@ -190,16 +201,36 @@ class Attribution:
         return out
 
 
-def _won_rows(deals: Sequence[Deal], as_of: date) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
+def _won_rows(
+    deals: Sequence[Deal], as_of: date, period: Period | None, accounts: list[int | None]
+) -> dict[str, list[int]]:
+    """The rows of each deal won by ``as_of``, by deal id; with a period, only those a payout run needs:
+    deals closed or refunded in the period, and the earlier won deals on their accounts."""
     won = Stage.WON
-    for i, d in enumerate(deals):
-        if d.stage is won and d.close_date is not None and d.close_date <= as_of:
-            found = groups.get(d.deal_id)
-            if found is None:
-                groups[d.deal_id] = [i]
-            else:
-                found.append(i)
+    rows = [
+        i
+        for i, d in enumerate(deals)
+        if d.stage is won and (close := d.close_date) is not None and close <= as_of
+    ]
+    if period is not None:
+        start, end = period.start, period.end
+        inside = [
+            i
+            for i in rows
+            if start <= deals[i].close_date <= end  # type: ignore[operator]
+            or ((refund := deals[i].refunded_on) is not None and start <= refund <= end)
+        ]
+        touched = {accounts[i] for i in inside} - {None}
+        chosen = set(inside)
+        rows = [i for i in rows if i in chosen or accounts[i] in touched]
+    groups: dict[str, list[int]] = {}
+    for i in rows:
+        deal_id = deals[i].deal_id
+        found = groups.get(deal_id)
+        if found is None:
+            groups[deal_id] = [i]
+        else:
+            found.append(i)
     return groups
 
 
@@ -243,10 +274,27 @@ def attribute(
     check: RegistrationCheck,
     *,
     rules: dict[str, PartnerRules] | None = None,
+    period: Period | None = None,
 ) -> Attribution:
-    """Credit every deal won by ``check.as_of`` by the primary-credit rule (module docstring)."""
-    rules = partner_rules(plan) if rules is None else rules
-    by_name = rules_by_name(rules, {d.partner for d in deals})
+    """Credit every deal won by ``check.as_of`` by the primary-credit rule (module docstring).
+
+    With ``period``, only what a payout run of that period needs is credited: the deals closed or
+    refunded in it, and the earlier won deals on the same accounts (for the commission tail cap).
+    """
+    from partnerkit.tiers.evaluate import no_gc
+
+    with no_gc():
+        return _attribute(plan, deals, check, partner_rules(plan) if rules is None else rules, period)
+
+
+def _attribute(
+    plan: Plan,
+    deals: Sequence[Deal],
+    check: RegistrationCheck,
+    rules: dict[str, PartnerRules],
+    period: Period | None,
+) -> Attribution:
+    by_name = rules_by_name(rules, set(map(attrgetter("partner"), deals)))
     currency = plan.product.currency
     categories = {r.partner: r.category for r in rules.values()}
     status = check.status
@@ -256,75 +304,137 @@ def attribute(
     credits: list[DealCredit] = []
     protected = RegistrationStatus.PROTECTED
     registering = (Touch.SOURCED, Touch.REFERRAL)
+    sourced_override, no_credit = CreditOverride.SOURCED, CreditOverride.NONE
     wrong_currency: list[int] = []
-    for deal_id, rows in _won_rows(deals, check.as_of).items():
-        rows = [i for i in rows if deals[i].partner in by_name]
-        if not rows:
-            continue
-        if len(rows) > 1:
-            bad = _disagreement(deals, rows)
-            if bad is not None:
-                problems.append(bad)
+    add = credits.append
+    for deal_id, rows in _won_rows(deals, check.as_of, period, accounts).items():
+        if len(rows) == 1:  # the common case: one partner on the deal
+            i = rows[0]
+            d = deals[i]
+            r = by_name.get(d.partner)
+            if r is None:
                 continue
-        first = deals[rows[0]]
-        if first.currency != currency:
-            wrong_currency.append(rows[0])
-            continue
-        overridden = [i for i in rows if deals[i].credit is CreditOverride.SOURCED]
-        if overridden:
-            if len({by_name[deals[i].partner].partner for i in overridden}) > 1:
-                problems.append(
-                    Problem(
-                        f"deal {deal_id}: more than one row overrides the credit to 'sourced'; "
-                        "the first approved of them is credited",
-                        ("deals", max(overridden), "credit"),
-                        code="deals.two-sourced-overrides",
-                    )
-                )
-            source = _first(deals, overridden)
-            reason = f"override: {deals[source].credit_reason}"
-        else:
-            candidates = [
-                i
-                for i in rows
-                if deals[i].credit is None and status[i] is protected and deals[i].touch in registering
-            ]
-            if candidates:
-                source = _first(deals, candidates) if len(candidates) > 1 else candidates[0]
-                reason = f"protected registration approved {deals[source].approved_on}"
+            if d.currency != currency:
+                wrong_currency.append(i)
+                continue
+            credit = d.credit
+            if credit is sourced_override or (
+                credit is None and status[i] is protected and d.touch in registering
+            ):
+                source = i
+                influenced: tuple[str, ...] = ()
             else:
                 source = -1
-                reason = "no protected registration: influence only"
-        sourced_by = by_name[deals[source].partner].partner if source >= 0 else None
-        influenced = sorted(
-            {by_name[deals[i].partner].partner for i in rows if deals[i].credit is not CreditOverride.NONE}
-            - {sourced_by}
-        )
-        assert first.close_date is not None
-        end = until[source] if source >= 0 and status[source] is protected else None
-        in_protection = end is not None and first.close_date <= end
-        lapsed = end is not None and first.close_date > end
-        credits.append(
-            DealCredit(
-                deal_id,
-                tuple(rows),
-                accounts[rows[0]],
-                first.account_name,
-                first.amount,
-                first.currency,
-                first.close_date,
-                first.refunded_on,
-                sourced_by,
-                source,
-                deals[source].touch if source >= 0 else None,
-                tuple(n for n in influenced if n is not None),
-                reason,
-                in_protection,
-                lapsed,
+                influenced = () if credit is no_credit else (r.partner,)
+            override = d.credit_reason if credit is sourced_override else None
+            close = d.close_date
+            assert close is not None
+            end = until[i] if source >= 0 and status[i] is protected else None
+            add(
+                DealCredit(
+                    deal_id,
+                    (i,),
+                    accounts[i],
+                    d.account_name,
+                    d.amount,
+                    d.currency,
+                    close,
+                    d.refunded_on,
+                    r.partner if source >= 0 else None,
+                    source,
+                    d.touch if source >= 0 else None,
+                    influenced,
+                    override,
+                    d.approved_on if source >= 0 else None,
+                    end is not None and close <= end,
+                    end is not None and close > end,
+                )
             )
-        )
+            continue
+        found = _credit_rows(deals, deal_id, rows, by_name, status, until, accounts, currency, problems)
+        if found is None:
+            continue
+        if isinstance(found, int):
+            wrong_currency.append(found)
+        else:
+            add(found)
     problems += _currency_problems(deals, wrong_currency, currency)
     return Attribution(check.as_of, currency, credits, categories, problems)
+
+
+def _credit_rows(
+    deals: Sequence[Deal],
+    deal_id: str,
+    rows: list[int],
+    by_name: dict[str, PartnerRules],
+    status: list[RegistrationStatus],
+    until: list[date | None],
+    accounts: list[int | None],
+    currency: str,
+    problems: list[Problem],
+) -> DealCredit | int | None:
+    """The credit of a deal with several rows (None when left out; a row number for a wrong currency)."""
+    rows = [i for i in rows if deals[i].partner in by_name]
+    if not rows:
+        return None
+    if len(rows) > 1:
+        bad = _disagreement(deals, rows)
+        if bad is not None:
+            problems.append(bad)
+            return None
+    first = deals[rows[0]]
+    if first.currency != currency:
+        return rows[0]
+    overridden = [i for i in rows if deals[i].credit is CreditOverride.SOURCED]
+    override = None
+    if overridden:
+        if len({by_name[deals[i].partner].partner for i in overridden}) > 1:
+            problems.append(
+                Problem(
+                    f"deal {deal_id}: more than one row overrides the credit to 'sourced'; "
+                    "the first approved of them is credited",
+                    ("deals", max(overridden), "credit"),
+                    severity=Severity.WARNING,
+                    code="deals.two-sourced-overrides",
+                )
+            )
+        source = _first(deals, overridden)
+        override = deals[source].credit_reason
+    else:
+        protected = RegistrationStatus.PROTECTED
+        registering = (Touch.SOURCED, Touch.REFERRAL)
+        candidates = [
+            i
+            for i in rows
+            if deals[i].credit is None and status[i] is protected and deals[i].touch in registering
+        ]
+        source = (_first(deals, candidates) if len(candidates) > 1 else candidates[0]) if candidates else -1
+    sourced_by = by_name[deals[source].partner].partner if source >= 0 else None
+    influenced = sorted(
+        {by_name[deals[i].partner].partner for i in rows if deals[i].credit is not CreditOverride.NONE}
+        - {sourced_by}
+    )
+    close = first.close_date
+    assert close is not None
+    end = until[source] if source >= 0 and status[source] is RegistrationStatus.PROTECTED else None
+    return DealCredit(
+        deal_id,
+        tuple(rows),
+        accounts[rows[0]],
+        first.account_name,
+        first.amount,
+        first.currency,
+        close,
+        first.refunded_on,
+        sourced_by,
+        source,
+        deals[source].touch if source >= 0 else None,
+        tuple(n for n in influenced if n is not None),
+        override,
+        deals[source].approved_on if source >= 0 else None,
+        end is not None and close <= end,
+        end is not None and close > end,
+    )
 
 
 def _currency_problems(deals: Sequence[Deal], rows: Iterable[int], currency: str) -> list[Problem]:

@@ -22,15 +22,15 @@ as of one date: later registrations are left out, later approvals are pending, l
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from partnerkit.model import Plan
-from partnerkit.pipeline.accounts import account_keys
+from partnerkit.pipeline.accounts import account_numbers
 from partnerkit.pipeline.deals import Deal, Stage, Touch
 from partnerkit.pipeline.rules import PartnerRules, partner_rules, rules_by_name
 from partnerkit.problems import Problem, Severity
@@ -81,11 +81,11 @@ def _day(day: date | None) -> str:
     return day.isoformat() if day is not None else "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One thing a partner manager must know about a registration, with the rows it involves.
 
-    The message is worded when asked for (a large export has many findings and few readers).
+    The message is worded when asked for (a large export has many findings and few readers); a
+    named tuple because a million-row export can have a hundred thousand of them.
     """
 
     kind: FindingKind
@@ -175,15 +175,15 @@ class Finding:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Protection:
-    """One partner's protection of an account: the registration that started it and when it ends."""
+    """One partner's protection of an account: the registration that started it, when it ends, its rows."""
 
     partner: str
     row: int
     start: date
     end: date
-    rows: list[int] = field(default_factory=list)
+    rows: list[int]
 
 
 @dataclass
@@ -195,7 +195,7 @@ class RegistrationCheck:
     status: list[RegistrationStatus]
     protected_until: list[date | None]
     winner: list[int]
-    accounts: list[str | None]
+    accounts: list[int | None]
     protections: list[Protection]
     findings: list[Finding]
 
@@ -234,8 +234,27 @@ class RegistrationCheck:
         }
 
 
-def _order(deal: Deal) -> tuple[Any, ...]:
-    return (deal.approved_on, deal.registered_on, deal.deal_id, deal.partner)
+# Enum members looked up once: a class attribute lookup of an enum is slow next to a local name,
+# and the walk runs once per account.
+_PROTECTED, _LOST, _PENDING = (
+    RegistrationStatus.PROTECTED,
+    RegistrationStatus.LOST,
+    RegistrationStatus.PENDING,
+)
+_CONFLICT, _EXPIRED, _CLOSED_AFTER = (
+    FindingKind.CONFLICT,
+    FindingKind.EXPIRED,
+    FindingKind.CLOSED_AFTER_PROTECTION,
+)
+_PENDING_CONFLICT = FindingKind.PENDING_CONFLICT
+_REFERRAL, _WON, _OPEN = Touch.REFERRAL, Stage.WON, Stage.OPEN
+
+
+def accounts_of(deals: Sequence[Deal]) -> list[int | None]:
+    """The account number of every deal row (``partnerkit.pipeline.accounts.account_keys``)."""
+    return account_numbers(
+        list(map(attrgetter("account_name"), deals)), list(map(attrgetter("account_domain"), deals))
+    )
 
 
 def check_registrations(
@@ -244,128 +263,203 @@ def check_registrations(
     as_of: date,
     *,
     rules: dict[str, PartnerRules] | None = None,
-    accounts: list[str | None] | None = None,
+    accounts: list[int | None] | None = None,
 ) -> RegistrationCheck:
     """Check every registration of ``deals`` on ``as_of`` against the partners' terms (module docstring).
 
-    ``rules`` and ``accounts`` (from ``partner_rules`` and ``account_keys``) may be passed in when the
+    ``rules`` and ``accounts`` (from ``partner_rules`` and ``accounts_of``) may be passed in when the
     caller has them already.
     """
+    from partnerkit.tiers.evaluate import no_gc
+
     rules = partner_rules(plan) if rules is None else rules
-    by_name = rules_by_name(rules, {d.partner for d in deals})
+    by_name = rules_by_name(rules, set(map(attrgetter("partner"), deals)))
     if accounts is None:
-        accounts = account_keys((d.account_name, d.account_domain) for d in deals)
+        accounts = accounts_of(deals)
+    with no_gc():
+        return _check(deals, as_of, by_name, accounts)
+
+
+def _check(
+    deals: Sequence[Deal], as_of: date, by_name: dict[str, PartnerRules], accounts: list[int | None]
+) -> RegistrationCheck:
+    """The check itself: pick the registrations, sort them by account and approval, walk them once."""
     n = len(deals)
     status = [RegistrationStatus.NOT_REGISTERED] * n
     until: list[date | None] = [None] * n
     winner = [-1] * n
     findings: list[Finding] = []
-    groups: dict[str, list[int]] = {}
-    influenced = Touch.INFLUENCED
+    keys = _pick(deals, as_of, by_name, accounts, status, findings)
+    _break_ties(deals, keys, n)
+    spans = _spans(by_name)
+    protections: list[Protection] = []
+    # During the walk a protection is a list [holder, first row, start day, end day, rows], with
+    # days as ordinals: integer arithmetic instead of dates, made into Protection objects at the end.
+    chains: list[list[Any]] = []
+    losers: list[tuple[int, list[Any]]] = []
+    current: list[Any] | None = None
+    group = -1
+    pending_day = _DAYS - 1
+    today = as_of.toordinal()
+    for number in keys:
+        prefix, i = divmod(number, n)
+        account, day = divmod(prefix, _DAYS)
+        if account != group:
+            if chains:
+                _close_group(deals, chains, losers, as_of, until, protections, findings)
+                chains, losers = [], []
+            group, current = account, None
+        d = deals[i]
+        partner = d.partner
+        holder = by_name[partner].partner
+        if day == pending_day:
+            status[i] = _PENDING
+            if chains:
+                # the protection in force on the as-of date, if another partner holds it
+                for chain in reversed(chains):
+                    if chain[2] <= today:
+                        if chain[3] >= today and chain[0] != holder:
+                            losers.append((-1 - i, chain))
+                        break
+            continue
+        end = day + spans[partner][d.touch is _REFERRAL]
+        if current is not None and day <= current[3]:
+            if holder == current[0]:
+                status[i] = _PROTECTED
+                current[4].append(i)
+                if end > current[3]:
+                    current[3] = end
+            else:
+                status[i] = _LOST
+                winner[i] = current[1]
+                losers.append((i, current))
+        else:
+            current = [holder, i, day, end, [i]]
+            chains.append(current)
+            status[i] = _PROTECTED
+    if chains:
+        _close_group(deals, chains, losers, as_of, until, protections, findings)
+    return RegistrationCheck(as_of, deals, status, until, winner, accounts, protections, findings)
+
+
+def _pick(
+    deals: Sequence[Deal],
+    as_of: date,
+    by_name: dict[str, PartnerRules],
+    accounts: list[int | None],
+    status: list[RegistrationStatus],
+    findings: list[Finding],
+) -> list[int]:
+    """The registrations to walk, as sorted integer keys; the rows that are none get their status.
+
+    Each registration becomes one integer, (account, approval day, row), so that one sort of plain
+    integers puts every account's registrations together in approval order: sorting integers is
+    several times faster than sorting tuples of dates and names.
+    """
+    n = len(deals)
+    add = findings.append
+    keys: list[int] = []
+    key = keys.append
+    influenced, won = Touch.INFLUENCED, Stage.WON
+    pending_day = _DAYS - 1  # not approved on the as-of date: after the approved ones
+    top = 1 + max((a for a in accounts if a is not None), default=0)
     for i, d in enumerate(deals):
         r = by_name.get(d.partner)
         if r is None:
             status[i] = RegistrationStatus.UNKNOWN_PARTNER
-            findings.append(Finding(FindingKind.UNKNOWN_PARTNER, i, d))
+            add(Finding(FindingKind.UNKNOWN_PARTNER, i, d))
             continue
-        registered = d.registered_on
         if d.touch is influenced:
             continue
+        registered = d.registered_on
         if registered is None:
             if d.credit is None:
-                findings.append(Finding(FindingKind.UNREGISTERED, i, d))
+                add(Finding(FindingKind.UNREGISTERED, i, d))
             continue
         if registered > as_of:
             status[i] = RegistrationStatus.LATER
             continue
-        if (
-            d.stage is Stage.WON
-            and d.close_date is not None
-            and d.close_date <= as_of
-            and registered > d.close_date
-        ):
-            findings.append(Finding(FindingKind.REGISTERED_AFTER_CLOSE, i, d))
+        if d.stage is won:
+            close = d.close_date
+            if close is not None and close <= as_of and registered > close:
+                add(Finding(FindingKind.REGISTERED_AFTER_CLOSE, i, d))
         if not r.may_register:
             status[i] = RegistrationStatus.NOT_ALLOWED
-            findings.append(Finding(FindingKind.NOT_ALLOWED, i, d, why=r.why_not))
+            add(Finding(FindingKind.NOT_ALLOWED, i, d, why=r.why_not))
             continue
-        key = accounts[i]
-        groups.setdefault(key if key is not None else f"row:{i}", []).append(i)
-    protections: list[Protection] = []
-    for members in groups.values():
-        _walk(deals, members, by_name, as_of, status, until, winner, protections, findings)
-    return RegistrationCheck(as_of, deals, status, until, winner, accounts, protections, findings)
+        account = accounts[i]
+        approved = d.approved_on
+        day = pending_day if approved is None or approved > as_of else approved.toordinal()
+        key(((top + i if account is None else account) * _DAYS + day) * n + i)
+    keys.sort()
+    return keys
 
 
-def _walk(
+_DAYS = date.max.toordinal() + 1
+
+
+def _break_ties(deals: Sequence[Deal], keys: list[int], n: int) -> None:
+    """Registrations of one account approved on one day: order them by registration date, deal id and
+    partner name, not by where they sit in the export (the integer keys end with the row number).
+
+    Such ties are rare; they are found with a set and a Counter (C loops), not a Python loop.
+    """
+    from bisect import bisect_left
+    from collections import Counter
+
+    prefixes = [k // n for k in keys]
+    if len(set(prefixes)) == len(prefixes):
+        return
+    for prefix, count in [(p, c) for p, c in Counter(prefixes).items() if c > 1]:
+        start = bisect_left(keys, prefix * n)
+        run = keys[start : start + count]
+        run.sort(key=lambda k: _tie(deals[k % n]))
+        keys[start : start + count] = run
+
+
+def _tie(deal: Deal) -> tuple[Any, ...]:
+    return (deal.registered_on, deal.deal_id, deal.partner, deal.touch.value, deal.account_name)
+
+
+def _close_group(
     deals: Sequence[Deal],
-    members: list[int],
-    by_name: dict[str, PartnerRules],
+    chains: list[list[Any]],
+    losers: list[tuple[int, list[Any]]],
     as_of: date,
-    status: list[RegistrationStatus],
     until: list[date | None],
-    winner: list[int],
     protections: list[Protection],
     findings: list[Finding],
 ) -> None:
-    """One account's registrations: sorted by approval, walked once."""
-    approved = []
-    pending = []
-    for i in members:
-        day = deals[i].approved_on
-        if day is not None and day <= as_of:
-            approved.append(i)
-        else:
-            pending.append(i)
-    if len(approved) > 1:
-        approved.sort(key=lambda i: _order(deals[i]))
-    chains: list[Protection] = []
-    losers: list[tuple[int, Protection]] = []
-    for i in approved:
-        d = deals[i]
-        r = by_name[d.partner]
-        days = r.protection_for(d.touch) or r.protection_days or 1
-        approved_on = d.approved_on
-        assert approved_on is not None
-        end = approved_on + timedelta(days=days - 1)
-        current = chains[-1] if chains else None
-        if current is not None and approved_on <= current.end:
-            if r.partner == current.partner:
-                status[i] = RegistrationStatus.PROTECTED
-                current.rows.append(i)
-                if end > current.end:
-                    current.end = end
-            else:
-                status[i] = RegistrationStatus.LOST
-                losers.append((i, current))
-        else:
-            chain = Protection(r.partner, i, approved_on, end, [i])
-            chains.append(chain)
-            status[i] = RegistrationStatus.PROTECTED
-    for i, chain in losers:
-        until[i] = chain.end
-        winner[i] = chain.row
-        findings.append(Finding(FindingKind.CONFLICT, i, deals[i], deals[chain.row], chain.end))
+    """An account's walk is done: every protection has its final end; word the findings."""
+    add = findings.append
+    fromordinal = date.fromordinal
     for chain in chains:
-        for i in chain.rows:
-            until[i] = chain.end
+        end = chain[3] = fromordinal(chain[3])
+        protections.append(Protection(chain[0], chain[1], fromordinal(chain[2]), end, chain[4]))
+        for i in chain[4]:
+            until[i] = end
             d = deals[i]
-            closed = d.close_date is not None and d.close_date <= as_of and d.stage is not Stage.OPEN
-            if not closed and chain.end < as_of:
-                findings.append(Finding(FindingKind.EXPIRED, i, d, None, chain.end, as_of))
-            elif closed and d.stage is Stage.WON and d.close_date is not None and d.close_date > chain.end:
-                findings.append(Finding(FindingKind.CLOSED_AFTER_PROTECTION, i, d, None, chain.end))
-    protections.extend(chains)
-    if not pending:
-        return
-    starts = [c.start for c in chains]
-    for i in pending:
-        status[i] = RegistrationStatus.PENDING
-        at = bisect.bisect_right(starts, as_of) - 1
-        if at < 0:
-            continue
-        chain = chains[at]
-        if chain.end >= as_of and by_name[deals[i].partner].partner != chain.partner:
-            until[i] = chain.end
-            winner[i] = chain.row
-            findings.append(Finding(FindingKind.PENDING_CONFLICT, i, deals[i], deals[chain.row], chain.end))
+            close = d.close_date
+            if close is None or close > as_of or d.stage is _OPEN:
+                if end < as_of:
+                    add(Finding(_EXPIRED, i, d, None, end, as_of))
+            elif d.stage is _WON and close > end:
+                add(Finding(_CLOSED_AFTER, i, d, None, end))
+    for i, chain in losers:
+        if i < 0:  # a pending registration inside another partner's protection
+            i = -1 - i
+            add(Finding(_PENDING_CONFLICT, i, deals[i], deals[chain[1]], chain[3]))
+        else:
+            add(Finding(_CONFLICT, i, deals[i], deals[chain[1]], chain[3]))
+        until[i] = chain[3]
+
+
+def _spans(by_name: dict[str, PartnerRules]) -> dict[str, tuple[int, int]]:
+    """Per partner name, the protection of a sourced and of a referral registration, as the days to
+    add to the approval day (one less than the days of protection)."""
+    out = {}
+    for name, r in by_name.items():
+        sourced = (r.protection_for(Touch.SOURCED) or r.protection_days or 1) - 1
+        referral = (r.protection_for(Touch.REFERRAL) or r.protection_days or 1) - 1
+        out[name] = (sourced, referral)
+    return out
