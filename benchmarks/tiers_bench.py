@@ -23,11 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from partnerkit.model.tiers import Tier
-from partnerkit.tiers.evaluate import evaluate_facts
-from partnerkit.tiers.explain import compact_rows, explain
-from partnerkit.tiers.facts import DatedColumn, FactTable
-from partnerkit.tiers.rules import (
+from partnerkit.model.rules import (
     AllOf,
     AnyOf,
     AtLeastOf,
@@ -40,6 +36,10 @@ from partnerkit.tiers.rules import (
     ValidUntil,
     add_months,
 )
+from partnerkit.model.tiers import Tier
+from partnerkit.tiers.evaluate import evaluate_facts
+from partnerkit.tiers.explain import compact_rows, explain
+from partnerkit.tiers.facts import DatedColumn, FactTable
 
 AS_OF = date(2026, 10, 1)
 

@@ -62,8 +62,8 @@ def read_calamine(path: Path) -> int:
 
 def read_partner_rows(path: Path) -> int:
     """partnerkit's reading proper: every table, every cell rule, into plan data with cell references."""
+    from partnerkit.io.workbook.plandata import plan_data_from_tables
     from partnerkit.io.workbook.read import paused_gc, read_tables
-    from partnerkit.io.workbook.tables import plan_data_from_tables
 
     with paused_gc():
         tables, _ = read_tables(path)
@@ -74,8 +74,8 @@ def read_partner_rows(path: Path) -> int:
 
 def read_and_validate(path: Path) -> int:
     """The reading plus the plan model's validation (no plan checks)."""
+    from partnerkit.io.workbook.plandata import plan_data_from_tables
     from partnerkit.io.workbook.read import paused_gc, read_tables
-    from partnerkit.io.workbook.tables import plan_data_from_tables
     from partnerkit.model import Plan
 
     with paused_gc():

@@ -14,19 +14,13 @@ from typing import Any
 
 from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
+from partnerkit.model.partners import partner_path
 from partnerkit.model.values import did_you_mean, format_percent
-from partnerkit.problems import FieldPath, Problem, Severity
+from partnerkit.problems import REFERS_TO, FieldPath, Problem, Severity
 from partnerkit.roadmap.scheduler import check_roadmap
 from partnerkit.tiers.checks import TIER_CHECKS
 
 Check = Callable[[Plan], list[Problem]]
-
-_CATEGORY_KEYS = {"Integration": "integration", "Distribution": "distribution", "Ecosystem": "ecosystem"}
-
-
-def partner_path(kind: str, index: int) -> FieldPath:
-    """The field path of a partner row: ``categories.<kind>.partners[<index>]``."""
-    return ("categories", _CATEGORY_KEYS.get(kind, kind.lower()), "partners", index)
 
 
 def check_unique_partner_names(plan: Plan) -> list[Problem]:
@@ -83,7 +77,15 @@ def _tier_reference(tiers: list[str], name: str, path: FieldPath, what: str) -> 
         if guess
         else (f"tiers: {', '.join(tiers)}" if tiers else "the plan defines no tiers")
     )
-    return [Problem(f"{what} {name!r} is not a tier of the plan", path, hint=hint, code="unknown_tier")]
+    return [
+        Problem(
+            f"{what} {name!r} is not a tier of the plan",
+            path,
+            hint=hint,
+            code="unknown_tier",
+            extra={REFERS_TO: (("tier", name),)},
+        )
+    ]
 
 
 def check_tier_references(plan: Plan) -> list[Problem]:
@@ -116,6 +118,7 @@ def check_tier_thresholds_ordered(plan: Plan) -> list[Problem]:
                     f"not less than the higher tier {previous[0]!r} ({previous[2]})",
                     ("tiers", index[id(tier)], "revenue_potential", "min"),
                     code="tier_order",
+                    extra={REFERS_TO: (("tier", previous[0]),)},
                 )
             )
         previous = (tier.name, rp.min.amount, str(rp.min))

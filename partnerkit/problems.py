@@ -9,6 +9,16 @@ from enum import StrEnum
 
 FieldPath = tuple[str | int, ...]
 
+REFERS_TO = "refers_to"
+"""``Problem.extra`` key: the named entries a problem is about besides its own field, as ``(kind, name)``
+pairs such as ``("tier", "Gold")`` (kinds: tier, fact, activity, partner, source, metric). When that
+entry failed the schema, the problem may only follow from it, and one round of validation leaves it
+for the run after the fix."""
+
+DERIVED_FROM = "derived_from"
+"""``Problem.extra`` key: field paths whose values a problem follows from besides its own field (a
+schedule's lateness follows from the whole ``("roadmap",)``); used the same way as ``REFERS_TO``."""
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors block, warnings inform."""

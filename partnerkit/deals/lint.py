@@ -9,6 +9,7 @@ from typing import Any
 from partnerkit.deals.terms import DealTerms, IntegrationTerms, Origin, ResellerTerms, Term, agreement_kind
 from partnerkit.model import Plan
 from partnerkit.model.deals import EndUserPricing
+from partnerkit.model.partners import partner_path
 from partnerkit.model.values import format_percent
 from partnerkit.problems import FieldPath, Problem, Severity
 
@@ -408,7 +409,6 @@ _NOT_IN_VALIDATE = {
 
 def check_deal_terms(plan: Plan) -> list[Problem]:
     """Term lint over every partner, as warnings: overrides at the partner, standard terms once."""
-    from partnerkit.checks import partner_path
     from partnerkit.deals.build import build_terms
 
     found: list[Problem] = []

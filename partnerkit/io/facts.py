@@ -14,6 +14,7 @@ date cells or YYYY-MM-DD text. Nothing is guessed.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
@@ -21,18 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
+from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
+from partnerkit.io.ooxml.limits import FACTS_LIMITS
+from partnerkit.io.ooxml.package import Package
+from partnerkit.io.ooxml.refs import letters_at as column_letter
+from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.problems import Problem, Severity
 from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
-from partnerkit.tiers.rules import FactKind, FactSpec
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
 
-MAX_ROWS = 2_000_000
-MAX_COLUMNS = 500
-MAX_BYTES = 200 * 1024 * 1024
-MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 100,000 partners take about 30 MB of sheet XML
-MAX_RATIO = 500
+# The workbook limits, with room for dated exports (io/ooxml/limits.py); read at each call.
+LIMITS = FACTS_LIMITS
 _PARTNER = {"partner", "name", "partner_name"}
 _HOLDS = {
     FactKind.NUMBER: "numbers",
@@ -50,16 +52,6 @@ def header_key(text: Any) -> str:
     """A header as a fact name: trimmed, lower case, spaces and dashes as underscores."""
     cleaned = str(text if text is not None else "").replace("\u00a0", " ").strip().lower()
     return "_".join(cleaned.replace("-", " ").split())
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def load_facts(
@@ -83,8 +75,10 @@ def load_facts(
         size = path.stat().st_size
     except OSError as exc:
         raise UnreadableFileError(f"{path}: cannot read the facts table ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise UnreadableFileError(f"{path}: {size // 1_000_000} MB is too large for a facts table")
+    try:
+        LIMITS.check_file_size(size)
+    except PackageError as exc:
+        raise exc.naming(path, UnreadableFileError, ": ") from None
     suffix = path.suffix.lower()
     reader = FactsReader(specs, tiers, path.name)
     if suffix in (".xlsx", ".xlsm"):
@@ -128,7 +122,7 @@ def load_facts(
 
 def _names_partners(rows: list[list[Any]]) -> bool:
     """True when a table's first row has a 'partner' column."""
-    return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][:MAX_COLUMNS])
+    return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][: LIMITS.max_columns])
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
@@ -157,11 +151,20 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
             f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
             "if it is a CSV or an old .xls file, save it as .xlsx or .csv"
         )
-    _check_inflation(path)
+    try:
+        # The zip's sizes are checked before anything inflates, and calamine reads the bytes checked.
+        package = Package.open(path, LIMITS)
+    except DamagedPackage as exc:
+        raise UnreadableFileError(f"{path}: cannot read the workbook: it {exc.sentence}") from None
+    except PackageError as exc:
+        raise exc.naming(path, UnreadableFileError, ": ") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read the workbook ({exc.strerror or exc})") from None
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+    max_rows = LIMITS.max_rows
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
         names = list(book.sheet_names)
     except PasswordError:
         raise UnreadableFileError(f"{path}: the workbook is encrypted; save an unprotected copy") from None
@@ -170,32 +173,11 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
     for name in names:
         try:
             sheet = book.get_sheet_by_name(name)
-            # never trust the sheet's claimed dimension: read at most MAX_ROWS rows
-            rows = sheet.to_python(skip_empty_area=True, nrows=MAX_ROWS + 1)
+            # never trust the sheet's claimed dimension: read at most max_rows rows
+            rows = sheet.to_python(skip_empty_area=True, nrows=max_rows + 1)
         except (CalamineError, ValueError) as exc:
             raise UnreadableFileError(f"{path}: cannot read sheet {name!r} ({exc})") from None
         yield name, rows
-
-
-def _check_inflation(path: Path) -> None:
-    """Refuse a workbook that would inflate far beyond any facts table (a zip bomb), before reading it."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFileError(f"{path}: cannot read the workbook ({exc})") from None
-    total = sum(e.file_size for e in entries)
-    if total > MAX_UNCOMPRESSED:
-        raise UnreadableFileError(
-            f"{path}: the workbook unpacks to {total // 1_000_000:,} MB, more than a facts table can be"
-        )
-    for entry in entries:
-        if entry.file_size > 10_000_000 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise UnreadableFileError(
-                f"{path}: {entry.filename} is compressed suspiciously well; not reading it"
-            )
 
 
 class FactsReader:
@@ -245,10 +227,11 @@ class FactsReader:
         """Read one table (a CSV or a sheet)."""
         if not rows:
             return
-        if len(rows) > MAX_ROWS + 1:
-            self.problem(sheet, MAX_ROWS + 1, 0, f"more than {MAX_ROWS:,} rows; split the table")
-            rows = rows[: MAX_ROWS + 1]
-        header = rows[0][:MAX_COLUMNS]
+        max_rows = LIMITS.max_rows
+        if len(rows) > max_rows + 1:
+            self.problem(sheet, max_rows + 1, 0, f"more than {max_rows:,} rows; split the table")
+            rows = rows[: max_rows + 1]
+        header = rows[0][: LIMITS.max_columns]
         columns = self._columns(header, sheet)
         if columns is None:
             return

@@ -17,6 +17,7 @@ from partnerkit.model.deals import (
     parse_term_value,
     plain_term_value,
 )
+from partnerkit.model.rules import FactName, FactValue
 from partnerkit.model.values import (
     IsoDate,
     Money,
@@ -30,7 +31,7 @@ from partnerkit.model.values import (
     choice,
     did_you_mean,
 )
-from partnerkit.tiers.rules import FactName, FactValue
+from partnerkit.problems import FieldPath
 
 
 class CategoryKind(StrEnum):
@@ -39,6 +40,11 @@ class CategoryKind(StrEnum):
     INTEGRATION = "Integration"
     DISTRIBUTION = "Distribution"
     ECOSYSTEM = "Ecosystem"
+
+
+def partner_path(kind: str, index: int) -> FieldPath:
+    """The field path of a partner row: ``categories.<kind>.partners[<index>]`` (``kind`` as in ``CategoryKind``)."""
+    return ("categories", str(kind).lower(), "partners", index)
 
 
 class IntegrationType(StrEnum):

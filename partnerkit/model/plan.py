@@ -11,9 +11,9 @@ from partnerkit.model.metrics import Assumption, Metric, Source
 from partnerkit.model.partners import AnyPartner, Categories, CategoryKind
 from partnerkit.model.product import Philosophy, Product
 from partnerkit.model.roadmap import Roadmap
+from partnerkit.model.rules import TierProgram
 from partnerkit.model.tiers import Tier
 from partnerkit.model.values import PlanModel, Text
-from partnerkit.tiers.rules import TierProgram
 
 
 class Plan(PlanModel):

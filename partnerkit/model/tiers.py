@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from partnerkit.model.rules import Rule
 from partnerkit.model.values import Money, Name, Percent, PlanModel, SourceRefs, Text, choice
-from partnerkit.tiers.rules import Rule
 
 
 class PortalAccess(StrEnum):

@@ -1,1 +1,1 @@
-"""Documents as plain data and text: the strategy in Markdown and view models for Word."""
+"""Documents as plain data: the strategy built once (strategy.py, document.py) and written as Markdown."""

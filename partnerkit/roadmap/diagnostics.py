@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from partnerkit.model.values import did_you_mean
-from partnerkit.problems import Problem, Severity, format_path
+from partnerkit.problems import REFERS_TO, Problem, Severity, format_path
 from partnerkit.roadmap.calendar import ProgramCalendar
 from partnerkit.roadmap.network import EarlyDates, Network, PlacedActivity, find_cycles
 
@@ -40,6 +40,7 @@ def structure_problems(placed: Sequence[PlacedActivity], calendar: ProgramCalend
                         path=(*item.path, "depends_on", k),
                         hint=f"did you mean {guess!r}?" if guess else "use the id of another activity",
                         code="unknown-dependency",
+                        extra={REFERS_TO: (("activity", dep),)},
                     )
                 )
     graph = {i: [d for d in first_seen[i].activity.depends_on if d in first_seen] for i in first_seen}

@@ -13,13 +13,13 @@ else. See docs/roadmap.md for the complexity.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from partnerkit.errors import PlanError
 from partnerkit.model.plan import Plan
 from partnerkit.model.roadmap import Roadmap
-from partnerkit.problems import Problem, Severity
+from partnerkit.problems import DERIVED_FROM, Problem, Severity
 from partnerkit.roadmap.calendar import ProgramCalendar
 from partnerkit.roadmap.diagnostics import ARROW, deadline_impossible, structure_problems, timing_problems
 from partnerkit.roadmap.network import (
@@ -313,6 +313,15 @@ def roadmap_problems(
         return error.problems
 
 
+# Problems of the roadmap's structure are about the entries they name; what the schedule finds
+# (capacity, dates, deadlines) follows from the whole roadmap, which a validation that had to drop a
+# broken part of it needs to know.
+_STRUCTURE = frozenset({"duplicate-activity", "unknown-dependency", "dependency-cycle"})
+
+
 def check_roadmap(plan: Plan) -> list[Problem]:
     """The roadmap check for ``partnerkit.checks.CHECKS``."""
-    return roadmap_problems(plan)
+    return [
+        p if p.code in _STRUCTURE else replace(p, extra={**p.extra, DERIVED_FROM: (("roadmap",),)})
+        for p in roadmap_problems(plan)
+    ]

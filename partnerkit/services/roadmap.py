@@ -91,14 +91,3 @@ def gantt_png(plan: Plan, schedule: Schedule | None) -> bytes | None:
     from partnerkit.roadmap.tables import quarter_names
 
     return render_gantt(schedule, "png", quarter_names=quarter_names(plan.roadmap))
-
-
-def schedule_or_none(plan: Plan) -> Schedule | None:
-    """The roadmap's schedule, or None when it cannot be scheduled (documents show the planned weeks)."""
-    from partnerkit.errors import PlanError
-    from partnerkit.roadmap import schedule_roadmap
-
-    try:
-        return schedule_roadmap(plan)
-    except PlanError:
-        return None

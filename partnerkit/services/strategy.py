@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from partnerkit.errors import PartnerkitError
 from partnerkit.services.plan import require_plan
-from partnerkit.services.roadmap import draw_gantt, gantt_png, schedule_or_none
+from partnerkit.services.roadmap import draw_gantt, gantt_png
 
 if TYPE_CHECKING:
     from partnerkit.loaded import LoadedPlan
@@ -49,10 +49,12 @@ def write_strategy(
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise PartnerkitError(f"{output}: the strategy is written as .md (Markdown) or .docx (Word)")
-    schedule = schedule_or_none(plan)
+    from partnerkit.report.strategy import build_strategy, roadmap_schedule
+
+    schedule = roadmap_schedule(plan)  # scheduled once for the document and its chart
     if suffix == ".md":
         from partnerkit.io.files import write_text_atomic
-        from partnerkit.report.markdown import render_markdown
+        from partnerkit.report.markdown import render
 
         drawn = None
         if schedule is not None and schedule.activities:
@@ -60,7 +62,7 @@ def write_strategy(
         name = drawn.name if drawn is not None and drawn.parent == output.parent else None
         if drawn is not None and name is None:
             name = str(drawn)
-        write_text_atomic(output, render_markdown(plan, roadmap_chart=name))
+        write_text_atomic(output, render(build_strategy(plan, schedule, roadmap_chart=name)))
         return StrategyResult([output, *([drawn] if drawn else [])])
     from partnerkit.io.word.report import write_strategy_docx
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.model.partners import partner_path
 from partnerkit.services.plan import require_plan
 
 if TYPE_CHECKING:
@@ -60,13 +61,9 @@ def term_review(loaded: LoadedPlan, partner: str | None = None) -> TermsResult:
             continue
         review = review_partner(plan, category, found)
         reviews.append(review)
-        row = _partner_path(category, index)
+        row = partner_path(category.value, index)
         for finding in review.findings:
             overridden = [k for k in finding.fields if k in found.overrides]
             path = (*row, "overrides", overridden[0]) if overridden else row
             problems.append(finding.to_problem(path))
     return TermsResult(reviews, loaded.place(problems))
-
-
-def _partner_path(category: Any, index: int) -> tuple[str | int, ...]:
-    return ("categories", category.value.lower(), "partners", index)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.model.values import did_you_mean
-from partnerkit.problems import FieldPath, Problem, Severity
-from partnerkit.tiers.rules import (
+from partnerkit.model.partners import partner_path
+from partnerkit.model.rules import (
     AllOf,
     AnyOf,
     AtLeastOf,
@@ -21,6 +20,8 @@ from partnerkit.tiers.rules import (
     Tracks,
     ValidUntil,
 )
+from partnerkit.model.values import did_you_mean
+from partnerkit.problems import REFERS_TO, FieldPath, Problem, Severity
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -61,7 +62,15 @@ def check_rule_facts(plan: Plan) -> list[Problem]:
             if spec is None:
                 guess = did_you_mean(fact, specs)
                 hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts"
-                found.append(Problem(f"unknown fact {fact!r}", (*path, key), hint=hint, code="unknown_fact"))
+                found.append(
+                    Problem(
+                        f"unknown fact {fact!r}",
+                        (*path, key),
+                        hint=hint,
+                        code="unknown_fact",
+                        extra={REFERS_TO: (("fact", fact),)},
+                    )
+                )
                 continue
             found += _fits(rule, spec, fact, (*path, key))
             if isinstance(rule, PointsMetric) and rule.points < 0:
@@ -73,7 +82,7 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
     kind = spec.kind
 
     def bad(message: str) -> list[Problem]:
-        return [Problem(message, path, code="rule_fact_kind")]
+        return [Problem(message, path, code="rule_fact_kind", extra={REFERS_TO: (("fact", fact),)})]
 
     if isinstance(rule, ValidUntil):
         return (
@@ -102,7 +111,6 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
 
 def check_partner_facts(plan: Plan) -> list[Problem]:
     """Partners carry only declared facts, each with a value of the fact's kind."""
-    from partnerkit.checks import partner_path
     from partnerkit.tiers.facts import facts_from_plan
 
     specs = plan.tier_program.facts
@@ -113,7 +121,15 @@ def check_partner_facts(plan: Plan) -> list[Problem]:
                 guess = did_you_mean(name, specs)
                 hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts"
                 path = (*partner_path(kind.value, index), "facts", name)
-                found.append(Problem(f"unknown fact {name!r}", path, hint=hint, code="unknown_fact"))
+                found.append(
+                    Problem(
+                        f"unknown fact {name!r}",
+                        path,
+                        hint=hint,
+                        code="unknown_fact",
+                        extra={REFERS_TO: (("fact", name),)},
+                    )
+                )
     _, problems = facts_from_plan(plan)
     return found + problems
 
@@ -161,6 +177,7 @@ def check_tier_reachable(plan: Plan) -> list[Problem]:
                         severity=Severity.WARNING,
                         hint="raise the higher tier's thresholds or swap the levels",
                         code="unreachable_tier",
+                        extra={REFERS_TO: (("tier", high.name),)},
                     )
                 )
                 break

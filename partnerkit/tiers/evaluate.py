@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.tiers.facts import FactTable
-from partnerkit.tiers.rules import (
+from partnerkit.model.rules import (
     AllOf,
     AnyOf,
     AtLeastOf,
@@ -33,6 +32,7 @@ from partnerkit.tiers.rules import (
     Window,
     add_months,
 )
+from partnerkit.tiers.facts import FactTable
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan

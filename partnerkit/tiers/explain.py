@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between, no_gc
-from partnerkit.tiers.rules import (
+from partnerkit.model.rules import (
     AllOf,
     AnyOf,
     AtLeastOf,
@@ -30,6 +29,7 @@ from partnerkit.tiers.rules import (
     ValidUntil,
     add_months,
 )
+from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between, no_gc
 
 
 class Change(StrEnum):

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.model.values import THOUSANDS_DOT, thousands_dot_message
-from partnerkit.problems import Problem
-from partnerkit.tiers.rules import FactKind, FactSpec
+from partnerkit.problems import REFERS_TO, Problem
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -161,7 +161,7 @@ def _parse_number_text(text: str, kind: FactKind) -> float:
     except ValueError:
         pass
     if kind is FactKind.MONEY:
-        from partnerkit.tiers.rules import money_text
+        from partnerkit.model.rules import money_text
 
         return money_text(stripped)  # raises with the "write 50000" hint
     if kind is FactKind.COUNT:
@@ -235,6 +235,7 @@ def facts_from_records(
                             f"fact {name!r} is dated: write observations as 'YYYY-MM-DD: value'",
                             (*base, name),
                             code="fact-value",
+                            extra={REFERS_TO: (("fact", name),)},
                         )
                     )
                     continue
@@ -244,7 +245,12 @@ def facts_from_records(
                         parsed = normalize(observed, spec)
                     except ValueError as exc:
                         problems.append(
-                            Problem(f"{day}: {observed!r}: {exc}", (*base, name), code="fact-value")
+                            Problem(
+                                f"{day}: {observed!r}: {exc}",
+                                (*base, name),
+                                code="fact-value",
+                                extra={REFERS_TO: (("fact", name),)},
+                            )
                         )
                         continue
                     if parsed is not None:
@@ -255,7 +261,14 @@ def facts_from_records(
                         raise ValueError("is not a dated fact; give one value")
                     value = normalize(raw, spec)
                 except ValueError as exc:
-                    problems.append(Problem(f"{raw!r}: {exc}", (*base, name), code="fact-value"))
+                    problems.append(
+                        Problem(
+                            f"{raw!r}: {exc}",
+                            (*base, name),
+                            code="fact-value",
+                            extra={REFERS_TO: (("fact", name),)},
+                        )
+                    )
                     value = None
                 table.values[name].append(value)
     return table, problems

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from partnerkit.model.rules import FactSpec
 from partnerkit.model.tiers import Tier
 from partnerkit.tiers.evaluate import Evaluation, evaluate_facts
 from partnerkit.tiers.explain import Verdict, explain
 from partnerkit.tiers.facts import FactTable, facts_from_records
-from partnerkit.tiers.rules import FactSpec
 
 AS_OF = date(2026, 10, 1)
 

@@ -237,7 +237,7 @@ def test_a_tier_without_rules_is_met_by_everyone() -> None:
 
 
 def test_a_dated_yes_no_fact_reads_its_latest_observation() -> None:
-    from partnerkit.tiers.rules import FactSpec
+    from partnerkit.model.rules import FactSpec
     from tests.tiers.helpers import SPECS
 
     specs = {**SPECS, "qualified": FactSpec(kind="boolean", dated=True)}

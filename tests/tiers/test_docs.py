@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
+from partnerkit.model.rules import TierProgram
 from partnerkit.model.tiers import Tier
 from partnerkit.tiers.evaluate import evaluate_facts
 from partnerkit.tiers.explain import explain
 from partnerkit.tiers.facts import facts_from_records
-from partnerkit.tiers.rules import TierProgram
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "tiers.md"
 

@@ -211,6 +211,7 @@ def test_a_workbook_that_inflates_too_far_is_refused(
     tmp_path: Path, example_plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import zipfile
+    from dataclasses import replace
 
     import partnerkit.io.facts as facts_io
 
@@ -219,7 +220,7 @@ def test_a_workbook_that_inflates_too_far_is_refused(
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 12_000_000)
     with pytest.raises(UnreadableFileError, match="compressed suspiciously well"):
         load_facts(path, example_plan)
-    monkeypatch.setattr(facts_io, "MAX_UNCOMPRESSED", 1_000_000)
+    monkeypatch.setattr(facts_io, "LIMITS", replace(facts_io.LIMITS, max_total_bytes=1_000_000))
     with pytest.raises(UnreadableFileError, match="unpacks to 12 MB"):
         load_facts(path, example_plan)
 

@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partnerkit.model.rules import Points, PointsMetric
 from partnerkit.model.tiers import Tier
 from partnerkit.tiers.evaluate import Evaluation, Outcome, evaluate_facts
 from partnerkit.tiers.explain import explain
 from partnerkit.tiers.facts import FactTable, facts_from_records
-from partnerkit.tiers.rules import Points, PointsMetric
 from tests.tiers.helpers import AS_OF, SPECS
 
 NUMERIC = ["certified_staff", "csat"]

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from partnerkit.io.planfile import dump_plan, load_plan_with_problems, parse_plan_text
 from partnerkit.model import Plan
+from partnerkit.model.rules import Window
 from partnerkit.model.tiers import Tier
 from partnerkit.problems import Severity
-from partnerkit.tiers.rules import Window
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "partnerkit" / "examples" / "ledgerly.yaml"
 

@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from partnerkit.claims import grounding
@@ -16,6 +17,56 @@ from partnerkit.io.planfile import example_plan_path
 from partnerkit.io.word.outline import outline
 from partnerkit.io.word.report import write_strategy_docx
 from partnerkit.model import Plan, format_percent
+
+TEMPLATE = (Path(__file__).parent.parent / "fixtures" / "partnership-strategy-template.md").read_text(
+    encoding="utf-8"
+)
+HEADING_STYLE = {"#": "Title", "##": "Heading 1", "###": "Heading 2"}
+
+
+@pytest.fixture(scope="module")
+def strategy_docx(example_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_strategy_docx(example_plan, tmp_path_factory.mktemp("strategy") / "strategy.docx")
+
+
+@pytest.fixture(scope="module")
+def strategy_outline(strategy_docx: Path) -> list[str]:
+    return outline(strategy_docx)
+
+
+@pytest.fixture(scope="module")
+def bold_texts(strategy_docx: Path) -> set[str]:
+    from docx import Document
+
+    document = Document(str(strategy_docx))
+    return {
+        run.text.strip()
+        for paragraph in document.paragraphs
+        for run in paragraph.runs
+        if run.bold and run.text.strip()
+    }
+
+
+@pytest.mark.parametrize(
+    "marks, heading", re.findall(r"^(#{1,3}) (.+)$", TEMPLATE, re.M), ids=lambda v: v.strip("#") or None
+)
+def test_every_heading_of_the_template_with_its_level(
+    strategy_outline: list[str], marks: str, heading: str
+) -> None:
+    assert f"[{HEADING_STYLE[marks]}] {heading}" in strategy_outline
+
+
+@pytest.mark.parametrize(
+    "header", [h.strip() for h in re.findall(r"^\| [A-Z].*$", TEMPLATE, re.M) if "{{" not in h]
+)
+def test_every_table_of_the_template_with_its_columns(strategy_outline: list[str], header: str) -> None:
+    lines = strategy_outline
+    assert header in [lines[i + 1] for i, line in enumerate(lines) if line == "<table>"]
+
+
+@pytest.mark.parametrize("label", sorted(set(re.findall(r"\*\*([^*{]+)\*\*:", TEMPLATE))))
+def test_every_label_of_the_template_in_bold(bold_texts: set[str], label: str) -> None:
+    assert f"{label}:" in bold_texts
 
 
 def test_report_outline_matches_golden(

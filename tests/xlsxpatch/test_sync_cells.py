@@ -10,16 +10,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from partnerkit.io.ooxml.refs import MAX_COLS, column_letters, column_number, parse_range, range_ref
 from partnerkit.io.xlsxpatch import patch_workbook
-from partnerkit.io.xlsxpatch.cells import (
-    MAX_COLS,
-    column_letters,
-    column_number,
-    escape_text,
-    excel_serial,
-    parse_range,
-    range_ref,
-)
+from partnerkit.io.xlsxpatch.cells import escape_text, excel_serial
 
 
 @given(st.integers(1, MAX_COLS))

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-import struct
-import zipfile
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +28,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from partnerkit.errors import TemplateError
 from partnerkit.io.files import write_bytes_atomic
+from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
+from partnerkit.io.ooxml.limits import TEMPLATE_LIMITS
+from partnerkit.io.ooxml.package import Package, write_package
 from partnerkit.io.word.text import clean_context
 from partnerkit.problems import Problem
 
@@ -39,8 +38,6 @@ from partnerkit.problems import Problem
 _RENDERED_PART = re.compile(
     r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$"
 )
-_MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # uncompressed, all parts together
-_MAX_RATIO = 200  # uncompressed / compressed: a larger ratio is a zip bomb, not a Word document
 # Limits of the sandbox's arithmetic, so ``'x' * 10**9`` fails at once instead of eating memory.
 _MAX_REPEAT = 100_000
 _MAX_EXPONENT = 64
@@ -80,13 +77,6 @@ class RenderedDocument:
     problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class _Entry:
-    info: zipfile.ZipInfo
-    raw: bytes  # the entry's data exactly as stored in the template (usually deflated)
-    template: JinjaTemplate | None  # the compiled part, when the part holds template tags
-
-
 def _patch(xml: str) -> str:
     """docxtpl's clean-up of Word XML into Jinja source, run once per part."""
     from docxtpl import DocxTemplate
@@ -119,47 +109,31 @@ def _unsafe_names(tree: nodes.Template) -> list[str]:
     return found
 
 
-def _read_raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    # The local header is 30 bytes, then the name and the extra field, then the stored data.
-    start = info.header_offset
-    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
-    begin = start + 30 + name_len + extra_len
-    return data[begin : begin + info.compress_size]
-
-
 class WordTemplate:
     """A .docx template, parsed and compiled once; ``render`` makes one document from a context."""
 
     def __init__(self, data: bytes, name: str = "template.docx", env: DocumentSandbox | None = None) -> None:
         self.name = name
         self.env = env or make_environment()
-        self._entries: list[_Entry] = []
+        self._compiled: dict[str, JinjaTemplate] = {}  # the parts that hold template tags, compiled
         self._sources: dict[str, str] = {}
         self._trees: dict[str, nodes.Template] = {}
         try:
-            archive = zipfile.ZipFile(BytesIO(data))
-            infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise TemplateError(f"{name} is not a Word document (not a .docx zip package): {exc}") from exc
-        names = {i.filename for i in infos}
-        if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-            raise TemplateError(f"{name} is not a Word document: it has no word/document.xml")
-        total = sum(i.file_size for i in infos)
-        packed = sum(i.compress_size for i in infos) or 1
-        if total > _MAX_TEMPLATE_BYTES or total / packed > _MAX_RATIO:
+            self._package = Package(data, TEMPLATE_LIMITS)
+            names = set(self._package.names)
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise TemplateError(f"{name} is not a Word document: it has no word/document.xml")
+            for part in self._package.names:
+                if _RENDERED_PART.match(part):
+                    xml = self._package.read(part).decode("utf-8")
+                    if "{" in xml:
+                        self._compiled[part] = self._compile(part, xml)
+        except DamagedPackage as exc:
             raise TemplateError(
-                f"{name} is too large once unpacked ({total} bytes); is it really a template?"
-            )
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise TemplateError(f"{name} is encrypted; save it without a password")
-            compiled = None
-            if _RENDERED_PART.match(info.filename):
-                xml = archive.read(info).decode("utf-8")
-                if "{" in xml:
-                    compiled = self._compile(info.filename, xml)
-            raw = _read_raw(data, info)
-            self._entries.append(_Entry(info, raw, compiled))
+                f"{name} is not a Word document (a .docx is a zip package, and this file {exc.sentence})"
+            ) from exc
+        except PackageError as exc:
+            raise exc.naming(name, TemplateError) from exc
 
     def _compile(self, part: str, xml: str) -> JinjaTemplate:
         source = _patch(xml)
@@ -196,12 +170,9 @@ class WordTemplate:
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
         """The rendered XML of every templated part, for a context already cleaned."""
         out = {}
-        for entry in self._entries:
-            if entry.template is None:
-                continue
-            part = entry.info.filename
+        for part, template in self._compiled.items():
             try:
-                xml = entry.template.render(context)
+                xml = template.render(context)
             except (UndefinedError, SecurityError) as exc:
                 raise TemplateError(f"{self.name}: {part}: {exc}") from exc
             except JinjaTemplateError as exc:
@@ -217,7 +188,8 @@ class WordTemplate:
         parts = self.render_parts(cleaned)
         if verify:
             _verify_xml(self.name, parts)
-        return RenderedDocument(_zip(self._entries, parts), problems)
+        # Untouched parts are copied still compressed; fixed timestamps: same context, same bytes.
+        return RenderedDocument(write_package(self._package, parts, fixed_timestamps=True), problems)
 
     def write(
         self, path: str | os.PathLike[str], context: Mapping[str, Any], *, verify: bool = False
@@ -229,79 +201,12 @@ class WordTemplate:
 
 
 def _verify_xml(name: str, parts: Mapping[str, bytes]) -> None:
-    from lxml import etree
+    from partnerkit.io.ooxml.xml import parse_xml  # the hardened parser: no DTD, no entity, no network
 
     for part, xml in parts.items():
         try:
-            etree.fromstring(xml)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"{name}: {part}: the template produced broken XML ({exc})") from exc
-
-
-# --- a minimal zip writer: rendered parts deflated, the rest copied as stored -------------------
-
-_DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 1  # fixed stamp: same input, same bytes
-
-
-def _zip(entries: Iterable[_Entry], rendered: Mapping[str, bytes]) -> bytes:
-    out = BytesIO()
-    central = []
-    for entry in entries:
-        name = entry.info.filename.encode("utf-8")
-        if entry.info.filename in rendered:
-            plain = rendered[entry.info.filename]
-            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-            raw = packer.compress(plain) + packer.flush()
-            method, crc, size = zipfile.ZIP_DEFLATED, zlib.crc32(plain), len(plain)
-        else:
-            raw = entry.raw
-            method, crc, size = entry.info.compress_type, entry.info.CRC, entry.info.file_size
-        flags = 0x800 if not entry.info.filename.isascii() else 0
-        offset = out.tell()
-        out.write(
-            struct.pack(
-                "<4sHHHHHIIIHH",
-                b"PK\x03\x04",
-                20,
-                flags,
-                method,
-                _DOS_TIME,
-                _DOS_DATE,
-                crc,
-                len(raw),
-                size,
-                len(name),
-                0,
-            )
-        )
-        out.write(name)
-        out.write(raw)
-        central.append(
-            struct.pack(
-                "<4sHHHHHHIIIHHHHHII",
-                b"PK\x01\x02",
-                20,
-                20,
-                flags,
-                method,
-                _DOS_TIME,
-                _DOS_DATE,
-                crc,
-                len(raw),
-                size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + name
-        )
-    start = out.tell()
-    for record in central:
-        out.write(record)
-    size_cd = out.tell() - start
-    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), size_cd, start, 0))
-    return out.getvalue()
+            parse_xml(xml, part)
+        except PackageError as exc:
+            raise TemplateError(
+                f"{name}: {part}: the template produced broken XML (it {exc.sentence})"
+            ) from exc

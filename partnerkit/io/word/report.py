@@ -1,24 +1,35 @@
-"""The Partnership Strategy as a Word document: the template's sections as real headings and tables."""
+"""The Partnership Strategy as a Word document: the strategy ``Document`` as real headings, lists and tables.
+
+The content comes from ``partnerkit.report.strategy`` (the same document the Markdown shows); this module
+only decides how it looks in Word: a title page with the table of contents, heading styles, list styles,
+tables sized to their text, the Gantt chart, linked sources, a running header and a footer with the page.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from partnerkit.claims import grounding
+from partnerkit.io.word import oxml
 from partnerkit.io.word.text import clean_text
-from partnerkit.model import Plan, format_money, format_percent
-from partnerkit.report.markdown import (
-    benefit_lines,
-    metric_value,
-    requirement_lines,
-    revenue_line,
-    target_value,
+from partnerkit.model import Plan
+from partnerkit.report.document import (
+    Block,
+    Bullets,
+    Cell,
+    Document,
+    Figure,
+    LabelledLine,
+    Line,
+    Link,
+    Paragraph,
+    Section,
+    Table,
 )
-from partnerkit.report.sections import category_sections
+from partnerkit.report.strategy import build_strategy
 from partnerkit.roadmap.schedule import Schedule
 
 
@@ -30,6 +41,7 @@ def _t(value: object) -> str:
 
 
 _TEXT_WIDTH_CM = 17.0  # A4 or Letter with 2 cm margins
+_FIGURE_WIDTH_CM = 16.0
 
 
 def _column_widths(texts: Sequence[Sequence[str]]) -> list[float]:
@@ -46,49 +58,66 @@ def _column_widths(texts: Sequence[Sequence[str]]) -> list[float]:
     return [w + spare * a / (sum(amounts) or 1) for w, a in zip(least, amounts, strict=True)]
 
 
-class _Writer:
-    """Thin helpers over a python-docx Document, so the sections below read like the template."""
+def _cell_text(value: Cell) -> str:
+    return _t(value.text if isinstance(value, Link) else value)
+
+
+class _Renderer:
+    """Writes the blocks of a ``Document`` into a python-docx document, one method per kind of block."""
 
     def __init__(self) -> None:
-        from docx import Document
+        from docx import Document as new_document
         from docx.shared import Cm
 
-        self.doc = Document()
+        self.doc = new_document()
         for section in self.doc.sections:
             section.left_margin = section.right_margin = Cm(2)
 
-    def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_t(text), level=level)
+    def line(self, paragraph: Any, line: Line) -> Any:
+        """The runs of one line: a bold label then its value, or plain text."""
+        if isinstance(line, str):
+            paragraph.add_run(_t(line))
+        elif line.strong:
+            paragraph.add_run(f"{_t(line.label)}: " if line.value else f"{_t(line.label)}:").bold = True
+            if line.value:
+                paragraph.add_run(_t(line.value))
+        else:
+            paragraph.add_run(f"{_t(line.label)}: {_t(line.value)}" if line.value else f"{_t(line.label)}:")
+        return paragraph
 
-    def para(self, text: str, style: str | None = None, *, label: str | None = None) -> None:
-        paragraph = self.doc.add_paragraph(style=style)
-        if label:
-            paragraph.add_run(f"{label}: " if text else f"{label}:").bold = True
-        if text:
-            paragraph.add_run(_t(text))
+    def label(self, label: str) -> None:
+        self.line(self.doc.add_paragraph(), LabelledLine(label))
 
-    def bullets(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.para(line.removeprefix("- "), "List Bullet")
+    def paragraph(self, block: Paragraph) -> None:
+        paragraph = self.doc.add_paragraph()
+        if block.text:
+            paragraph.add_run(_t(block.text)).italic = block.note or None
 
-    def numbered(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.para(line, "List Number")
+    def bullets(self, block: Bullets) -> None:
+        if block.label is not None:
+            self.label(block.label)
+        style = "List Number" if block.numbered else "List Bullet"
+        entries = []
+        for item in block.items:
+            entries.append(self.line(self.doc.add_paragraph(style=style), item.line))
+            for sub in item.items:
+                self.line(self.doc.add_paragraph(style="List Bullet 2"), sub)
+        if block.numbered and entries:
+            oxml.number_as_new_list(entries)
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Any:
+    def table(self, block: Table) -> None:
         """A real Word table: a header row that repeats on each page, 9-point text, sized columns."""
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls
         from docx.shared import Cm, Pt
 
-        body = [[_t(v) for v in r] for r in rows]
-        texts = [[_t(h) for h in headers], *body]
-        table = self.doc.add_table(rows=len(texts), cols=len(headers))
+        if block.label is not None:
+            self.label(block.label)
+        texts = [[_t(h) for h in block.headers], *[[_cell_text(v) for v in row] for row in block.rows]]
+        table = self.doc.add_table(rows=len(texts), cols=len(block.headers))
         table.style = self.doc.styles["Light Grid Accent 1"]
         table.autofit = False
-        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        for row, values in zip(table.rows, texts, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
+        oxml.repeat_as_header_row(table.rows[0])
+        for row, shown in zip(table.rows, texts, strict=True):
+            for cell, value in zip(row.cells, shown, strict=True):
                 cell.text = value
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(9)
@@ -96,73 +125,42 @@ class _Writer:
             column.width = Cm(width)
             for cell in column.cells:
                 cell.width = Cm(width)
+        for row, cells in zip(table.rows[1:], block.rows, strict=True):
+            for cell, held in zip(row.cells, cells, strict=True):
+                if isinstance(held, Link) and held.url.startswith(("https://", "http://")):
+                    oxml.add_hyperlink(cell.paragraphs[0], held.url, _t(held.text))
         self.doc.add_paragraph()
-        return table
 
-    def hyperlink(self, cell: Any, url: str, text: str) -> None:
-        from docx.opc.constants import RELATIONSHIP_TYPE
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+    def figure(self, block: Figure) -> None:
+        from docx.shared import Cm
 
-        paragraph = cell.paragraphs[0]
-        for run in list(paragraph.runs):
-            run._r.getparent().remove(run._r)
-        rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), rel)
-        run = OxmlElement("w:r")
-        props = OxmlElement("w:rPr")
-        style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), "Hyperlink")
-        color = OxmlElement("w:color")
-        color.set(qn("w:val"), "0563C1")
-        underline = OxmlElement("w:u")
-        underline.set(qn("w:val"), "single")
-        props.extend([style, color, underline])
-        run.append(props)
-        node = OxmlElement("w:t")
-        node.text = _t(text)
-        run.append(node)
-        link.append(run)
-        paragraph._p.append(link)
+        image = block.image
+        self.doc.add_picture(
+            BytesIO(image) if isinstance(image, bytes) else os.fspath(image), width=Cm(_FIGURE_WIDTH_CM)
+        )
+        self.doc.add_paragraph(_t(block.caption), style="Caption")
 
-    def field(self, paragraph: Any, instruction: str, placeholder: str) -> None:
-        """A complex field (begin, instruction, separate, result, end) that Word updates."""
-        self.field_over([paragraph], instruction, [placeholder])
+    def block(self, block: Block) -> None:
+        """One block of a section."""
+        if isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, LabelledLine):
+            self.line(self.doc.add_paragraph(), block)
+        elif isinstance(block, Bullets):
+            self.bullets(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        else:
+            self.figure(block)
 
-    def field_over(self, paragraphs: list[Any], instruction: str, results: list[str]) -> None:
-        """A complex field whose shown result spans ``paragraphs``, one result text in each."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        def char(kind: str) -> Any:
-            run = OxmlElement("w:r")
-            mark = OxmlElement("w:fldChar")
-            mark.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                mark.set(qn("w:dirty"), "true")
-            run.append(mark)
-            return run
-
-        def text_run(value: str) -> Any:
-            run = OxmlElement("w:r")
-            text = OxmlElement("w:t")
-            text.set(qn("xml:space"), "preserve")
-            text.text = value
-            run.append(text)
-            return run
-
-        instr_run = OxmlElement("w:r")
-        instr = OxmlElement("w:instrText")
-        instr.set(qn("xml:space"), "preserve")
-        instr.text = f" {instruction} "
-        instr_run.append(instr)
-        first = paragraphs[0]._p
-        for node in (char("begin"), instr_run, char("separate")):
-            first.append(node)
-        for paragraph, value in zip(paragraphs, results, strict=True):
-            paragraph._p.append(text_run(value))
-        paragraphs[-1]._p.append(char("end"))
+    def section(self, section: Section, level: int = 1) -> Any:
+        """A section: its heading (Heading 1 for a top-level section), its blocks and subsections."""
+        heading = self.doc.add_heading(_t(section.title), level=level)
+        for block in section.blocks:
+            self.block(block)
+        for sub in section.sections:
+            self.section(sub, level + 1)
+        return heading
 
     def table_of_contents(self, anchor: Any) -> None:
         """A TOC field after ``anchor`` that already lists the headings, for readers that do not update it."""
@@ -184,289 +182,47 @@ class _Writer:
             paragraphs.append(paragraph)
             previous = paragraph
         results = [text for _, text in entries] or ["Update this field to build the table of contents."]
-        self.field_over(paragraphs, 'TOC \\o "1-2" \\h \\z \\u', results)
+        oxml.add_field(paragraphs, 'TOC \\o "1-2" \\h \\z \\u', results)
 
 
-def _framework_rows(plan: Plan) -> tuple[list[list[str]], list[list[str]]]:
-    i = plan.deal_frameworks.integration
-    r = plan.deal_frameworks.reseller
-    c = i.commercial_terms
-    share = f"{format_percent(c.revenue_share)} " if c.revenue_share is not None else ""
-    fee = f"{format_percent(c.referral_fee)}: " if c.referral_fee is not None else ""
-    notice = f"{i.termination.notice_days} days' notice; " if i.termination.notice_days is not None else ""
-    integration = [
-        ["Scope", i.scope],
-        ["Technical obligations: our side", i.technical_obligations.ours],
-        ["Technical obligations: their side", i.technical_obligations.theirs],
-        ["Listing requirements", i.marketing_obligations.listing_requirements],
-        ["Co-marketing", i.marketing_obligations.co_marketing],
-        ["First-line support", i.support_obligations.first_line],
-        ["Escalation", i.support_obligations.escalation],
-        ["Revenue share", f"{share}{c.revenue_share_model}"],
-        ["Referral fees", f"{fee}{c.referral_fee_terms}"],
-        ["Term", f"{i.term_months} months"],
-        ["Termination", f"{notice}{i.termination.conditions}"],
-    ]
-    p = r.pricing
-    list_price = p.list_price
-    if p.list_price_per_seat is not None:
-        list_price += f" ({format_money(p.list_price_per_seat)} per seat per year)"
-    discount = format_percent(p.partner_discount)
-    if p.margin_band is not None:
-        discount += f" (band {format_percent(p.margin_band.min)}-{format_percent(p.margin_band.max)})"
-    quotas = r.quotas.description
-    if r.quotas.minimum_annual is not None:
-        quotas += f" (minimum {format_money(r.quotas.minimum_annual)} a year)"
-    reseller = [
-        ["Territory", r.territory],
-        ["Exclusivity", r.exclusivity.value],
-        ["List price", list_price],
-        ["Partner discount", discount],
-        ["End-user pricing", p.end_user_pricing.value],
-        ["Deal registration process", r.deal_registration.process],
-        ["Protection period", f"{r.deal_registration.protection_period_days} days"],
-        ["Conflict resolution", r.deal_registration.conflict_resolution],
-        ["Training: initial", r.training.initial],
-        ["Training: ongoing", r.training.ongoing],
-        ["Quotas", quotas],
-        ["Reporting", f"{r.reporting.frequency}; {r.reporting.metrics}"],
-    ]
-    return integration, reseller
+def render_docx(document: Document) -> Any:
+    """``document`` as a python-docx Document: title page and contents, sections, closing lines, footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    w = _Renderer()
+    doc = w.doc
+    doc.core_properties.title = _t(document.name or document.title)
+    doc.core_properties.author = _t(document.author)
+    if document.running_header:
+        header = doc.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        header.add_run(_t(document.running_header))
 
-def _scale_targets(plan: Plan) -> list[str]:
-    scale = plan.roadmap.scale
-    assert scale is not None
-    levels = {t.name: t.level for t in plan.tiers}
-    ordered = sorted(scale.tier_targets.items(), key=lambda kv: (levels.get(kv[0], 99), kv[0]))
-    targets = [f"{name} partners: {count}" for name, count in ordered]
-    if scale.partner_revenue_share:
-        targets.append(f"Partner revenue: {scale.partner_revenue_share} of total")
-    return targets or ["None"]
+    doc.add_paragraph(_t(document.title), style="Title")
+    for line in document.details:
+        w.line(doc.add_paragraph(), line)
+    contents = doc.add_paragraph("Contents", style="TOC Heading")
+    for number, section in enumerate(document.sections):
+        heading = w.section(section)
+        if number == 0:
+            heading.paragraph_format.page_break_before = True  # cover and contents on a page of their own
+    for closing in document.colophon:
+        doc.add_paragraph(_t(closing), style="Caption")
 
-
-def _roadmap(
-    w: _Writer, plan: Plan, schedule: Schedule | None, chart: str | os.PathLike[str] | bytes | None
-) -> None:
-    """The roadmap as scheduled (week ranges respecting dependencies and capacity), else as planned."""
-    from docx.shared import Cm
-
-    from partnerkit.errors import PlanError
-    from partnerkit.roadmap import schedule_roadmap
-    from partnerkit.roadmap.tables import planned_sections, roadmap_sections
-
-    w.heading("Prioritized Roadmap", 1)
-    if schedule is None:
-        try:
-            schedule = schedule_roadmap(plan)
-        except PlanError:
-            schedule = None
-    if schedule is not None and schedule.activities:
-        end = f", ending {schedule.end_date.isoformat()}" if schedule.end_date else ""
-        path = f"; critical path: {' → '.join(schedule.critical_path)}" if schedule.critical_path else ""
-        w.para(f"Scheduled over {schedule.makespan_weeks} weeks{end}{path}.")
-    if chart is not None and schedule is not None:
-        picture = BytesIO(chart) if isinstance(chart, bytes) else os.fspath(chart)
-        w.doc.add_picture(picture, width=Cm(16))
-        w.doc.add_paragraph("Roadmap: activities by week, critical path highlighted", style="Caption")
-    headers = ["Week", "Activity", "Partner Type", "Goal"]
-    sections = (
-        roadmap_sections(plan.roadmap, schedule) if schedule is not None else planned_sections(plan.roadmap)
-    )
-    for section in sections:
-        rows = [[r.weeks, r.activity, r.partner_type, r.goal] for r in section.rows]
-        w.heading(section.heading, 2)
-        if section.kind == "scale":
-            assert plan.roadmap.scale is not None
-            w.para(plan.roadmap.scale.focus, label="Focus")
-            if rows:
-                w.table(headers, rows)
-            w.para("", label="Targets")
-            w.bullets(_scale_targets(plan))
-            continue
-        w.table(headers, rows)
-        if section.targets:
-            w.para("", label=f"{section.label} Targets")
-            w.bullets([f"{t.label}: {target_value(t.value)}" for t in section.targets])
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run((_t(document.running_footer) + " " if document.running_footer else "") + "Page ")
+    oxml.add_field([footer], "PAGE", ["1"])
+    w.table_of_contents(contents)
+    oxml.update_fields_on_open(doc)
+    return doc
 
 
 def build_strategy_document(
     plan: Plan, *, schedule: Schedule | None = None, chart: str | os.PathLike[str] | bytes | None = None
 ) -> Any:
     """The strategy as a python-docx Document (see ``write_strategy_docx``)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    w = _Writer()
-    doc = w.doc
-    product = plan.product
-    doc.core_properties.title = _t(f"Partnership Strategy: {product.name}")
-    doc.core_properties.author = _t(product.agent)
-
-    header = doc.sections[0].header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    header.add_run(_t(f"{product.name} Partnership Strategy, version {product.version}"))
-    doc.add_paragraph("Partnership Strategy", style="Title")
-    for label, value in (
-        ("Product", product.name),
-        ("Version", product.version),
-        ("Date", product.date.isoformat()),
-        ("Agent", product.agent),
-    ):
-        w.para(value, label=label)
-    contents = doc.add_paragraph("Contents", style="TOC Heading")
-
-    w.heading("Executive Summary", 1)
-    doc.paragraphs[-1].paragraph_format.page_break_before = True  # cover and contents on a page of their own
-    w.para(plan.executive_summary)
-
-    w.heading("Partnership Philosophy", 1)
-    w.para(plan.philosophy.core_principle.value, label="Core Principle")
-    w.para("", label="Strategic Goals")
-    w.numbered(plan.philosophy.strategic_goals)
-
-    w.heading("Partnership Categories", 1)
-    for section in category_sections(plan):
-        w.heading(section.title, 2)
-        w.para(section.goal, label="Goal")
-        w.para("", label="Value Exchange")
-        w.bullets([f"What we offer: {section.we_offer}", f"What we get: {section.we_get}"])
-        w.para("", label="Target Criteria")
-        w.bullets([f"{k}: {v}" for k, v in section.criteria])
-        w.para("", label="Priority Targets")
-        w.table(section.columns, section.rows)
-        if section.requirements:
-            w.para("", label=section.requirements_label)
-            w.bullets([f"{k}: {v}" for k, v in section.requirements])
-
-    w.heading("Partnership Tiers", 1)
-    tiers = plan.tiers_by_level()
-    w.table(
-        [
-            "Tier",
-            "Revenue Potential",
-            "Revenue Share",
-            "Partner Discount",
-            "Co-Marketing / Quarter",
-            "Portal",
-            "Training",
-        ],
-        [
-            [
-                t.name,
-                (revenue_line(t) or "-").removeprefix("- Revenue potential: "),
-                format_percent(t.benefits.revenue_share) if t.benefits.revenue_share is not None else None,
-                format_percent(t.benefits.partner_discount)
-                if t.benefits.partner_discount is not None
-                else None,
-                format_money(t.benefits.co_marketing_budget) if t.benefits.co_marketing_budget else None,
-                t.benefits.portal_access.value,
-                t.benefits.training.value if t.benefits.training else None,
-            ]
-            for t in tiers
-        ],
-    )
-    for number, tier in enumerate(tiers, start=1):
-        w.heading(f"Tier {number}: {tier.name} Partners", 2)
-        w.para("", label="Criteria")
-        revenue = revenue_line(tier)
-        criteria_lines = ([revenue] if revenue else []) + [
-            f"{c.name}: {c.requirement}" for c in tier.criteria
-        ]
-        w.bullets(criteria_lines or ["None"])
-        w.para("", label="Benefits")
-        w.bullets(benefit_lines(tier.benefits))
-        w.para("", label="Requirements")
-        w.bullets(requirement_lines(tier))
-
-    w.heading("Deal Framework Templates", 1)
-    integration, reseller = _framework_rows(plan)
-    w.heading("Integration Partnership Agreement", 2)
-    w.table(["Key Term", "Standard"], integration)
-    w.heading("Reseller Partnership Agreement", 2)
-    w.table(["Key Term", "Standard"], reseller)
-    w.heading("Agreements by Partner", 2)
-    w.table(
-        ["Partner", "Agreement", "Tier", "Commercial Terms", "Initial Term", "Changes to Standard Terms"],
-        _agreement_rows(plan),
-    )
-
-    _roadmap(w, plan, schedule, chart)
-
-    w.heading("Success Metrics", 1)
-    currency = product.currency
-    w.table(
-        ["Metric", "Q1 Target", "Q2 Target", "Year 1 Target"],
-        [
-            [
-                m.name,
-                metric_value(m, m.q1, currency),
-                metric_value(m, m.q2, currency),
-                metric_value(m, m.year1, currency),
-            ]
-            for m in plan.metrics
-        ],
-    )
-
-    w.heading("Assumptions Log", 1)
-    w.table(
-        ["Assumption", "Confidence", "Validation Method"],
-        [[a.assumption, a.confidence.value, a.validation_method] for a in plan.assumptions],
-    )
-
-    w.heading("Sources", 1)
-    table = w.table(
-        ["Source", "Type", "Date", "URL"],
-        [
-            [f"{s.id}: {s.title}", s.type.value, s.date.isoformat() if s.date else None, s.url]
-            for s in plan.sources
-        ],
-    )
-    for row, source in zip(table.rows[1:], plan.sources, strict=True):
-        if source.url and source.url.startswith(("https://", "http://")):
-            w.hyperlink(row.cells[3], source.url, source.url)
-
-    ratio = grounding(plan).ratio
-    w.para(f"Generated by {product.agent} skill with partnerkit", "Caption")
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(_t(f"Partnership Strategy: {product.name}. Grounding ratio: {ratio:.2f}.") + " Page ")
-    w.field(footer, "PAGE", "1")
-    w.table_of_contents(contents)
-    _update_fields_on_open(doc)
-    return doc
-
-
-def _agreement_rows(plan: Plan) -> list[list[object]]:
-    """One row per partner with an agreement: its kind, tier, commercial key terms, term and changes."""
-    from partnerkit.deals import IntegrationTerms, build_all_terms
-
-    rows: list[list[object]] = []
-    for _, partner, terms in build_all_terms(plan):
-        if terms is None:
-            continue
-        if isinstance(terms, IntegrationTerms):
-            money = (
-                f"Revenue share {terms.revenue_share.display}; "
-                f"referral fee {terms.referral.referral_fee.display}"
-            )
-        else:
-            money = (
-                f"Discount {terms.term('partner_discount').display}; "
-                f"protection {terms.term('protection_period_days').display}"
-            )
-        changes = ", ".join(d.label for d in terms.deviations()) or "None"
-        rows.append([partner.name, terms.title, terms.tier or "-", money, terms.term_months.display, changes])
-    return rows
-
-
-def _update_fields_on_open(doc: Any) -> None:
-    # Word then fills the table of contents and page numbers when the document opens.
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    doc.settings.element.append(update)
+    return render_docx(build_strategy(plan, schedule, roadmap_chart=chart))
 
 
 def write_strategy_docx(

@@ -17,7 +17,7 @@ from typing import Any
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.cells import CellValue
 from partnerkit.io.workbook.layout import Kind, Table
-from partnerkit.io.workbook.tables import plan_rows
+from partnerkit.io.workbook.rows import parse_label, plan_rows
 from partnerkit.model import Plan
 
 NUMBER_FORMATS = {
@@ -162,10 +162,8 @@ def _add_dropdown(ws: Any, column: L.Column, first: int, col: int, last: int, li
 
 def _key_value_dropdowns(ws: Any, table: Table, rows: Sequence[Sequence[CellValue]], fmts: _Formats) -> None:
     """Per-row formats and dropdowns for a (Field, Value) table: each row is a different field."""
-    from partnerkit.io.workbook.tables import _parse_label
-
     for i, row in enumerate(rows):
-        path = _parse_label(str(row[0]))
+        path = parse_label(str(row[0]))
         if path is None:
             continue
         kind, choices = L.key_value_kind(path)

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from partnerkit.io.ooxml.refs import cell_at, letters_at
 from partnerkit.model import (
     Activity,
     Assumption,
@@ -34,8 +35,8 @@ from partnerkit.model import (
 )
 from partnerkit.model.deals import OVERRIDABLE_TERMS
 from partnerkit.model.partners import TermOverride
+from partnerkit.model.rules import FactSpec
 from partnerkit.model.values import parse_date, parse_percent
-from partnerkit.tiers.rules import FactSpec
 
 
 class Kind(StrEnum):
@@ -577,19 +578,9 @@ class FieldRef:
         return f"{self.sheet}!{self.cell}"
 
 
-def column_letter(index: int) -> str:
-    """``0`` -> ``A``, ``27`` -> ``AB``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_name(row: int, col: int) -> str:
-    """A 0-based row and column as ``D17``."""
-    return f"{column_letter(col)}{row + 1}"
+# 0-based column letters and cell names, as the tables count (io/ooxml/refs.py).
+column_letter = letters_at
+cell_name = cell_at
 
 
 def is_identifier_stem(stem: str) -> bool:

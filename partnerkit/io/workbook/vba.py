@@ -6,10 +6,11 @@ import importlib.util
 import io
 import re
 import struct
-import zipfile
 from pathlib import Path
 
 from partnerkit.errors import WorkbookError
+from partnerkit.io.ooxml.errors import PackageError
+from partnerkit.io.ooxml.package import Package
 
 QUICKSTART = "quickstart_standalone.xlsm"
 
@@ -49,10 +50,9 @@ def quickstart_vba_project() -> bytes:
             'workbook uses; install a version that does: pip install "xlwings>=0.33"'
         )
     try:
-        with zipfile.ZipFile(quickstart) as archive:
-            return archive.read("xl/vbaProject.bin")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise WorkbookError(f"{quickstart} is damaged ({exc}); reinstall xlwings") from None
+        return Package.open(quickstart).read("xl/vbaProject.bin")
+    except (PackageError, OSError) as exc:
+        raise WorkbookError(f"{quickstart} is damaged or unreadable ({exc}); reinstall xlwings") from None
 
 
 def decompress(data: bytes) -> bytes:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from partnerkit.io.xlsxpatch.package import Limits
+from partnerkit.io.ooxml.limits import Limits
+from partnerkit.io.ooxml.sniff import sniff_workbook
 from partnerkit.io.xlsxpatch.patch import PatchReport, patch_bytes, patch_workbook
 from partnerkit.io.xlsxpatch.safe_write import check_not_open
-from partnerkit.io.xlsxpatch.sniff import sniff_workbook
 
 __all__ = ["Limits", "PatchReport", "check_not_open", "patch_bytes", "patch_workbook", "sniff_workbook"]

@@ -1,8 +1,7 @@
-"""Cell addresses and cell values in SpreadsheetML: text always as text, numbers as numbers."""
+"""Cell values in SpreadsheetML: text always as text, numbers as numbers (addresses: io/ooxml/refs.py)."""
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from datetime import date, datetime, time
@@ -12,20 +11,13 @@ from typing import Any
 from lxml import etree
 
 from partnerkit.errors import WorkbookError
+from partnerkit.io.ooxml.refs import cell_ref
+from partnerkit.io.ooxml.xml import XML_SPACE, q
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-MAX_ROWS = 1_048_576
-MAX_COLS = 16_384
 MAX_TEXT = 32_767
 
 CellValue = str | int | float | bool | Decimal | date | datetime | None
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 # Characters XML 1.0 cannot carry: OOXML spells them _xHHHH_ (ECMA-376 ST_Xstring).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Unicode non-characters and lone surrogates have no place in any text: stored as U+FFFD.
@@ -34,59 +26,6 @@ _NEEDS_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|
 # Any "_x" and four hex digits is protected, even without its closing "_": the next character may be a
 # control character whose own escape supplies one ("_x0000" + "\x01" would read as "_x0000_x0001_").
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4})")  # lookahead: "_x005F_x0041_" holds two
-
-
-def q(tag: str) -> str:
-    """A tag in the SpreadsheetML main namespace."""
-    return f"{{{MAIN_NS}}}{tag}"
-
-
-@functools.lru_cache(maxsize=16_384)
-def column_letters(col: int) -> str:
-    """1 -> A, 28 -> AB."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    """A -> 1, AB -> 28."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def parse_ref(ref: str) -> tuple[int, int]:
-    """'B7' -> (row 7, column 2); raises ValueError for anything that is not one cell inside Excel's grid."""
-    m = _REF.match(ref.strip())
-    if not m:
-        raise ValueError(f"not a cell address: {ref!r}")
-    row, col = int(m.group(2)), column_number(m.group(1))
-    if not (1 <= row <= MAX_ROWS and 1 <= col <= MAX_COLS):
-        raise ValueError(f"cell address outside Excel's grid: {ref!r}")
-    return row, col
-
-
-def cell_ref(row: int, col: int) -> str:
-    """(7, 2) -> 'B7'."""
-    return f"{column_letters(col)}{row}"
-
-
-def parse_range(ref: str) -> tuple[int, int, int, int]:
-    """'A1:C9' -> (top, left, bottom, right); a single cell is a one-cell range."""
-    first, _, last = ref.partition(":")
-    top, left = parse_ref(first)
-    bottom, right = parse_ref(last) if last else (top, left)
-    return min(top, bottom), min(left, right), max(top, bottom), max(left, right)
-
-
-def range_ref(top: int, left: int, bottom: int, right: int) -> str:
-    """(1, 1, 9, 3) -> 'A1:C9'."""
-    first, last = cell_ref(top, left), cell_ref(bottom, right)
-    return first if first == last else f"{first}:{last}"
 
 
 def storable_text(text: str) -> str:

@@ -2,70 +2,29 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
-
-from lxml import etree
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch.cells import MAIN_NS, PKG_REL_NS, REL_NS, STRICT_NS, parse_range, q
-from partnerkit.io.xlsxpatch.package import Package
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+from partnerkit.io.ooxml.package import Package
+from partnerkit.io.ooxml.parts import (
+    CALC_CHAIN_REL,
+    OFFICE_DOC_REL,
+    TABLE_REL,
+    WORKSHEET_REL,
+    Relationship,
+    relationships_in,
+    rels_part,
+    resolve_target,
 )
-_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
-CALC_CHAIN_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
-OFFICE_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-
-
-def parse_xml(data: bytes, part: str, label: str) -> Any:
-    """Parse one part with a parser that loads no DTD, expands no entity and reaches no network."""
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise WorkbookError(f"{label} has a part ({part}) with a DOCTYPE, which no workbook has; refusing it")
-    try:
-        return etree.ElementTree(etree.fromstring(data, _PARSER))
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{label} has a damaged part ({part}): {exc}") from exc
-
-
-def serialize_xml(tree: Any) -> bytes:
-    """A part as bytes, with the declaration Excel writes."""
-    body: bytes = etree.tostring(tree, encoding="utf-8", xml_declaration=False)
-    return _DECLARATION + body
-
-
-def rels_part(part: str) -> str:
-    """xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def resolve_target(source_part: str, target: str) -> str:
-    """A relationship target as a part name, relative to the part that holds the relationship."""
-    target = unquote(target)
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+from partnerkit.io.ooxml.refs import parse_range
+from partnerkit.io.ooxml.xml import REL_NS, STRICT_NS, parse_xml, q, serialize_xml
 
 
 def normalize_name(name: str) -> str:
     """A header or name as people mean it: no case, no surrounding or non-breaking spaces."""
     return re.sub(r"\s+", " ", name.replace("\u00a0", " ")).strip().casefold()
-
-
-@dataclass
-class Relationship:
-    """One internal relationship of a part."""
-
-    rid: str
-    type: str
-    part: str
 
 
 @dataclass
@@ -126,9 +85,9 @@ class Sheet:
 class Layout:
     """The map of a workbook package: sheets, tables and bookkeeping parts, read once."""
 
-    def __init__(self, package: Package) -> None:
+    def __init__(self, package: Package, label: str) -> None:
         self.package = package
-        self.label = package.label
+        self.label = label
         self.trees: dict[str, Any] = {}
         root_rels = self.relationships("_rels/.rels", source="")
         office = [r for r in root_rels if r.type == OFFICE_DOC_REL]
@@ -170,23 +129,14 @@ class Layout:
             name = self.package.find(part)
             if name is None:
                 raise WorkbookError(f"{self.label} is missing its part {part}; it is damaged")
-            self.trees[part] = parse_xml(self.package.read(name), part, self.label)
+            self.trees[part] = parse_xml(self.package.read(name), part)
         return self.trees[part]
 
     def relationships(self, part: str, source: str) -> list[Relationship]:
         """The internal relationships stored in a .rels part (none when it does not exist)."""
         if self.package.find(part) is None:
             return []
-        out = []
-        for el in self.tree(part).getroot().iter(f"{{{PKG_REL_NS}}}Relationship"):
-            if el.get("TargetMode") == "External":
-                continue
-            out.append(
-                Relationship(
-                    el.get("Id", ""), el.get("Type", ""), resolve_target(source, el.get("Target", ""))
-                )
-            )
-        return out
+        return relationships_in(self.tree(part).getroot(), source)
 
     def sheet(self, name: str) -> Sheet:
         """The worksheet called ``name``, compared without case as Excel does."""
@@ -249,4 +199,4 @@ class Layout:
         return [t for t in self.tables.values() if t.sheet == sheet.name]
 
 
-__all__ = ["MAIN_NS", "Layout", "Sheet", "Table", "parse_xml", "serialize_xml"]
+__all__ = ["Layout", "Relationship", "Sheet", "Table", "rels_part", "resolve_target", "serialize_xml"]

@@ -14,16 +14,20 @@ from typing import Any
 from lxml import etree
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch.cells import CellValue, escape_text, q, range_ref
-from partnerkit.io.xlsxpatch.layout import Layout, Sheet, Table, rels_part, resolve_target, serialize_xml
-from partnerkit.io.xlsxpatch.package import Limits, Package, archive_comment, write_package
+from partnerkit.io.ooxml.errors import PackageError
+from partnerkit.io.ooxml.limits import WORKBOOK_LIMITS, Limits
+from partnerkit.io.ooxml.package import Package, write_package
+from partnerkit.io.ooxml.parts import rels_part, resolve_target
+from partnerkit.io.ooxml.refs import range_ref
+from partnerkit.io.ooxml.sniff import sniff_workbook
+from partnerkit.io.ooxml.xml import CONTENT_TYPES_NS, q, serialize_xml
+from partnerkit.io.xlsxpatch.cells import CellValue, escape_text
+from partnerkit.io.xlsxpatch.layout import Layout, Sheet, Table
 from partnerkit.io.xlsxpatch.safe_write import TEMP_SUFFIX, check_not_open, safely_replace, temp_name
-from partnerkit.io.xlsxpatch.sniff import sniff_workbook
 from partnerkit.io.xlsxpatch.verify import Expected, verify_workbook
 
 Columns = Mapping[str, Mapping[str, Sequence[CellValue]]]
 Sheets = Mapping[str, Sequence[Sequence[CellValue]]]
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,12 @@ class _Patch:
 
     def __init__(self, original: bytes, label: str, limits: Limits) -> None:
         self.original = original
-        self.package = Package(original, label, limits)
-        self.layout = Layout(self.package)
+        self.package = Package(original, limits)
+        if self.package.zip64:  # the raw-copy writer keeps offsets in 32-bit fields only
+            raise WorkbookError(
+                f"{label} uses ZIP64 extensions, which sync does not rewrite; save it again in Excel"
+            )
+        self.layout = Layout(self.package, label)
         self.label = label
         self.edits: dict[str, Any] = {}  # sheet part -> SheetEdit
         self.owned: set[str] = set()  # sheet parts replaced wholesale
@@ -223,7 +231,7 @@ class _Patch:
                 rels_root.remove(rel)
         self.dirty.add(rels)
         types = self.layout.tree("[Content_Types].xml").getroot()
-        for override in list(types.iter(f"{{{_CT_NS}}}Override")):
+        for override in list(types.iter(f"{{{CONTENT_TYPES_NS}}}Override")):
             if override.get("PartName", "").lstrip("/").lower() == part.lower():
                 types.remove(override)
         self.dirty.add("[Content_Types].xml")
@@ -240,8 +248,7 @@ class _Patch:
             if data != self.package.read(stored):
                 replaced[stored] = data
         changed = tuple(n for n in self.package.names if n in replaced or n in self.removed)
-        entries = [e for e in self.package.entries if e.name not in self.removed]
-        data = write_package(entries, replaced, archive_comment(self.original)) if changed else self.original
+        data = write_package(self.package, replaced, removed=self.removed) if changed else self.original
         return PatchedPackage(
             data=data,
             changed_parts=changed,
@@ -263,13 +270,15 @@ def patch_bytes(
 ) -> PatchedPackage:
     """Patch a workbook held in memory; the pure half of ``patch_workbook`` (no file is touched)."""
     try:
-        patch = _Patch(original, label, limits or Limits())
+        patch = _Patch(original, label, limits or WORKBOOK_LIMITS)
         for name, rows in (sheets or {}).items():
             patch.replace_sheet(name, rows)
         for table, cols in (columns or {}).items():
             patch.write_columns(table, cols)
         patch.fix_calc_chain()
         return patch.result()
+    except PackageError as exc:
+        raise exc.naming(label, WorkbookError) from exc
     except (ValueError, IndexError, KeyError, struct.error) as exc:
         # A part that parses but says something impossible (a row numbered "x", a range "A0").
         raise WorkbookError(
@@ -310,10 +319,11 @@ def patch_workbook(
     check_not_open(given)
     if real != given.absolute():
         check_not_open(real)
-    limits = limits or Limits()
-    size = real.stat().st_size
-    if size > limits.max_file_bytes:
-        raise WorkbookError(f"{given.name} is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit")
+    limits = limits or WORKBOOK_LIMITS
+    try:
+        limits.check_file_size(real.stat().st_size)
+    except PackageError as exc:
+        raise exc.naming(given.name, WorkbookError) from exc
     original = real.read_bytes()
     patched = patch_bytes(original, columns=columns, sheets=sheets, label=given.name, limits=limits)
     backup_path = real.with_name(real.name + ".bak") if backup else None

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch.cells import (
+from partnerkit.io.ooxml.refs import (
     MAX_COLS,
     MAX_ROWS,
-    CellValue,
     cell_ref,
-    column_number,
-    fill_cell,
-    new_cell,
+    column_of,
     parse_range,
     parse_ref,
-    q,
     range_ref,
 )
+from partnerkit.io.ooxml.xml import q
+from partnerkit.io.xlsxpatch.cells import CellValue, fill_cell, new_cell
 
 _ROW_LOOK = ("s", "customFormat", "ht", "customHeight")  # what a new row borrows from the row above
 
@@ -30,14 +27,8 @@ def _cell_col(cell: Any, previous: int) -> int:
     """The column of a ``<c>``; a cell without an address follows the one before it."""
     ref = cell.get("r")
     if ref:
-        return _letters_col(ref.rstrip("0123456789"))
+        return column_of(ref)
     return previous + 1
-
-
-@functools.lru_cache(maxsize=65_536)
-def _letters_col(letters: str) -> int:
-    # Cached by the letters, not the whole address: a sheet has few columns and many rows.
-    return column_number(letters.lstrip("$"))
 
 
 _C = q("c")
@@ -89,7 +80,7 @@ class SheetEdit:
         col = 0
         for cell in row.iterchildren(_C):
             ref = cell.get("r")
-            col = _letters_col(ref.rstrip("0123456789")) if ref else col + 1
+            col = column_of(ref) if ref else col + 1
             out[col] = cell
         return out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,12 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from partnerkit.errors import WorkbookError
-from partnerkit.io.xlsxpatch.cells import CellValue, cell_ref, storable_text
-from partnerkit.io.xlsxpatch.layout import parse_xml
-from partnerkit.io.xlsxpatch.package import Limits, Package
-
-# Parts python-calamine inflates whole when it opens a workbook: check their sizes ourselves first.
-_CALAMINE_READS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
+from partnerkit.io.ooxml.limits import Limits
+from partnerkit.io.ooxml.package import Package
+from partnerkit.io.ooxml.refs import cell_ref
+from partnerkit.io.ooxml.xml import parse_xml
+from partnerkit.io.xlsxpatch.cells import CellValue, storable_text
 
 
 @dataclass(frozen=True)
@@ -89,21 +88,21 @@ def verify_workbook(
     For ``user_sheets`` (sheets where only some columns were written) every other cell must read
     the same in ``original`` and in the new file.
     """
-    package = Package(path.read_bytes(), label, limits)
     try:
-        bad = package.zip.testzip()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        package = Package(path.read_bytes(), limits)
+        package.test()
+    except DamagedPackage as exc:
         raise WorkbookError(
-            f"the updated {label} failed its zip test ({exc}); the original was kept"
+            f"the updated {label} failed its zip test ({exc.sentence}); the original was kept"
         ) from exc
-    if bad is not None:
-        raise WorkbookError(f"the updated {label} has a damaged part ({bad}); the original was kept")
-    for part in changed_parts:
-        if package.has(part):
-            parse_xml(package.read(part), part, label)
-    for part in _CALAMINE_READS:
-        if package.has(part):
-            package.read(part)
+    except PackageError as exc:
+        raise exc.naming(f"the updated {label}", WorkbookError) from exc
+    try:
+        for part in changed_parts:
+            if package.has(part):
+                parse_xml(package.read(part), part)
+    except PackageError as exc:
+        raise exc.naming(f"the updated {label}", WorkbookError) from exc
     from python_calamine import CalamineWorkbook
 
     by_sheet: dict[str, list[Expected]] = defaultdict(list)

@@ -1,4 +1,4 @@
-"""The tier rule language: declarative criteria in the plan, each kind recognised by its key.
+"""The tier rule language, as plan data: declarative criteria, each kind recognised by its key.
 
 A rule is a mapping; the key it carries says what it is (see docs/tiers.md):
 
@@ -11,6 +11,9 @@ A rule is a mapping; the key it carries says what it is (see docs/tiers.md):
 * ``all_of`` / ``any_of`` / ``at_least`` + ``of``: composition;
 * ``points_at_least`` with ``metrics``: a points program;
 * ``tracks``: alternative ways into one tier, the best-scoring one reported.
+
+The rules are part of the plan (a tier's ``rules:``, the ``tier_program:``), so they live in the
+model; ``partnerkit.tiers`` evaluates them.
 """
 
 from __future__ import annotations

@@ -1,13 +1,18 @@
-"""Say in one sentence what a file is when it is not an .xlsx/.xlsm workbook."""
+"""Say in one sentence what a file really is when it is not an .xlsx/.xlsm workbook.
+
+CSV and other text, HTML, PDF, an empty file, a truncated zip, a legacy .xls, an encrypted workbook,
+a .docx, .xlsb, .pptx or .ods: each is named from its first bytes and, for a zip, its entry names.
+"""
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
+import struct
 from pathlib import Path
 
 from partnerkit.errors import WorkbookError
+from partnerkit.io.ooxml.errors import DamagedPackage
+from partnerkit.io.ooxml.package import zip_names
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx) or Excel Macro-Enabled Workbook (.xlsm)"
@@ -102,10 +107,8 @@ def describe_head(head: bytes, path: Path | None = None) -> str | None:
     if not head.startswith(b"PK"):
         return describe_text(head)
     try:
-        source = path.open("rb") if path else io.BytesIO(head)
-        with source, zipfile.ZipFile(source) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        names = zip_names(path if path is not None else head)  # only the zip's directory is read
+    except (DamagedPackage, OSError, ValueError, IndexError, struct.error):
         return (
             "is a damaged or truncated zip archive, not a readable workbook; "
             "restore it from a backup or save it again in Excel"

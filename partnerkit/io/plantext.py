@@ -1,0 +1,332 @@
+"""Plan text: YAML or JSON read into plain data with the line and column of every value and key.
+
+Duplicate keys, merge keys and alias bombs are caught while the YAML node tree is composed; the
+positions recorded on the way place every later problem (schema, checks, tiers, roadmap) at
+``plan.yaml:LINE:COL`` through a ``PositionLocator``, without the file being parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from partnerkit.errors import UnreadableFileError
+from partnerkit.loaded import LoadedPlan
+from partnerkit.model import Plan
+from partnerkit.problems import FieldPath, Problem
+from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data
+
+# A plan is a few hundred lines; facts for thousands of partners belong in a facts table.
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+# Aliases can make a small file expand enormously ("billion laughs"); stop long before memory does.
+MAX_NODES = 500_000
+
+Position = tuple[int, int]  # 1-based line and column
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of a parsed file stands, by field path."""
+
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+
+    def of(self, path: Sequence[str | int], *, key: bool = False) -> Position | None:
+        """The position of ``path``, or of its nearest enclosing value when it is absent."""
+        probe = tuple(path)
+        if key and probe in self.keys:
+            return self.keys[probe]
+        while True:
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+# --- reading bytes ----------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or an UnreadableFileError that says in one sentence what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise UnreadableFileError(f"{path}: is a folder, not a plan file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise UnreadableFileError(
+                f"{path}: is {size / 1_048_576:.1f} MB; a plan file is at most "
+                f"{MAX_PLAN_BYTES // 1_048_576} MB (put partner facts in a facts table instead)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode a plan file's bytes as UTF-8, naming binary files and other encodings clearly."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFileError(f"{source}: is UTF-16 text; save it as UTF-8")
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableFileError(
+            f"{source}: is a zip file (a workbook or Word document?), not a YAML or JSON plan"
+        )
+    if b"\x00" in data[:8192]:
+        raise UnreadableFileError(f"{source}: is a binary file, not a YAML or JSON plan")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFileError(
+            f"{source}:{line}: is not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+# --- parsing with positions -------------------------------------------------------------------------
+
+
+class _Composer:
+    """Builds plain Python data from a YAML node tree, recording positions and duplicate keys."""
+
+    def __init__(self, loader: Any, source: str) -> None:
+        self.loader = loader
+        self.source = source
+        self.positions = Positions()
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def build(self, node: Any, path: FieldPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig
+        self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(
+                        self._problem(
+                            key_node, path, "YAML merge keys ('<<') are not supported; write the keys out"
+                        )
+                    )
+                    continue
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    key = str(key)
+                if key in out:
+                    first = self.positions.keys[(*path, key)]
+                    self.problems.append(
+                        self._problem(
+                            key_node,
+                            (*path, key),
+                            f"duplicate key {key!r} (first at line {first[0]}); remove one of them",
+                            code="duplicate_key",
+                        )
+                    )
+                    continue
+                self.positions.keys[(*path, key)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
+                out[key] = self.build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # PyYAML builds 2026-02-30 or 2024-13-01 as a date and fails; keep the text so the
+            # field's own check reports it at its line with its field path.
+            return node.value
+
+    def _problem(self, node: Any, path: FieldPath, message: str, code: str = "invalid") -> Problem:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        return Problem(message, path, location=f"{self.source}:{line}:{col}", code=code)
+
+
+class _TooBig(Exception):
+    pass
+
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
+    """Parse YAML text into plain data, positions and the problems found while parsing."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+            what = exc.problem or "invalid YAML"
+            context = f" ({exc.context})" if exc.context else ""
+            return (
+                None,
+                Positions(),
+                [Problem(f"YAML syntax error: {what}{context}", location=where, code="syntax")],
+            )
+        except yaml.YAMLError as exc:
+            return None, Positions(), [Problem(f"YAML syntax error: {exc}", location=source, code="syntax")]
+        if node is None:
+            return (
+                None,
+                Positions(),
+                [Problem("the plan file is empty", location=f"{source}:1:1", code="empty")],
+            )
+        composer = _Composer(loader, source)
+        try:
+            data = composer.build(node, ())
+        except _TooBig:
+            return (
+                None,
+                Positions(),
+                [
+                    Problem(
+                        f"the plan has more than {MAX_NODES:,} values (aliases?)",
+                        location=source,
+                        code="too_big",
+                    )
+                ],
+            )
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+            return (
+                None,
+                Positions(),
+                [Problem(f"invalid value: {exc.problem}", location=where, code="syntax")],
+            )
+        except (ValueError, OverflowError) as exc:
+            # PyYAML's own scalar constructors raise these for values such as 2026-02-30.
+            return None, Positions(), [Problem(f"invalid value: {exc}", location=source, code="syntax")]
+        return data, composer.positions, composer.problems
+    finally:
+        loader.dispose()
+
+
+def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
+    """Parse JSON text; positions come from reading it again as YAML, which JSON nearly always is."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                duplicates.append(key)
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        return (
+            None,
+            Positions(),
+            [
+                Problem(
+                    f"JSON syntax error: {exc.msg}",
+                    location=f"{source}:{exc.lineno}:{exc.colno}",
+                    code="syntax",
+                )
+            ],
+        )
+    except RecursionError:
+        return None, Positions(), [Problem("JSON nests too deeply", location=source, code="too_big")]
+    if data is None or data == "":
+        return None, Positions(), [Problem("the plan file is empty", location=f"{source}:1:1", code="empty")]
+    try:
+        yaml_data, positions, problems = parse_yaml(text, source)
+    except Exception:
+        yaml_data, positions, problems = None, Positions(), []
+    if yaml_data is not None and problems:
+        return yaml_data, positions, problems
+    if duplicates:
+        return (
+            data,
+            positions,
+            [
+                Problem(f"duplicate key {k!r}; remove one of them", location=source, code="duplicate_key")
+                for k in duplicates
+            ],
+        )
+    return data, positions, []
+
+
+@dataclass(frozen=True)
+class PositionLocator:
+    """Places problems at ``FILE:LINE:COL`` from the positions recorded while parsing a plan file."""
+
+    positions: Positions
+    source: str
+
+    def place(self, problem: Problem) -> Problem:
+        """The problem at the line and column of its field (of its key, for an unknown key), or of the
+        nearest enclosing value."""
+        if problem.location is not None:
+            return problem
+        pos = self.positions.of(problem.path, key=bool(problem.extra.get(AT_KEY)))
+        return problem.at(f"{self.source}:{pos[0]}:{pos[1]}" if pos else self.source)
+
+
+def locate(problems: Sequence[Problem], positions: Positions, source: str) -> list[Problem]:
+    """Give each problem that has no location the position of its field in ``source``."""
+    locator = PositionLocator(positions, source)
+    return [locator.place(p) for p in problems]
+
+
+def plan_from_data(data: Any, positions: Positions, source: str) -> tuple[Plan | None, list[Problem]]:
+    """Validate parsed data into a Plan, or the problems that stop it; runs the plan checks too."""
+    wrong = top_level_problem(data)
+    if wrong is not None:
+        return None, [wrong.at(f"{source}:1:1")]
+    plan, problems = validate_plan_data(data)
+    return plan, locate(problems, positions, source)
+
+
+def load_plan_text(text: str, source: str = "<plan>", *, fmt: str = "yaml") -> LoadedPlan:
+    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions."""
+    parser = parse_json if fmt == "json" else parse_yaml
+    data, positions, problems = parser(text, source)
+    locator = PositionLocator(positions, source)
+    if any(p.is_error for p in problems) and data is None:
+        return LoadedPlan(None, problems, locator)
+    plan, more = plan_from_data(data, positions, source)
+    problems = [*problems, *more]
+    return LoadedPlan(None if any(p.is_error for p in problems) else plan, problems, locator)
+
+
+def parse_plan_text(
+    text: str, source: str = "<plan>", *, fmt: str = "yaml"
+) -> tuple[Plan | None, list[Problem]]:
+    """Parse and validate plan text; ``fmt`` is ``yaml`` or ``json``."""
+    loaded = load_plan_text(text, source, fmt=fmt)
+    return loaded.plan, loaded.problems
+
+
+__all__ = [
+    "MAX_NODES",
+    "MAX_PLAN_BYTES",
+    "PositionLocator",
+    "Positions",
+    "decode_text",
+    "load_plan_text",
+    "locate",
+    "parse_json",
+    "parse_plan_text",
+    "parse_yaml",
+    "plan_from_data",
+    "read_text",
+]

@@ -1,0 +1,1 @@
+"""Tests of the OOXML layer (partnerkit.io.ooxml): packages, limits, sniffing, hardened XML, references."""
