@@ -284,6 +284,8 @@ ALLOWED_ADAPTER_EDGES = {
     ("workbook", "files"),  # atomic writes
     ("word", "files"),
     ("charts", "files"),
+    ("pipeline", "facts"),  # the deals and survey tables are read and refused like the facts table
+    ("pipeline", "files"),  # atomic writes of the payout CSVs
 }
 # The OOXML layer (zip packages, limits, sniffing, hardened XML, A1 references) serves every adapter;
 # it imports no other adapter.

@@ -120,6 +120,30 @@ def load_facts(
     return reader.table, reader.problems
 
 
+def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
+    """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
+
+    Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
+    encrypted, too large): the deals and survey readers share this with the facts table.
+    UnreadableFileError for a file that is not a CSV or workbook at all.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+    try:
+        LIMITS.check_file_size(size)
+    except PackageError as exc:
+        raise exc.naming(path, UnreadableFileError, ": ") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return list(_workbook_sheets(path))
+    if suffix in (".csv", ".txt", ""):
+        return [(None, _csv_rows(path))]
+    raise UnreadableFileError(f"{path}: a {what} must be a .csv or .xlsx file, not {suffix}")
+
+
 def _names_partners(rows: list[list[Any]]) -> bool:
     """True when a table's first row has a 'partner' column."""
     return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][: LIMITS.max_columns])

@@ -267,8 +267,8 @@ def _statement(
             note = f"{r.tier} tier accelerator on the period's net commissions"
         else:
             note = (
-                f"{r.tier} tier accelerator needs {r.accelerator_threshold} of sourced revenue in the period; "
-                f"{sourced} was sourced"
+                f"{r.tier} tier accelerator needs {_shown(r.accelerator_threshold, currency)} of sourced revenue "
+                f"in the period; {_shown(sourced, currency)} was sourced"
             )
         lines.append(StatementLine(LineKind.ACCELERATOR, "", "", None, net, r.accelerator, accelerator, note))
     carried = cents(carried_in) if carried_in is not None else ZERO
@@ -293,6 +293,12 @@ def _statement(
         carried_out,
         sourced,
     )
+
+
+def _shown(amount: Decimal | None, currency: str) -> str:
+    from partnerkit.model.values import Money, format_money
+
+    return format_money(Money(amount=amount or ZERO, currency=currency))
 
 
 def _run_problems(deals: Sequence[Deal], attribution: Attribution, period: Period) -> list[Problem]:

@@ -103,46 +103,54 @@ class Finding(NamedTuple):
 
     @property
     def message(self) -> str:
-        """The finding in the partner manager's words."""
+        """The finding in the partner manager's words: which registration, then ``reason``."""
+        d = self.deal
+        if self.kind is FindingKind.UNKNOWN_PARTNER:
+            return f"deal {d.deal_id}: {self.reason}"
+        verb = "marked" if self.kind is FindingKind.UNREGISTERED else "registered"
+        return f"deal {d.deal_id} ({_account(d)}) {verb} by {d.partner}: {self.reason}"
+
+    @property
+    def reason(self) -> str:
+        """What is wrong and what the rule decided, without naming the registration (a table shows it)."""
         d, w, until = self.deal, self.winner, _day(self.protected_until)
-        head = f"deal {d.deal_id} ({_account(d)}) registered by {d.partner}"
         if self.kind is FindingKind.CONFLICT:
             assert w is not None
             return (
-                f"{head} conflicts with {w.partner}'s registration of deal {w.deal_id}, approved "
+                f"conflicts with {w.partner}'s registration of deal {w.deal_id}, approved "
                 f"{_day(w.approved_on)}: {w.partner} holds the account's protection until {until} "
                 "(the first approved registration wins)"
             )
         if self.kind is FindingKind.PENDING_CONFLICT:
             assert w is not None
             return (
-                f"{head} awaits approval, but {w.partner} holds the account's protection until {until} "
+                f"awaits approval, but {w.partner} holds the account's protection until {until} "
                 f"(deal {w.deal_id}, approved {_day(w.approved_on)}): approving it now would lose"
             )
         if self.kind is FindingKind.NOT_ALLOWED:
-            return f"{head}: {self.why}; the registration gives no protection and no sourced credit"
+            return f"{self.why}; the registration gives no protection and no sourced credit"
         if self.kind is FindingKind.EXPIRED:
             return (
-                f"{head}: protection ended on {until} and the deal is still open on {_day(self.as_of)}; "
+                f"protection ended on {until} and the deal is still open on {_day(self.as_of)}; "
                 "the account is open to other partners' registrations"
             )
         if self.kind is FindingKind.CLOSED_AFTER_PROTECTION:
             late = (d.close_date - self.protected_until).days if d.close_date and self.protected_until else 0
             return (
-                f"{head} closed on {_day(d.close_date)}, {late} day(s) after its protection ended on {until}: "
+                f"closed on {_day(d.close_date)}, {late} day(s) after its protection ended on {until}: "
                 "no registered-deal discount or referral fee is due on it"
             )
         if self.kind is FindingKind.REGISTERED_AFTER_CLOSE:
             return (
-                f"{head} was registered on {_day(d.registered_on)}, after the deal closed on "
-                f"{_day(d.close_date)}: a registration protects deals still to be won"
+                f"registered on {_day(d.registered_on)}, after the deal closed on {_day(d.close_date)}: "
+                "a registration protects deals still to be won"
             )
         if self.kind is FindingKind.UNREGISTERED:
             return (
-                f"deal {d.deal_id} ({_account(d)}) is marked {d.touch.value} by {d.partner} but was never "
-                "registered: it earns influence credit only (register it, or override the credit with a reason)"
+                f"{d.touch.value}, but never registered: it earns influence credit only "
+                "(register it, or override the credit with a reason)"
             )
-        return f"deal {d.deal_id}: {d.partner!r} is not a partner of the plan"
+        return f"{d.partner!r} is not a partner of the plan"
 
     @property
     def field(self) -> str:
@@ -171,6 +179,7 @@ class Finding(NamedTuple):
             "domain": self.deal.account_domain,
             "winner": None if w is None else {"partner": w.partner, "deal_id": w.deal_id},
             "protected_until": self.protected_until.isoformat() if self.protected_until else None,
+            "reason": self.reason,
             "message": self.message,
         }
 

@@ -132,7 +132,7 @@ def test_a_carried_in_balance_alone_makes_a_statement(example_plan: Plan) -> Non
 def test_the_accelerator_needs_the_threshold(example_plan: Plan) -> None:
     below = run(example_plan, [deal(amount=Decimal("49999.99"))]).statement("Brightline Advisory")
     assert below.accelerator == 0
-    assert "needs 50000 of sourced revenue in the period; 49999.99 was sourced" in below.lines[-1].note
+    assert "needs $50,000 of sourced revenue in the period; $49,999.99 was sourced" in below.lines[-1].note
     # a partner whose deals add up to the threshold earns it
     rows = [
         deal(amount=Decimal("25000")),
