@@ -22,7 +22,7 @@ _EXPORTS: dict[str, str] = {
     "read_survey": "partnerkit.services",
     "check_deals": "partnerkit.services",
     "run_payouts": "partnerkit.services",
-    "actuals": "partnerkit.services",
+    "program_actuals": "partnerkit.services",
     "tier_verdicts": "partnerkit.services",
     "tier_review": "partnerkit.services",
     "term_review": "partnerkit.services",
@@ -224,7 +224,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.report.markdown import render_markdown
     from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
     from partnerkit.services import (
-        actuals,
         check_deals,
         check_plan,
         check_template,
@@ -234,6 +233,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         export_workbook,
         import_workbook,
         new_workbook,
+        program_actuals,
         read_deals,
         read_facts,
         read_survey,

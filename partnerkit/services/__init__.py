@@ -6,7 +6,7 @@ the source it came from. A service never prints, exits or reads the clock: the d
 parses its input, passes the date, and presents the result (cosmicpython's ``service_layer``).
 """
 
-from partnerkit.services.actuals import ActualsResult, actuals
+from partnerkit.services.actuals import ActualsResult, program_actuals
 from partnerkit.services.agreements import AgreementResult, draft_agreement, draft_agreements
 from partnerkit.services.deals import (
     DealCheck,
@@ -50,7 +50,6 @@ __all__ = [
     "TermsResult",
     "TierReviewResult",
     "TierVerdicts",
-    "actuals",
     "check_deals",
     "check_plan",
     "check_template",
@@ -60,6 +59,7 @@ __all__ = [
     "export_workbook",
     "import_workbook",
     "new_workbook",
+    "program_actuals",
     "read_deals",
     "read_facts",
     "read_survey",

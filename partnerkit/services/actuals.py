@@ -53,7 +53,7 @@ class ActualsResult:
         }
 
 
-def actuals(
+def program_actuals(
     loaded: LoadedPlan,
     deals: LoadedDeals | Sequence[Deal],
     responses: LoadedSurvey | Sequence[SurveyResponse] = (),

@@ -18,7 +18,7 @@ from partnerkit.io.pipeline.examples import example_deals_path, example_survey_p
 from partnerkit.io.planfile import example_plan_path, load
 from partnerkit.io.word.outline import outline
 from partnerkit.loaded import LoadedPlan
-from partnerkit.services import actuals, check_deals, read_deals, read_survey, run_payouts
+from partnerkit.services import check_deals, program_actuals, read_deals, read_survey, run_payouts
 
 AS_OF = date(2026, 9, 30)
 
@@ -139,7 +139,9 @@ def test_a_users_statement_template_renders_in_the_sandbox(
 
 
 def test_actuals_on_the_example(loaded: LoadedPlan, export: Path) -> None:
-    result = actuals(loaded, read_deals(export, loaded), read_survey(example_survey_path(), loaded), AS_OF)
+    result = program_actuals(
+        loaded, read_deals(export, loaded), read_survey(example_survey_path(), loaded), AS_OF
+    )
     rows = {(r["metric"], r["period"]): r for r in result.metric_rows()}
     assert rows[("Partner-sourced revenue", "Year 1")]["actual"] == "230200.15"
     assert rows[("Partner-sourced revenue", "Year 1")]["attainment"] == "15.35%"
