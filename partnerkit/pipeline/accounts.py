@@ -220,28 +220,32 @@ def account_keys(rows: Iterable[tuple[str | None, str | None]]) -> list[int | No
 
 def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) -> list[int | None]:
     """``account_keys`` for two columns: the company name and the domain of each row."""
+    from itertools import count
+
     from partnerkit.tiers.evaluate import no_gc
 
     with no_gc():
-        rows = list(zip(names, domains, strict=True))
-        # Python code runs once per distinct (name, domain) pair, and each spelling is folded once:
-        # an export repeats an account's spelling on many rows. (Measured against doing the same
-        # with more passes of set, zip and map: this single loop was a third faster.)
-        pairs = list(set(rows))
+        # Each distinct (name, domain) pair is numbered by its first row, in one C loop (map over
+        # dict.setdefault); Python code then runs once per distinct pair, and each spelling is folded
+        # once: an export repeats an account's spelling on many rows.
+        firsts: dict[tuple[str | None, str | None], int] = {}
+        row_pair = list(map(firsts.setdefault, zip(names, domains, strict=True), count()))
         by_name: dict[str | None, int | None] = {None: None, "": None}
         by_domain: dict[str | None, int | None] = {None: None, "": None}
-        keys: dict[str, int] = {}
+        domain_ids: dict[str, int] = {}  # folded domain -> number
+        name_ids: dict[str, int] = {}  # folded name -> number (one numbering for both)
         parent: list[int] = []
         ends: list[int | None] = []
-        for name, domain in pairs:
+        for name, domain in firsts:
             d = by_domain.get(domain, -1)
             if d == -1:
                 folded = registrable_domain(domain)
                 if folded is None:
                     d = None
                 else:
-                    d = keys.setdefault("d:" + folded, len(keys))
-                    if d == len(parent):
+                    d = domain_ids.get(folded)
+                    if d is None:
+                        d = domain_ids[folded] = len(parent)
                         parent.append(d)
                 by_domain[domain] = d
             n = by_name.get(name, -1)
@@ -250,8 +254,9 @@ def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) 
                 if folded is None:
                     n = None
                 else:
-                    n = keys.setdefault("n:" + folded, len(keys))
-                    if n == len(parent):
+                    n = name_ids.get(folded)
+                    if n is None:
+                        n = name_ids[folded] = len(parent)
                         parent.append(n)
                 by_name[name] = n
             if d is not None and n is not None:
@@ -271,8 +276,11 @@ def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) 
                 while parent[up] != up:
                     up = parent[up]
                 root[x] = up
-        account = {pair: (None if end is None else root[end]) for pair, end in zip(pairs, ends, strict=True)}
-        return list(map(account.__getitem__, rows))
+        account: list[int | None] = [None] * len(row_pair)
+        for first, end in zip(firsts.values(), ends, strict=True):
+            if end is not None:
+                account[first] = root[end]
+        return list(map(account.__getitem__, row_pair))
 
 
 def same_account(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:

@@ -292,62 +292,84 @@ def check_registrations(
 def _check(
     deals: Sequence[Deal], as_of: date, by_name: dict[str, PartnerRules], accounts: list[int | None]
 ) -> RegistrationCheck:
-    """The check itself: pick the registrations, sort them by account and approval, walk them once."""
+    """The check itself: pick the registrations, group them by account, walk each group in approval order."""
     n = len(deals)
     status = [RegistrationStatus.NOT_REGISTERED] * n
     until: list[date | None] = [None] * n
     winner = [-1] * n
     findings: list[Finding] = []
-    keys = _pick(deals, as_of, by_name, accounts, status, findings)
-    _break_ties(deals, keys, n)
+    add = findings.append
+    groups = _pick(deals, as_of, by_name, accounts, status, findings)
+    # per partner name as written: (the plan's name, days added to the approval for a sourced and
+    # for a referral registration), one look-up per row
     spans = _spans(by_name)
+    info = {name: (r.partner, *spans[name]) for name, r in by_name.items()}
     protections: list[Protection] = []
-    # During the walk a protection is a list [holder, first row, start day, end day, rows], with
-    # days as ordinals: integer arithmetic instead of dates, made into Protection objects at the end.
-    chains: list[list[Any]] = []
-    losers: list[tuple[int, list[Any]]] = []
-    current: list[Any] | None = None
-    group = -1
     pending_day = _DAYS - 1
     today = as_of.toordinal()
-    for number in keys:
-        prefix, i = divmod(number, n)
-        account, day = divmod(prefix, _DAYS)
-        if account != group:
-            if chains:
-                _close_group(deals, chains, losers, as_of, until, protections, findings)
-                chains, losers = [], []
-            group, current = account, None
-        d = deals[i]
-        partner = d.partner
-        holder = by_name[partner].partner
-        if day == pending_day:
-            status[i] = _PENDING
-            if chains:
+    fromordinal = date.fromordinal
+    protected, lost, pending, referral, won, open_ = _PROTECTED, _LOST, _PENDING, _REFERRAL, _WON, _OPEN
+    for keys in groups.values():
+        if len(keys) == 1:  # most accounts: one registration, nothing to sort, no conflict
+            day, i = divmod(keys[0], n)
+            if day == pending_day:
+                status[i] = pending
+                continue
+            d = deals[i]
+            holder, sourced_span, referral_span = info[d.partner]
+            ends = fromordinal(day + (referral_span if d.touch is referral else sourced_span))
+            status[i] = protected
+            until[i] = ends
+            protections.append(Protection(holder, i, d.approved_on, ends, keys))  # type: ignore[arg-type]
+            keys[0] = i
+            close = d.close_date
+            if close is None or close > as_of or d.stage is open_:
+                if ends < as_of:
+                    add(Finding(_EXPIRED, i, d, None, ends, as_of))
+            elif d.stage is won and close > ends:
+                add(Finding(_CLOSED_AFTER, i, d, None, ends))
+            continue
+        keys.sort()
+        days = [k // n for k in keys]
+        if len(set(days)) != len(days):
+            # approved the same day: the earlier registration, then deal id, then partner name first,
+            # whatever the order of the rows
+            keys.sort(key=lambda k: (k // n, _tie(deals[k % n])))
+        # a protection is a list [holder, first row, start day, end day, rows] while the walk runs,
+        # with days as ordinals: integer arithmetic instead of dates
+        chains: list[list[Any]] = []
+        losers: list[tuple[int, list[Any]]] = []
+        current: list[Any] | None = None
+        for number in keys:
+            day, i = divmod(number, n)
+            d = deals[i]
+            holder, sourced_span, referral_span = info[d.partner]
+            if day == pending_day:
+                status[i] = pending
                 # the protection in force on the as-of date, if another partner holds it
                 for chain in reversed(chains):
                     if chain[2] <= today:
                         if chain[3] >= today and chain[0] != holder:
                             losers.append((-1 - i, chain))
                         break
-            continue
-        end = day + spans[partner][d.touch is _REFERRAL]
-        if current is not None and day <= current[3]:
-            if holder == current[0]:
-                status[i] = _PROTECTED
-                current[4].append(i)
-                if end > current[3]:
-                    current[3] = end
+                continue
+            end = day + (referral_span if d.touch is referral else sourced_span)
+            if current is not None and day <= current[3]:
+                if holder == current[0]:
+                    status[i] = protected
+                    current[4].append(i)
+                    if end > current[3]:
+                        current[3] = end
+                else:
+                    status[i] = lost
+                    winner[i] = current[1]
+                    losers.append((i, current))
             else:
-                status[i] = _LOST
-                winner[i] = current[1]
-                losers.append((i, current))
-        else:
-            current = [holder, i, day, end, [i]]
-            chains.append(current)
-            status[i] = _PROTECTED
-    if chains:
-        _close_group(deals, chains, losers, as_of, until, protections, findings)
+                current = [holder, i, day, end, [i]]
+                chains.append(current)
+                status[i] = protected
+        if chains:
+            _close_group(deals, chains, losers, as_of, until, protections, findings)
     return RegistrationCheck(as_of, deals, status, until, winner, accounts, protections, findings)
 
 
@@ -358,20 +380,17 @@ def _pick(
     accounts: list[int | None],
     status: list[RegistrationStatus],
     findings: list[Finding],
-) -> list[int]:
-    """The registrations to walk, as sorted integer keys; the rows that are none get their status.
+) -> dict[object, list[int]]:
+    """The registrations to walk, grouped by account; the rows that are none get their status.
 
-    Each registration becomes one integer, (account, approval day, row), so that one sort of plain
-    integers puts every account's registrations together in approval order: sorting integers is
-    several times faster than sorting tuples of dates and names.
+    Each registration is one integer, approval day * rows + row (the day of a registration not
+    approved on the as-of date sorts after every approved one), so a group sorts as plain integers.
     """
     n = len(deals)
     add = findings.append
-    keys: list[int] = []
-    key = keys.append
+    groups: dict[object, list[int]] = {}
     influenced, won = Touch.INFLUENCED, Stage.WON
-    pending_day = _DAYS - 1  # not approved on the as-of date: after the approved ones
-    top = 1 + max((a for a in accounts if a is not None), default=0)
+    pending_day = _DAYS - 1
     for i, d in enumerate(deals):
         r = by_name.get(d.partner)
         if r is None:
@@ -396,34 +415,18 @@ def _pick(
             status[i] = RegistrationStatus.NOT_ALLOWED
             add(Finding(FindingKind.NOT_ALLOWED, i, d, why=r.why_not))
             continue
-        account = accounts[i]
         approved = d.approved_on
-        day = pending_day if approved is None or approved > as_of else approved.toordinal()
-        key(((top + i if account is None else account) * _DAYS + day) * n + i)
-    keys.sort()
-    return keys
+        key = (pending_day if approved is None or approved > as_of else approved.toordinal()) * n + i
+        account = accounts[i]
+        found = groups.get(account if account is not None else -1 - i)
+        if found is None:
+            groups[account if account is not None else -1 - i] = [key]
+        else:
+            found.append(key)
+    return groups
 
 
 _DAYS = date.max.toordinal() + 1
-
-
-def _break_ties(deals: Sequence[Deal], keys: list[int], n: int) -> None:
-    """Registrations of one account approved on one day: order them by registration date, deal id and
-    partner name, not by where they sit in the export (the integer keys end with the row number).
-
-    Such ties are rare; they are found with a set and a Counter (C loops), not a Python loop.
-    """
-    from bisect import bisect_left
-    from collections import Counter
-
-    prefixes = [k // n for k in keys]
-    if len(set(prefixes)) == len(prefixes):
-        return
-    for prefix, count in [(p, c) for p, c in Counter(prefixes).items() if c > 1]:
-        start = bisect_left(keys, prefix * n)
-        run = keys[start : start + count]
-        run.sort(key=lambda k: _tie(deals[k % n]))
-        keys[start : start + count] = run
 
 
 def _tie(deal: Deal) -> tuple[Any, ...]:
