@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,6 +118,35 @@ def load_facts(
     return reader.table, reader.problems
 
 
+def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
+    """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
+
+    Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
+    encrypted, too large): the deals and survey readers share this with the facts table.
+    UnreadableFileError for a file that is not a CSV or workbook at all.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+    try:
+        LIMITS.check_file_size(size)
+    except PackageError as exc:
+        raise exc.naming(path, UnreadableFileError, ": ") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return [
+            (name, _from_a1(rows, origin))
+            for name, rows, origin, _, _ in _bounded_sheets(
+                path, lambda headers: [n for n, h in headers.items() if h]
+            )
+        ]
+    if suffix in (".csv", ".txt", ""):
+        return [(None, _csv_rows(path))]
+    raise UnreadableFileError(f"{path}: a {what} must be a .csv or .xlsx file, not {suffix}")
+
+
 def _names_partners(header: list[str]) -> bool:
     """True when a table's first row has a 'partner' column."""
     return any(header_key(cell) in _PARTNER for cell in header[: LIMITS.max_columns])
@@ -141,8 +170,23 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     return list(csv.reader(text.splitlines(), dialect))
 
 
-def _read_workbook(path: Path, reader: FactsReader) -> None:
-    """Read the sheets of a facts workbook that name a partner column, each bounded before calamine sees it."""
+def _from_a1(rows: list[list[Any]], origin: tuple[int, int]) -> list[list[Any]]:
+    """Rows read from a sheet's first used cell, placed back from A1 (so row and column numbers hold)."""
+    top, left = origin
+    if left:
+        rows = [[None] * left + row for row in rows]
+    return [[] for _ in range(top)] + rows if top else rows
+
+
+Chooser = Callable[[dict[str, list[str]]], list[str]]
+"""Picks the sheets to read from each sheet's first row (its headers)."""
+
+
+def _bounded_sheets(
+    path: Path, choose: Chooser
+) -> Iterator[tuple[str, list[list[Any]], tuple[int, int], Any, Any]]:
+    """The sheets ``choose`` picks, each bounded before calamine sees it: name, rows from the first used
+    cell, that cell's place, the formula cells without a value and the error cells."""
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic != b"PK\x03\x04":
@@ -158,13 +202,9 @@ def _read_workbook(path: Path, reader: FactsReader) -> None:
         # The zip's sizes are checked before anything inflates, and calamine reads the bytes checked.
         package = Package.open(path, LIMITS)
         strings = SharedStrings(package)
-        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
-        # first row names a 'partner' column, and say which were passed over. With none, every
-        # sheet is read so that the missing column is reported where it should be.
         parts = {sheet.name: sheet.part for sheet in worksheets(package)}
         headers = {name: first_row(package, part, strings) for name, part in parts.items()}
-        with_partners = [name for name, header in headers.items() if _names_partners(header)]
-        chosen = with_partners or [name for name, header in headers.items() if header]
+        chosen = choose(headers)
         bounded = {}
         for name in chosen:
             scan = SheetScan(package.read(parts[name]))
@@ -201,13 +241,31 @@ def _read_workbook(path: Path, reader: FactsReader) -> None:
                     f"{path}: cannot read sheet {name!r}: {unreadable_content(exc)}; open it in Excel to repair it"
                 ) from None
             uncalculated, errors = bounded[name]
-            reader.read(rows, name, origin=origin, uncalculated=uncalculated, errors=errors)
-            del rows
+            yield name, rows, origin, uncalculated, errors
     finally:
         book.close()
-    if with_partners:
-        for name, header in headers.items():
-            if header and name not in with_partners:
+
+
+def _read_workbook(path: Path, reader: FactsReader) -> None:
+    """Read the sheets of a facts workbook that name a partner column, each bounded before calamine sees it."""
+    seen: dict[str, list[str]] = {}
+
+    def choose(headers: dict[str, list[str]]) -> list[str]:
+        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
+        # first row names a 'partner' column, and say which were passed over. With none, every
+        # sheet is read so that the missing column is reported where it should be.
+        seen.update(headers)
+        with_partners = [name for name, header in headers.items() if _names_partners(header)]
+        return with_partners or [name for name, header in headers.items() if header]
+
+    read: list[str] = []
+    for name, rows, origin, uncalculated, errors in _bounded_sheets(path, choose):
+        reader.read(rows, name, origin=origin, uncalculated=uncalculated, errors=errors)
+        read.append(name)
+        del rows
+    if any(_names_partners(header) for header in seen.values()):
+        for name, header in seen.items():
+            if header and name not in read:
                 reader.problems.append(
                     Problem(
                         f"sheet {name!r} has no 'partner' column; it was not read",

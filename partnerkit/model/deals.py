@@ -265,6 +265,18 @@ class LegalDefaults(PlanModel):
     sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
 
 
+class PayoutDefaults(PlanModel):
+    """How partners are paid: the clawback window and the minimum payout (docs/payouts.md)."""
+
+    clawback_days: int = Field(
+        90, ge=0, le=730, description="a refund or churn this many days after close takes the commission back"
+    )
+    minimum_payout: Money | None = Field(
+        None, description="smaller balances are carried over to the next payout run"
+    )
+    sources: SourceRefs = Field(default_factory=list)
+
+
 class DealFrameworks(PlanModel):
     """Both standard agreements of the program."""
 
@@ -272,6 +284,9 @@ class DealFrameworks(PlanModel):
     reseller: ResellerFramework
     legal: LegalDefaults = Field(
         default_factory=LegalDefaults, description="standard cover-page terms of every agreement"
+    )
+    payouts: PayoutDefaults = Field(
+        default_factory=PayoutDefaults, description="clawbacks and the minimum payout of every payout run"
     )
 
 
