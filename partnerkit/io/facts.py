@@ -9,12 +9,17 @@ Cell rules (each broken rule is a problem ``facts.xlsx: Facts!D17: certified_sta
 empty cells are missing facts (unknown, never zero); money and numbers are plain numbers ("50000",
 not "$50K" or "50,000"); counts are whole numbers; yes/no is true/false, yes/no, y/n or 1/0; dates are
 date cells or YYYY-MM-DD text. Nothing is guessed.
+
+Repeats: a partner is listed once in a table without dates; with dates, two rows for the same
+partner, date and fact are a problem (partner names compared as they are matched to the plan,
+without case or surrounding space), unless the fact is declared ``additive: true`` (one row per
+deal: the rows add up). An undated fact repeated on one date with the same value is no conflict.
+Numbers are held exactly: a cell showing 0.1 is 0.1, never 0.1000000000000000055.
 """
 
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from partnerkit.errors import UnreadableFileError
 from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.problems import Problem, Severity
-from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
+from partnerkit.tiers.facts import DatedColumn, FactTable, exact_number, normalize, partner_key
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -215,6 +220,9 @@ class FactsReader:
         self.problems: list[Problem] = []
         # for dated rows, scalar facts keep the value of the latest date
         self._latest: dict[tuple[int, str], int] = {}
+        # (partner key, fact, day) -> (where it was first seen, index of the observation or its value)
+        self._seen: dict[tuple[str, str, int], tuple[str, Any]] = {}
+        self._listed: dict[str, str] = {}  # partner key -> where a table without dates lists it
 
     def where(self, sheet: str | None, row: int, col: int) -> str:
         """``facts.csv:88`` or ``facts.xlsx: Facts!D17`` (row and column from 0)."""
@@ -264,7 +272,6 @@ class FactsReader:
                         f"{header[c]!r}: {name!r} is a dated fact; add a 'date' column to this table",
                     )
             facts = [f for f in facts if not f[2].dated]
-        seen_plain: dict[str, int] = {}
         values = self.table.values
         dated = self.table.dated
         for r in range(1, len(rows)):
@@ -276,14 +283,15 @@ class FactsReader:
             if not name:
                 self.problem(sheet, r, partner_col, f"{header[partner_col]!r}: the partner name is empty")
                 continue
+            folded = partner_key(name)
             if not dated_rows:
-                if name in seen_plain:
-                    where = self.where(sheet, seen_plain[name], partner_col)
+                if folded in self._listed:
+                    first = self._listed[folded]
                     self.problem(
-                        sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where})"
+                        sheet, r, partner_col, f"partner {name!r} is listed twice (first at {first})"
                     )
                     continue
-                seen_plain[name] = r
+                self._listed[folded] = self.where(sheet, r, partner_col)
             row = self.partner_row(name)
             day_ordinal = None
             # A row without a usable date is still checked cell by cell, so one run shows every problem.
@@ -320,8 +328,8 @@ class FactsReader:
                 kind = spec.kind
                 # the common case, a number cell, skips the general parser
                 if type(cell) is float and kind is not FactKind.BOOLEAN and kind is not FactKind.DATE:
-                    if 0 <= cell < math.inf and (kind is not FactKind.COUNT or cell.is_integer()):
-                        value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
+                    if 0 <= cell < 1e15 and (kind is not FactKind.COUNT or cell.is_integer()):
+                        value: Any = int(cell) if cell.is_integer() else exact_number(cell)
                     else:
                         self._bad(sheet, r, c, header, cell, spec)
                         continue
@@ -339,12 +347,17 @@ class FactsReader:
                         continue
                 if value is None or undated:
                     continue
+                if day_ordinal is not None and self._repeated(
+                    folded, fact, spec, day_ordinal, value, sheet, r, c, name
+                ):
+                    continue
                 if spec.dated:
                     assert day_ordinal is not None
                     col = dated[fact]
+                    self._seen[(folded, fact, day_ordinal)] = (self.where(sheet, r, c), len(col.value))
                     col.partner.append(row)
                     col.day.append(day_ordinal)
-                    col.value.append(float(value))
+                    col.value.append(value)
                 elif day_ordinal is None:
                     values[fact][row] = value
                 else:
@@ -352,6 +365,42 @@ class FactsReader:
                     if day_ordinal >= self._latest.get(key, -1):
                         self._latest[key] = day_ordinal
                         values[fact][row] = value
+
+    def _repeated(
+        self,
+        key: str,
+        fact: str,
+        spec: FactSpec,
+        day: int,
+        value: Any,
+        sheet: str | None,
+        r: int,
+        c: int,
+        name: str,
+    ) -> bool:
+        """True when this (partner, date, fact) was seen already: added up, ignored, or a problem."""
+        seen = self._seen.get((key, fact, day))
+        if seen is None:
+            if not spec.dated:
+                self._seen[(key, fact, day)] = (self.where(sheet, r, c), value)
+            return False
+        first, held = seen
+        if spec.dated and spec.additive:
+            self.table.dated[fact].value[held] += value  # one row per deal: the rows add up
+            return True
+        if not spec.dated and held == value:
+            return True  # the same undated value repeated on each row of one date: no conflict
+        day_text = date.fromordinal(day).isoformat()
+        self.problem(
+            sheet,
+            r,
+            c,
+            f"{fact!r}: a second row for partner {name!r} on {day_text} (first at {first})",
+            f"keep one row per partner and date, or declare {fact} 'additive: true' if the rows add up (one per deal)"
+            if spec.dated
+            else "keep one value per partner and date",
+        )
+        return True
 
     def _bad(self, sheet: str | None, r: int, c: int, header: list[Any], cell: Any, spec: FactSpec) -> None:
         try:
