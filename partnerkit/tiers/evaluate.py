@@ -9,13 +9,15 @@ these columns (see ``partnerkit.tiers.explain``).
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.model.rules import (
@@ -24,6 +26,7 @@ from partnerkit.model.rules import (
     AtLeastOf,
     Compare,
     Consistency,
+    FactKind,
     FactSpec,
     Points,
     PointsMetric,
@@ -97,8 +100,11 @@ def any3(columns: list[list[Tri]], size: int) -> list[Tri]:
     return [True if True in row else (None if None in row else False) for row in zip(*columns, strict=True)]
 
 
-EXACT_POINTS_MARGIN = Decimal("1e-15")
-"""Points totals this close to a threshold are worked out again in exact fractions before deciding."""
+ZERO = Decimal(0)
+DENSE_DAYS = 64
+"""A dated fact on at most this many distinct days is summed as one column per day."""
+DENSE_CELLS = 20_000_000
+"""... and only while partners times days stays below this many cells (memory)."""
 
 
 class Evaluator:
@@ -211,26 +217,152 @@ class Evaluator:
         self._cache[key] = out
         return out
 
+    def days(self, fact: str) -> tuple[list[int], dict[int, tuple[list[int], list[Any]]]]:
+        """A dated fact's observations by day: the days in order, and per day the partners and values.
+
+        Built once per fact and shared by every review date: a window then visits only its own days.
+        """
+        key = ("days", fact)
+        if key not in self._shared:
+            col = self.facts.dated.get(fact)
+            buckets: dict[int, tuple[list[int], list[Any]]] = {}
+            if col is not None:
+                for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                    bucket = buckets.get(d)
+                    if bucket is None:
+                        bucket = buckets[d] = ([], [])
+                    bucket[0].append(p)
+                    bucket[1].append(v)
+            self._shared[key] = (sorted(buckets), buckets)
+        found: tuple[list[int], dict[int, tuple[list[int], list[Any]]]] = self._shared[key]
+        return found
+
+    def dense(self, fact: str) -> tuple[list[int], dict[int, list[Any]]] | None:
+        """A dated fact's sums by day as one full column per day, when it has few distinct days.
+
+        Quarterly or monthly figures fall on a handful of days; then a window's sum is a few
+        column additions done by ``map`` instead of a Python step per observation. None when the
+        fact has too many distinct days (one row per deal) or too many partners for it to pay.
+        """
+        key = ("dense", fact)
+        if key not in self._shared:
+            col = self.facts.dated.get(fact)
+            found: Any = None
+            if col is not None and col.day:
+                days = sorted(set(col.day))
+                if len(days) <= DENSE_DAYS and len(days) * self.size <= DENSE_CELLS:
+                    zero = self.zero(fact)
+                    by_day: dict[int, list[Any]] = {d: [None] * self.size for d in days}
+                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                        cells = by_day[d]
+                        held = cells[p]
+                        cells[p] = v if held is None else held + v
+                    for d in days:
+                        by_day[d] = [zero if x is None else x for x in by_day[d]]
+                    found = (days, by_day)
+            self._shared[key] = found
+        dense: tuple[list[int], dict[int, list[Any]]] | None = self._shared[key]
+        return dense
+
+    def _dense_sum(self, fact: str, lo: int, hi: int) -> list[Any] | None:
+        """The sum of a fact from day ``lo`` to ``hi`` per partner (None where unknown), from ``dense``."""
+        dense = self.dense(fact)
+        if dense is None:
+            return None
+        days, by_day = dense
+        first, last = bisect_left(days, lo), bisect_right(days, hi) - 1
+        acc: list[Any]
+        if last < first:
+            acc = [self.zero(fact)] * self.size
+        else:
+            # Adding day by day costs (last - first) column additions; the running totals kept from
+            # earlier windows cost the ones still to build and one subtraction: take the cheaper.
+            running: list[list[Any]] = self._shared.setdefault(("running", fact), [by_day[days[0]]])
+            by_running = max(0, last - len(running) + 1) + (1 if first > 0 else 0)
+            if by_running < last - first:
+                while len(running) <= last:
+                    running.append(list(map(operator.add, running[-1], by_day[days[len(running)]])))
+                acc = running[last]
+                if first > 0:
+                    acc = list(map(operator.sub, acc, running[first - 1]))
+            else:
+                acc = by_day[days[first]]
+                for d in days[first + 1 : last + 1]:
+                    acc = list(map(operator.add, acc, by_day[d]))
+        known = self.known(fact)
+        if all(known):
+            # a column of its own (callers may keep it), copied only when it is a shared one
+            return (
+                list(acc)
+                if any(acc is shared for shared in (*by_day.values(), *running_of(self, fact)))
+                else acc
+            )
+        return [a if k else None for a, k in zip(acc, known, strict=True)]
+
+    def bucketed(self, fact: str) -> bool:
+        """Whether to read a fact's observations by day: once it has been scanned twice already.
+
+        One or two windows over a fact are cheapest as plain passes over its observations; from
+        the third on (more windows, consistency periods, qualification days at many dates) the
+        buckets by day pay for themselves.
+        """
+        if ("days", fact) in self._shared:
+            return True
+        key = ("scans", fact)
+        seen = self._shared.get(key, 0)
+        self._shared[key] = seen + 1
+        return seen >= 2
+
+    def _days_between(self, fact: str, lo: int, hi: int) -> list[tuple[int, list[int], list[Any]]]:
+        """The observations of a fact from day ``lo`` to ``hi``, by day (from the buckets)."""
+        days, buckets = self.days(fact)
+        return [(d, *buckets[d]) for d in days[bisect_left(days, lo) : bisect_right(days, hi)]]
+
+    def zero(self, fact: str) -> Any:
+        """Nothing of a fact: 0, or Decimal 0 for money and numbers (adding Decimals to it stays quick)."""
+        spec = self.specs.get(fact)
+        return ZERO if spec is None or spec.kind in (FactKind.MONEY, FactKind.NUMBER) else 0
+
     def _aggregate(self, fact: str, lo: int, hi: int, aggregate: str) -> tuple[list[Any], set[int]]:
         col = self.facts.dated.get(fact)
         if col is None:
             return [None] * self.size, set()
+        if aggregate == "sum":
+            summed = self._dense_sum(fact, lo, hi)
+            if summed is not None:
+                return summed, set()
         known = self.known(fact)
+        bucketed = self.bucketed(fact)
+        inside = self._days_between(fact, lo, hi) if bucketed else ()
         if aggregate in ("sum", "count"):
-            acc: list[Any] = [0 if k else None for k in known]
-            if aggregate == "sum":
-                for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                    if lo <= d <= hi:
+            zero = self.zero(fact) if aggregate == "sum" else 0
+            acc: list[Any] = [zero if k else None for k in known]
+            if not bucketed:
+                if aggregate == "sum":
+                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                        if lo <= d <= hi:
+                            acc[p] += v
+                else:
+                    for p, d in zip(col.partner, col.day, strict=True):
+                        if lo <= d <= hi:
+                            acc[p] += 1
+            for _, partners, values in inside:
+                if aggregate == "sum":
+                    for p, v in zip(partners, values, strict=True):
                         acc[p] += v
-            else:
-                for p, d in zip(col.partner, col.day, strict=True):
-                    if lo <= d <= hi:
+                else:
+                    for p in partners:
                         acc[p] += 1
             return acc, set()
         pick = max if aggregate == "max" else min
         out: list[Any] = [None] * self.size
-        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-            if lo <= d <= hi:
+        if not bucketed:
+            picked = [
+                (p, v) for p, d, v in zip(col.partner, col.day, col.value, strict=True) if lo <= d <= hi
+            ]
+            inside = [(lo, [p for p, _ in picked], [v for _, v in picked])]
+        for _, partners, values in inside:
+            for p, v in zip(partners, values, strict=True):
                 out[p] = v if out[p] is None else pick(out[p], v)
         empty = {i for i in range(self.size) if known[i] and out[i] is None}
         return out, empty
@@ -324,71 +456,112 @@ class Evaluator:
         if col is not None:
             lo, hi = self.bounds(rule.on_any_day_within)
             test = _predicate(rule.operator, _argument(rule))
-            for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                if lo <= d <= hi:
+            self.bucketed(rule.fact)
+            for _, partners, values in self._days_between(rule.fact, lo, hi):
+                for p, v in zip(partners, values, strict=True):
                     if best[p] is None or v > best[p]:
                         best[p] = v
                     if test(v):
                         met[p] = True
         return Outcome(rule, met, best)
 
-    def earned(self, metric: PointsMetric) -> tuple[list[Any], list[Any]]:
-        """A points metric's values and the points each partner earns from it (None where unknown)."""
+    def earned(self, metric: PointsMetric) -> tuple[list[Any], list[Any], bool, list[Tri]]:
+        """A points metric's values (exact), the points each partner earns from it (a float, None
+        where unknown), whether any is unknown, and who earns its full points (decided exactly).
+
+        The points are floats for speed: they decide nothing alone. A total that comes anywhere near
+        a minimum is settled in exact fractions (``_points``), and verdicts word exact points.
+        """
         key = ("earned", metric.model_dump_json())
         if key not in self._cache:
             vals, _ = self.values(metric.fact, metric.over_last, str(metric.aggregate))
-            top = Decimal(metric.max_points)
-            rate = Decimal(metric.points) / Decimal(metric.full_at)
-            zero = Decimal(0)
-            # min(top, max(0, v * rate)) without two calls per cell
-            earned: list[Any] = [
-                None if v is None else (top if (x := v * rate) >= top else (x if x > 0 else zero))
-                for v in vals
-            ]
-            self._cache[key] = (vals, earned)
-        found: tuple[list[Any], list[Any]] = self._cache[key]
+            top = float(metric.max_points)
+            earned: list[Any]
+            if not metric.points:
+                earned = [None if v is None else 0.0 for v in vals]
+            else:
+                # min(top, max(0, v * points / full_at)), the clamp compared exactly
+                most_at = Decimal(metric.max_points) * Decimal(metric.full_at) / Decimal(metric.points)
+                rate = float(metric.points) / float(metric.full_at)
+                spec = self.specs.get(metric.fact)
+                # whole numbers repeat (staff, deals): work each distinct one out once (a Decimal's
+                # hash costs more than the arithmetic, so money and scores go cell by cell)
+                repeats = spec is not None and (spec.kind is FactKind.COUNT or metric.aggregate == "count")
+                distinct: Any = set(vals) if repeats else vals
+                earned = [
+                    None if v is None else (top if v >= most_at else (float(v) * rate if v > 0 else 0.0))
+                    for v in distinct
+                ]
+                if repeats:
+                    points = dict(zip(distinct, earned, strict=True))
+                    earned = [points[v] for v in vals]
+            # not `None in earned`: comparing a Decimal with None asks whether None is a Rational
+            unknown = any(map(partial(operator.is_, None), vals))
+            met: list[Tri]
+            if metric.cap is None or metric.cap == metric.points:
+                # without a cap the clamp above gave exactly `top` to whoever reached full_at
+                met = [None if e is None else e == top for e in earned]
+            else:
+                full = metric.full_at
+                met = [None if v is None else v >= full for v in vals]
+            if not metric.points:
+                met = [None if v is None else True for v in vals]
+            self._cache[key] = (vals, earned, unknown, met)
+        found: tuple[list[Any], list[Any], bool, list[Tri]] = self._cache[key]
+        return found
+
+    def totals(self, metrics: list[PointsMetric]) -> tuple[list[float], list[float] | None]:
+        """Per partner, the points the metrics earn (floats, see ``earned``), and the most the unknown
+        ones could add (None: none unknown); tiers that differ only in the minimum share them."""
+        key = ("totals", tuple(m.model_dump_json() for m in metrics))
+        if key not in self._cache:
+            known_cols: list[list[Any]] = []
+            open_cols: list[list[Any]] = []
+            for metric in metrics:
+                _, earned, unknown, _ = self.earned(metric)
+                top = float(metric.max_points)
+                if unknown:
+                    known_cols.append([0.0 if e is None else e for e in earned])
+                    open_cols.append([top if e is None else 0.0 for e in earned])
+                else:
+                    known_cols.append(earned)
+            known_points = _column_sum(known_cols, self.size)
+            open_points = _column_sum(open_cols, self.size) if open_cols else None
+            self._cache[key] = (known_points, open_points)
+        found: tuple[list[float], list[float] | None] = self._cache[key]
         return found
 
     def _points(self, rule: Points) -> Outcome:
         size = self.size
-        known_cols: list[list[Any]] = []
-        open_cols: list[list[Any]] = []
         conditions: list[list[Tri]] = []
         kids = []
-        zero = Decimal(0)
         for metric in rule.metrics:
-            vals, earned = self.earned(metric)
-            top = Decimal(metric.max_points)
-            if None in earned:
-                known_cols.append([zero if e is None else e for e in earned])
-                open_cols.append([top if e is None else zero for e in earned])
-            else:
-                known_cols.append(earned)
+            vals, earned, _, full_points = self.earned(metric)
             if metric.at_least is not None:
                 floor = metric.at_least
                 conditions.append([None if v is None else v >= floor for v in vals])
             if rule.every_metric_above_zero:
                 conditions.append([None if v is None else v > 0 for v in vals])
-            full = metric.points
-            kids.append(Outcome(metric, [None if e is None else e >= full for e in earned], vals, earned))
-        need = rule.points_at_least
-        known_points: list[Any] = list(map(sum, zip(*known_cols, strict=True)))
-        open_points: list[Any] | None = None
-        if open_cols:
-            open_points = list(map(sum, zip(*open_cols, strict=True)))
-            total: list[Tri] = [
-                True if k >= need else (False if k + o < need else None)
+            kids.append(Outcome(metric, full_points, vals, earned))
+        known_points, open_points = self.totals(rule.metrics)
+        need = float(rule.points_at_least)
+        # A float total is off by far less than this margin, so outside it the float decides as
+        # exact arithmetic would; inside it (a near tie) exact fractions decide: no binary
+        # rounding ever decides a tier.
+        margin = 1e-9 * max(1.0, need)
+        low, high = need - margin, need + margin
+        total: list[Any]  # True, False, None, or ... for a near tie
+        if open_points is not None:
+            total = [
+                True
+                if k >= high
+                else (False if k + o < low else (None if k < low and k + o >= high else ...))
                 for k, o in zip(known_points, open_points, strict=True)
             ]
         else:
-            total = [k >= need for k in known_points]
-        # Dividing by full_at can leave the last of 28 digits rounded: a total that close to the
-        # threshold is decided again in exact fractions, so no rounding ever decides a tier.
-        low, high = need - EXACT_POINTS_MARGIN, need + EXACT_POINTS_MARGIN
-        for i, k in enumerate(known_points):
-            o = open_points[i] if open_points is not None else zero
-            if low < k < high or (o and low < k + o < high):
-                total[i] = self._exact_total(rule, i)
+            total = [True if k >= high else (False if k < low else ...) for k in known_points]
+        for i in [i for i, t in enumerate(total) if t is ...]:
+            total[i] = self._exact_total(rule, i)
         met = all3([total, *conditions], size)
         return Outcome(rule, met, known_points, known_points, children=kids)
 
@@ -416,16 +589,30 @@ class Evaluator:
         # period k covers (edges[k], edges[k + 1]]: every edge straight from the review date
         edges = [periods[0][0].toordinal() - 1] + [last.toordinal() for _, last in periods]
         known = self.known(rule.fact)
-        sums: list[list[Any]] = [[0 if k else None for k in known] for _ in range(n)]
-        if col is not None:
+        zero = self.zero(rule.fact)
+        sums: list[list[Any]] = [[zero if k else None for k in known] for _ in range(n)]
+        dense = self.dense(rule.fact) if col is not None else None
+        if dense is not None:
+            for k, (first, last) in enumerate(periods):
+                summed = self._dense_sum(rule.fact, first.toordinal(), last.toordinal())
+                assert summed is not None
+                sums[k] = summed
+        elif col is not None and self.bucketed(rule.fact):
+            days, buckets = self.days(rule.fact)
+            for d in days[bisect_left(days, edges[0] + 1) : bisect_right(days, edges[-1])]:
+                acc = sums[bisect_left(edges, d) - 1]
+                partners, values = buckets[d]
+                for p, v in zip(partners, values, strict=True):
+                    acc[p] += v
+        elif col is not None:
             lo, hi = edges[0], edges[-1]
             period_of: dict[int, list[Any]] = {}
             for p, d, v in zip(col.partner, col.day, col.value, strict=True):
                 if lo < d <= hi:
-                    acc = period_of.get(d)
-                    if acc is None:
-                        acc = period_of[d] = sums[bisect_left(edges, d) - 1]
-                    acc[p] += v
+                    period = period_of.get(d)
+                    if period is None:
+                        period = period_of[d] = sums[bisect_left(edges, d) - 1]
+                    period[p] += v
         need = rule.at_least
         good = list(map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True)))
         met: list[Tri] = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
@@ -520,6 +707,22 @@ class Evaluator:
         return Outcome(rule, met, counts, children=[latest], detail={"days": days, "mets": columns})
 
 
+def running_of(evaluator: Evaluator, fact: str) -> list[list[Any]]:
+    """The running totals by day an evaluator keeps for a fact (empty before the first window)."""
+    found: list[list[Any]] = evaluator._shared.get(("running", fact), [])
+    return found
+
+
+def _column_sum(columns: list[list[Any]], size: int) -> list[Any]:
+    """The cell-by-cell sum of equal-length columns (one ``map`` per column, no Python step per cell)."""
+    if not columns:
+        return [0.0] * size
+    total = columns[0]
+    for column in columns[1:]:
+        total = list(map(operator.add, total, column))
+    return list(total) if len(columns) == 1 else total
+
+
 def _stretch_start(history: History, counted: set[str], as_of: date) -> date | None:
     """When the unbroken stretch at the counted tiers that reaches ``as_of`` began (None: not at one)."""
     start: date | None = None
@@ -597,6 +800,11 @@ def _same(value: Any, wanted: Any) -> bool:
 
 def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     """Compare a column with a required value; None stays None (unknown)."""
+    if type(arg) is int and op in ("at_least", "more_than"):
+        # a Decimal compares twice as fast with a Decimal as with an int (still exactly)
+        sample = next((v for v in values if v is not None), None)
+        if type(sample) is Decimal:
+            arg = Decimal(arg)
     # The common comparisons get their own comprehension: a call per cell would double the time.
     if op == "at_least":
         return [None if v is None else v >= arg for v in values]
@@ -669,7 +877,11 @@ def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small containers.
 
     Evaluation allocates millions of tuples and lists that form no cycles; letting the collector
-    scan them repeatedly costs more than the evaluation itself on large programs.
+    scan them repeatedly costs more than the evaluation itself on large programs. What is still
+    alive at the end is the result, which lives on: it goes straight to the oldest generation
+    (``freeze`` then ``unfreeze``, two list splices) instead of being walked, reference by
+    reference, by the next young collection only to be promoted there anyway. Nothing is kept
+    from the collector: the next full collection sees everything as usual.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -677,6 +889,8 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -298,8 +298,16 @@ def number(value: Any) -> str:
 
 
 def points_shown(value: Any) -> Decimal:
-    """Points as shown: to two decimals, rounded down (a partner never reads more than it has)."""
-    return _to_grid(Decimal(value), CENT, ROUND_FLOOR)
+    """Points as shown: to two decimals, rounded down (a partner never reads more than it has).
+
+    The last of 28 digits of a division is first rounded away, so 19.999...9 of a
+    whole 20 points reads 20.
+    """
+    return _to_grid(_exact(value).quantize(_TINY, context=_WIDE), CENT, ROUND_FLOOR)
+
+
+_TINY = Decimal("1e-20")
+_WIDE = Context(prec=80)
 
 
 def _to_grid(value: Decimal, grid: Decimal, rounding: str) -> Decimal:
@@ -413,7 +421,7 @@ def actual(outcome: Outcome, i: int, words: Words) -> str:
     if isinstance(rule, ValidUntil):
         return "unknown" if value is None else f"until {value.isoformat()}"
     if isinstance(rule, Points):
-        return f"{number(points_shown(value))} points"
+        return f"{number(points_shown(exact_points(outcome, i) or 0))} points"
     if isinstance(rule, Consistency):
         return "unknown" if value is None else f"{value} of {rule.each_of_last.count}"
     if isinstance(rule, TimeInTier | TimeAtTier):
@@ -436,11 +444,34 @@ def actual(outcome: Outcome, i: int, words: Words) -> str:
     return str(value)  # pragma: no cover
 
 
+def exact_points(outcome: Outcome, i: int) -> Decimal | None:
+    """The points a metric or a points rule earns one partner, worked out exactly from its values.
+
+    The engine's point columns are floats that decide nothing on their own; what a partner reads
+    comes from here.
+    """
+    rule = outcome.rule
+    if isinstance(rule, PointsMetric):
+        value = outcome.actual[i]
+        return None if value is None else _earned_decimal(rule, value)
+    if isinstance(rule, Points):
+        known = [kid for kid in outcome.children if kid.actual[i] is not None]
+        return sum((_earned_decimal(kid.rule, kid.actual[i]) for kid in known), Decimal(0))
+    return None
+
+
+def _earned_decimal(metric: PointsMetric, value: Any) -> Decimal:
+    """A metric's points in Decimal (to 28 digits; shown to two, so the same as the exact fraction)."""
+    top = Decimal(metric.max_points)
+    x = _exact(value) * Decimal(metric.points) / Decimal(metric.full_at)
+    return top if x >= top else (x if x > 0 else Decimal(0))
+
+
 def track_score(track: Outcome, i: int) -> str:
     """A track's score for one partner: its points when it has a points rule, else criteria met."""
     points = [kid for kid in track.children if isinstance(kid.rule, Points)]
     if points:
-        have = sum((_exact(kid.points[i] or 0) for kid in points if kid.points), Decimal(0))
+        have = sum((exact_points(kid, i) or Decimal(0) for kid in points), Decimal(0))
         most = sum((kid.rule.max_points for kid in points), 0)
         return f"{number(points_shown(have))} of {number(most)} points"
     met = sum(1 for kid in track.children if kid.met[i] is True)
@@ -482,14 +513,14 @@ def _rows(
         max_points = rule.max_points if isinstance(rule, Points | PointsMetric) else None
         static = cache[id(outcome)] = (name, requirement(rule, words), max_points, facts_of(outcome))
     name, required, max_points, facts = static
-    points = outcome.points[i] if outcome.points is not None else None
+    points = exact_points(outcome, i) if outcome.points is not None else None
     row = CriterionResult(
         tier,
         name,
         required,
         actual(outcome, i, words),
         outcome.met[i],
-        None if points is None else _exact(points),
+        points,
         max_points,
         depth,
         facts,
@@ -677,7 +708,7 @@ def _points_gap(outcome: Outcome, i: int, words: Words) -> list[GapText]:
             )
         )
     if route.missing > 0:
-        have = outcome.points[i] if outcome.points else 0
+        have = exact_points(outcome, i)
         text = (
             f"{plural(route.missing, 'more point', 'more points')} "
             f"({number(points_shown(have or 0))} of {number(rule.points_at_least)})"
@@ -793,7 +824,11 @@ def best_track(outcome: Outcome, i: int) -> Outcome:
     def score(kid: Outcome) -> tuple[int, Decimal, Decimal]:
         met = Decimal(sum(1 for c in kid.children if c.met[i] is True)) / max(1, len(kid.children))
         pts = sum(
-            (_exact(c.points[i] or 0) / Decimal(max(c.rule.max_points, 1)) for c in kid.children if c.points),
+            (
+                (exact_points(c, i) or 0) / Decimal(max(c.rule.max_points, 1))
+                for c in kid.children
+                if c.points
+            ),
             Decimal(0),
         )
         return (1 if kid.met[i] is True else 0, pts, met)
@@ -861,7 +896,7 @@ def _track_result(tier: str, track: Outcome, i: int) -> TrackResult:
     points = [kid for kid in track.children if isinstance(kid.rule, Points)]
     have = most = None
     if points:
-        have = sum((_exact(kid.points[i] or 0) for kid in points if kid.points), Decimal(0))
+        have = sum((exact_points(kid, i) or Decimal(0) for kid in points), Decimal(0))
         most = sum((kid.rule.max_points for kid in points), 0)
     met = sum(1 for kid in track.children if kid.met[i] is True)
     return TrackResult(tier, track.rule.name, track.met[i], have, most, met, len(track.children))

@@ -42,10 +42,8 @@ class DatedColumn:
 
     def known(self, size: int) -> list[bool]:
         """Which partners have at least one observation (a fact never observed is unknown)."""
-        out = [False] * size
-        for p in self.partner:
-            out[p] = True
-        return out
+        seen = set(self.partner)
+        return [p in seen for p in range(size)]
 
 
 History = tuple[tuple[date, str | None], ...]
