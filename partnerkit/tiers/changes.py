@@ -33,17 +33,22 @@ class AppliedChanges:
 def new_history(partner: Any, proposal: Proposal, as_of: date) -> list[TierSpell]:
     """A partner's tier history with an approved proposal appended.
 
-    Without a history, the current tier and ``tier_since`` become its first entry; when the tier's
-    start is unknown and the change waits (a grace period), the review date stands in for it, so the
-    partner still holds that tier until the change takes effect. A change approved again replaces
+    Without a history, the current tier and ``tier_since`` (the plan's, or those the review found in
+    a facts table) become its first entry; when the tier's start is unknown and the change waits (a
+    grace period), the review date stands in for it, so the partner still holds that tier until the
+    change takes effect. A change approved again replaces
     the entries dated on or after its effective date.
     """
     history = list(partner.tier_history)
-    if not history and partner.tier is not None:
-        if partner.tier_since is not None:
-            history = [TierSpell(tier=partner.tier, **{"from": partner.tier_since})]
+    # the tier held now: the plan's, else the review's (a partner whose tier came from a facts table)
+    tier, since = partner.tier, partner.tier_since
+    if tier is None and proposal.current_tier is not None:
+        tier, since = proposal.current_tier, proposal.current_since
+    if not history and tier is not None:
+        if since is not None:
+            history = [TierSpell(tier=tier, **{"from": since})]
         elif proposal.effective > as_of:
-            history = [TierSpell(tier=partner.tier, **{"from": as_of})]
+            history = [TierSpell(tier=tier, **{"from": as_of})]
     history = [spell for spell in history if spell.from_ < proposal.effective]
     history.append(TierSpell(tier=proposal.proposed_tier, **{"from": proposal.effective}))
     return history

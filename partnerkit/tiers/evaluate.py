@@ -60,7 +60,8 @@ class Outcome:
     points: list[float] | None = None
     children: list[Outcome] = field(default_factory=list)
     # per-partner columns the wording reads besides met and actual: the sums of consistency
-    # periods ("sums"), the start of a tier stretch ("since"), a qualification's days ("mets")
+    # periods ("sums"), the start of a tier stretch ("since"), a qualification's days ("mets") and
+    # its outcome on each of them ("outcomes")
     detail: dict[str, Any] = field(default_factory=dict)
 
     def wording_columns(self) -> list[list[Any]]:
@@ -72,6 +73,12 @@ class Outcome:
         columns += self.detail.get("mets", [])
         if "since" in self.detail:
             columns.append(self.detail["since"])
+        # a qualification window words the track of an earlier day from that day's outcomes
+        stack = list(self.detail.get("outcomes", []))
+        while stack:
+            inner = stack.pop()
+            columns += inner.wording_columns()
+            stack += inner.children
         return columns
 
 
@@ -694,8 +701,9 @@ class Evaluator:
     def _qualified_within(self, rule: QualifiedWithin, tier: Tier) -> Outcome:
         window = rule.qualified_within
         days = qualification_days(window.months, window.every, self.as_of)
-        columns = [self.at(day).rule(window.rule, tier).met for day in days]
-        latest = self.rule(window.rule, tier)
+        outcomes = [self.at(day).rule(window.rule, tier) for day in days]
+        columns = [outcome.met for outcome in outcomes]
+        latest = outcomes[-1]
         need = window.at_least
         met: list[Tri] = []
         counts: list[int] = []
@@ -704,7 +712,8 @@ class Evaluator:
             maybe = row.count(None)
             counts.append(yes)
             met.append(True if yes >= need else (False if yes + maybe < need else None))
-        return Outcome(rule, met, counts, children=[latest], detail={"days": days, "mets": columns})
+        detail = {"days": days, "mets": columns, "outcomes": outcomes}
+        return Outcome(rule, met, counts, children=[latest], detail=detail)
 
 
 def running_of(evaluator: Evaluator, fact: str) -> list[list[Any]]:

@@ -142,13 +142,17 @@ class TrackResult:
     max_points: Any = None
     criteria_met: int = 0
     criteria: int = 0
+    on: date | None = None
 
     @property
     def score(self) -> str:
-        """``78 of 100 points`` for a points track, else ``2 of 3 criteria``."""
+        """``78 of 100 points`` for a points track, else ``2 of 3 criteria`` (``on 2026-07-31`` when
+        a qualification window found it on an earlier day)."""
         if self.points is not None:
-            return f"{number(points_shown(self.points))} of {number(self.max_points)} points"
-        return f"{self.criteria_met} of {self.criteria} criteria"
+            text = f"{number(points_shown(self.points))} of {number(self.max_points)} points"
+        else:
+            text = f"{self.criteria_met} of {self.criteria} criteria"
+        return text + (f" on {self.on.isoformat()}" if self.on is not None else "")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (see docs/tiers.md)."""
@@ -159,6 +163,7 @@ class TrackResult:
             "score": self.score,
             "points": None if self.points is None else json_number(points_shown(self.points)),
             "max_points": json_number(self.max_points),
+            "on": None if self.on is None else self.on.isoformat(),
         }
 
 
@@ -666,28 +671,93 @@ def points_route(outcome: Outcome, i: int, words: Words) -> Route:
         (k for k, kid in enumerate(outcome.children) if k in values and kid.rule.points > 0),
         key=lambda k: (_cost_per_point(outcome.children[k].rule, all_costed, words), k),
     )
-    remaining = Fraction(missing)
-    steps: list[tuple[Outcome, Decimal, Fraction]] = []
-    for k in order:
-        if remaining <= 0:
-            break
-        kid = outcome.children[k]
-        metric = kid.rule
-        value = values[k]
-        earned = _earned(metric, value)
-        left = Fraction(metric.max_points) - earned
-        if left <= 0:
-            continue
-        take = min(left, remaining)
-        target = (earned + take) * Fraction(metric.full_at) / Fraction(metric.points)
+    choices = [(outcome.children[k], values[k]) for k in order]
+    found = _cheapest(choices, 0, Fraction(missing), all_costed, words, {})
+    if found is None:
+        # more than the known metrics can earn: say how far the cheapest order gets
+        most = tuple(full for kid, value in choices if (full := _all_of(kid, value, words)) is not None)
+        return Route(missing, most, tuple(minimums), False)
+    return Route(missing, tuple(found[1]), tuple(minimums))
+
+
+Step = tuple[Outcome, Decimal, Fraction]
+
+
+def _increase_for(kid: Outcome, value: Any, points: Fraction, words: Words) -> tuple[Decimal, Fraction]:
+    """The least increase on the metric's grid that earns ``points`` more, and what it earns."""
+    metric = kid.rule
+    earned = _earned(metric, value)
+    target = (earned + points) * Fraction(metric.full_at) / Fraction(metric.points)
+    step = grid(words.spec(metric.fact), metric.over_last is not None and metric.aggregate == "count")
+    more = increase_to_reach(value, _exact(target), step)
+    if _earned(metric, _exact(value) + more) < earned + points:
+        more += step or CENT  # the 28th digit of a division rounded down: one step more is enough
+    return more, _earned(metric, _exact(value) + more) - earned
+
+
+def _all_of(kid: Outcome, value: Any, words: Words) -> Step | None:
+    left = Fraction(kid.rule.max_points) - _earned(kid.rule, value)
+    if left <= 0:
+        return None
+    more, gained = _increase_for(kid, value, left, words)
+    return kid, more, gained
+
+
+def _cost(kid: Outcome, more: Decimal, all_costed: bool, words: Words) -> Fraction:
+    metric = kid.rule
+    if all_costed:
+        cost = words.spec(metric.fact).cost_per_unit
+        assert cost is not None
+        return Fraction(more) * Fraction(cost)
+    return Fraction(more) / Fraction(metric.full_at)
+
+
+def _cheapest(
+    choices: list[tuple[Outcome, Any]],
+    k: int,
+    remaining: Fraction,
+    all_costed: bool,
+    words: Words,
+    seen: dict[tuple[int, Fraction], Any],
+) -> tuple[Fraction, list[Step]] | None:
+    """The cheapest route through metrics ``k`` on (cheapest per point first) to ``remaining`` points.
+
+    Each metric either closes the gap (the least amount that does), or gives the most whole units
+    that fall short (maybe none) and leaves the rest to the metrics after it: whole seats or people
+    can make a dearer metric cheaper for the last points.
+    """
+    if remaining <= 0:
+        return Fraction(0), []
+    if k == len(choices):
+        return None
+    if (k, remaining) in seen:
+        found: tuple[Fraction, list[Step]] | None = seen[(k, remaining)]
+        return found
+    kid, value = choices[k]
+    metric = kid.rule
+    left = Fraction(metric.max_points) - _earned(metric, value)
+    options: list[tuple[Fraction, list[Step]]] = []
+    later = _cheapest(choices, k + 1, remaining, all_costed, words, seen)
+    if later is not None:
+        options.append(later)
+    if left > 0:
+        more, gained = _increase_for(kid, value, min(left, remaining), words)
+        rest = _cheapest(choices, k + 1, remaining - gained, all_costed, words, seen)
+        if rest is not None:
+            options.append((_cost(kid, more, all_costed, words) + rest[0], [(kid, more, gained), *rest[1]]))
         step = grid(words.spec(metric.fact), metric.over_last is not None and metric.aggregate == "count")
-        more = increase_to_reach(value, _exact(target), step)
-        if _earned(metric, _exact(value) + more) < earned + take:
-            more += step or CENT  # the 28th digit of a division rounded down: one step more is enough
-        gained = _earned(metric, _exact(value) + more) - earned
-        steps.append((kid, more, gained))
-        remaining -= gained
-    return Route(missing, tuple(steps), tuple(minimums), remaining <= 0)
+        if step and more > step and gained >= remaining:
+            # the most whole units that still fall short, the rest from the metrics after this one
+            fewer = more - step
+            short = _earned(metric, _exact(value) + fewer) - _earned(metric, value)
+            rest = _cheapest(choices, k + 1, remaining - short, all_costed, words, seen)
+            if rest is not None and short > 0:
+                options.append(
+                    (_cost(kid, fewer, all_costed, words) + rest[0], [(kid, fewer, short), *rest[1]])
+                )
+    best = min(options, key=lambda option: (option[0], len(option[1]))) if options else None
+    seen[(k, remaining)] = best
+    return best
 
 
 def _points_gap(outcome: Outcome, i: int, words: Words) -> list[GapText]:
@@ -881,25 +951,43 @@ def verdict_change(ev: Evaluation, i: int) -> Change:
 
 
 def earned_track(ev: Evaluation, i: int) -> TrackResult | None:
-    """The track through which the partner earns its tier, with its score (None without tracks)."""
+    """The track through which the partner earns its tier, with its score (None without tracks).
+
+    Inside a qualification window it is the track of the latest day or month end that qualified,
+    with that day in ``on``.
+    """
     computed = ev.tier[i]
     for tier_outcome in ev.tiers:
-        if tier_outcome.tier.name != computed:
-            continue
-        for outcome in _all(tier_outcome.rules):
-            if isinstance(outcome.rule, Tracks):
-                return _track_result(computed, best_track(outcome, i), i)
+        if tier_outcome.tier.name == computed:
+            return _track_in(computed, tier_outcome.rules, i, None)
     return None
 
 
-def _track_result(tier: str, track: Outcome, i: int) -> TrackResult:
+def _track_in(tier: str, outcomes: list[Outcome], i: int, on: date | None) -> TrackResult | None:
+    for outcome in outcomes:
+        if isinstance(outcome.rule, Tracks):
+            return _track_result(tier, best_track(outcome, i), i, on)
+        if isinstance(outcome.rule, QualifiedWithin) and outcome.met[i] is True:
+            detail = outcome.detail
+            k = max(k for k, column in enumerate(detail["mets"]) if column[i] is True)
+            day = detail["days"][k]
+            found = _track_in(tier, [detail["outcomes"][k]], i, day if k < len(detail["days"]) - 1 else None)
+            if found is not None:
+                return found
+        found = _track_in(tier, outcome.children, i, on)
+        if found is not None:
+            return found
+    return None
+
+
+def _track_result(tier: str, track: Outcome, i: int, on: date | None = None) -> TrackResult:
     points = [kid for kid in track.children if isinstance(kid.rule, Points)]
     have = most = None
     if points:
         have = sum((exact_points(kid, i) or Decimal(0) for kid in points), Decimal(0))
         most = sum((kid.rule.max_points for kid in points), 0)
     met = sum(1 for kid in track.children if kid.met[i] is True)
-    return TrackResult(tier, track.rule.name, track.met[i], have, most, met, len(track.children))
+    return TrackResult(tier, track.rule.name, track.met[i], have, most, met, len(track.children), on)
 
 
 def explain(ev: Evaluation, i: int, *, criteria: bool = True) -> Verdict:

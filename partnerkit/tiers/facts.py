@@ -533,13 +533,16 @@ def _merge_tier(
     if own is not None:
         history[row], current[row], since[row] = own, own[-1][1], _run_start(own)
     elif start is not None:
+        # the table's tier and its start are one dated entry of the history: it takes the place of
+        # an entry on the same day, and later entries (an approval after the export) stay
         new_tier = tier if tier is not None else current[row]
         known = history[row]
         if known is None and current[row] is not None and since[row] is not None:
             known = ((since[row], current[row]),)  # type: ignore[assignment]
-        earlier = tuple(spell for spell in (known or ()) if spell[0] < start)
-        history[row] = (*earlier, (start, new_tier))
-        current[row], since[row] = new_tier, start
+        spells = (*(s for s in (known or ()) if s[0] != start), (start, new_tier))
+        merged = tuple(sorted(spells, key=lambda spell: spell[0]))
+        history[row] = merged
+        current[row], since[row] = merged[-1][1], _run_start(merged)
     elif tier is not None and tier != current[row]:
         # a new tier without its start: when it began is unknown
         current[row], since[row], history[row] = tier, None, None

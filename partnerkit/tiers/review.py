@@ -40,6 +40,7 @@ class Proposal:
     change: Change
     effective: date
     reason: str
+    current_since: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (see docs/tiers.md)."""
@@ -145,14 +146,16 @@ def review_evaluation(ev: Evaluation, plan_budget: Decimal | int | None = None) 
                 facts = explain(ev, i, criteria=False).unknown
                 reason += f"; {' or '.join(higher)} still possible: record {', '.join(facts)}"
                 unknown.append((name, facts))
-            proposals.append(Proposal(name, current, computed, change, ev.as_of, reason))
+            proposals.append(Proposal(name, current, computed, change, ev.as_of, reason, ev.held_since[i]))
         elif change is Change.DOWNGRADE:
             verdict = explain(ev, i)
             held = [c for c in verdict.criteria if c.tier == current and c.depth == 0 and c.met is False]
             missed = "; ".join(f"{c.criterion}: {c.actual} (needs {c.required})" for c in held)
             reason = f"no longer meets {current}: {missed}" if missed else f"{current} is not met"
             reason += f"; stays {current} until the grace period ends"
-            proposals.append(Proposal(name, current, computed, change, ev.as_of + grace, reason))
+            proposals.append(
+                Proposal(name, current, computed, change, ev.as_of + grace, reason, ev.held_since[i])
+            )
         elif change is Change.HOLD:
             holds += 1
         if computed is not None and change is not Change.UNDECIDED:

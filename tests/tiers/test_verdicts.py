@@ -58,6 +58,7 @@ def test_the_verdict_names_the_qualifying_track_and_its_score() -> None:
         "score": "78 of 100 points",
         "points": 78,
         "max_points": 100,
+        "on": None,
     }
     assert verdict.criteria[0].actual == "Enterprise: 78 of 100 points"
 
@@ -322,3 +323,39 @@ def test_a_comparison_gap_is_exactly_enough(fact: str, op: str, have: Decimal, n
         lower = have + amount - step
         less = {fact: {AS_OF - timedelta(days=5): lower}} if fact in ("revenue", "deals") else {fact: lower}
         assert one(rule, less).criteria[0].met is False  # and no more than enough
+
+
+def test_the_cheapest_route_counts_whole_units() -> None:
+    # A certified person (3,000) earns 8 points, 375 a point; a seat (40) earns 0.06, 667 a point.
+    # 18 points by people alone take 3 (9,000): 2 people and 34 seats (7,360) are cheaper.
+    specs = {
+        **SEATS,
+        "seats": FactSpec(kind="count", dated=True, unit="seats", cost_per_unit=40),
+        "certified_staff": FactSpec(kind="count", unit="certified staff", cost_per_unit=3000),
+    }
+    rule = {
+        "points_at_least": 70,
+        "metrics": [
+            {"fact": "seats", "over_last": "12 months", "full_at": 1000, "points": 60},
+            {"fact": "certified_staff", "full_at": 5, "points": 40},
+        ],
+    }
+    tiers = tiers_of({"name": "T", "level": 1, "rules": [rule]})
+    partner = {"name": "P", "facts": {"seats": {date(2026, 6, 30): 600}, "certified_staff": 2}}
+    (gap,) = explain(run(tiers, table_of(partner, specs=specs), specs=specs), 0).gaps
+    assert gap.text == (
+        "18 more points (52 of 70); the cheapest route: 2 more certified staff (+16 points) "
+        "and 34 more seats over the last 12 months (+2.04 points)"
+    )
+    # without costs, increases compare relative to each threshold: 300 of 1,000 seats is 30%,
+    # cheaper than 2 of 5 people (40%) and 34 seats
+    plain = {
+        **specs,
+        "seats": FactSpec(kind="count", dated=True, unit="seats"),
+        "certified_staff": SPECS["certified_staff"],
+    }
+    (gap,) = explain(run(tiers, table_of(partner, specs=plain), specs=plain), 0).gaps
+    assert (
+        gap.text
+        == "18 more points (52 of 70); the cheapest route: 300 more seats over the last 12 months (+18 points)"
+    )
