@@ -284,9 +284,15 @@ _PLAIN = FactSpec()
 
 
 def money(value: Any, currency: str) -> str:
-    """``$120,000``; cents only when there are any; other currencies as ``120,000 CHF``."""
-    amount = Decimal(value) if not isinstance(value, Decimal) else value
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    """``$120,000``; cents only when there are any (and a fraction of a cent when there is one);
+    other currencies as ``120,000 CHF``."""
+    amount = _exact(value)
+    if amount == amount.to_integral_value():
+        text = f"{amount:,.0f}"
+    elif amount == amount.quantize(CENT, context=_WIDE):
+        text = f"{amount:,.2f}"
+    else:
+        text = f"{amount.normalize():,f}"  # a fraction of a cent is shown, never rounded away
     sign = _SIGNS.get(currency)
     return f"{sign}{text}" if sign else f"{text} {currency}"
 
