@@ -4,6 +4,11 @@ Each rule becomes a ``Outcome``: per partner, met (True, False or None for unkno
 and, for points rules, the points earned. Composition follows Kleene's logic, so a missing fact makes
 a criterion unknown and never silently true or false. Explanations are built later, per partner, from
 these columns (see ``partnerkit.tiers.explain``).
+
+Windows are trailing or calendar periods whose edges come straight from the review date (see
+``Window.periods``); sums and comparisons are exact (int and Decimal); the tier a partner holds is
+the entry of its tier history in force on the review date; a qualification window judges its rule
+on the facts as they stood at each day or month end.
 """
 
 from __future__ import annotations
@@ -279,8 +284,9 @@ class Evaluator:
         days, by_day = dense
         first, last = bisect_left(days, lo), bisect_right(days, hi) - 1
         acc: list[Any]
+        shared = True  # acc is a day's column or a running total, which later windows reuse
         if last < first:
-            acc = [self.zero(fact)] * self.size
+            acc, shared = [self.zero(fact)] * self.size, False
         else:
             # Adding day by day costs (last - first) column additions; the running totals kept from
             # earlier windows cost the ones still to build and one subtraction: take the cheaper.
@@ -291,19 +297,14 @@ class Evaluator:
                     running.append(list(map(operator.add, running[-1], by_day[days[len(running)]])))
                 acc = running[last]
                 if first > 0:
-                    acc = list(map(operator.sub, acc, running[first - 1]))
+                    acc, shared = list(map(operator.sub, acc, running[first - 1])), False
             else:
                 acc = by_day[days[first]]
                 for d in days[first + 1 : last + 1]:
-                    acc = list(map(operator.add, acc, by_day[d]))
+                    acc, shared = list(map(operator.add, acc, by_day[d])), False
         known = self.known(fact)
         if all(known):
-            # a column of its own (callers may keep it), copied only when it is a shared one
-            return (
-                list(acc)
-                if any(acc is shared for shared in (*by_day.values(), *running_of(self, fact)))
-                else acc
-            )
+            return list(acc) if shared else acc  # a column of its own: callers may keep it
         return [a if k else None for a, k in zip(acc, known, strict=True)]
 
     def bucketed(self, fact: str) -> bool:
@@ -714,12 +715,6 @@ class Evaluator:
             met.append(True if yes >= need else (False if yes + maybe < need else None))
         detail = {"days": days, "mets": columns, "outcomes": outcomes}
         return Outcome(rule, met, counts, children=[latest], detail=detail)
-
-
-def running_of(evaluator: Evaluator, fact: str) -> list[list[Any]]:
-    """The running totals by day an evaluator keeps for a fact (empty before the first window)."""
-    found: list[list[Any]] = evaluator._shared.get(("running", fact), [])
-    return found
 
 
 def _column_sum(columns: list[list[Any]], size: int) -> list[Any]:
