@@ -96,7 +96,8 @@ def check_tier_references(plan: Plan) -> list[Problem]:
     tiers = [t.name for t in plan.tiers]
     known = set(tiers)
     for kind, index, partner in plan.categories.all_partners():
-        if partner.tier is not None and partner.tier not in known:
+        # a tier with a history is checked entry by entry (tiers.checks.check_tier_history)
+        if partner.tier is not None and partner.tier not in known and not partner.tier_history:
             found += _tier_reference(tiers, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
     if plan.roadmap.scale is not None:
         for name in plan.roadmap.scale.tier_targets:
@@ -295,6 +296,18 @@ CHECKS: list[Check] = [
     *TIER_CHECKS,
     check_roadmap,
 ]
+
+
+PROGRAM_CHECKS: list[Callable[[Any], list[Problem]]] = [check_tiers_unique, *TIER_CHECKS]
+"""The checks that apply to a tier program file (tiers, rules, facts; no strategy to cross-check)."""
+
+
+def validate_program(program: Any) -> list[Problem]:
+    """Every problem the tier checks find in a tier program file."""
+    found: list[Problem] = []
+    for check in PROGRAM_CHECKS:
+        found.extend(check(program))
+    return found
 
 
 def validate(plan: Plan) -> list[Problem]:

@@ -245,6 +245,27 @@ def validate_plan_data(data: Any) -> tuple[Plan | None, list[Problem]]:
     return (None if any(p.is_error for p in problems) else plan), problems
 
 
+def validate_program_data(data: Any) -> tuple[Any, list[Problem]]:
+    """A tier program file (``TierProgramFile``) in ``data`` and every problem, by field path.
+
+    The tier checks run on a program that validates; with schema errors, the citations are still
+    checked. The program is None when there is any error.
+    """
+    from partnerkit.checks import check_citations, validate_program
+    from partnerkit.model.program import TierProgramFile
+
+    currency = data.get("currency") if isinstance(data, dict) else None
+    context = {
+        "currency": currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else "USD"
+    }
+    try:
+        program = TierProgramFile.model_validate(data, context=context)
+    except ValidationError as exc:
+        return None, [*problems_from_validation(exc, data, TierProgramFile), *check_citations(data)]
+    problems = [*validate_program(program), *check_citations(data)]
+    return (None if any(p.is_error for p in problems) else program), problems
+
+
 # --- one round: prune what fails, check the rest -------------------------------------------------
 
 MAX_PRUNING_ROUNDS = 12

@@ -12,15 +12,19 @@ empty cells are missing facts (unknown, never zero); money and numbers are plain
 not "$50K" or "50,000"); counts are whole numbers; yes/no is true/false, yes/no, y/n or 1/0; dates are
 date cells or YYYY-MM-DD text; a partner name is text (a whole number reads as its digits). A formula
 saved without its value and a cell showing an error (``#N/A``) are problems too, not empty cells: a
-reader of values sees nothing there. Partner names are compared as ``fold_name`` folds them, here
-and when they are matched to the plan. Nothing is guessed.
+reader of values sees nothing there. Nothing is guessed.
+
+Repeats: partner names are compared as ``fold_name`` folds them, here and when they are matched to
+the plan. A partner is listed once in a table without dates; with dates, two rows for the same
+partner, date and fact are a problem, unless the fact is declared ``additive: true`` (one row per
+deal: the rows add up). An undated fact repeated on one date with the same value is no conflict.
+Numbers are held exactly: a cell showing 0.1 is 0.1, never 0.1000000000000000055.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +39,7 @@ from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
 from partnerkit.model.rules import FactKind, FactSpec
 from partnerkit.model.values import fold_name
 from partnerkit.problems import Problem, Severity
-from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
+from partnerkit.tiers.facts import DatedColumn, FactTable, exact_number, normalize
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -295,6 +299,10 @@ class FactsReader:
         self._origin = (0, 0)  # where the table being read starts on its sheet (0-based)
         # for dated rows, scalar facts keep the value of the latest date
         self._latest: dict[tuple[int, str], int] = {}
+        # (partner key, fact, day) -> (where it was first seen, index of the observation or its value)
+        self._seen: dict[tuple[str, str, int], tuple[str, Any]] = {}
+        # folded name -> where a table without dates lists it, and the name as written there
+        self._listed: dict[str, tuple[str, str]] = {}
 
     def where(self, sheet: str | None, row: int, col: int) -> str:
         """``facts.csv:88`` or ``facts.xlsx: Facts!D17`` (row and column from 0, in the table read)."""
@@ -366,7 +374,6 @@ class FactsReader:
                         f"{header[c]!r}: {name!r} is a dated fact; add a 'date' column to this table",
                     )
             facts = [f for f in facts if not f[2].dated]
-        seen_plain: dict[str, tuple[int, str]] = {}  # folded name -> (row, name as written)
         values = self.table.values
         dated = self.table.dated
         for r in range(1, len(rows)):
@@ -396,18 +403,17 @@ class FactsReader:
             if not name:
                 self.problem(sheet, r, partner_col, f"{header[partner_col]!r}: the partner name is empty")
                 continue
+            folded = fold_name(name)
             if not dated_rows:
                 # The same partner however it is spelt: 'Orbit CRM' and 'orbit crm ' are one row twice.
-                folded = fold_name(name)
-                if folded in seen_plain:
-                    first_row, first_name = seen_plain[folded]
-                    where = self.where(sheet, first_row, partner_col)
+                if folded in self._listed:
+                    where, first_name = self._listed[folded]
                     written = "" if first_name == name else f" as {first_name!r}"
                     self.problem(
                         sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where}{written})"
                     )
                     continue
-                seen_plain[folded] = (r, name)
+                self._listed[folded] = (self.where(sheet, r, partner_col), name)
             row = self.partner_row(name)
             day_ordinal = None
             # A row without a usable date is still checked cell by cell, so one run shows every problem.
@@ -446,8 +452,8 @@ class FactsReader:
                 kind = spec.kind
                 # the common case, a number cell, skips the general parser
                 if type(cell) is float and kind is not FactKind.BOOLEAN and kind is not FactKind.DATE:
-                    if 0 <= cell < math.inf and (kind is not FactKind.COUNT or cell.is_integer()):
-                        value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
+                    if 0 <= cell < 1e15 and (kind is not FactKind.COUNT or cell.is_integer()):
+                        value: Any = int(cell) if cell.is_integer() else exact_number(cell)
                     else:
                         self._bad(sheet, r, c, header, cell, spec)
                         continue
@@ -465,12 +471,17 @@ class FactsReader:
                         continue
                 if value is None or undated:
                     continue
+                if day_ordinal is not None and self._repeated(
+                    folded, fact, spec, day_ordinal, value, sheet, r, c, name
+                ):
+                    continue
                 if spec.dated:
                     assert day_ordinal is not None
                     col = dated[fact]
+                    self._seen[(folded, fact, day_ordinal)] = (self.where(sheet, r, c), len(col.value))
                     col.partner.append(row)
                     col.day.append(day_ordinal)
-                    col.value.append(float(value))
+                    col.value.append(value)
                 elif day_ordinal is None:
                     values[fact][row] = value
                 else:
@@ -478,6 +489,42 @@ class FactsReader:
                     if day_ordinal >= self._latest.get(key, -1):
                         self._latest[key] = day_ordinal
                         values[fact][row] = value
+
+    def _repeated(
+        self,
+        key: str,
+        fact: str,
+        spec: FactSpec,
+        day: int,
+        value: Any,
+        sheet: str | None,
+        r: int,
+        c: int,
+        name: str,
+    ) -> bool:
+        """True when this (partner, date, fact) was seen already: added up, ignored, or a problem."""
+        seen = self._seen.get((key, fact, day))
+        if seen is None:
+            if not spec.dated:
+                self._seen[(key, fact, day)] = (self.where(sheet, r, c), value)
+            return False
+        first, held = seen
+        if spec.dated and spec.additive:
+            self.table.dated[fact].value[held] += value  # one row per deal: the rows add up
+            return True
+        if not spec.dated and held == value:
+            return True  # the same undated value repeated on each row of one date: no conflict
+        day_text = date.fromordinal(day).isoformat()
+        self.problem(
+            sheet,
+            r,
+            c,
+            f"{fact!r}: a second row for partner {name!r} on {day_text} (first at {first})",
+            f"keep one row per partner and date, or declare {fact} 'additive: true' if the rows add up (one per deal)"
+            if spec.dated
+            else "keep one value per partner and date",
+        )
+        return True
 
     def _bad(self, sheet: str | None, r: int, c: int, header: list[Any], cell: Any, spec: FactSpec) -> None:
         try:

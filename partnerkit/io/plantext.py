@@ -20,8 +20,9 @@ import yaml
 from partnerkit.errors import UnreadableFileError
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
+from partnerkit.model.program import is_program_data
 from partnerkit.problems import FieldPath, Problem
-from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data
+from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data, validate_program_data
 
 # A plan is a few hundred lines; facts for thousands of partners belong in a facts table.
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -441,12 +442,21 @@ def plan_from_data(data: Any, positions: Positions, source: str) -> tuple[Plan |
 
 
 def load_plan_text(text: str, source: str = "<plan>", *, fmt: str = "yaml") -> LoadedPlan:
-    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions."""
+    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions.
+
+    A tier program file (``kind: tier-program``, or tiers without the strategy's sections) loads
+    into ``LoadedPlan.program``.
+    """
     parser = parse_json if fmt == "json" else parse_yaml
     data, positions, problems = parser(text, source)
     locator = PositionLocator(positions, source)
     if any(p.is_error for p in problems) and data is None:
         return LoadedPlan(None, problems, locator)
+    if is_program_data(data):
+        program, found = validate_program_data(data)
+        problems = [*problems, *locate(found, positions, source)]
+        errors = any(p.is_error for p in problems)
+        return LoadedPlan(None, problems, locator, program=None if errors else program)
     plan, more = plan_from_data(data, positions, source)
     problems = [*problems, *more]
     return LoadedPlan(None if any(p.is_error for p in problems) else plan, problems, locator)

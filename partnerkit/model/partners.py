@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
@@ -117,6 +118,46 @@ def _iso_date_or_value(value: Any) -> Any:
     return value
 
 
+class TierSpell(PlanModel):
+    """One entry of a partner's tier history: the tier it held from a date on (none: left the tiers)."""
+
+    tier: Name | None = Field(description="the tier held from this date, or null for no tier")
+    from_: IsoDate = Field(alias="from", description="the first day at that tier")
+
+    model_config = PlanModel.model_config | {"serialize_by_alias": True}
+
+
+def check_tier_history(
+    history: list[TierSpell], tier: str | None, since: date | None, *, tier_set: bool, since_set: bool
+) -> tuple[str | None, date | None]:
+    """The current tier and its start date a history implies; ValueError when the history is out of
+    order or disagrees with ``tier``/``tier_since`` written beside it."""
+    for before, after in itertools.pairwise(history):
+        if after.from_ <= before.from_:
+            raise ValueError(
+                f"tier_history must be in date order, oldest first: {after.from_.isoformat()} is "
+                f"listed after {before.from_.isoformat()}"
+            )
+    last = history[-1]
+    start = last.from_
+    for spell in reversed(history[:-1]):  # an unchanged tier written twice keeps its first date
+        if spell.tier != last.tier:
+            break
+        start = spell.from_
+    implied_since = start if last.tier is not None else None
+    if tier_set and tier != last.tier:
+        raise ValueError(
+            f"tier {tier!r} is not the last entry of tier_history ({last.tier!r} from {last.from_.isoformat()}); "
+            "drop 'tier' (the history says it) or add the change to the history"
+        )
+    if since_set and since is not None and since != implied_since:
+        raise ValueError(
+            f"tier_since {since.isoformat()} is not when tier_history says the current tier began "
+            f"({implied_since.isoformat() if implied_since else 'no tier'}); drop 'tier_since'"
+        )
+    return last.tier, implied_since
+
+
 class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
@@ -125,6 +166,10 @@ class PartnerBase(PlanModel):
     status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
     tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    tier_history: list[TierSpell] = Field(
+        default_factory=list,
+        description="the tiers held, oldest first ({tier, from}); its last entry is the current tier",
+    )
     facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
         default_factory=dict, description="what the tier rules read; a facts table can refresh them"
     )
@@ -136,6 +181,19 @@ class PartnerBase(PlanModel):
     overrides: dict[str, TermOverride] = Field(
         default_factory=dict, description="this partner's changes to the program's standard terms"
     )
+
+    @model_validator(mode="after")
+    def _history_agrees(self) -> PartnerBase:
+        if self.tier_history:
+            fields = self.model_fields_set
+            self.tier, self.tier_since = check_tier_history(
+                self.tier_history,
+                self.tier,
+                self.tier_since,
+                tier_set="tier" in fields,
+                since_set="tier_since" in fields,
+            )
+        return self
 
     @field_validator("overrides")
     @classmethod
