@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from partnerkit.commands._common import load_or_exit, output_file_option, output_path, plan_argument
+from partnerkit.commands._common import (
+    load_or_exit,
+    output_file_option,
+    output_path,
+    plan_argument,
+    print_problems,
+)
 
 FORMATS = (".md", ".docx")
 
@@ -31,5 +37,6 @@ def report(plan: Path, output: Path) -> None:
     if output.suffix.lower() not in FORMATS:
         raise click.UsageError(f"-o {output}: write a .md or .docx file")
     result = write_strategy(load_or_exit(plan), output)
+    print_problems(result.problems)  # warnings: text left out of the document, at its field
     for path in reversed(result.paths):
         click.echo(f"wrote {path}")

@@ -6,8 +6,18 @@ the source it came from. A service never prints, exits or reads the clock: the d
 parses its input, passes the date, and presents the result (cosmicpython's ``service_layer``).
 """
 
+from partnerkit.services.actuals import ActualsResult, program_actuals
 from partnerkit.services.agreements import AgreementResult, draft_agreement, draft_agreements
+from partnerkit.services.deals import (
+    DealCheck,
+    LoadedDeals,
+    LoadedSurvey,
+    check_deals,
+    read_deals,
+    read_survey,
+)
 from partnerkit.services.facts import LoadedFacts, read_facts
+from partnerkit.services.payouts import PayoutResult, run_payouts
 from partnerkit.services.plan import PlanCheck, check_plan, require_plan
 from partnerkit.services.roadmap import RoadmapResult, roadmap_schedule
 from partnerkit.services.strategy import StrategyResult, write_strategy
@@ -24,9 +34,14 @@ from partnerkit.services.workbook import (
 )
 
 __all__ = [
+    "ActualsResult",
     "AgreementResult",
+    "DealCheck",
+    "LoadedDeals",
     "LoadedFacts",
+    "LoadedSurvey",
     "NewWorkbook",
+    "PayoutResult",
     "PlanCheck",
     "RoadmapResult",
     "StrategyResult",
@@ -35,6 +50,7 @@ __all__ = [
     "TermsResult",
     "TierReviewResult",
     "TierVerdicts",
+    "check_deals",
     "check_plan",
     "check_template",
     "draft_agreement",
@@ -43,9 +59,13 @@ __all__ = [
     "export_workbook",
     "import_workbook",
     "new_workbook",
+    "program_actuals",
+    "read_deals",
     "read_facts",
+    "read_survey",
     "require_plan",
     "roadmap_schedule",
+    "run_payouts",
     "sync_workbook",
     "term_review",
     "tier_review",

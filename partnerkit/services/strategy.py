@@ -42,14 +42,18 @@ def write_strategy(
 
     A Markdown strategy shows its Gantt chart from a PNG file, ``chart`` (default: beside the document,
     see ``chart_beside``); a Word strategy carries the chart inside. Without a schedulable roadmap the
-    documents show the planned weeks and no chart.
+    documents show the planned weeks and no chart. Control characters in plan text are left out of
+    both, each with a warning at its field in ``problems``.
     """
     plan = require_plan(loaded)
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise PartnerkitError(f"{output}: the strategy is written as .md (Markdown) or .docx (Word)")
+    from partnerkit.report.plaintext import control_character_warnings
     from partnerkit.report.strategy import build_strategy, roadmap_schedule
+
+    warnings = loaded.place(control_character_warnings(plan))
 
     schedule = roadmap_schedule(plan)  # scheduled once for the document and its chart
     if suffix == ".md":
@@ -63,8 +67,8 @@ def write_strategy(
         if drawn is not None and name is None:
             name = str(drawn)
         write_text_atomic(output, render(build_strategy(plan, schedule, roadmap_chart=name)))
-        return StrategyResult([output, *([drawn] if drawn else [])])
+        return StrategyResult([output, *([drawn] if drawn else [])], warnings)
     from partnerkit.io.word.report import write_strategy_docx
 
     write_strategy_docx(plan, output, schedule=schedule, chart=gantt_png(plan, schedule))
-    return StrategyResult([output])
+    return StrategyResult([output], warnings)

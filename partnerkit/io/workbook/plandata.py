@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.cells import CellRuleError, from_cell, is_blank
 from partnerkit.io.workbook.labels import path_of
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.io.workbook.refs import ColumnMap, Refs, TableData, normalize_header, show_cell
 from partnerkit.io.workbook.rows import dig
+from partnerkit.model.values import fold_name
 from partnerkit.problems import FieldPath, Problem, Severity
 
 
@@ -58,6 +60,22 @@ class _Reader:
             node[last] = value
         return value
 
+    def clashes(self, path: FieldPath) -> bool:
+        """True when ``path`` would go through a value already set, or replace a whole section."""
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, list):
+                if not isinstance(part, int) or part >= len(node):
+                    return False
+                node = node[part]
+            elif isinstance(node, dict):
+                if isinstance(part, int) or part not in node:
+                    return False
+                node = node[part]
+            else:
+                return True
+        return isinstance(node, (dict, list))
+
     def get(self, path: FieldPath) -> Any:
         """The data at ``path`` (created by ``put``)."""
         node: Any = self.data
@@ -82,8 +100,15 @@ class _Reader:
         if (row, col) in table.uncalculated:
             self.problem(
                 ref,
-                f"{header}: the formula in this cell has no computed value (the file was saved by a "
-                "program that does not calculate); open and save it in Excel or LibreOffice, or type the value",
+                f"{header}: {NO_COMPUTED_VALUE}; {NO_COMPUTED_VALUE_HINT}",
+                path,
+            )
+            return None
+        if (row, col) in table.errors:
+            self.problem(
+                ref,
+                f"{header}: the cell shows the error {table.errors[row, col]}, not a value; "
+                "fix the formula that fails, or type the value",
                 path,
             )
             return None
@@ -164,6 +189,11 @@ def _read_key_value(reader: _Reader, table: Table, found: TableData | None, curr
             index = counters.get(path[:-1], 0)
             counters[path[:-1]] = index + 1
             path = (*path[:-1], index)
+        if reader.clashes(path):
+            # A damaged or hand-made label can name a part of a field another row already gave
+            # whole ("Owner" and then "Owner.name"); the first row stands.
+            reader.problem(ref, f"Field = {show_cell(label)}: another row already gives this field; keep one")
+            continue
         column = L.Column("Value", (), _kind_or_text(path))
         reader.cell(found, column, f"Value of {label}", row_no, found.left + vi, value, path)
     _ = currency
@@ -192,7 +222,7 @@ def _read_rows(
     active = [(i, c) for i, c in sorted(columns.items()) if not c.result and i not in fixed]
     column_map: ColumnMap = {c.path: (found.left + i, c.header) for i, c in active}
     unit_at = next((i for i, c in columns.items() if c.header == "Unit"), None)
-    check_formulas = bool(found.uncalculated)
+    check_formulas = bool(found.uncalculated or found.errors)
     first = min(columns) if columns else 0
     first_header = columns[first].header if columns else ""
     # First the rows: where each goes in the plan. Then the cells, column by column, so that the blank
@@ -226,7 +256,7 @@ def _read_rows(
     done: set[tuple[int, int]] = set()
     if check_formulas:
         at_row = {entry[0]: k for k, entry in enumerate(kept)}
-        for row_no, col in found.uncalculated:
+        for row_no, col in [*found.uncalculated, *found.errors]:
             k = at_row.get(row_no)
             i = col - found.left
             if k is None or i not in dict(active):
@@ -406,9 +436,7 @@ def _read_partner_facts(reader: _Reader, found: TableData | None, partners: dict
     records: dict[str, dict[str, Any]] = {}
     for row_no, row in _rows(found):
         partner, fact, when, value = (row[i] if i is not None and i < len(row) else None for i in indexes)
-        key = (
-            partner.strip() if type(partner) is str else str(from_cell(Kind.TEXT, partner) or "")
-        ).casefold()
+        key = fold_name(partner if type(partner) is str else str(from_cell(Kind.TEXT, partner) or ""))
         if key not in partners:
             _, partner_ref = _cell_at(reader, found, row_no, row, indexes[0])
             reader.problem(
@@ -494,13 +522,13 @@ def plan_data_from_tables(
     for kind in L.PARTNER_MODELS:
         listed = dig(data, ("categories", kind.lower(), "partners")) or []
         for i, found in enumerate(listed):
-            name = str(found.get("name", "")).strip().casefold()
+            name = fold_name(str(found.get("name", "")))
             partner_paths.setdefault(name, ("categories", kind.lower(), "partners", i))
 
     def override(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
         name = str(keys.get("partner") or "").strip()
         term = str(keys.get("term") or "").strip()
-        if name.casefold() not in partner_paths:
+        if fold_name(name) not in partner_paths:
             reader.problem(
                 keys.get("partner@", ref),
                 f"Partner = {show_cell(keys.get('partner'))}: not a partner of the Partners table",
@@ -509,7 +537,7 @@ def plan_data_from_tables(
         if not term:
             reader.problem(keys.get("term@", ref), "Term is empty: choose the term this row changes")
             return None
-        path: FieldPath = (*partner_paths[name.casefold()], "overrides", term)
+        path: FieldPath = (*partner_paths[fold_name(name)], "overrides", term)
         reader.put(path, {})
         reader.refs[path] = keys.get("term@", ref)
         return path
