@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "write_strategy": "partnerkit.services",
     "draft_agreement": "partnerkit.services",
     "draft_agreements": "partnerkit.services",
+    "compare_agreement": "partnerkit.services",
     "export_templates": "partnerkit.services",
     "check_template": "partnerkit.services",
     "new_workbook": "partnerkit.services",
@@ -192,6 +193,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.services import (
         check_plan,
         check_template,
+        compare_agreement,
         draft_agreement,
         draft_agreements,
         export_templates,

@@ -85,16 +85,23 @@ def schedule_roadmap(book: Any) -> Columns:
 def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
     """Generate agreements: one Word draft per partner with an agreement, in a folder beside the workbook.
 
-    Partners whose terms have errors get no draft; why is written to the Problems sheet.
+    Legal's templates come from the plan's documents.templates (paths relative to the workbook's
+    folder). The button replaces the drafts it wrote itself on an earlier click, so it can be pressed
+    again after the plan changes, but never a draft someone edited since (or put there): that one is
+    kept and the Problems sheet says so. Partners whose terms have errors get no draft; why is
+    written to the Problems sheet.
     """
+    from dataclasses import replace
+
     from partnerkit.services import draft_agreements
 
     loaded, _ = read_book(book)
     if not loaded.ok:
         _show(book, loaded)
         return []
+    loaded = replace(loaded, path=Path(book.fullname))
     folder = folder if folder is not None else documents_folder(book.fullname) / "agreements"
-    result = draft_agreements(loaded, folder, workers=1)
+    result = draft_agreements(loaded, folder, workers=1, replace_unedited=True)
     skipped = [
         Problem(
             f"no agreement draft for {s.partner}: {'; '.join(s.reasons)}",
@@ -118,7 +125,11 @@ def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path
     if not loaded.ok:
         return []
     folder = folder if folder is not None else documents_folder(book.fullname)
-    written = [write_strategy(loaded, folder / name).document for name in ("strategy.md", "strategy.docx")]
+    # Like the agreements button: its own earlier strategy is replaced, an edited one is kept.
+    written = [
+        write_strategy(loaded, folder / name, replace_unedited=True).document
+        for name in ("strategy.md", "strategy.docx")
+    ]
     write_table(book, "Documents", [["Partnership strategy", "", str(p)] for p in written])
     return written
 

@@ -6,7 +6,13 @@ the source it came from. A service never prints, exits or reads the clock: the d
 parses its input, passes the date, and presents the result (cosmicpython's ``service_layer``).
 """
 
-from partnerkit.services.agreements import AgreementResult, draft_agreement, draft_agreements
+from partnerkit.services.agreements import (
+    AgreementResult,
+    ComparisonResult,
+    compare_agreement,
+    draft_agreement,
+    draft_agreements,
+)
 from partnerkit.services.facts import LoadedFacts, read_facts
 from partnerkit.services.plan import PlanCheck, check_plan, require_plan
 from partnerkit.services.roadmap import RoadmapResult, roadmap_schedule
@@ -25,6 +31,7 @@ from partnerkit.services.workbook import (
 
 __all__ = [
     "AgreementResult",
+    "ComparisonResult",
     "LoadedFacts",
     "NewWorkbook",
     "PlanCheck",
@@ -37,6 +44,7 @@ __all__ = [
     "TierVerdicts",
     "check_plan",
     "check_template",
+    "compare_agreement",
     "draft_agreement",
     "draft_agreements",
     "export_templates",

@@ -30,21 +30,32 @@ MEMORY_BYTES = 2 * 1024**3
 
 @dataclass(frozen=True)
 class Job:
-    """One document to write: which template (by key), its context, and where."""
+    """One document to write: which template (by key), its context, and where.
+
+    ``subject`` (the partner) is named in error messages; ``durable=False`` leaves the flush to disk
+    to the batch, which syncs the folder once.
+    """
 
     template: str
     context: dict[str, Any]
     path: str
+    subject: str | None = None
+    durable: bool = True
 
 
 @dataclass(frozen=True)
 class Done:
-    """A written document, or the error that stopped it."""
+    """A written document (with its SHA-256), or the error that stopped it."""
 
     path: str
     problems: list[Problem]
     error: str | None = None
+    sha256: str = ""
 
+
+# A template is given to the workers as (bytes, name) or (bytes, name, "agreement"): an agreement
+# template is compiled with its layout and reference checks (io/word/drafting.py).
+TemplateSpec = tuple[bytes, str] | tuple[bytes, str, str]
 
 _TEMPLATES: dict[str, WordTemplate] = {}
 _SECONDS: float | None = None
@@ -58,7 +69,16 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _OutOfTime
 
 
-def init_worker(templates: dict[str, tuple[bytes, str]], limited: bool, seconds: float, memory: int) -> None:
+def compile_template(spec: TemplateSpec) -> WordTemplate:
+    """The compiled template a spec names: a plain Word template, or an agreement template."""
+    if len(spec) == 3 and spec[2] == "agreement":
+        from partnerkit.io.word.drafting import AgreementTemplate
+
+        return AgreementTemplate(spec[0], name=spec[1])
+    return WordTemplate(spec[0], name=spec[1])
+
+
+def init_worker(templates: dict[str, TemplateSpec], limited: bool, seconds: float, memory: int) -> None:
     """Compile the templates once per worker; cap memory and arm the clock for a user's template."""
     global _SECONDS
     if limited:
@@ -70,8 +90,8 @@ def init_worker(templates: dict[str, tuple[bytes, str]], limited: bool, seconds:
         signal.signal(signal.SIGALRM, _alarm)
         _SECONDS = seconds
     _TEMPLATES.clear()
-    for key, (data, name) in templates.items():
-        _TEMPLATES[key] = WordTemplate(data, name=name)
+    for key, spec in templates.items():
+        _TEMPLATES[key] = compile_template(spec)
 
 
 def render_job(job: Job) -> Done:
@@ -80,8 +100,10 @@ def render_job(job: Job) -> Done:
     if _SECONDS is not None:
         signal.setitimer(signal.ITIMER_REAL, _SECONDS)
     try:
-        rendered = template.write(job.path, job.context, verify=_SECONDS is not None)
-        return Done(job.path, rendered.problems)
+        rendered = template.write(
+            job.path, job.context, verify=_SECONDS is not None, subject=job.subject, durable=job.durable
+        )
+        return Done(job.path, rendered.problems, sha256=rendered.sha256)
     except _OutOfTime:
         return Done(
             job.path, [], f"{template.name}: rendering took longer than {_SECONDS:g} seconds; stopped"
@@ -102,7 +124,7 @@ def render_chunk(jobs: list[Job]) -> list[Done]:
 
 def run_jobs(
     jobs: Iterable[Job],
-    templates: dict[str, tuple[bytes, str]],
+    templates: dict[str, TemplateSpec],
     *,
     workers: int | None = None,
     limited: bool = False,
@@ -174,19 +196,22 @@ def render_limited(
     *,
     seconds: float = SECONDS_PER_DOCUMENT,
     memory: int = MEMORY_BYTES,
-) -> list[Problem]:
-    """Render a user's template into ``path`` in one limited worker; TemplateError when it fails."""
+    subject: str | None = None,
+    kind: str = "agreement",
+) -> tuple[list[Problem], str]:
+    """Render a user's template into ``path`` in one limited worker: its warnings and the file's SHA-256.
+
+    TemplateError when it fails. ``kind`` is "agreement" for an agreement template, "" for a plain one.
+    """
     try:
         data = template.read_bytes()
     except OSError as exc:
         raise TemplateError(f"cannot read template {template}: {exc.strerror or exc}") from exc
-    WordTemplate(
-        data, name=template.name
-    )  # compile here first: a bad template fails before any worker starts
-    templates = {"user": (data, template.name)}
-    jobs = [Job("user", job_context, str(path))]
-    for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds, memory=memory):
+    spec: TemplateSpec = (data, str(template), kind) if kind else (data, str(template))
+    compile_template(spec)  # compile here first: a bad template fails before any worker starts
+    jobs = [Job("user", job_context, str(path), subject=subject)]
+    for done in run_jobs(jobs, {"user": spec}, workers=1, limited=True, seconds=seconds, memory=memory):
         if done.error:
             raise TemplateError(done.error)
-        return done.problems
-    raise TemplateError(f"{template.name}: nothing was rendered")  # pragma: no cover - one job, one result
+        return done.problems, done.sha256
+    raise TemplateError(f"{template}: nothing was rendered")  # pragma: no cover - one job, one result

@@ -512,7 +512,7 @@ OPTIONAL_TABLES = {
 # Which plan fields each (Field, Value) table holds, by the first parts of their paths.
 KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     PLAN_INFO.name: (("product",), ("executive_summary",), ("philosophy",), ("categories",)),
-    AGREEMENT_TERMS.name: (("deal_frameworks",),),
+    AGREEMENT_TERMS.name: (("deal_frameworks",), ("documents",)),
     TIER_PROGRAM.name: (("tier_program",),),
     ROADMAP_SETTINGS.name: (("roadmap", "settings"), ("roadmap", "scale")),
 }
