@@ -196,23 +196,32 @@ def _similarity(a: Section, b: Section) -> float:
     ).ratio()
 
 
+def _keyed(sections: tuple[Section, ...]) -> dict[tuple[str, int], Section]:
+    """Sections by heading (folded) and, for a heading used twice, by which of them it is."""
+    out: dict[tuple[str, int], Section] = {}
+    for section in sections:
+        name = normalise(section.heading).casefold()
+        count = sum(1 for key in out if key[0] == name)
+        out[(name, count)] = section
+    return out
+
+
 def compare_sections(standard: tuple[Section, ...], returned: tuple[Section, ...]) -> list[ClauseChange]:
     """Every clause added, removed or reworded; a clause renamed and lightly reworded counts as reworded."""
-    key = lambda s: normalise(s.heading).casefold()  # noqa: E731 - a one-line key
-    old = {key(s): s for s in standard}
-    new = {key(s): s for s in returned}
+    old = _keyed(standard)
+    new = _keyed(returned)
     removed = [s for k, s in old.items() if k not in new]
     added = [s for k, s in new.items() if k not in old]
-    renamed: dict[str, Section] = {}
+    renamed: dict[tuple[str, int], Section] = {}
+    keys = {id(s): k for k, s in new.items()}
     for section in list(added):
         match = max(removed, key=lambda r: _similarity(r, section), default=None)
         if match is not None and _similarity(match, section) >= 0.6:
-            renamed[key(section)] = match
+            renamed[keys[id(section)]] = match
             removed.remove(match)
             added.remove(section)
     changes: list[ClauseChange] = []
-    for section in returned:
-        k = key(section)
+    for k, section in new.items():
         before = old.get(k) or renamed.get(k)
         if before is None:
             continue

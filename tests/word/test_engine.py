@@ -15,7 +15,7 @@ from partnerkit.errors import TemplateError
 from partnerkit.io.word.agreement import template_path
 from partnerkit.io.word.engine import WordTemplate
 from partnerkit.io.word.outline import outline
-from partnerkit.io.word.text import clean_context, clean_text
+from partnerkit.io.word.text import clean_context, clean_text, needs_cleaning
 
 MARKER = b"Signed by the authorised representatives of the parties."
 
@@ -144,6 +144,18 @@ def test_clean_text_leaves_only_xml_safe_characters(text: str) -> None:
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\n\r\t]", cleaned)
     assert removed >= 0
     assert clean_text(cleaned) == (cleaned, 0)
+
+
+@given(st.text(), st.text())
+def test_the_fast_check_never_skips_a_string_that_needs_cleaning(text: str, other: str) -> None:
+    context = {"rows": [{"value": text}], "n": 3, "name": other}
+    if not needs_cleaning(context):
+        assert clean_text(text) == (text, 0) and clean_text(other) == (other, 0)
+        assert clean_context(context) == (context, [])
+    else:  # a false alarm (a backslash can look like an escape) only costs the full clean
+        cleaned, _ = clean_context(context)
+        for value in (cleaned["rows"][0]["value"], cleaned["name"]):
+            assert clean_text(value) == (value, 0)
 
 
 def test_clean_context_cleans_nested_strings_and_keeps_other_values() -> None:

@@ -140,7 +140,7 @@ class WordTemplate:
         self._sources: dict[str, str] = {}
         self._raw: dict[str, str] = {}  # each templated part as Word wrote it
         self._trees: dict[str, nodes.Template] = {}
-        self._paragraph_cache: dict[str, list[TemplateParagraph]] = {}
+        self._paragraph_cache: dict[str, list[tuple[TemplateParagraph, bool]]] = {}
         try:
             self._package = Package(data, TEMPLATE_LIMITS)
             names = set(self._package.names)
@@ -185,10 +185,29 @@ class WordTemplate:
                 )
             compiled = self.env.from_string(tree)
         except TemplateSyntaxError as exc:
-            sentence = syntax_sentence(exc.message or "", self.env.filters, self.env.tests)
-            raise TemplateError(f"{self.name}: {self._where(part, exc.lineno)}: {sentence}") from exc
+            message = exc.message or ""
+            sentence = syntax_sentence(message, self.env.filters, self.env.tests)
+            if message.startswith("Unexpected end of template"):
+                opened = self._unclosed(part)
+                where = f"{self._where(part, None, opened)}: " if opened else ""
+                raise TemplateError(f"{self.name}: {where}{sentence}") from exc
+            named = re.search(r"'([^']+)'", message)
+            where = self._where(part, exc.lineno, needle=named.group(1) if named else "")
+            raise TemplateError(f"{self.name}: {where}: {sentence}") from exc
         self._trees[part] = tree
         return compiled
+
+    def _unclosed(self, part: str) -> TemplateParagraph | None:
+        """The outermost ``if``/``for`` tag paragraph (or paragraph with an inline one) never closed."""
+        stack: list[TemplateParagraph] = []
+        for paragraph in self.paragraphs(part):
+            for found in re.finditer(r"\{%-?\s*(?:p\s+|tr\s+|tc\s+|r\s+)?(\w+)", paragraph.text):
+                word = found.group(1)
+                if word in ("if", "for"):
+                    stack.append(paragraph)
+                elif word in ("endif", "endfor") and stack:
+                    stack.pop()
+        return stack[0] if stack else None
 
     @staticmethod
     def _line_of(source: str, name: str) -> int | None:
@@ -199,35 +218,57 @@ class WordTemplate:
 
     def paragraphs(self, part: str) -> list[TemplateParagraph]:
         """The paragraphs of a templated part as Word numbers them (tables included), with their text."""
+        return [paragraph for paragraph, _ in self._raw_paragraphs(part)]
+
+    def _raw_paragraphs(self, part: str) -> list[tuple[TemplateParagraph, bool]]:
         if part not in self._paragraph_cache:
-            from partnerkit.io.word.paragraphs import raw_paragraph_texts
+            from partnerkit.io.word.paragraphs import raw_paragraphs
 
             raw = self._raw.get(part, "")
-            texts = raw_paragraph_texts(raw.encode("utf-8"), part) if raw else []
-            self._paragraph_cache[part] = [TemplateParagraph(n, t) for n, t in enumerate(texts, start=1)]
+            found = raw_paragraphs(raw.encode("utf-8"), part) if raw else []
+            self._paragraph_cache[part] = [
+                (TemplateParagraph(n, text), stays) for n, (text, stays) in enumerate(found, start=1)
+            ]
         return self._paragraph_cache[part]
 
-    def _paragraph_at(self, part: str, line: int | None) -> TemplateParagraph | None:
-        """The template paragraph that compiled source ``line`` came from."""
+    def _paragraph_at(self, part: str, line: int | None, needle: str = "") -> TemplateParagraph | None:
+        """The template paragraph that compiled source ``line`` came from.
+
+        Each compiled line starts with a paragraph that stays in the document; the tag paragraphs
+        docxtpl folded into the line follow it. ``needle`` (a tag or a name from the error) picks
+        among them.
+        """
         source = self._sources.get(part, "")
         lines = source.splitlines()
         if not line or not 0 < line <= len(lines):
             return None
+        starts = sum(1 for text in lines[:line] if text.startswith(("<w:p ", "<w:p>")))
+        candidates: list[TemplateParagraph] = []
+        seen = 0
+        for paragraph, stays in self._raw_paragraphs(part):
+            if stays:
+                seen += 1
+                if seen > starts:
+                    break
+                candidates = [paragraph] if seen == starts else []
+            elif seen == starts:
+                candidates.append(paragraph)
         text = _XML_TAG.sub("", lines[line - 1])
         tags = [_comparable(tag) for tag in _JINJA_TAG.findall(text)]
-        paragraphs = self.paragraphs(part)
-        for tag in tags:
-            for paragraph in paragraphs:
-                if tag in _comparable(paragraph.text):
+        folded = [*candidates[1:], *candidates[:1]]  # tag paragraphs first
+        if needle:
+            for paragraph in folded:
+                if needle in paragraph.text:
                     return paragraph
-        plain = _comparable(text)
-        for paragraph in paragraphs:
-            if plain and plain in _comparable(paragraph.text):
+        for paragraph in folded:
+            if any(tag in _comparable(paragraph.text) for tag in tags):
                 return paragraph
-        return None
+        return candidates[0] if candidates else None
 
-    def _where(self, part: str, line: int | None, paragraph: TemplateParagraph | None = None) -> str:
-        found = paragraph or self._paragraph_at(part, line)
+    def _where(
+        self, part: str, line: int | None, paragraph: TemplateParagraph | None = None, needle: str = ""
+    ) -> str:
+        found = paragraph or self._paragraph_at(part, line, needle)
         place = "" if part == "word/document.xml" else f"{_PART_NAMES.get(part.split('/')[-1][:6], part)}, "
         return f"{place}{found.quoted()}" if found else f"{place}a paragraph".rstrip(", ")
 

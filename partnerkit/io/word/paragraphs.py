@@ -7,6 +7,7 @@ line break is a space, and field instructions are skipped (their shown result is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,5 +194,27 @@ def body_paragraphs(xml: bytes, styles: Styles, part: str = "word/document.xml")
 
 def raw_paragraph_texts(xml: bytes, part: str) -> list[str]:
     """The text of every paragraph of a part in document order, as Word shows it (tags included)."""
+    return [text for text, _ in raw_paragraphs(xml, part)]
+
+
+_BLOCK_TAG = re.compile(r"\{[%{#]-?\s*(p|tr|tc)\s")
+
+
+def raw_paragraphs(xml: bytes, part: str) -> list[tuple[str, bool]]:
+    """Every paragraph of a template part with its text, and whether it stays a paragraph once compiled.
+
+    docxtpl replaces a paragraph holding a ``{%p %}`` tag, a row holding ``{%tr %}`` and a cell
+    holding ``{%tc %}`` by the tag alone: those paragraphs are not in the compiled source.
+    """
     root = parse_xml(xml, part).getroot()
-    return [text_of(p) for p in root.iter(_P)]
+    gone: set[Any] = set()
+    for kind, container in (("tr", _TR), ("tc", _TC)):
+        for element in root.iter(container):
+            if any(m.group(1) == kind for m in _BLOCK_TAG.finditer(text_of(element))):
+                gone.update(element.iter(_P))
+    out = []
+    for p in root.iter(_P):
+        text = text_of(p)
+        stays = p not in gone and not any(m.group(1) == "p" for m in _BLOCK_TAG.finditer(text))
+        out.append((text, stays))
+    return out

@@ -33,7 +33,11 @@ def clean_text(text: str) -> tuple[str, int]:
 
 
 # In JSON text, every character clean_text changes is escaped as one of these (or is DEL itself).
-_ESCAPED_CONTROL = re.compile(r"\\(?:[tnrbf]|u00[01]|u007f|u00[89]|ud[89a-f]|ufff[ef])|\x7f")
+_ESCAPED_CONTROL = re.compile(
+    r"\\(?:[tnrbf]|u00[01]|u007f|u00[89]|ufff[ef])|\x7f"
+    # a lone surrogate (a pair is one character beyond U+FFFF, such as an emoji)
+    r"|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}"
+)
 
 
 def needs_cleaning(value: Any) -> bool:
