@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +26,6 @@ from partnerkit.io.word.agreement import (
     agreement_context,
     load_template,
     shipped_name,
-    template_path,
     user_template,
 )
 from partnerkit.model import Plan
@@ -90,10 +89,11 @@ def render_all_agreements(
     renders in this process). ``pdf`` also writes each draft as PDF through LibreOffice, in one call.
     ``progress`` is called with each partner's name as its draft is finished or skipped.
     """
-    from partnerkit.deals import build_all_terms
+    from partnerkit.deals import agreement_kind, build_all_terms
     from partnerkit.deals.lint import lint_terms
     from partnerkit.io.files import sync_folder
-    from partnerkit.io.word.workers import Job, TemplateSpec, run_jobs
+    from partnerkit.io.word.engine import WordTemplate
+    from partnerkit.io.word.workers import Job, TemplateSpec, run_jobs, save_compiled
 
     chosen = {kind: Path(path) for kind, path in (templates or {}).items()}
     for kind, path in chosen.items():
@@ -105,67 +105,74 @@ def render_all_agreements(
         templates={k: str(chosen[k]) if k in chosen else shipped_name(k) for k in TEMPLATE_FILES}
     )
     manifest = read_manifest(folder) if overwrite is Overwrite.UNEDITED else {}
-    jobs: list[tuple[Job, str, str]] = []
-    used_names: set[str] = set()
-    for _, partner, terms in build_all_terms(plan):
-        if terms is None:
-            continue
-        errors = [f for f in lint_terms(terms) if f.is_error]
-        if errors:
-            result.skipped.append(
-                SkippedPartner(partner.name, [f"{', '.join(f.fields)}: {f.message}" for f in errors])
-            )
-            if progress:
-                progress(partner.name)
-            continue
-        name = draft_filename(partner.name)
-        while name.casefold() in used_names:  # two partners whose names fold to the same file
-            name = f"{Path(name).stem}-{len(used_names)}.docx"
-        used_names.add(name.casefold())
-        target = folder / name
-        outputs = [target, target.with_suffix(".pdf")] if pdf else [target]
-        kept = [reason for path in outputs if (reason := kept_reason(path, overwrite, manifest))]
-        if kept:
-            result.skipped.append(SkippedPartner(partner.name, kept, kept=True))
-            if progress:
-                progress(partner.name)
-            continue
-        context = agreement_context(terms, as_of=when, date_format=plan.documents.date_format)
-        kind = terms.kind.value
-        job = Job(kind, context, str(target), subject=partner.name, durable=False)
-        jobs.append((job, partner.name, kind))
+    partners: dict[str, tuple[str, str]] = {}  # job path -> (partner, kind), in the plan's order
+
+    def jobs() -> Iterator[Job]:
+        """Each partner's job, made when a worker is ready for it (so workers start while this runs)."""
+        used_names: set[str] = set()
+        for _, partner, terms in build_all_terms(plan):
+            if terms is None:
+                continue
+            errors = [f for f in lint_terms(terms) if f.is_error]
+            if errors:
+                result.skipped.append(
+                    SkippedPartner(partner.name, [f"{', '.join(f.fields)}: {f.message}" for f in errors])
+                )
+                if progress:
+                    progress(partner.name)
+                continue
+            name = draft_filename(partner.name)
+            while name.casefold() in used_names:  # two partners whose names fold to the same file
+                name = f"{Path(name).stem}-{len(used_names)}.docx"
+            used_names.add(name.casefold())
+            target = folder / name
+            outputs = [target, target.with_suffix(".pdf")] if pdf else [target]
+            kept = [reason for path in outputs if (reason := kept_reason(path, overwrite, manifest))]
+            if kept:
+                result.skipped.append(SkippedPartner(partner.name, kept, kept=True))
+                if progress:
+                    progress(partner.name)
+                continue
+            context = agreement_context(terms, as_of=when, date_format=plan.documents.date_format)
+            kind = terms.kind.value
+            partners[str(target)] = (partner.name, kind)
+            yield Job(kind, context, str(target), subject=partner.name, durable=False)
 
     limited = bool(chosen)  # legal's templates render with a time and memory limit
-    count = workers if workers is not None else (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    large = sum(1 for category, _ in plan.partners() if agreement_kind(category) is not None) >= PARALLEL_FROM
+    count = workers if workers is not None else (os.cpu_count() or 1) if large else 1
     if count <= 1 and not limited:
-        for kind in {kind for _, _, kind in jobs}:
+        for kind in TEMPLATE_FILES:
             load_template(kind).check_for(kind)
-        for job, partner_name, kind in jobs:
-            template = load_template(kind)
-            rendered = template.write(job.path, job.context, subject=partner_name, durable=False)
+        for job in jobs():
+            partner_name, kind = partners[job.path]
+            rendered = load_template(kind).write(job.path, job.context, subject=partner_name, durable=False)
             result.written.append(
                 AgreementDraft(Path(job.path), partner_name, kind, rendered.problems, sha256=rendered.sha256)
             )
             if progress:
                 progress(partner_name)
     else:
-        by_path = {job.path: (partner_name, kind) for job, partner_name, kind in jobs}
-        specs: dict[str, TemplateSpec] = {}
-        for kind in TEMPLATE_FILES:
-            source = chosen.get(kind) or template_path(kind)
-            name = str(chosen[kind]) if kind in chosen else shipped_name(kind)
-            specs[kind] = (source.read_bytes(), name, "agreement")
-        for done in run_jobs((job for job, _, _ in jobs), specs, workers=max(count, 1), limited=limited):
-            partner_name, kind = by_path[done.path]
-            if done.error:
-                result.skipped.append(SkippedPartner(partner_name, [done.error]))
-            else:
-                result.written.append(
-                    AgreementDraft(Path(done.path), partner_name, kind, done.problems, sha256=done.sha256)
-                )
-            if progress:
-                progress(partner_name)
-        order = {job.path: i for i, (job, _, _) in enumerate(jobs)}
+        import tempfile
+
+        # Compiled here once (legal's were, to be checked); the workers load them, ready to render.
+        compiled: dict[str, WordTemplate] = {
+            kind: load_template(kind, chosen.get(kind)) for kind in TEMPLATE_FILES
+        }
+        with tempfile.TemporaryDirectory(prefix="partnerkit-") as work:
+            specs: dict[str, TemplateSpec] = dict(save_compiled(compiled, Path(work)))
+            here = None if limited else compiled  # the shipped templates: this process renders too
+            for done in run_jobs(jobs(), specs, workers=max(count, 1), limited=limited, here=here):
+                partner_name, kind = partners[done.path]
+                if done.error:
+                    result.skipped.append(SkippedPartner(partner_name, [done.error]))
+                else:
+                    result.written.append(
+                        AgreementDraft(Path(done.path), partner_name, kind, done.problems, sha256=done.sha256)
+                    )
+                if progress:
+                    progress(partner_name)
+        order = {path: i for i, path in enumerate(partners)}
         result.written.sort(key=lambda d: order[str(d.path)])
     sync_folder(folder)
     if pdf and result.written:

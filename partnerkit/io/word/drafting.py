@@ -21,7 +21,7 @@ from typing import Any
 
 from partnerkit.errors import TemplateError
 from partnerkit.io.word.conditions import Conditions
-from partnerkit.io.word.engine import TemplateRenderError, WordTemplate
+from partnerkit.io.word.engine import CompiledTemplate, TemplateRenderError, WordTemplate
 from partnerkit.io.word.paragraphs import Styles, body_paragraphs, read_styles, w
 from partnerkit.io.word.references import Finding, TemplateReferences, analyse, number_references
 from partnerkit.problems import Problem, Severity
@@ -191,7 +191,7 @@ class AgreementTemplate(WordTemplate):
             )
         return found
 
-    @property
+    @cached_property
     def uses_key_terms_table(self) -> bool:
         """True when the template lists the Key Terms as rows (their labels are then defined terms)."""
         from partnerkit.io.word.paths import paths_read
@@ -207,6 +207,27 @@ class AgreementTemplate(WordTemplate):
         if errors:
             more = f" (and {len(errors) - 1} more; run 'partnerkit templates check {self.name}')"
             raise TemplateError(f"{self.name}: {errors[0].message}{more if len(errors) > 1 else ''}")
+
+    def export(self) -> CompiledTemplate:
+        """The compiled template, with its clauses and references, for a worker process."""
+        from dataclasses import replace
+
+        extra = {
+            "structure": self.structure,
+            "uses_key_terms_table": self.uses_key_terms_table,
+            "declared_framework": self.declared_framework,
+            "used_framework_terms": self.used_framework_terms,
+        }
+        return replace(super().export(), extra=extra)
+
+    def restore(self, extra: dict[str, Any]) -> None:
+        """Take back the clauses, references and framework ``export`` saved."""
+        self._structure = extra["structure"]
+        self._styles = None
+        self._conditions = Conditions(self.env)
+        self.conditions = self._conditions
+        for name in ("uses_key_terms_table", "declared_framework", "used_framework_terms"):
+            self.__dict__[name] = extra[name]  # the cached properties, already worked out
 
     # --- for each draft ----------------------------------------------------------------------------
 

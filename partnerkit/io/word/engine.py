@@ -17,8 +17,9 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, nodes
@@ -126,6 +127,23 @@ def _comparable(text: str) -> str:
     return re.sub(r"\s+", "", _TAG_KIND.sub(r"{\1 ", text))
 
 
+@dataclass(frozen=True)
+class CompiledTemplate:
+    """A template compiled in one process, for another to render: no parsing or checking there again.
+
+    ``code`` holds each templated part's compiled Jinja code (``marshal``: the same Python reads it),
+    ``sources`` and ``raw`` the compiled source and Word's XML (for error messages), and ``extra``
+    what a kind of template adds (an agreement template: its clauses and references).
+    """
+
+    name: str
+    data: bytes
+    code: dict[str, bytes]
+    sources: dict[str, str]
+    raw: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 class TemplateRenderError(TemplateError):
     """A template that failed on one document: the sentence names the template, the paragraph and the fix."""
 
@@ -140,6 +158,7 @@ class WordTemplate:
         self._sources: dict[str, str] = {}
         self._raw: dict[str, str] = {}  # each templated part as Word wrote it
         self._trees: dict[str, nodes.Template] = {}
+        self._code: dict[str, CodeType] = {}
         self._paragraph_cache: dict[str, list[tuple[TemplateParagraph, bool]]] = {}
         try:
             self._package = Package(data, TEMPLATE_LIMITS)
@@ -183,7 +202,9 @@ class WordTemplate:
                     f"for {unsafe[0]!r}; names starting with '_' are not allowed in partnerkit templates "
                     "(nothing was rendered)"
                 )
-            compiled = self.env.from_string(tree)
+            code = self.env.compile(tree)
+            assert isinstance(code, CodeType)
+            compiled = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
         except TemplateSyntaxError as exc:
             message = exc.message or ""
             sentence = syntax_sentence(message, self.env.filters, self.env.tests)
@@ -195,7 +216,41 @@ class WordTemplate:
             where = self._where(part, exc.lineno, needle=named.group(1) if named else "")
             raise TemplateError(f"{self.name}: {where}: {sentence}") from exc
         self._trees[part] = tree
+        self._code[part] = code
         return compiled
+
+    def export(self) -> CompiledTemplate:
+        """The compiled template as data another process can load with ``from_export``."""
+        import marshal
+
+        code = {part: marshal.dumps(obj) for part, obj in self._code.items()}
+        return CompiledTemplate(self.name, self._package.data, code, dict(self._sources), dict(self._raw))
+
+    @classmethod
+    def from_export(cls, compiled: CompiledTemplate) -> WordTemplate:
+        """A template from ``export``: the package is read again, the code is not compiled again."""
+        import marshal
+
+        template = cls.__new__(cls)
+        template.name = compiled.name
+        template.env = make_environment()
+        template._package = Package(compiled.data, TEMPLATE_LIMITS)
+        template._sources = dict(compiled.sources)
+        template._raw = dict(compiled.raw)
+        template._trees = {}
+        template._code = {part: marshal.loads(data) for part, data in compiled.code.items()}
+        template._paragraph_cache = {}
+        template._compiled = {
+            part: template.env.template_class.from_code(
+                template.env, code, template.env.make_globals(None), None
+            )
+            for part, code in template._code.items()
+        }
+        template.restore(compiled.extra)
+        return template
+
+    def restore(self, extra: dict[str, Any]) -> None:
+        """Take back what ``export`` saved for a kind of template (nothing for a plain one)."""
 
     def _unclosed(self, part: str) -> TemplateParagraph | None:
         """The outermost ``if``/``for`` tag paragraph (or paragraph with an inline one) never closed."""

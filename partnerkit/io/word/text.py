@@ -32,12 +32,9 @@ def clean_text(text: str) -> tuple[str, int]:
     return text, removed
 
 
-# In JSON text, every character clean_text changes is escaped as one of these (or is DEL itself).
-_ESCAPED_CONTROL = re.compile(
-    r"\\(?:[tnrbf]|u00[01]|u007f|u00[89]|ufff[ef])|\x7f"
-    # a lone surrogate (a pair is one character beyond U+FFFF, such as an emoji)
-    r"|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}"
-)
+# In JSON text (not ASCII-only), a control character clean_text removes is escaped (\t, \u0007) or,
+# for DEL, the C1 controls, lone surrogates and the two non-characters, left as it is.
+_ESCAPED_CONTROL = re.compile(r"\\[tnrbf]|\\u00[01]|[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def needs_cleaning(value: Any) -> bool:
@@ -49,7 +46,7 @@ def needs_cleaning(value: Any) -> bool:
     import json
 
     try:
-        text = json.dumps(value, default=str)  # ensure_ascii: every non-ASCII character escaped
+        text = json.dumps(value, default=str, ensure_ascii=False)
     except (TypeError, ValueError):
         return True
     return _ESCAPED_CONTROL.search(text) is not None
