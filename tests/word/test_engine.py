@@ -223,3 +223,12 @@ def test_untouched_parts_are_copied_byte_for_byte_and_output_is_deterministic() 
         assert archive.testzip() is None
         assert archive.read("word/styles.xml") == styles
         assert archive.namelist() == zipfile.ZipFile(BytesIO(source)).namelist()
+
+
+def test_a_compiled_template_loaded_elsewhere_renders_the_same_bytes_and_the_same_errors() -> None:
+    template = WordTemplate(minimal("Partner: {{ name }} {% if flag %}yes{% endif %}"), name="t.docx")
+    again = WordTemplate.from_export(template.export())
+    for context in ({"name": "Acme", "flag": True}, {"name": "Acme <B> & C", "flag": False}):
+        assert again.render(context).data == template.render(context).data
+    with pytest.raises(TemplateError, match=r"unknown variable 'flag' in t\.docx, paragraph 1"):
+        again.render({"name": "Acme"})

@@ -141,6 +141,37 @@ def test_a_template_of_the_wrong_framework_is_refused_in_one_sentence(
         )  # type: ignore[arg-type]
 
 
+def test_a_misspelt_variable_in_legal_template_is_named_with_its_paragraph_and_the_partner(
+    tmp_path: Path,
+) -> None:
+    from partnerkit.io.planfile import example_plan_path
+
+    path = edited("reseller", tmp_path, append_to("Training", "Trainer: {{ partner.legl_name }}."))
+    for args in (
+        ["agreement", example_plan_path(), "--partner", "Keystone IT Partners", "-o", tmp_path / "k.docx"],
+        [
+            "agreements",
+            example_plan_path(),
+            "-o",
+            tmp_path / "all",
+            "--template-dir",
+            tmp_path,
+            "--workers",
+            "2",
+        ],
+    ):
+        if args[0] == "agreements":
+            (tmp_path / "reseller-agreement.docx").write_bytes(path.read_bytes())
+        else:
+            args += ["--template", path]
+        result = invoke(*args)
+        assert result.exit_code in (1, 2), result.output
+        assert "unknown variable 'partner.legl_name'" in result.output
+        assert "(“Trainer: {{ partner.legl_name }}.”) (the draft for Keystone IT Partners)" in result.output
+        assert "did you mean 'partner.legal_name'?" in result.output
+        assert "Traceback" not in result.output and "dict object" not in result.output
+
+
 def test_a_template_the_plan_names_must_exist(plan_data: dict[str, Any], tmp_path: Path) -> None:
     plan = plan_with_templates(plan_data, tmp_path, reseller="legal/missing.docx")
     result = invoke("agreement", plan, "--partner", "Keystone IT Partners", "-o", tmp_path / "k.docx")

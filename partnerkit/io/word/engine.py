@@ -337,6 +337,12 @@ class WordTemplate:
             raise TemplateError(f"cannot read template {path}: {exc.strerror or exc}") from exc
         return cls(data, name=name or path.name)
 
+    def _tree(self, part: str) -> nodes.Template:
+        """The parsed tree of a part (parsed again from its source in a worker that loaded the code)."""
+        if part not in self._trees:
+            self._trees[part] = self.env.parse(self._sources[part])
+        return self._trees[part]
+
     @property
     def trees(self) -> Mapping[str, nodes.Template]:
         """The parsed Jinja tree of every part that holds template tags, for checks."""
@@ -350,7 +356,7 @@ class WordTemplate:
         whom = f" (the draft for {subject})" if subject else ""
         if isinstance(exc, UndefinedError):
             leaf = missing_name(str(exc)) or ""
-            read = paths_read([self._trees[part]])
+            read = paths_read([self._tree(part)])
             candidates = [p for p, at in read.items() if p.rpartition(".")[2] == leaf or p == leaf]
             candidates.sort(key=lambda p: read[p] != line)
             path = candidates[0] if candidates else leaf
