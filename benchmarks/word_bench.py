@@ -77,13 +77,21 @@ def baseline(jobs: list[tuple[str, dict[str, Any]]]) -> float:
     return (time.perf_counter() - start) / len(jobs)
 
 
-def batch(plan: Plan, folder: Path, workers: int, count: int) -> float:
-    """Seconds per document for the whole batch, files written (existing ones replaced)."""
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children (the batch's workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def batch(plan: Plan, folder: Path, workers: int, count: int) -> tuple[float, float]:
+    """Wall and CPU seconds per document for the whole batch, files written (existing ones replaced)."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = render_all_agreements(plan, folder, workers=workers, overwrite=Overwrite.ALWAYS)
-    elapsed = time.perf_counter() - start
+    elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
     assert len(result.written) == count and not result.skipped, result.skipped[:1]
-    return elapsed / count
+    return elapsed / count, used / count
 
 
 _PEAK = (
@@ -185,7 +193,15 @@ def main() -> None:
     jobs = contexts(plan, args.baseline_count)
     for kind in ("integration", "reseller"):
         load_template(kind)  # compiled once, as every batch does in its process
-    samples: dict[str, list[float]] = {"baseline": [], "one": [], "two": [], "command": [], "memory": []}
+    samples: dict[str, list[float]] = {
+        "baseline": [],
+        "one": [],
+        "two": [],
+        "cpu-one": [],
+        "cpu-two": [],
+        "command": [],
+        "memory": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         plan_file = folder / "big-plan.yaml"
@@ -197,10 +213,10 @@ def main() -> None:
             for name in order if repeat % 2 == 0 else list(reversed(order)):
                 if name == "baseline":
                     samples[name].append(baseline(jobs))
-                elif name == "one":
-                    samples[name].append(batch(plan, folder / "one", 1, args.count))
-                elif name == "two":
-                    samples[name].append(batch(plan, folder / "two", 2, args.count))
+                elif name in ("one", "two"):
+                    wall, cpu = batch(plan, folder / name, 1 if name == "one" else 2, args.count)
+                    samples[name].append(wall)
+                    samples[f"cpu-{name}"].append(cpu)
                 else:
                     seconds, peak = command(
                         ["agreements", str(plan_file), "-o", str(folder / "cmd"), "--force"]
@@ -239,6 +255,12 @@ def main() -> None:
     print(
         f"2 workers vs 1: {workers_ratio:.2f}x (per repeat {', '.join(f'{r:.2f}' for r in worker_ratios)}); "
         f"target >= 1.7x on a quiet machine: {verdict(workers_ratio, 1.7)}"
+    )
+    cpu_one, cpu_two = statistics.median(samples["cpu-one"]), statistics.median(samples["cpu-two"])
+    print(
+        f"CPU per document: {cpu_one * 1000:.2f} ms with 1 worker, {cpu_two * 1000:.2f} ms with 2 (workers' "
+        f"start-up included): with two idle cores, 2 workers would take {cpu_two / 2 * 1000:.2f} ms a "
+        f"document, {cpu_one / (cpu_two / 2):.2f}x one worker"
     )
     print(
         f"'partnerkit agreements' on {args.count} partners: {statistics.median(samples['command']):.2f} s wall, "

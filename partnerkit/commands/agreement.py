@@ -92,7 +92,7 @@ def draft(
       partnerkit agreement plan.yaml --partner "Brightline Advisory" -o draft.docx --template ours.docx --pdf
     """
     from partnerkit.errors import ProblemsFound
-    from partnerkit.services import draft_agreement
+    from partnerkit.services.agreements import draft_agreement
 
     if output.suffix.lower() != ".docx":
         raise click.UsageError(f"-o {output}: write a .docx file")
@@ -165,7 +165,7 @@ def compare(
       partnerkit agreement compare plan.yaml --partner "Brightline Advisory" returned.docx -o redline.docx
     """
     from partnerkit.errors import ProblemsFound
-    from partnerkit.services import compare_agreement
+    from partnerkit.services.agreements import compare_agreement
 
     if output is not None:
         if output.suffix.lower() != ".docx":

@@ -70,8 +70,7 @@ def agreements(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from partnerkit.errors import ProblemsFound
-    from partnerkit.services import draft_agreements
-    from partnerkit.services.agreements import agreement_count
+    from partnerkit.services.agreements import agreement_count, draft_agreements
 
     loaded = load_or_exit(plan, quiet_warnings=True)
     total = agreement_count(loaded)
