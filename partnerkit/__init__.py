@@ -18,6 +18,11 @@ _EXPORTS: dict[str, str] = {
     "LoadedPlan": "partnerkit.loaded",
     "check_plan": "partnerkit.services",
     "read_facts": "partnerkit.services",
+    "read_deals": "partnerkit.services",
+    "read_survey": "partnerkit.services",
+    "check_deals": "partnerkit.services",
+    "run_payouts": "partnerkit.services",
+    "program_actuals": "partnerkit.services",
     "tier_verdicts": "partnerkit.services",
     "tier_review": "partnerkit.services",
     "term_review": "partnerkit.services",
@@ -60,6 +65,22 @@ _EXPORTS: dict[str, str] = {
     "AgreementKind": "partnerkit.deals",
     "NoAgreementError": "partnerkit.deals",
     "UnknownPartnerError": "partnerkit.deals",
+    # running the program: deals, registrations, attribution, payouts, actuals (docs/deals.md, payouts.md)
+    "Deal": "partnerkit.pipeline",
+    "Touch": "partnerkit.pipeline",
+    "Stage": "partnerkit.pipeline",
+    "CreditOverride": "partnerkit.pipeline",
+    "Period": "partnerkit.pipeline",
+    "parse_period": "partnerkit.pipeline",
+    "check_registrations": "partnerkit.pipeline",
+    "attribute": "partnerkit.pipeline",
+    "compute_payouts": "partnerkit.payouts",
+    "PayoutRun": "partnerkit.payouts",
+    "Statement": "partnerkit.payouts",
+    "SurveyResponse": "partnerkit.actuals",
+    "net_promoter_score": "partnerkit.actuals",
+    "example_deals_path": "partnerkit.io.pipeline.examples",
+    "example_survey_path": "partnerkit.io.pipeline.examples",
     # the planning workbook
     "load_plan_from_workbook": "partnerkit.io.workbook.read",
     "build_workbook": "partnerkit.io.workbook.build",
@@ -127,6 +148,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from partnerkit.actuals import SurveyResponse, net_promoter_score
     from partnerkit.checks import validate
     from partnerkit.claims import grounding
     from partnerkit.deals import (
@@ -154,6 +176,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from partnerkit.io.charts import write_gantt
     from partnerkit.io.facts import load_facts
     from partnerkit.io.optimize import optimize_roadmap
+    from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
     from partnerkit.io.planfile import dump_plan, example_plan_path, load, load_plan, load_plan_with_problems
     from partnerkit.io.word.agreement import AgreementDraft, render_agreement
     from partnerkit.io.word.batch import render_all_agreements
@@ -187,10 +210,22 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         TierBenefits,
         TierRequirements,
     )
+    from partnerkit.payouts import PayoutRun, Statement, compute_payouts
+    from partnerkit.pipeline import (
+        CreditOverride,
+        Deal,
+        Period,
+        Stage,
+        Touch,
+        attribute,
+        check_registrations,
+        parse_period,
+    )
     from partnerkit.problems import Problem, Severity
     from partnerkit.report.markdown import render_markdown
     from partnerkit.roadmap import Schedule, ScheduledActivity, roadmap_problems, schedule_roadmap
     from partnerkit.services import (
+        check_deals,
         check_plan,
         check_template,
         compare_agreement,
@@ -200,8 +235,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         export_workbook,
         import_workbook,
         new_workbook,
+        program_actuals,
+        read_deals,
         read_facts,
+        read_survey,
         roadmap_schedule,
+        run_payouts,
         sync_workbook,
         term_review,
         tier_review,

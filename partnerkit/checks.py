@@ -15,7 +15,7 @@ from typing import Any
 from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.partners import partner_path
-from partnerkit.model.values import did_you_mean, format_percent
+from partnerkit.model.values import did_you_mean, fold_name, format_percent
 from partnerkit.problems import REFERS_TO, FieldPath, Problem, Severity
 from partnerkit.roadmap.scheduler import check_roadmap
 from partnerkit.tiers.checks import TIER_CHECKS
@@ -24,24 +24,26 @@ Check = Callable[[Plan], list[Problem]]
 
 
 def check_unique_partner_names(plan: Plan) -> list[Problem]:
-    """Every partner name appears once across the three categories (compared without case)."""
-    seen: dict[str, tuple[Any, int]] = {}  # name -> (category, index); paths only for a duplicate
+    """Every partner name appears once across the three categories (compared as ``fold_name`` does)."""
+    seen: dict[str, tuple[Any, int, str]] = {}  # folded name -> (category, index, name as written)
     found = []
     for kind, index, partner in plan.categories.all_partners():
-        key = partner.name.casefold()
+        key = fold_name(partner.name)
         if key in seen:
             path = (*partner_path(kind.value, index), "name")
-            first_kind, first_index = seen[key]
+            first_kind, first_index, first_name = seen[key]
             first = ".".join(str(p) for p in partner_path(first_kind.value, first_index)[1:2])
+            # Both rows named: the first by its category, place and spelling (which may differ).
             found.append(
                 Problem(
-                    f"partner {partner.name!r} is listed twice (also under {first})",
+                    f"partner {partner.name!r} is listed twice (also under {first}, partner "
+                    f"{first_index + 1} of that list, as {first_name!r})",
                     path,
                     code="duplicate_partner",
                 )
             )
         else:
-            seen[key] = (kind, index)
+            seen[key] = (kind, index, partner.name)
     return found
 
 
@@ -94,7 +96,8 @@ def check_tier_references(plan: Plan) -> list[Problem]:
     tiers = [t.name for t in plan.tiers]
     known = set(tiers)
     for kind, index, partner in plan.categories.all_partners():
-        if partner.tier is not None and partner.tier not in known:
+        # a tier with a history is checked entry by entry (tiers.checks.check_tier_history)
+        if partner.tier is not None and partner.tier not in known and not partner.tier_history:
             found += _tier_reference(tiers, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
     if plan.roadmap.scale is not None:
         for name in plan.roadmap.scale.tier_targets:
@@ -293,6 +296,18 @@ CHECKS: list[Check] = [
     *TIER_CHECKS,
     check_roadmap,
 ]
+
+
+PROGRAM_CHECKS: list[Callable[[Any], list[Problem]]] = [check_tiers_unique, *TIER_CHECKS]
+"""The checks that apply to a tier program file (tiers, rules, facts; no strategy to cross-check)."""
+
+
+def validate_program(program: Any) -> list[Problem]:
+    """Every problem the tier checks find in a tier program file."""
+    found: list[Problem] = []
+    for check in PROGRAM_CHECKS:
+        found.extend(check(program))
+    return found
 
 
 def validate(plan: Plan) -> list[Problem]:

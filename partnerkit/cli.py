@@ -33,6 +33,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "partnerkit.commands.tiers:tiers",
         "Each partner's tier, why, the gap to the next; tier reviews.",
     ),
+    "deals": (
+        "partnerkit.commands.deals:deals",
+        "Check deal registrations: conflicts, expiries, who may register.",
+    ),
+    "payouts": (
+        "partnerkit.commands.payouts:payouts",
+        "What each partner is owed for a period: statements in Word and CSV.",
+    ),
     "roadmap": (
         "partnerkit.commands.roadmap:roadmap",
         "Schedule the roadmap: quarter tables, critical path, Gantt.",

@@ -18,6 +18,7 @@ from partnerkit.problems import Problem
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
+    from partnerkit.model.program import TierProgramFile
 
 
 class Locator(Protocol):
@@ -46,7 +47,10 @@ class SourceLocator:
 
 @dataclass
 class LoadedPlan:
-    """A plan as loaded: usable (``plan``) or not (None, with the errors in ``problems``), and its locator."""
+    """A plan as loaded: usable (``plan``) or not (None, with the errors in ``problems``), and its locator.
+
+    A tier program file (tiers without the strategy) loads into ``program``, with ``plan`` None.
+    """
 
     plan: Plan | None
     problems: list[Problem] = field(default_factory=list)
@@ -54,6 +58,7 @@ class LoadedPlan:
     # The plan file (or workbook) it was read from, when there is one: paths written in the plan,
     # such as legal's templates, are relative to its folder.
     path: Path | None = None
+    program: TierProgramFile | None = None
 
     @property
     def source(self) -> str:
@@ -67,8 +72,13 @@ class LoadedPlan:
 
     @property
     def ok(self) -> bool:
-        """True when the plan loaded without errors (warnings allowed)."""
-        return self.plan is not None
+        """True when the plan (or tier program) loaded without errors (warnings allowed)."""
+        return self.plan is not None or self.program is not None
+
+    @property
+    def tiers_source(self) -> Plan | TierProgramFile | None:
+        """What the tier engine evaluates: the plan, or the tier program file."""
+        return self.plan if self.plan is not None else self.program
 
     def place(self, problems: Iterable[Problem]) -> list[Problem]:
         """Problems found after loading (tiers, lint, roadmap), each at its place in the source."""

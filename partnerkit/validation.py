@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from partnerkit.model import Plan
+from partnerkit.model.partners import TERM_OVERRIDES
 from partnerkit.model.values import did_you_mean
 from partnerkit.problems import DERIVED_FROM, REFERS_TO, FieldPath, Problem
 
@@ -100,6 +101,9 @@ def problems_from_validation(exc: ValidationError, data: Any, root: type[BaseMod
         kind = err["type"]
         hint = None
         extra: dict[str, object] = {}
+        if kind == TERM_OVERRIDES:
+            found += _term_problems(err, path, data)
+            continue
         if kind == "extra_forbidden":
             key = str(path[-1]) if path else ""
             guess = did_you_mean(key, _aliases(_models_at(root, path[:-1])))
@@ -110,6 +114,7 @@ def problems_from_validation(exc: ValidationError, data: Any, root: type[BaseMod
             message = f"missing required key {str(path[-1])!r}" if path else "missing required key"
         else:
             message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            message = own_words(kind, message, err.get("ctx") or {}, err.get("input"))
             if kind in {"model_type", "model_attributes_type", "dict_type"}:
                 message = f"expected a mapping of keys and values, got {show(err.get('input'))}"
             elif kind == "list_type":
@@ -133,6 +138,72 @@ def problems_from_validation(exc: ValidationError, data: Any, root: type[BaseMod
             and (p.path[:-1], f"did you mean {str(p.path[-1])!r}?") in suggested
         )
     ]
+
+
+def _term_problems(err: Any, path: FieldPath, data: Any) -> list[Problem]:
+    """A partner's failing overrides, each at its own term: at the value (``overrides.scope.value``,
+    or ``overrides.scope`` when written short), or at the key for an unknown term."""
+    out = []
+    overrides = _at(data, path)
+    for term, sentence, about_key in err.get("ctx", {}).get("terms", ()):
+        entry = overrides.get(term) if isinstance(overrides, dict) else None
+        at: FieldPath = (
+            (*path, term, "value") if isinstance(entry, dict) and "value" in entry else (*path, term)
+        )
+        out.append(
+            Problem(
+                sentence, (*path, term) if about_key else at, code="term_override", extra={AT_KEY: about_key}
+            )
+        )
+    return out
+
+
+# Pydantic's own sentences ("Input should be a valid integer", "String should have at most 4000
+# characters") in partnerkit's words; the value itself is quoted by the caller.
+_OWN_WORDS: dict[str, str] = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "decimal_type": "expected a number",
+    "decimal_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "date_type": "expected a date written YYYY-MM-DD",
+    "date_parsing": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "expected a date without a time",
+    "finite_number": "expected a finite number",
+    "none_required": "expected no value",
+    "string_pattern_mismatch": "is not written as this field's values are",
+}
+
+
+def own_words(kind: str, message: str, ctx: dict[str, Any], value: Any) -> str:
+    """A pydantic error's sentence in partnerkit's words (``message`` itself when it is ours already)."""
+    if kind == "string_too_long":
+        length = f"is {len(value):,} characters long; " if isinstance(value, str) else ""
+        return f"{length}at most {ctx.get('max_length', 0):,} characters"
+    if kind == "string_too_short":
+        return (
+            "is empty" if ctx.get("min_length") == 1 else f"at least {ctx.get('min_length', 0):,} characters"
+        )
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length', 0):,} entries"
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length', 0):,} entries"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than": "above", "greater_than_equal": "at least", "less_than": "below"}
+        return f"must be {words.get(kind, 'at most')} {bound}"
+    if kind in ("literal_error", "enum"):
+        return f"expected {ctx.get('expected', 'one of the allowed values')}"
+    if kind in _OWN_WORDS:
+        return _OWN_WORDS[kind]
+    # Whatever else pydantic says keeps its sense but not its voice.
+    return message.replace("Input should be", "expected").replace("String should have", "text has")
 
 
 def plan_currency(data: Any) -> str:
@@ -172,6 +243,27 @@ def validate_plan_data(data: Any) -> tuple[Plan | None, list[Problem]]:
         return None, [*problems_from_validation(exc, data), *_checks_of_what_validated(data, exc, context)]
     problems = validate(plan)
     return (None if any(p.is_error for p in problems) else plan), problems
+
+
+def validate_program_data(data: Any) -> tuple[Any, list[Problem]]:
+    """A tier program file (``TierProgramFile``) in ``data`` and every problem, by field path.
+
+    The tier checks run on a program that validates; with schema errors, the citations are still
+    checked. The program is None when there is any error.
+    """
+    from partnerkit.checks import check_citations, validate_program
+    from partnerkit.model.program import TierProgramFile
+
+    currency = data.get("currency") if isinstance(data, dict) else None
+    context = {
+        "currency": currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else "USD"
+    }
+    try:
+        program = TierProgramFile.model_validate(data, context=context)
+    except ValidationError as exc:
+        return None, [*problems_from_validation(exc, data, TierProgramFile), *check_citations(data)]
+    problems = [*validate_program(program), *check_citations(data)]
+    return (None if any(p.is_error for p in problems) else program), problems
 
 
 # --- one round: prune what fails, check the rest -------------------------------------------------

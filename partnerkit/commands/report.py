@@ -12,6 +12,7 @@ from partnerkit.commands._common import (
     output_file_option,
     output_path,
     plan_argument,
+    print_problems,
 )
 
 FORMATS = (".md", ".docx")
@@ -39,5 +40,6 @@ def report(plan: Path, output: Path, force: bool) -> None:
     if output.suffix.lower() not in FORMATS:
         raise click.UsageError(f"-o {output}: write a .md or .docx file")
     result = write_strategy(load_or_exit(plan), output, force=force)
+    print_problems(result.problems)  # warnings: text left out of the document, at its field
     for path in reversed(result.paths):
         click.echo(f"wrote {path}")

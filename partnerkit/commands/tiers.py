@@ -52,6 +52,12 @@ facts_option = click.option(
 as_of_option = click.option(
     "--as-of", callback=_as_of, metavar="DATE", help="The review date, YYYY-MM-DD (default: today)."
 )
+replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Let each dated series in the facts table replace the plan's whole series "
+    "(default: the table updates the dates it covers and keeps older ones).",
+)
 output_option = output_file_option("Write to FILE instead.", required=False)
 
 
@@ -62,12 +68,16 @@ def tiers() -> None:
     \b
     partnerkit tiers PLAN [--facts FILE] [--as-of DATE] [--partner NAME] [--json|--csv] [-o FILE]
     partnerkit tiers review PLAN [--facts FILE] [--as-of DATE] [--json] [-o FILE]
+    partnerkit tiers review PLAN --approve NAME [--approve NAME ...] -o NEW-PLAN.yaml
+
+    PLAN is a whole plan or a tier program file (partnerkit init program.yaml --program).
 
     \b
     Examples:
       partnerkit tiers plan.yaml --as-of 2026-10-01
       partnerkit tiers plan.yaml --facts crm-export.xlsx --partner "Bluefin Banking"
       partnerkit tiers review plan.yaml --facts crm-export.csv --json
+      partnerkit tiers review plan.yaml --approve "Orbit CRM" -o plan-approved.yaml
 
     Run 'partnerkit tiers show --help' for every option. Rules and the JSON schema: docs/tiers.md.
     """
@@ -98,6 +108,22 @@ def _check_output(output: Path | None, plan: Path, facts_path: Path | None) -> N
         raise click.UsageError(f"-o {output} is the facts table itself; choose another file name")
 
 
+MAX_MERGE_LINES = 20
+
+
+def _print_merged(facts: LoadedFacts | None, merged: list[Any] | None) -> None:
+    """What the facts table changed, partner by partner (the first few), on stderr."""
+    if facts is None or merged is None:
+        return
+    name = Path(facts.source).name
+    changed = [m for m in merged if m.text().split(": ", 1)[1] != "no change"]
+    click.echo(f"{name}: merged facts of {len(merged)} partner(s)", err=True)
+    for entry in changed[:MAX_MERGE_LINES]:
+        click.echo(f"  {entry.text()}", err=True)
+    if len(changed) > MAX_MERGE_LINES:
+        click.echo(f"  ... and {len(changed) - MAX_MERGE_LINES} more (--json lists them all)", err=True)
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -112,6 +138,7 @@ def _emit(text: str, output: Path | None) -> None:
 @plan_argument
 @facts_option
 @as_of_option
+@replace_option
 @click.option("--partner", help="Show one partner's full criterion table.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema in docs/tiers.md).")
 @click.option(
@@ -122,6 +149,7 @@ def show(
     plan: Path,
     facts_path: Path | None,
     as_of: date,
+    replace: bool,
     partner: str | None,
     as_json: bool,
     as_csv: bool,
@@ -142,9 +170,10 @@ def show(
     loaded, facts = _load(plan, facts_path)
     # the table and the CSV of all partners need no criterion rows: skip wording them
     result = tier_verdicts(
-        loaded, as_of, facts=facts, partner=partner, criteria=as_json or partner is not None
+        loaded, as_of, facts=facts, partner=partner, criteria=as_json or partner is not None, replace=replace
     )
     _stop_unless_evaluated(result)
+    _print_merged(facts, result.merged)
     verdicts = result.verdicts
     if as_json:
         text = _json(result.to_dict())
@@ -161,26 +190,69 @@ def show(
 @plan_argument
 @facts_option
 @as_of_option
+@replace_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema in docs/tiers.md).")
+@click.option(
+    "--approve",
+    "approve",
+    multiple=True,
+    metavar="NAME",
+    help="Approve this partner's proposal (repeat for more); writes the plan with it to -o FILE.",
+)
+@click.option("--approve-all", is_flag=True, help="Approve every proposal; writes the plan to -o FILE.")
 @output_option
-def review(plan: Path, facts_path: Path | None, as_of: date, as_json: bool, output: Path | None) -> None:
+def review(
+    plan: Path,
+    facts_path: Path | None,
+    as_of: date,
+    replace: bool,
+    as_json: bool,
+    approve: tuple[str, ...],
+    approve_all: bool,
+    output: Path | None,
+) -> None:
     """The tier review: proposed changes to approve, expiring certifications, unknowns, benefit cost.
 
-    Nothing is changed: upgrades and downgrades are proposals; a downgrade waits the plan's grace
-    period (tier_program.downgrade_grace_days).
+    Nothing is changed unless you approve: upgrades and downgrades are proposals; a downgrade
+    waits the plan's grace period (tier_program.downgrade_grace_days). With --approve NAME (or
+    --approve-all) the approved changes are written into each partner's tier history in a new
+    plan file, -o FILE; the review is printed as usual.
 
     \b
     Example:
       partnerkit tiers review plan.yaml --facts crm-export.xlsx --as-of 2026-10-01
+      partnerkit tiers review plan.yaml --as-of 2026-10-01 --approve "Orbit CRM" -o plan-approved.yaml
     """
     from partnerkit.services import tier_review
 
+    approving = bool(approve) or approve_all
+    if approving and output is None:
+        raise click.UsageError("--approve writes the plan with the approved changes: add -o NEW-PLAN.yaml")
+    if approving and output is not None and output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise click.UsageError(f"-o {output}: the approved plan is a .yaml or .json file")
     _check_output(output, plan, facts_path)
     loaded, facts = _load(plan, facts_path)
-    result = tier_review(loaded, as_of, facts=facts)
+    result = tier_review(
+        loaded, as_of, facts=facts, replace=replace, approve=list(approve), approve_all=approve_all
+    )
     _stop_unless_evaluated(result)
+    _print_merged(facts, result.merged)
     assert result.review is not None
-    _emit(_json(result.to_dict()) if as_json else review_text(result.review), output)
+    text = _json(result.to_dict()) if as_json else review_text(result.review)
+    if result.changes is None:
+        _emit(text, output)
+        return
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.io.planfile import dump_plan
+
+    assert output is not None
+    click.echo(text, nl=False)
+    changes = result.changes
+    write_text_atomic(output, dump_plan(changes.plan, "json" if output.suffix.lower() == ".json" else "yaml"))
+    for name, why in changes.skipped:
+        click.echo(f"not approved: {name}: {why}", err=True)
+    approved = ", ".join(p.partner for p in changes.applied) or "nothing"
+    click.echo(f"approved {approved}; wrote the plan with the tier history to {output}", err=True)
 
 
 def _stop_unless_evaluated(result: TierVerdicts | TierReviewResult) -> None:
@@ -243,16 +315,23 @@ def _table_text(console: Any, verdicts: list[Any], as_of: date) -> None:
 def _partner_text(console: Any, v: Any, as_of: date) -> None:
     from rich.table import Table
 
+    from partnerkit.tiers.explain import number, points_shown
+
     console.print(f"{v.partner} on {as_of.isoformat()}")
     console.print(
         f"  tier: {v.tier or 'none'} (current: {v.current_tier or 'none'}; change: {v.change.value})"
     )
+    if v.track is not None:
+        console.print(f"  via the {v.track.track} track: {v.track.score}")
+    if v.undecided:
+        console.print(f"  undecided: {' or '.join(v.undecided)} still possible")
     table = Table()
     for head in ("Tier", "Criterion", "Required", "Actual", "Met", "Points"):
         table.add_column(head, overflow="fold")
     for c in v.criteria:
-        points = "" if c.points is None else f"{c.points:.4g} of {c.max_points:g}"
-        table.add_row(c.tier, "  " * c.depth + c.criterion, c.required, c.actual, _MET[c.met], points)
+        points = "" if c.points is None else f"{number(points_shown(c.points))} of {number(c.max_points)}"
+        met = "partial" if c.status == "partial" else _MET[c.met]
+        table.add_row(c.tier, "  " * c.depth + c.criterion, c.required, c.actual, met, points)
     console.print(table)
     if v.next_tier:
         console.print(f"To reach {v.next_tier}:")
@@ -261,7 +340,7 @@ def _partner_text(console: Any, v: Any, as_of: date) -> None:
         if not v.gaps:
             console.print("  - nothing known to be missing")
     if v.unknown:
-        console.print("Depends on unknown facts: " + ", ".join(v.unknown))
+        console.print("Depends on unknown facts (record them to decide): " + ", ".join(v.unknown))
     for w in v.warnings:
         console.print(f"warning: {w}")
 
@@ -271,7 +350,10 @@ def _review_text(console: Any, r: Any) -> None:
 
     from partnerkit.tiers.explain import money
 
-    console.print(f"Tier review on {r.as_of.isoformat()}: {len(r.proposals)} proposal(s), {r.holds} hold(s)")
+    console.print(
+        f"Tier review on {r.as_of.isoformat()}: {len(r.proposals)} proposal(s), {r.holds} hold(s), "
+        f"{len(r.unknown)} undecided"
+    )
     if r.proposals:
         table = Table(title="Proposals (each needs a person's approval)", title_justify="left")
         for head in ("Partner", "Current", "Proposed", "Change", "Effective", "Reason"):
@@ -291,7 +373,7 @@ def _review_text(console: Any, r: Any) -> None:
         for partner, warning in r.expiring:
             console.print(f"  - {partner}: {warning}")
     if r.unknown:
-        console.print("Verdicts that depend on unknown facts:")
+        console.print("Undecided, nothing proposed (record these facts to decide):")
         for partner, facts in r.unknown:
             console.print(f"  - {partner}: {', '.join(facts)}")
     table = Table(title="Benefits per quarter (if every proposal is approved)", title_justify="left")
@@ -350,12 +432,18 @@ def _csv_partner(v: Any) -> str:
                     c.required,
                     c.actual,
                     _MET[c.met],
-                    "" if c.points is None else round(c.points, 2),
+                    "" if c.points is None else _points_cell(c.points),
                     "" if c.max_points is None else c.max_points,
                 ]
             )
         )
     return buffer.getvalue()
+
+
+def _points_cell(points: Any) -> str:
+    from partnerkit.tiers.explain import number, points_shown
+
+    return number(points_shown(points))
 
 
 def _safe(row: list[Any]) -> list[Any]:

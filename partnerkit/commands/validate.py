@@ -64,4 +64,5 @@ def _print(plan: Path, result: PlanCheck) -> None:
     if result.problems:
         click.echo(f"{plan}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
     elif not result.below_grounding:
-        click.echo(f"{plan}: the plan is valid")
+        what = "tier program" if result.program else "plan"
+        click.echo(f"{plan}: the {what} is valid")

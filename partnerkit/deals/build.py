@@ -29,18 +29,19 @@ from partnerkit.model.partners import (
     IntegrationPartner,
 )
 from partnerkit.model.tiers import Tier
-from partnerkit.model.values import did_you_mean
+from partnerkit.model.values import did_you_mean, fold_name
 
 
 def find_partner(plan: Plan, name: str) -> tuple[CategoryKind, AnyPartner]:
-    """The partner called ``name`` (without case) and its category; UnknownPartnerError when none is."""
+    """The partner called ``name`` (as ``fold_name`` compares) and its category; UnknownPartnerError when none is."""
     from partnerkit.deals.terms import UnknownPartnerError
 
     for kind, partner in plan.partners():
         if partner.name == name:
             return kind, partner
+    wanted = fold_name(name)
     for kind, partner in plan.partners():
-        if partner.name.casefold() == name.casefold():
+        if fold_name(partner.name) == wanted:
             return kind, partner
     names = [p.name for _, p in plan.partners()]
     guess = did_you_mean(name, names)

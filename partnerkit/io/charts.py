@@ -97,6 +97,10 @@ def render_gantt(
                         week - 1, week, facecolor="white", hatch="////", edgecolor="#BBBBBB", lw=0, zorder=1
                     )
 
+        # The chart outlines the critical path, not every activity without slack: with a team of
+        # limited size, activities that free people together can all be critical while only one
+        # of them holds the next one back.
+        on_critical_path = set(schedule.critical_path)
         for a in activities:
             segments = _working_runs(calendar.is_off, a.start_week, a.end_week)
             colour = TYPE_COLOURS.get(a.partner_type, "#999999")
@@ -104,8 +108,8 @@ def render_gantt(
                 segments,
                 (y_of[a.id] - 0.34, 0.68),
                 facecolors=colour,
-                edgecolors=CRITICAL if a.critical else colour,
-                linewidth=2.2 if a.critical else 0.5,
+                edgecolors=CRITICAL if a.id in on_critical_path else colour,
+                linewidth=2.2 if a.id in on_critical_path else 0.5,
                 zorder=3,
             )
             ax.text(
@@ -122,7 +126,7 @@ def render_gantt(
                 if dep not in y_of:
                     continue
                 before = schedule.activity(dep)
-                on_path = a.critical and before.critical
+                on_path = a.id in on_critical_path and before.id in on_critical_path
                 ax.annotate(
                     "",
                     xy=(a.start_week - 1, y_of[a.id]),
@@ -164,7 +168,7 @@ def render_gantt(
             [a.name if len(a.name) <= MAX_LABEL else a.name[: MAX_LABEL - 1] + "…" for a in activities]
         )
         for tick, a in zip(ax.get_yticklabels(), activities, strict=True):
-            if a.critical:
+            if a.id in on_critical_path:
                 tick.set_color(CRITICAL)
                 tick.set_fontweight("bold")
         ax.set_ylim(len(activities) - 0.4, -1.1)

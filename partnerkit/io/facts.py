@@ -3,32 +3,43 @@
 Layout: one header row, then one row per partner (``partner`` plus one column per fact), or one row per
 partner and date (``partner``, ``date``, facts) for dated facts such as monthly revenue. Optional
 columns ``tier`` (current tier) and ``tier_since``. Headers are matched without case, spaces or
-underscores mattering ("Certified staff" is ``certified_staff``). Every sheet of a workbook that has a partner column is read.
+underscores mattering ("Certified staff" is ``certified_staff``). Only the sheets of a workbook whose
+first row names a partner column are read (all of them when none does, so that the missing column is
+reported), and each only after its used area is measured from its real cells (``LIMITS.max_cells``).
 
 Cell rules (each broken rule is a problem ``facts.xlsx: Facts!D17: certified_staff '2.5': ...``):
 empty cells are missing facts (unknown, never zero); money and numbers are plain numbers ("50000",
 not "$50K" or "50,000"); counts are whole numbers; yes/no is true/false, yes/no, y/n or 1/0; dates are
-date cells or YYYY-MM-DD text. Nothing is guessed.
+date cells or YYYY-MM-DD text; a partner name is text (a whole number reads as its digits). A formula
+saved without its value and a cell showing an error (``#N/A``) are problems too, not empty cells: a
+reader of values sees nothing there. Nothing is guessed.
+
+Repeats: partner names are compared as ``fold_name`` folds them, here and when they are matched to
+the plan. A partner is listed once in a table without dates; with dates, two rows for the same
+partner, date and fact are a problem, unless the fact is declared ``additive: true`` (one row per
+deal: the rows add up). An undated fact repeated on one date with the same value is no conflict.
+Numbers are held exactly: a cell showing 0.1 is 0.1, never 0.1000000000000000055.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
+from partnerkit.io.ooxml.errors import DamagedPackage, PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import FACTS_LIMITS
 from partnerkit.io.ooxml.package import Package
 from partnerkit.io.ooxml.refs import letters_at as column_letter
+from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
 from partnerkit.model.rules import FactKind, FactSpec
+from partnerkit.model.values import fold_name
 from partnerkit.problems import Problem, Severity
-from partnerkit.tiers.facts import DatedColumn, FactTable, normalize
+from partnerkit.tiers.facts import DatedColumn, FactTable, exact_number, normalize
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -46,6 +57,16 @@ _HOLDS = {
 }
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
+# What python-calamine can raise from the standard library for a damaged sheet.
+_DAMAGED: tuple[type[Exception], ...] = (
+    KeyError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    OverflowError,
+    UnicodeError,
+)
 
 
 def header_key(text: Any) -> str:
@@ -82,26 +103,7 @@ def load_facts(
     suffix = path.suffix.lower()
     reader = FactsReader(specs, tiers, path.name)
     if suffix in (".xlsx", ".xlsm"):
-        sheets = list(_workbook_sheets(path))
-        with_partners = [(sheet, rows) for sheet, rows in sheets if _names_partners(rows)]
-        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
-        # first row names a 'partner' column, and say which were passed over. With none, every
-        # sheet is read so that the missing column is reported where it should be.
-        for sheet, rows in with_partners or sheets:
-            reader.read(rows, sheet)
-        if with_partners:
-            read = {sheet for sheet, _ in with_partners}
-            for sheet, rows in sheets:
-                if rows and sheet not in read:
-                    reader.problems.append(
-                        Problem(
-                            f"sheet {sheet!r} has no 'partner' column; it was not read",
-                            (),
-                            severity=Severity.WARNING,
-                            location=f"{path.name}: {sheet}!A1",
-                            code="facts",
-                        )
-                    )
+        _read_workbook(path, reader)
     elif suffix in (".csv", ".txt", ""):
         reader.read(_csv_rows(path), None)
     else:
@@ -120,9 +122,38 @@ def load_facts(
     return reader.table, reader.problems
 
 
-def _names_partners(rows: list[list[Any]]) -> bool:
+def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
+    """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
+
+    Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
+    encrypted, too large): the deals and survey readers share this with the facts table.
+    UnreadableFileError for a file that is not a CSV or workbook at all.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+    try:
+        LIMITS.check_file_size(size)
+    except PackageError as exc:
+        raise exc.naming(path, UnreadableFileError, ": ") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return [
+            (name, _from_a1(rows, origin))
+            for name, rows, origin, _, _ in _bounded_sheets(
+                path, lambda headers: [n for n, h in headers.items() if h]
+            )
+        ]
+    if suffix in (".csv", ".txt", ""):
+        return [(None, _csv_rows(path))]
+    raise UnreadableFileError(f"{path}: a {what} must be a .csv or .xlsx file, not {suffix}")
+
+
+def _names_partners(header: list[str]) -> bool:
     """True when a table's first row has a 'partner' column."""
-    return bool(rows) and any(header_key(cell) in _PARTNER for cell in rows[0][: LIMITS.max_columns])
+    return any(header_key(cell) in _PARTNER for cell in header[: LIMITS.max_columns])
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
@@ -143,7 +174,23 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     return list(csv.reader(text.splitlines(), dialect))
 
 
-def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
+def _from_a1(rows: list[list[Any]], origin: tuple[int, int]) -> list[list[Any]]:
+    """Rows read from a sheet's first used cell, placed back from A1 (so row and column numbers hold)."""
+    top, left = origin
+    if left:
+        rows = [[None] * left + row for row in rows]
+    return [[] for _ in range(top)] + rows if top else rows
+
+
+Chooser = Callable[[dict[str, list[str]]], list[str]]
+"""Picks the sheets to read from each sheet's first row (its headers)."""
+
+
+def _bounded_sheets(
+    path: Path, choose: Chooser
+) -> Iterator[tuple[str, list[list[Any]], tuple[int, int], Any, Any]]:
+    """The sheets ``choose`` picks, each bounded before calamine sees it: name, rows from the first used
+    cell, that cell's place, the formula cells without a value and the error cells."""
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic != b"PK\x03\x04":
@@ -151,9 +198,23 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
             f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
             "if it is a CSV or an old .xls file, save it as .xlsx or .csv"
         )
+    from partnerkit.io.ooxml.firstrow import SharedStrings, first_row
+    from partnerkit.io.ooxml.parts import worksheets
+    from partnerkit.io.ooxml.scan import SheetScan
+
     try:
         # The zip's sizes are checked before anything inflates, and calamine reads the bytes checked.
         package = Package.open(path, LIMITS)
+        strings = SharedStrings(package)
+        parts = {sheet.name: sheet.part for sheet in worksheets(package)}
+        headers = {name: first_row(package, part, strings) for name, part in parts.items()}
+        chosen = choose(headers)
+        bounded = {}
+        for name in chosen:
+            scan = SheetScan(package.read(parts[name]))
+            LIMITS.check_extent(name, scan.extent())
+            bounded[name] = (scan.formulas_without_value(), scan.error_cells())
+            del scan  # the sheet's XML: a large export's is hundreds of MB
     except DamagedPackage as exc:
         raise UnreadableFileError(f"{path}: cannot read the workbook: it {exc.sentence}") from None
     except PackageError as exc:
@@ -162,22 +223,62 @@ def _workbook_sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
         raise UnreadableFileError(f"{path}: cannot read the workbook ({exc.strerror or exc})") from None
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-    max_rows = LIMITS.max_rows
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
-        names = list(book.sheet_names)
     except PasswordError:
         raise UnreadableFileError(f"{path}: the workbook is encrypted; save an unprotected copy") from None
     except (CalamineError, OSError, ValueError) as exc:
-        raise UnreadableFileError(f"{path}: cannot read the workbook ({exc})") from None
-    for name in names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            # never trust the sheet's claimed dimension: read at most max_rows rows
-            rows = sheet.to_python(skip_empty_area=True, nrows=max_rows + 1)
-        except (CalamineError, ValueError) as exc:
-            raise UnreadableFileError(f"{path}: cannot read sheet {name!r} ({exc})") from None
-        yield name, rows
+        raise UnreadableFileError(
+            f"{path}: cannot read the workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
+    damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
+    try:
+        for name in chosen:
+            try:
+                sheet = book.get_sheet_by_name(name)
+                # skip_empty_area: the table starts at its first cell; ``start`` keeps the places right.
+                origin = sheet.start or (0, 0)
+                rows = sheet.to_python(skip_empty_area=True, nrows=LIMITS.max_rows + 1)
+                del sheet
+            except damaged as exc:
+                raise UnreadableFileError(
+                    f"{path}: cannot read sheet {name!r}: {unreadable_content(exc)}; open it in Excel to repair it"
+                ) from None
+            uncalculated, errors = bounded[name]
+            yield name, rows, origin, uncalculated, errors
+    finally:
+        book.close()
+
+
+def _read_workbook(path: Path, reader: FactsReader) -> None:
+    """Read the sheets of a facts workbook that name a partner column, each bounded before calamine sees it."""
+    seen: dict[str, list[str]] = {}
+
+    def choose(headers: dict[str, list[str]]) -> list[str]:
+        # A workbook often carries a notes or pivot sheet beside the export: read the sheets whose
+        # first row names a 'partner' column, and say which were passed over. With none, every
+        # sheet is read so that the missing column is reported where it should be.
+        seen.update(headers)
+        with_partners = [name for name, header in headers.items() if _names_partners(header)]
+        return with_partners or [name for name, header in headers.items() if header]
+
+    read: list[str] = []
+    for name, rows, origin, uncalculated, errors in _bounded_sheets(path, choose):
+        reader.read(rows, name, origin=origin, uncalculated=uncalculated, errors=errors)
+        read.append(name)
+        del rows
+    if any(_names_partners(header) for header in seen.values()):
+        for name, header in seen.items():
+            if header and name not in read:
+                reader.problems.append(
+                    Problem(
+                        f"sheet {name!r} has no 'partner' column; it was not read",
+                        (),
+                        severity=Severity.WARNING,
+                        location=f"{path.name}: {name}!A1",
+                        code="facts",
+                    )
+                )
 
 
 class FactsReader:
@@ -193,13 +294,19 @@ class FactsReader:
                 self.table.dated[name] = DatedColumn()
             else:
                 self.table.values[name] = []
-        self.rows: dict[str, int] = {}
+        self.rows: dict[str, int] = {}  # folded name -> table row
         self.problems: list[Problem] = []
+        self._origin = (0, 0)  # where the table being read starts on its sheet (0-based)
         # for dated rows, scalar facts keep the value of the latest date
         self._latest: dict[tuple[int, str], int] = {}
+        # (partner key, fact, day) -> (where it was first seen, index of the observation or its value)
+        self._seen: dict[tuple[str, str, int], tuple[str, Any]] = {}
+        # folded name -> where a table without dates lists it, and the name as written there
+        self._listed: dict[str, tuple[str, str]] = {}
 
     def where(self, sheet: str | None, row: int, col: int) -> str:
-        """``facts.csv:88`` or ``facts.xlsx: Facts!D17`` (row and column from 0)."""
+        """``facts.csv:88`` or ``facts.xlsx: Facts!D17`` (row and column from 0, in the table read)."""
+        row, col = row + self._origin[0], col + self._origin[1]
         if sheet is None:
             return f"{self.source}:{row + 1}"
         return f"{self.source}: {sheet}!{column_letter(col)}{row + 1}"
@@ -211,11 +318,12 @@ class FactsReader:
         )
 
     def partner_row(self, name: str) -> int:
-        """The table row of a partner, added on first sight."""
-        row = self.rows.get(name)
+        """The table row of a partner, added on first sight; ``orbit crm`` finds ``Orbit CRM``'s row."""
+        key = fold_name(name)
+        row = self.rows.get(key)
         if row is None:
             row = len(self.table.partners)
-            self.rows[name] = row
+            self.rows[key] = row
             self.table.partners.append(name)
             self.table.current_tier.append(None)
             self.table.tier_since.append(None)
@@ -223,8 +331,22 @@ class FactsReader:
                 col.append(None)
         return row
 
-    def read(self, rows: list[list[Any]], sheet: str | None) -> None:
-        """Read one table (a CSV or a sheet)."""
+    def read(
+        self,
+        rows: list[list[Any]],
+        sheet: str | None,
+        *,
+        origin: tuple[int, int] = (0, 0),
+        uncalculated: Collection[tuple[int, int]] = (),
+        errors: Mapping[tuple[int, int], str] | None = None,
+    ) -> None:
+        """Read one table (a CSV or a sheet) whose first cell is at ``origin`` (0-based) on its sheet.
+
+        ``uncalculated`` (formulas saved without a value) and ``errors`` (cells showing ``#N/A`` and
+        the like) are sheet positions a reader of values sees as empty; each one the table uses is a
+        problem.
+        """
+        self._origin = origin
         if not rows:
             return
         max_rows = LIMITS.max_rows
@@ -232,10 +354,15 @@ class FactsReader:
             self.problem(sheet, max_rows + 1, 0, f"more than {max_rows:,} rows; split the table")
             rows = rows[: max_rows + 1]
         header = rows[0][: LIMITS.max_columns]
+        unseen = _unseen_cells(uncalculated, errors or {}, origin)
+        for c, (why, hint) in sorted(unseen.get(0, {}).items()):
+            self.problem(sheet, 0, c, f"column header: {why}", hint)
         columns = self._columns(header, sheet)
         if columns is None:
             return
         partner_col, date_col, tier_col, since_col, facts = columns
+        used = {partner_col, *(c for c in (date_col, tier_col, since_col) if c is not None)}
+        used.update(c for c, _, _ in facts)
         dated_rows = date_col is not None
         if not dated_rows:
             for c, name, spec in facts:
@@ -247,31 +374,53 @@ class FactsReader:
                         f"{header[c]!r}: {name!r} is a dated fact; add a 'date' column to this table",
                     )
             facts = [f for f in facts if not f[2].dated]
-        seen_plain: dict[str, int] = {}
         values = self.table.values
         dated = self.table.dated
         for r in range(1, len(rows)):
             line = rows[r]
+            hidden = unseen.get(r)
+            if hidden:
+                # Cells a reader of values sees as empty: each is a problem, and none is a value.
+                for c, (why, hint) in sorted(hidden.items()):
+                    if c in used:
+                        self.problem(sheet, r, c, f"{header[c]!r}: {why}", hint)
+                if partner_col in hidden:
+                    continue
             raw_name = line[partner_col] if partner_col < len(line) else None
             if raw_name in (None, "") and all(c in (None, "") for c in line):
                 continue
-            name = str(raw_name).replace("\u00a0", " ").strip() if raw_name is not None else ""
+            spelt = _partner_name(raw_name)
+            if spelt is None:
+                self.problem(
+                    sheet,
+                    r,
+                    partner_col,
+                    f"{header[partner_col]!r} {raw_name!r}: a partner name is text",
+                    "write the partner's name as it appears in the plan",
+                )
+                continue
+            name = spelt
             if not name:
                 self.problem(sheet, r, partner_col, f"{header[partner_col]!r}: the partner name is empty")
                 continue
+            folded = fold_name(name)
             if not dated_rows:
-                if name in seen_plain:
-                    where = self.where(sheet, seen_plain[name], partner_col)
+                # The same partner however it is spelt: 'Orbit CRM' and 'orbit crm ' are one row twice.
+                if folded in self._listed:
+                    where, first_name = self._listed[folded]
+                    written = "" if first_name == name else f" as {first_name!r}"
                     self.problem(
-                        sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where})"
+                        sheet, r, partner_col, f"partner {name!r} is listed twice (first at {where}{written})"
                     )
                     continue
-                seen_plain[name] = r
+                self._listed[folded] = (self.where(sheet, r, partner_col), name)
             row = self.partner_row(name)
             day_ordinal = None
             # A row without a usable date is still checked cell by cell, so one run shows every problem.
             undated = False
-            if dated_rows:
+            if dated_rows and hidden and date_col in hidden:
+                undated = True  # reported above
+            elif dated_rows:
                 assert date_col is not None
                 cell = line[date_col] if date_col < len(line) else None
                 try:
@@ -303,8 +452,8 @@ class FactsReader:
                 kind = spec.kind
                 # the common case, a number cell, skips the general parser
                 if type(cell) is float and kind is not FactKind.BOOLEAN and kind is not FactKind.DATE:
-                    if 0 <= cell < math.inf and (kind is not FactKind.COUNT or cell.is_integer()):
-                        value: Any = int(cell) if kind is FactKind.COUNT or cell.is_integer() else cell
+                    if 0 <= cell < 1e15 and (kind is not FactKind.COUNT or cell.is_integer()):
+                        value: Any = int(cell) if cell.is_integer() else exact_number(cell)
                     else:
                         self._bad(sheet, r, c, header, cell, spec)
                         continue
@@ -322,12 +471,17 @@ class FactsReader:
                         continue
                 if value is None or undated:
                     continue
+                if day_ordinal is not None and self._repeated(
+                    folded, fact, spec, day_ordinal, value, sheet, r, c, name
+                ):
+                    continue
                 if spec.dated:
                     assert day_ordinal is not None
                     col = dated[fact]
+                    self._seen[(folded, fact, day_ordinal)] = (self.where(sheet, r, c), len(col.value))
                     col.partner.append(row)
                     col.day.append(day_ordinal)
-                    col.value.append(float(value))
+                    col.value.append(value)
                 elif day_ordinal is None:
                     values[fact][row] = value
                 else:
@@ -335,6 +489,42 @@ class FactsReader:
                     if day_ordinal >= self._latest.get(key, -1):
                         self._latest[key] = day_ordinal
                         values[fact][row] = value
+
+    def _repeated(
+        self,
+        key: str,
+        fact: str,
+        spec: FactSpec,
+        day: int,
+        value: Any,
+        sheet: str | None,
+        r: int,
+        c: int,
+        name: str,
+    ) -> bool:
+        """True when this (partner, date, fact) was seen already: added up, ignored, or a problem."""
+        seen = self._seen.get((key, fact, day))
+        if seen is None:
+            if not spec.dated:
+                self._seen[(key, fact, day)] = (self.where(sheet, r, c), value)
+            return False
+        first, held = seen
+        if spec.dated and spec.additive:
+            self.table.dated[fact].value[held] += value  # one row per deal: the rows add up
+            return True
+        if not spec.dated and held == value:
+            return True  # the same undated value repeated on each row of one date: no conflict
+        day_text = date.fromordinal(day).isoformat()
+        self.problem(
+            sheet,
+            r,
+            c,
+            f"{fact!r}: a second row for partner {name!r} on {day_text} (first at {first})",
+            f"keep one row per partner and date, or declare {fact} 'additive: true' if the rows add up (one per deal)"
+            if spec.dated
+            else "keep one value per partner and date",
+        )
+        return True
 
     def _bad(self, sheet: str | None, r: int, c: int, header: list[Any], cell: Any, spec: FactSpec) -> None:
         try:
@@ -403,6 +593,39 @@ class FactsReader:
         if bad:
             return None
         return partner_col, date_col, tier_col, since_col, facts
+
+
+def _unseen_cells(
+    uncalculated: Collection[tuple[int, int]], errors: Mapping[tuple[int, int], str], origin: tuple[int, int]
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """Sheet positions a reader of values sees as empty, by row and column of the table read: why, and
+    what to do."""
+    out: dict[int, dict[int, tuple[str, str]]] = {}
+    r0, c0 = origin
+    for r, c in uncalculated:
+        out.setdefault(r - r0, {})[c - c0] = (NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT)
+    for (r, c), error in errors.items():
+        out.setdefault(r - r0, {})[c - c0] = (
+            f"the cell shows the error {error}, not a value",
+            "fix the formula that fails, or type the value",
+        )
+    return out
+
+
+def _partner_name(raw: Any) -> str | None:
+    """A partner cell as a name: text trimmed (non-breaking spaces as spaces), a whole number as its digits;
+    None for what cannot be a name (yes/no, a date, a fraction)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return raw.replace("\u00a0", " ").strip()
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        return str(int(raw))
+    return None
 
 
 def facts_rows(table: FactTable, specs: Mapping[str, FactSpec]) -> tuple[list[str], list[list[Any]]]:

@@ -30,6 +30,7 @@ from partnerkit.io.plantext import (
 )
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
+from partnerkit.model.program import TierProgramFile
 from partnerkit.problems import Problem, format_path
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
@@ -44,6 +45,11 @@ def example_plan_path() -> Path:
 def starter_plan_path() -> Path:
     """The commented starter plan that ``partnerkit init`` writes."""
     return Path(__file__).resolve().parent.parent / "starter" / "starter.yaml"
+
+
+def starter_program_path() -> Path:
+    """The commented starter tier program that ``partnerkit init --program`` writes."""
+    return Path(__file__).resolve().parent.parent / "starter" / "program.yaml"
 
 
 def load_example_plan() -> Plan:
@@ -94,9 +100,11 @@ def load_plan(path: str | Path) -> Plan:
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def plan_to_data(plan: Plan) -> dict[str, Any]:
+def plan_to_data(plan: Plan | TierProgramFile) -> dict[str, Any]:
     """The plan as plain data in its canonical file form (percentages as "25%", money as "50000 USD")."""
     data = plan.model_dump(mode="json", exclude_defaults=True)
+    if isinstance(plan, TierProgramFile):
+        data = {"kind": plan.kind, **data}  # a program file says what it is
     # Keep required keys that equal their defaults, so the file reads completely.
     return data
 
@@ -115,7 +123,7 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _PlanDumper.add_representer(str, _represent_text)
 
 
-def dump_plan(plan: Plan, fmt: str = "yaml") -> str:
+def dump_plan(plan: Plan | TierProgramFile, fmt: str = "yaml") -> str:
     """The plan as YAML (default) or JSON text that ``load_plan`` reads back to an equal plan."""
     data = plan_to_data(plan)
     if fmt == "json":
@@ -153,4 +161,5 @@ __all__ = [
     "plan_to_data",
     "read_text",
     "starter_plan_path",
+    "starter_program_path",
 ]

@@ -8,6 +8,7 @@ positions recorded on the way place every later problem (schema, checks, tiers, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,13 +20,16 @@ import yaml
 from partnerkit.errors import UnreadableFileError
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
+from partnerkit.model.program import is_program_data
 from partnerkit.problems import FieldPath, Problem
-from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data
+from partnerkit.validation import AT_KEY, top_level_problem, validate_plan_data, validate_program_data
 
 # A plan is a few hundred lines; facts for thousands of partners belong in a facts table.
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 # Aliases can make a small file expand enormously ("billion laughs"); stop long before memory does.
 MAX_NODES = 500_000
+# A plan nests a dozen levels at most; a thousand would exhaust Python's stack before anything else.
+MAX_DEPTH = 100
 
 Position = tuple[int, int]  # 1-based line and column
 
@@ -105,11 +109,38 @@ class _Composer:
         self.positions = Positions()
         self.problems: list[Problem] = []
         self.nodes = 0
+        # The nodes being built, outermost first, and the nodes built already: an alias repeats a
+        # node, so the line where a limit is crossed is that of the innermost node met for the first
+        # time (the one holding the aliases), not that of the anchor they repeat.
+        self.stack: list[tuple[Any, bool]] = []  # (node, built before)
+        self.seen: set[int] = set()
 
     def build(self, node: Any, path: FieldPath) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooBig
+        self.stack.append((node, id(node) in self.seen))
+        try:
+            if self.nodes > MAX_NODES:
+                raise _TooBig(_ALIASES, self._first_seen())
+            if len(self.stack) > MAX_DEPTH:
+                raise _TooBig(
+                    f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most",
+                    node,
+                )
+            self.seen.add(id(node))
+            return self._build(node, path)
+        finally:
+            self.stack.pop()
+
+    def _first_seen(self) -> Any:
+        """The innermost node of the stack that, like every node enclosing it, is met for the first time."""
+        found = self.stack[0][0]
+        for node, repeated in self.stack:
+            if repeated:
+                break
+            found = node
+        return found
+
+    def _build(self, node: Any, path: FieldPath) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -155,8 +186,102 @@ class _Composer:
         return Problem(message, path, location=f"{self.source}:{line}:{col}", code=code)
 
 
+def _children(node: Any) -> list[Any]:
+    """The nodes a node's value is built from: a mapping's values (keys are not counted), a list's items."""
+    if isinstance(node, yaml.MappingNode):
+        return [value for key, value in node.value if key.tag != "tag:yaml.org,2002:merge"]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _crossed_limit(root: Any) -> _TooBig | None:
+    """The limit the node graph crosses once aliases are expanded, found without expanding them.
+
+    Each distinct node is measured once (its expanded size and depth); the walk then goes down only
+    where the limit is crossed, in the order a build meets the nodes, so an alias bomb is named at
+    its line at once instead of after half a million values are built.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    first: dict[int, tuple[int, int] | None] = {}  # node -> (parent, index) of its first meeting
+    order: list[Any] = []
+    pending: list[tuple[Any, tuple[int, int] | None]] = [(root, None)]
+    while pending:  # each distinct node once, in the order a build first meets it
+        node, edge = pending.pop()
+        if id(node) in first:
+            continue
+        first[id(node)] = edge
+        order.append(node)
+        children = _children(node)
+        pending.extend((child, (id(node), i)) for i, child in reversed(list(enumerate(children))))
+    # Sizes and depths, children before parents; an alias inside its own anchor (&a [*a]) makes a
+    # cycle, which nests without end.
+    busy: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        children = _children(node)
+        if ready:
+            busy.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
+            depth[key] = min(1 + max((depth[id(c)] for c in children), default=0), MAX_DEPTH + 1)
+            continue
+        if key in busy:  # met again before it is measured: a cycle
+            size[key], depth[key] = MAX_NODES + 1, MAX_DEPTH + 1
+            continue
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+    if size[id(root)] <= MAX_NODES and depth[id(root)] <= MAX_DEPTH:
+        return None
+    # Walk down where the limit is crossed, keeping the path and whether each step is a first meeting.
+    path: list[tuple[Any, bool]] = [(root, True)]
+    count, level, node = 1, 1, root
+    while count <= MAX_NODES and level <= MAX_DEPTH:
+        for i, child in enumerate(_children(node)):
+            too_deep = level + depth[id(child)] > MAX_DEPTH
+            if count + size[id(child)] > MAX_NODES or too_deep:
+                fresh = path[-1][1] and first.get(id(child)) == (id(node), i)
+                path.append((child, fresh))
+                node, count, level = child, count + 1, level + 1
+                break
+            count += size[id(child)]
+        else:  # pragma: no cover - the measures above promise a child that crosses
+            break
+    if level > MAX_DEPTH:
+        return _TooBig(
+            f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most", node
+        )
+    holder = root
+    for step, fresh in path:
+        if not fresh:
+            break
+        holder = step
+    return _TooBig(_ALIASES, holder)
+
+
+_ALIASES = (
+    f"the plan has more than {MAX_NODES:,} values here: aliases (*name) repeat what their anchors (&name) "
+    "hold; write the values out, or put partner facts in a facts table"
+)
+
+
 class _TooBig(Exception):
-    pass
+    """A limit crossed while building: its sentence and the node where it was crossed."""
+
+    def __init__(self, sentence: str, node: Any) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.node = node
+
+    def problem(self, source: str) -> Problem:
+        """The problem, at the line and column of the node."""
+        mark = self.node.start_mark
+        return Problem(self.sentence, location=f"{source}:{mark.line + 1}:{mark.column + 1}", code="too_big")
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -188,19 +313,12 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
             )
         composer = _Composer(loader, source)
         try:
+            crossed = _crossed_limit(node)
+            if crossed is not None:
+                raise crossed
             data = composer.build(node, ())
-        except _TooBig:
-            return (
-                None,
-                Positions(),
-                [
-                    Problem(
-                        f"the plan has more than {MAX_NODES:,} values (aliases?)",
-                        location=source,
-                        code="too_big",
-                    )
-                ],
-            )
+        except _TooBig as exc:
+            return None, Positions(), [exc.problem(source)]
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -217,8 +335,35 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
         loader.dispose()
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def _too_deep(text: str, source: str) -> Problem | None:
+    """The problem of JSON nested deeper than ``MAX_DEPTH``, at the bracket that goes too deep."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                at = match.start()
+                line = text.count("\n", 0, at) + 1
+                column = at - (text.rfind("\n", 0, at) + 1) + 1
+                return Problem(
+                    f"the plan nests more than {MAX_DEPTH} levels deep here; a plan nests a dozen at most",
+                    location=f"{source}:{line}:{column}",
+                    code="too_big",
+                )
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
 def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
     """Parse JSON text; positions come from reading it again as YAML, which JSON nearly always is."""
+    deep = _too_deep(text, source)
+    if deep is not None:
+        return None, Positions(), [deep]
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -243,7 +388,7 @@ def parse_json(text: str, source: str) -> tuple[Any, Positions, list[Problem]]:
                 )
             ],
         )
-    except RecursionError:
+    except RecursionError:  # unreachable: too deep a nesting is found above
         return None, Positions(), [Problem("JSON nests too deeply", location=source, code="too_big")]
     if data is None or data == "":
         return None, Positions(), [Problem("the plan file is empty", location=f"{source}:1:1", code="empty")]
@@ -297,12 +442,21 @@ def plan_from_data(data: Any, positions: Positions, source: str) -> tuple[Plan |
 
 
 def load_plan_text(text: str, source: str = "<plan>", *, fmt: str = "yaml") -> LoadedPlan:
-    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions."""
+    """Parse and validate plan text (``fmt`` is ``yaml`` or ``json``), keeping its positions.
+
+    A tier program file (``kind: tier-program``, or tiers without the strategy's sections) loads
+    into ``LoadedPlan.program``.
+    """
     parser = parse_json if fmt == "json" else parse_yaml
     data, positions, problems = parser(text, source)
     locator = PositionLocator(positions, source)
     if any(p.is_error for p in problems) and data is None:
         return LoadedPlan(None, problems, locator)
+    if is_program_data(data):
+        program, found = validate_program_data(data)
+        problems = [*problems, *locate(found, positions, source)]
+        errors = any(p.is_error for p in problems)
+        return LoadedPlan(None, problems, locator, program=None if errors else program)
     plan, more = plan_from_data(data, positions, source)
     problems = [*problems, *more]
     return LoadedPlan(None if any(p.is_error for p in problems) else plan, problems, locator)

@@ -8,11 +8,12 @@ from partnerkit.model.deals import (
     Exclusivity,
     IntegrationFramework,
     MarginBand,
+    PayoutDefaults,
     Pricing,
     ResellerFramework,
     Termination,
 )
-from partnerkit.model.metrics import Assumption, Metric, MetricUnit, Source, SourceType
+from partnerkit.model.metrics import Assumption, Metric, MetricMeasure, MetricUnit, Source, SourceType
 from partnerkit.model.partners import (
     AnyPartner,
     Categories,
@@ -77,10 +78,12 @@ __all__ = [
     "IntegrationType",
     "MarginBand",
     "Metric",
+    "MetricMeasure",
     "MetricUnit",
     "Money",
     "OrganizationType",
     "PartnerType",
+    "PayoutDefaults",
     "Phase",
     "Philosophy",
     "Plan",

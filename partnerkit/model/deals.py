@@ -6,7 +6,7 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
 
-from pydantic import Field, TypeAdapter, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from partnerkit.model.values import (
     Money,
@@ -265,6 +265,18 @@ class LegalDefaults(PlanModel):
     sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
 
 
+class PayoutDefaults(PlanModel):
+    """How partners are paid: the clawback window and the minimum payout (docs/payouts.md)."""
+
+    clawback_days: int = Field(
+        90, ge=0, le=730, description="a refund or churn this many days after close takes the commission back"
+    )
+    minimum_payout: Money | None = Field(
+        None, description="smaller balances are carried over to the next payout run"
+    )
+    sources: SourceRefs = Field(default_factory=list)
+
+
 class DealFrameworks(PlanModel):
     """Both standard agreements of the program."""
 
@@ -272,6 +284,9 @@ class DealFrameworks(PlanModel):
     reseller: ResellerFramework
     legal: LegalDefaults = Field(
         default_factory=LegalDefaults, description="standard cover-page terms of every agreement"
+    )
+    payouts: PayoutDefaults = Field(
+        default_factory=PayoutDefaults, description="clawbacks and the minimum payout of every payout run"
     )
 
 
@@ -360,6 +375,31 @@ REQUIRED_TERMS = frozenset(
 """Terms every agreement must have a value for: an override cannot empty them."""
 
 _BOUNDS = {"days": (0, 3650), "months": (0, 600), "years": (0, 100)}
+MAX_TERM_TEXT = 4000  # as any free text of the plan (values.Text)
+
+
+def _validated(adapter: TypeAdapter[Any], value: Any, **context: Any) -> Any:
+    """``value`` through a value type's validators; a ValueError in partnerkit's words when it fails."""
+    try:
+        return adapter.validate_python(value, context=context or None)
+    except ValidationError as exc:
+        raise ValueError(_reason(exc)) from None
+
+
+def _reason(exc: ValidationError) -> str:
+    """The sentence of a value type's own error (its ``ValueError``), without pydantic's frame."""
+    first = exc.errors(include_url=False)[0]
+    return str(first["msg"]).removeprefix("Value error, ")
+
+
+def _term_text(value: str) -> str:
+    text = value.strip()
+    if len(text) > MAX_TERM_TEXT:
+        raise ValueError(
+            f"is {len(text):,} characters long; a term's text is at most {MAX_TERM_TEXT:,} "
+            "(a clause or two, not a pasted document)"
+        )
+    return text
 
 
 def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
@@ -372,9 +412,12 @@ def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
             raise ValueError("needs a value")
         return None
     if kind == "percent":
-        return TypeAdapter(Percent).validate_python(value)
+        return _validated(TypeAdapter(Percent), value)
     if kind == "money":
-        return Money.model_validate(value, context={"currency": currency})
+        try:
+            return Money.model_validate(value, context={"currency": currency})
+        except ValidationError as exc:
+            raise ValueError(_reason(exc)) from None
     if kind in _BOUNDS:
         low, high = _BOUNDS[kind]
         if isinstance(value, bool) or not isinstance(value, int):
@@ -387,18 +430,18 @@ def parse_term_value(kind: str, value: Any, currency: str = "USD") -> Any:
             raise ValueError(f"expected true or false, got {value!r}")
         return value
     if kind == "exclusivity":
-        return TypeAdapter(choice(Exclusivity, "exclusivity")).validate_python(value)
+        return _validated(TypeAdapter(choice(Exclusivity, "exclusivity")), value)
     if kind == "end_user_pricing":
-        return TypeAdapter(choice(EndUserPricing, "end-user pricing")).validate_python(value)
+        return _validated(TypeAdapter(choice(EndUserPricing, "end-user pricing")), value)
     if kind == "list":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ValueError(f"expected a list of texts, got {value!r}")
-        return [TypeAdapter(Text).validate_python(i.strip()) for i in items]
+        return [_term_text(i) for i in items]
     if kind == "text":
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {value!r}")
-        return TypeAdapter(Text).validate_python(value.strip())
+        return _term_text(value)
     raise ValueError(f"unknown kind of term {kind!r}")  # pragma: no cover - TERM_KINDS is closed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field, ValidationInfo, field_serializer, field_validator
+from pydantic import Field, ValidationInfo, field_serializer, field_validator, model_validator
 
 from partnerkit.model.values import (
     ConfidenceField,
@@ -30,6 +30,25 @@ class MetricUnit(StrEnum):
     PERCENT = "percent"
     NPS = "nps"
 
+
+class MetricMeasure(StrEnum):
+    """What partnerkit computes a metric's actuals from (docs/deals.md): deals, or survey responses."""
+
+    ACTIVE_PARTNERS = "active_partners"
+    PARTNER_SOURCED_LEADS = "partner_sourced_leads"
+    PARTNER_SOURCED_REVENUE = "partner_sourced_revenue"
+    PARTNER_INFLUENCED_REVENUE = "partner_influenced_revenue"
+    PARTNER_NPS = "partner_nps"
+
+
+# The unit each measure counts in: a revenue measure is money, NPS is an NPS, the rest are counts.
+MEASURE_UNITS: dict[MetricMeasure, MetricUnit] = {
+    MetricMeasure.ACTIVE_PARTNERS: MetricUnit.COUNT,
+    MetricMeasure.PARTNER_SOURCED_LEADS: MetricUnit.COUNT,
+    MetricMeasure.PARTNER_SOURCED_REVENUE: MetricUnit.MONEY,
+    MetricMeasure.PARTNER_INFLUENCED_REVENUE: MetricUnit.MONEY,
+    MetricMeasure.PARTNER_NPS: MetricUnit.NPS,
+}
 
 _VALUE_FIELDS = ("q1", "q2", "year1", "actual_q1", "actual_q2", "actual_year1")
 
@@ -65,7 +84,20 @@ class Metric(PlanModel):
     actual_q1: Decimal | None = None
     actual_q2: Decimal | None = None
     actual_year1: Decimal | None = None
+    measure: choice(MetricMeasure, "measure") | None = Field(  # type: ignore[valid-type]
+        None, description="compute the actuals from the deals or survey responses (docs/deals.md)"
+    )
     sources: SourceRefs = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _measure_unit(self) -> Metric:
+        if self.measure is not None and MEASURE_UNITS[self.measure] is not self.unit:
+            unit = MEASURE_UNITS[self.measure].value
+            raise ValueError(
+                f"measure {self.measure.value!r} counts in unit {unit!r}, not {self.unit.value!r}; "
+                f"set unit: {unit}"
+            )
+        return self
 
     @field_validator(*_VALUE_FIELDS, mode="before")
     @classmethod

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from partnerkit.model.deals import (
     FIXED_TERMS,
@@ -32,6 +34,9 @@ from partnerkit.model.values import (
     did_you_mean,
 )
 from partnerkit.problems import FieldPath
+
+TERM_OVERRIDES = "term_overrides"
+"""The error type of a partner's overrides that fail: its context lists each term with its sentence."""
 
 
 class CategoryKind(StrEnum):
@@ -113,6 +118,46 @@ def _iso_date_or_value(value: Any) -> Any:
     return value
 
 
+class TierSpell(PlanModel):
+    """One entry of a partner's tier history: the tier it held from a date on (none: left the tiers)."""
+
+    tier: Name | None = Field(description="the tier held from this date, or null for no tier")
+    from_: IsoDate = Field(alias="from", description="the first day at that tier")
+
+    model_config = PlanModel.model_config | {"serialize_by_alias": True}
+
+
+def check_tier_history(
+    history: list[TierSpell], tier: str | None, since: date | None, *, tier_set: bool, since_set: bool
+) -> tuple[str | None, date | None]:
+    """The current tier and its start date a history implies; ValueError when the history is out of
+    order or disagrees with ``tier``/``tier_since`` written beside it."""
+    for before, after in itertools.pairwise(history):
+        if after.from_ <= before.from_:
+            raise ValueError(
+                f"tier_history must be in date order, oldest first: {after.from_.isoformat()} is "
+                f"listed after {before.from_.isoformat()}"
+            )
+    last = history[-1]
+    start = last.from_
+    for spell in reversed(history[:-1]):  # an unchanged tier written twice keeps its first date
+        if spell.tier != last.tier:
+            break
+        start = spell.from_
+    implied_since = start if last.tier is not None else None
+    if tier_set and tier != last.tier:
+        raise ValueError(
+            f"tier {tier!r} is not the last entry of tier_history ({last.tier!r} from {last.from_.isoformat()}); "
+            "drop 'tier' (the history says it) or add the change to the history"
+        )
+    if since_set and since is not None and since != implied_since:
+        raise ValueError(
+            f"tier_since {since.isoformat()} is not when tier_history says the current tier began "
+            f"({implied_since.isoformat() if implied_since else 'no tier'}); drop 'tier_since'"
+        )
+    return last.tier, implied_since
+
+
 class PartnerBase(PlanModel):
     """Columns every partner row shares."""
 
@@ -121,6 +166,10 @@ class PartnerBase(PlanModel):
     status: StatusField
     tier: Name | None = Field(None, description="the partner's current tier, by name")
     tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
+    tier_history: list[TierSpell] = Field(
+        default_factory=list,
+        description="the tiers held, oldest first ({tier, from}); its last entry is the current tier",
+    )
     facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
         default_factory=dict, description="what the tier rules read; a facts table can refresh them"
     )
@@ -133,26 +182,54 @@ class PartnerBase(PlanModel):
         default_factory=dict, description="this partner's changes to the program's standard terms"
     )
 
+    @model_validator(mode="after")
+    def _history_agrees(self) -> PartnerBase:
+        if self.tier_history:
+            fields = self.model_fields_set
+            self.tier, self.tier_since = check_tier_history(
+                self.tier_history,
+                self.tier,
+                self.tier_since,
+                tier_set="tier" in fields,
+                since_set="tier_since" in fields,
+            )
+        return self
+
     @field_validator("overrides")
     @classmethod
     def _known_terms(cls, overrides: dict[str, TermOverride]) -> dict[str, TermOverride]:
+        # Every term is checked, and each failure is placed at its own term: the errors travel in
+        # one TERM_OVERRIDES error that validation.problems_from_validation spreads out again.
+        wrong: list[tuple[str, str, bool]] = []  # (term, sentence at the term, about the key itself)
         for key, override in overrides.items():
             if key in FIXED_TERMS:
-                raise ValueError(f"{key!r} is set by the program for every partner and cannot be overridden")
+                wrong.append(
+                    (key, f"{key!r} is set by the program for every partner and cannot be overridden", True)
+                )
+                continue
             if key not in OVERRIDABLE_TERMS:
                 guess = did_you_mean(key, OVERRIDABLE_TERMS)
                 hint = f"; did you mean {guess!r}?" if guess else " (see docs/terms.md for the list)"
-                raise ValueError(f"unknown term {key!r}{hint}")
+                wrong.append((key, f"unknown term {key!r}{hint}", True))
+                continue
             if override.value is None and key in REQUIRED_TERMS:
-                raise ValueError(f"{key}: every agreement needs a value for this term")
+                wrong.append((key, "every agreement needs a value for this term", False))
+                continue
             try:
                 parsed = parse_term_value(TERM_KINDS[key], override.value)
             except ValueError as exc:
-                raise ValueError(f"{key}: {exc}") from None
+                wrong.append((key, str(exc), False))
+                continue
             # Keep the plan's plain form so that dumping and loading the plan gives it back; money
             # keeps what was written, so the plan's currency applies when the terms are built.
             if TERM_KINDS[key] != "money" or not isinstance(override.value, int | str):
                 override.value = plain_term_value(TERM_KINDS[key], parsed)
+        if wrong:
+            raise PydanticCustomError(
+                TERM_OVERRIDES,
+                "; ".join(f"{key}: {sentence}" for key, sentence, _ in wrong),
+                {"terms": wrong},
+            )
         return overrides
 
 

@@ -14,7 +14,7 @@ from partnerkit.model.product import Philosophy, Product
 from partnerkit.model.roadmap import Roadmap
 from partnerkit.model.rules import TierProgram
 from partnerkit.model.tiers import Tier
-from partnerkit.model.values import PlanModel, Text
+from partnerkit.model.values import PlanModel, Text, fold_name
 
 
 class Plan(PlanModel):
@@ -41,13 +41,13 @@ class Plan(PlanModel):
             yield kind, partner
 
     def partner(self, name: str) -> AnyPartner:
-        """The partner called ``name`` (exact, then without case); KeyError when there is none."""
+        """The partner called ``name`` (exact, then as ``fold_name`` compares); KeyError when there is none."""
         found = {p.name: p for _, p in self.partners()}
         if name in found:
             return found[name]
-        folded = {k.casefold(): v for k, v in found.items()}
-        if name.casefold() in folded:
-            return folded[name.casefold()]
+        folded = {fold_name(k): v for k, v in found.items()}
+        if fold_name(name) in folded:
+            return folded[fold_name(name)]
         raise KeyError(name)
 
     def tiers_by_level(self) -> list[Tier]:

@@ -60,6 +60,12 @@ class TierBenefits(PlanModel):
     portal_access: choice(PortalAccess, "portal access level") = PortalAccess.NONE  # type: ignore[valid-type]
     deal_registration: bool = False
     training: choice(Training, "training level") | None = None  # type: ignore[valid-type]
+    payout_accelerator: Percent | None = Field(
+        None, description="extra share of a quarter's commissions, e.g. '10%' pays 110% (docs/payouts.md)"
+    )
+    accelerator_threshold: Money | None = Field(
+        None, description="the accelerator applies once the quarter's partner-sourced revenue reaches this"
+    )
     sources: SourceRefs = Field(default_factory=list, description="sources of the numbers above")
 
 

@@ -17,6 +17,7 @@ import difflib
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -375,3 +376,22 @@ Text = Annotated[str, Field(max_length=4000)]
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 """A name: a partner, a tier, a metric."""
+
+
+def fold_name(name: str) -> str:
+    """A partner's identity: the name without case, outer or repeated spaces, or Unicode variants.
+
+    ``"Orbit CRM"``, ``"orbit crm "``, ``"Orbit\u00a0CRM"`` and ``"Ｏｒｂｉｔ CRM"`` (full-width) are one
+    partner. Every comparison of partner names uses it: matching a facts row or a command's
+    ``--partner`` to the plan, and finding the same partner listed twice, so that two names are
+    either the same partner everywhere or nowhere. NFKC folds compatibility forms (full-width
+    letters, ligatures, the non-breaking space); invisible format characters (zero-width spaces,
+    soft hyphens, a byte-order mark) are dropped.
+    """
+    if name.isascii():
+        return " ".join(name.split()).casefold()
+    # Format characters go first, so that what they separated composes as if they were never there.
+    text = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    text = unicodedata.normalize("NFKC", text)
+    # Case folding can produce text that NFKC changes again (e.g. U+0345); normalize once more.
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())

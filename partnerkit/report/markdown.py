@@ -1,14 +1,20 @@
 """The Partnership Strategy in Markdown: the strategy ``Document`` written in the template's Markdown style.
 
 Every piece of plan text reaches the page through ``text`` (table cells through ``cell``, which calls it),
-so that escaping Markdown in plan text is a change to one function.
+and ``text`` escapes it, so that any CommonMark or GitHub renderer shows plan text as typed: no HTML,
+link, autolink, image, emphasis, code span, entity, heading, quote, list, rule or table comes from
+it, and control characters are removed (``report/plaintext.py``; the service warns of them). Only
+what could start markup is escaped, so ordinary text (``20-40%``, ``R&D``, ``partner_discount``,
+``ARR < 1M``) reads the same in the file as on the page.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from partnerkit.model import Plan
 from partnerkit.report.document import (
@@ -24,36 +30,78 @@ from partnerkit.report.document import (
     Section,
     Table,
 )
+from partnerkit.report.plaintext import clean_text
 from partnerkit.report.strategy import build_strategy, roadmap
 from partnerkit.roadmap import Schedule
 
 SEPARATOR = "---"
 
 
+# Anywhere in a line: backslash escapes, code spans, emphasis (``*``; ``_`` but between two letters
+# or digits, where it never is), GitHub's strikethrough (``~``), links and images (``[ ]``), table
+# cells (``|``), raw HTML, comments and autolinks (``<`` before a letter, ``/``, ``!`` or ``?``),
+# entity references (``&copy;``, ``&#60;``), GitHub's own autolinks (``http://``, ``www.``,
+# ``name@host``: an escaped character breaks the pattern), and a heading's closing ``#``.
+_INLINE = re.compile(
+    r"[\\`*~\[\]|@]"
+    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+    r"|:(?=//)"
+    r"|(?<=[Ww][Ww][Ww])\.(?=[^\s.])"
+    r"|(?<=\s)#"
+)
+# At the start of a line (any text may land there: a paragraph, a list entry, a heading): ATX
+# headings, quotes, list markers and rules, setext underlines, and ordered-list numbers.
+_BLOCK_START = re.compile(r"^(?:[#>=+-]|\d{1,9}(?=[.)](?: |$)))")
+
+
+def _inline(value: str) -> str:
+    """Plain text on one line (whitespace folded, control characters removed), inline markup escaped."""
+    folded = " ".join(clean_text(value)[0].split())
+    return _INLINE.sub(lambda m: "\\" + m.group(0), folded)
+
+
 def text(value: str) -> str:
-    """A run of plain text as Markdown shows it: on one line, whitespace folded."""
-    return " ".join(value.split())
+    """A run of plain text as Markdown shows it: on one line, whitespace folded, control characters
+    removed, and every character that could start markup escaped, so that it shows as typed."""
+    escaped = _inline(value)
+    start = _BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    if start.group(0).isdigit():  # '2026. A year' would start a numbered list: escape its dot
+        return f"{escaped[: start.end()]}\\{escaped[start.end() :]}"
+    return "\\" + escaped
 
 
 def cell(value: object) -> str:
-    """Text safe for a Markdown table cell: pipes escaped, line breaks folded, empty shown as '-'."""
+    """Text safe for a Markdown table cell: inline markup and pipes escaped (a cell holds no blocks),
+    empty shown as '-'."""
     if value is None:
         return "-"
-    return text(str(value)).replace("\\", "\\\\").replace("|", "\\|") or "-"
+    return _inline(str(value)) or "-"
+
+
+def destination(url: str) -> str:
+    """A web address or file path as a link destination: spaces, brackets, quotes, pipes and control
+    characters percent-encoded, so that nothing in it ends the link or the table cell early."""
+    return quote(clean_text(url)[0].strip(), safe="/:?#@!$&'*+,;=%~-._")
 
 
 def _cell(value: Cell) -> str:
-    if isinstance(value, Link) and value.text != value.url:
-        return f"[{cell(value.text)}]({value.url})"
-    # A bare web address is a link already (GitHub-flavoured Markdown's autolinks).
-    return cell(value.text if isinstance(value, Link) else value)
+    if not isinstance(value, Link):
+        return cell(value)
+    target = destination(value.url)
+    if value.text == value.url:
+        return f"<{target}>"  # an autolink: the address is the text
+    return f"[{cell(value.text)}]({target})"
 
 
 def _line(line: Line) -> str:
     if isinstance(line, str):
         return text(line)
     label = f"**{text(line.label)}**" if line.strong else text(line.label)
-    return f"{label}: {text(line.value)}" if line.value else f"{label}:"
+    return f"{label}: {_inline(line.value)}" if line.value else f"{label}:"
 
 
 def _label(label: str) -> str:
@@ -97,7 +145,7 @@ def block_lines(block: Block) -> list[str]:
         label = [_label(block.label), ""] if block.label is not None else []
         return [*label, *table(block.headers, block.rows)]
     assert isinstance(block, Figure)
-    return [f"![{text(block.caption)}]({_image(block.image)})"]
+    return [f"![{text(block.caption)}]({destination(_image(block.image))})"]
 
 
 def section_lines(section: Section, depth: int = 0) -> list[str]:

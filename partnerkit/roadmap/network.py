@@ -294,14 +294,20 @@ class EarlyDates:
         return list(reversed(chain))
 
 
-def early_dates(network: Network, calendar: ProgramCalendar, order: Sequence[str]) -> EarlyDates:
-    """The critical-path forward pass: every job as early as dependencies, releases and fixed starts allow."""
+def early_dates(
+    network: Network, calendar: ProgramCalendar, order: Sequence[str], *, fixed: bool = True
+) -> EarlyDates:
+    """The critical-path forward pass: every job as early as dependencies, releases and fixed starts allow.
+
+    With ``fixed=False`` fixed starts are left out (each job from its quarter or earliest start):
+    the earliest any schedule can reach, since the scheduler may move a fixed start.
+    """
     start: dict[str, int] = {}
     end: dict[str, int] = {}
     release: dict[str, int] = {}
     for job_id in order:
         job = network.jobs[job_id]
-        own = calendar.index_at_or_after(job.fixed if job.fixed is not None else job.release)
+        own = calendar.index_at_or_after(job.fixed if fixed and job.fixed is not None else job.release)
         release[job_id] = own
         begin = max([own, *(end[d] + 1 for d in job.depends_on)])
         start[job_id] = begin

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,11 +10,16 @@ from typing import Any
 from partnerkit.problems import FieldPath, Problem
 from partnerkit.roadmap.calendar import ProgramCalendar, quarter_label
 from partnerkit.roadmap.network import Network
+from partnerkit.roadmap.slack import schedule_slack
 
 
 @dataclass(frozen=True)
 class ScheduledActivity:
-    """One activity placed in time. Weeks are program weeks counted from 1; dates need a start date."""
+    """One activity placed in time. Weeks are program weeks counted from 1; dates need a start date.
+
+    ``slack`` is the total slack and ``free_slack`` the free slack, in working weeks (defined in
+    ``partnerkit.roadmap.slack``); ``critical`` means no total slack.
+    """
 
     id: str
     name: str
@@ -34,6 +39,12 @@ class ScheduledActivity:
     priority: str = "P1"
     phase: str | None = None
     path: FieldPath = ()
+    free_slack: int = 0
+
+    @property
+    def total_slack(self) -> int:
+        """Working weeks it can slip, its dependants pushed, before the program ends later (``slack``)."""
+        return self.slack
 
     @property
     def quarter_label(self) -> str:
@@ -51,6 +62,7 @@ class ScheduledActivity:
             "end_date": self.end_date.isoformat() if self.end_date else None,
             "quarter": self.quarter_label,
             "slack": self.slack,
+            "free_slack": self.free_slack,
             "critical": self.critical,
             "people": self.people,
             "depends_on": list(self.depends_on),
@@ -123,12 +135,18 @@ def chain_before(
     job_id: str,
     starts: Mapping[str, int],
     releases: Mapping[str, int],
+    *,
+    prefer: Collection[str] = (),
+    calendar: ProgramCalendar | None = None,
 ) -> list[Link]:
     """Walk back from ``job_id`` through whatever made each activity start exactly when it did.
 
     A dependency that ends the week before wins; otherwise an activity that ends the week before
-    and held people the activity needed (capacity). The walk stops at an activity that starts as
-    early as its own limits allow.
+    and held people (capacity); a link to an activity in ``prefer`` (the critical ones) first, then
+    the first id, or for capacity the one holding the most people. The walk stops at an activity
+    that starts as early as its own limits allow: the first week, or its release (quarter, earliest
+    or fixed start); given the ``calendar``, also at a week the team grows when no activity in
+    ``prefer`` held it back.
     """
     ends = {j: starts[j] + network.jobs[j].duration - 1 for j in starts}
     ending_at: dict[int, list[str]] = {}
@@ -142,19 +160,31 @@ def chain_before(
         if begin <= releases[current] or begin == 0:
             break
         deps = [d for d in network.jobs[current].depends_on if ends[d] == begin - 1]
-        if deps:
-            previous, kind = min(deps), "dependency"
+        busy = [j for j in ending_at.get(begin - 1, []) if j not in seen and j not in deps]
+        kind = "dependency"
+        chosen = [d for d in deps if d in prefer]
+        if not chosen:
+            chosen, kind = [b for b in busy if b in prefer], "capacity"
+        if not chosen and calendar is not None and _team_grows(calendar, begin):
+            break  # no critical activity held it back: the team grew in time for it
+        if not chosen:
+            chosen, kind = (deps, "dependency") if deps else (busy, "capacity")
+        if not chosen:
+            break
+        if kind == "dependency":
+            previous = min(chosen)
         else:
-            busy = [j for j in ending_at.get(begin - 1, []) if j not in seen]
-            if not busy:
-                break
-            previous = min(busy, key=lambda j: (-network.jobs[j].people, j))
-            kind = "capacity"
+            previous = min(chosen, key=lambda j: (-network.jobs[j].people, j))
         links.append(Link(previous, current, kind))
         seen.add(previous)
         current = previous
     links.reverse()
     return links
+
+
+def _team_grows(calendar: ProgramCalendar, index: int) -> bool:
+    before = calendar.capacity_in_week(calendar.week(index - 1))
+    return calendar.capacity_in_week(calendar.week(index)) > before
 
 
 def chain_ids(links: Sequence[Link], last: str) -> list[str]:
@@ -175,31 +205,20 @@ def build_schedule(
     jobs = network.jobs
     ends = {j: starts[j] + jobs[j].duration - 1 for j in jobs}
     makespan_index = max(ends.values(), default=-1)
+    slack = schedule_slack(network, calendar, starts)
+    critical = {j for j, weeks in slack.total.items() if weeks == 0}
     critical_path: list[str] = []
     links: list[Link] = []
     if jobs:
         last = min((j for j in jobs if ends[j] == makespan_index), key=lambda j: (jobs[j].priority, j))
-        links = chain_before(network, last, starts, releases)
+        links = chain_before(network, last, starts, releases, prefer=critical, calendar=calendar)
         critical_path = chain_ids(links, last)
-
-    # Slack: how many working weeks an activity can slip before it delays a dependant or the end,
-    # with the critical path's capacity links counted as dependencies (they are why the chain is tight).
-    extra_successors: dict[str, list[str]] = {}
-    for link in links:
-        if link.kind == "capacity":
-            extra_successors.setdefault(link.before, []).append(link.after)
-    latest_start: dict[str, int] = {}
-    for j in sorted(jobs, key=lambda j: (-starts[j], j)):
-        following = network.successors[j] + extra_successors.get(j, [])
-        latest_finish = min([makespan_index, *(latest_start[s] - 1 for s in following)])
-        latest_start[j] = latest_finish - jobs[j].duration + 1
 
     placed: list[ScheduledActivity] = []
     for j, job in jobs.items():
         start_week = calendar.week(starts[j])
         end_week = calendar.week(ends[j])
         activity = job.activity
-        slack = latest_start[j] - starts[j]
         placed.append(
             ScheduledActivity(
                 id=j,
@@ -209,8 +228,8 @@ def build_schedule(
                 start_date=calendar.start_date(start_week),
                 end_date=calendar.end_date(end_week),
                 quarter=calendar.quarter(start_week),
-                slack=slack,
-                critical=slack == 0,
+                slack=slack.total[j],
+                critical=j in critical,
                 people=job.people,
                 duration_weeks=job.duration,
                 depends_on=job.depends_on,
@@ -220,6 +239,7 @@ def build_schedule(
                 priority=f"P{job.priority}",
                 phase=job.phase,
                 path=job.path,
+                free_slack=slack.free[j],
             )
         )
     placed.sort(key=lambda a: (a.start_week, a.end_week, a.id))

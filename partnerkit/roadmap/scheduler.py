@@ -7,12 +7,15 @@ in the critical-path schedule with unlimited people, deadlines included: the sch
 and keeps the better schedule), then the longer chain of work still to follow, then the id (so the
 result never depends on the order of the file). Each is placed at the first working week from
 which the team has the people it needs for all its weeks. Fixed starts are booked before anything
-else. See docs/roadmap.md for the complexity.
+else. When the team shrinks and an activity finds no room, it is promoted and placing starts
+again, then an exact search (roadmap/search.py) finds an order that fits or proves that none does.
+See docs/roadmap.md for the complexity.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -21,91 +24,42 @@ from partnerkit.model.plan import Plan
 from partnerkit.model.roadmap import Roadmap
 from partnerkit.problems import DERIVED_FROM, Problem, Severity
 from partnerkit.roadmap.calendar import ProgramCalendar
-from partnerkit.roadmap.diagnostics import ARROW, deadline_impossible, structure_problems, timing_problems
+from partnerkit.roadmap.compaction import compact
+from partnerkit.roadmap.diagnostics import (
+    ARROW,
+    deadline_impossible,
+    no_room_problem,
+    shrinking_team_problems,
+    structure_problems,
+    timing_problems,
+    too_much_work,
+)
 from partnerkit.roadmap.network import (
     EarlyDates,
-    Job,
     Network,
     early_dates,
     job_for,
     placed_activities,
     schedulable_part,
 )
+from partnerkit.roadmap.placement import Placer, SerialPass, fixed_start_moved
 from partnerkit.roadmap.schedule import Schedule, build_schedule, chain_before, chain_ids
-
-
-class TeamWeeks:
-    """Free people in each working week, grown as far as the schedule reaches."""
-
-    def __init__(self, calendar: ProgramCalendar) -> None:
-        self.calendar = calendar
-        self.free: list[int] = []
-        # first_fit[r]: no week before it has r people free. Free people only ever go down (except
-        # when a fixed booking is given back, which resets this), so the pointer only moves on.
-        self.first_fit: dict[int, int] = {}
-        self.final = calendar.final_capacity
-        self.limit = calendar.index_at_or_after(calendar.last_change_week)
-
-    def _grow(self, size: int) -> None:
-        free, calendar = self.free, self.calendar
-        while len(free) < size:
-            free.append(calendar.capacity_in_week(calendar.week(len(free))))
-
-    def fits(self, start: int, weeks: int, people: int) -> bool:
-        """True when ``people`` are free in each of ``weeks`` working weeks from ``start``."""
-        self._grow(start + weeks)
-        return all(self.free[k] >= people for k in range(start, start + weeks))
-
-    def first_start(self, earliest: int, weeks: int, people: int) -> int | None:
-        """The first working week from ``earliest`` with ``people`` free for ``weeks`` weeks in a row."""
-        # Past `limit` capacity never changes again; a team too small there stays too small.
-        bound = self.limit if people > self.final else None
-        free = self.free
-        pointer = self.first_fit.get(people, 0)
-        while True:
-            if bound is not None and pointer >= bound:
-                return None
-            self._grow(pointer + 1)
-            if free[pointer] >= people:
-                break
-            pointer += 1
-        self.first_fit[people] = pointer
-        start = max(earliest, pointer)
-        while True:
-            end = start + weeks
-            if bound is not None and end > bound:
-                return None
-            self._grow(end)
-            k = end - 1
-            # Check the window from its end: the last full week tells how far to jump.
-            while k >= start and free[k] >= people:
-                k -= 1
-            if k < start:
-                return start
-            start = k + 1
-
-    def take(self, start: int, weeks: int, people: int) -> None:
-        """Book ``people`` for ``weeks`` working weeks from ``start``."""
-        self._grow(start + weeks)
-        for k in range(start, start + weeks):
-            self.free[k] -= people
-
-    def give_back(self, start: int, weeks: int, people: int) -> None:
-        """Undo a booking."""
-        for k in range(start, start + weeks):
-            self.free[k] += people
-        self.first_fit.clear()
+from partnerkit.roadmap.search import find_order, must_come_first
 
 
 @dataclass(frozen=True)
 class PreparedRoadmap:
-    """A roadmap checked and ready to schedule: its network, calendar, order and earliest dates."""
+    """A roadmap checked and ready to schedule: its network, calendar, order and earliest dates.
+
+    ``loose`` are the earliest dates without fixed starts: what any schedule can reach at best.
+    """
 
     network: Network
     calendar: ProgramCalendar
     order: list[str]
     early: EarlyDates
     problems: list[Problem]
+    loose: EarlyDates
 
 
 def _roadmap_of(plan: Plan | Roadmap) -> Roadmap:
@@ -129,9 +83,12 @@ def prepare_roadmap(
     network = Network(jobs)
     order = network.topological_order()
     early = early_dates(network, calendar, order)
-    return PreparedRoadmap(
-        network, calendar, order, early, [*found, *timing_problems(network, calendar, early)]
-    )
+    loose = early_dates(network, calendar, order, fixed=False)
+    timing = timing_problems(network, calendar, early)
+    too_few = shrinking_team_problems(network, calendar, loose)
+    if too_few:
+        raise PlanError([*found, *too_few, *timing])
+    return PreparedRoadmap(network, calendar, order, early, [*found, *timing], loose)
 
 
 def schedule_roadmap(
@@ -140,8 +97,9 @@ def schedule_roadmap(
     """Schedule the roadmap with the team's capacity; ``start`` and ``capacity`` override the plan's.
 
     Raises PlanError (carrying every problem) when nothing can be scheduled: a cycle, an unknown
-    dependency, a duplicate id, an activity needing more people than the team ever has. Deadlines
-    and fixed starts that cannot be kept are reported in ``Schedule.problems``.
+    dependency, a duplicate id, an activity needing more people than the team has for long enough,
+    activities that together need a larger team than it stays. Deadlines and fixed starts that
+    cannot be kept are reported in ``Schedule.problems``.
     """
     prepared = prepare_roadmap(plan, start=start, capacity=capacity)
     starts, releases, problems = best_serial_schedule(prepared)
@@ -153,125 +111,159 @@ def schedule_roadmap(
 # wins everywhere; keeping the better of the two cut the gap to the optimum on random roadmaps.
 RULES = ("latest-start", "slack")
 
-
-def best_serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str, int], list[Problem]]:
-    """The better schedule of the rules: fewer missed deadlines, then the earlier end, then the first rule.
-
-    Returns start indexes, the releases honoured, and every problem (the roadmap's and the schedule's).
-    """
-    best: tuple[tuple[int, int], dict[str, int], dict[str, int], list[Problem]] | None = None
-    for rule in RULES:
-        starts, releases, moved = serial_schedule(prepared, rule)
-        missed = deadline_warnings(prepared, starts, releases)
-        jobs = prepared.network.jobs
-        score = (len(missed), max((starts[j] + jobs[j].duration for j in starts), default=0))
-        if best is None or score < best[0]:
-            best = (score, starts, releases, [*prepared.problems, *moved, *missed])
-    assert best is not None
-    return best[1], best[2], best[3]
+# Promotions tried (the failing activity put first) before the exact search.
+MAX_PROMOTIONS = 12
 
 
-def serial_schedule(
-    prepared: PreparedRoadmap, rule: str = "latest-start"
-) -> tuple[dict[str, int], dict[str, int], list[Problem]]:
-    """Start indexes of every job, the releases the schedule honoured, and warnings about fixed starts.
-
-    Within a priority, ``rule="latest-start"`` places first the activity that must start soonest in
-    the critical-path schedule; ``rule="slack"`` the one with the least slack there. Ties go to the
-    longer chain still to follow, then the id.
-    """
+def rule_keys(prepared: PreparedRoadmap, rule: str = "latest-start") -> dict[str, tuple[int, int, int, str]]:
+    """Each job's place in the queue under ``rule``: urgency, criticality, chain still to follow, id."""
     network, calendar = prepared.network, prepared.calendar
-    jobs = network.jobs
     tails = network.tails(prepared.order)
     urgency = network.urgency(prepared.order)
     slack = prepared.early.slack(network, calendar, prepared.order)
     early = prepared.early
     if rule == "slack":
-        key = {j: (urgency[j], slack[j], -tails[j], j) for j in jobs}
-    else:
-        key = {j: (urgency[j], early.start[j] + slack[j], -tails[j], j) for j in jobs}
-    releases = dict(prepared.early.release)
-    team = TeamWeeks(calendar)
-    problems: list[Problem] = []
+        return {j: (urgency[j], slack[j], -tails[j], j) for j in network.jobs}
+    return {j: (urgency[j], early.start[j] + slack[j], -tails[j], j) for j in network.jobs}
 
-    booked: dict[str, int] = {}
-    for j in sorted((j for j in jobs if jobs[j].fixed is not None), key=key.__getitem__):
-        job = jobs[j]
-        index = releases[j]
-        if team.fits(index, job.duration, job.people):
-            team.take(index, job.duration, job.people)
-            booked[j] = index
-        else:
-            problems.append(
-                _fixed_start_moved(
-                    job,
-                    "other fixed activities already need the team's people then",
-                    "move one of the fixed starts or raise the capacity",
-                )
-            )
-            releases[j] = calendar.index_at_or_after(job.release)
 
-    def unbook(fixed_id: str) -> None:
-        # A fixed start its dependencies cannot precede: free its weeks for them and say so.
-        fixed_job = jobs[fixed_id]
-        team.give_back(booked.pop(fixed_id), fixed_job.duration, fixed_job.people)
-        releases[fixed_id] = calendar.index_at_or_after(fixed_job.release)
-        if not early.start[fixed_id] > early.release[fixed_id]:  # else an error already says so
-            problems.append(
-                _fixed_start_moved(
-                    fixed_job,
-                    "its dependencies end later with the team's capacity",
-                    "raise the priority of what it depends on, or move the fixed start",
-                )
-            )
+def promotion_ranks(prepared: PreparedRoadmap, promoted: Sequence[str]) -> dict[str, int]:
+    """The rank of each job when ``promoted`` go first, in that order, each with what it waits for."""
+    network = prepared.network
+    rank = {j: len(promoted) for j in network.jobs}
+    for position, j in enumerate(promoted):
+        rank[j] = min(rank[j], position)
+    for j in reversed(prepared.order):
+        for dep in network.jobs[j].depends_on:
+            rank[dep] = min(rank[dep], rank[j])
+    return rank
 
+
+def serial_schedule(
+    prepared: PreparedRoadmap,
+    rule: str = "latest-start",
+    *,
+    promoted: Sequence[str] = (),
+    keep_fixed: bool = True,
+) -> SerialPass:
+    """One pass of the serial scheme: start indexes, the releases honoured, warnings, or the job with no room.
+
+    Within a priority, ``rule="latest-start"`` places first the activity that must start soonest in
+    the critical-path schedule; ``rule="slack"`` the one with the least slack there. Ties go to the
+    longer chain still to follow, then the id. ``promoted`` jobs (and what they wait for) go before
+    all others, in that order; without ``keep_fixed`` fixed starts are not booked.
+    """
+    network = prepared.network
+    jobs = network.jobs
+    base = rule_keys(prepared, rule)
+    rank = promotion_ranks(prepared, promoted)
+    key = {j: (rank[j], *base[j]) for j in jobs}
+    placer = Placer(network, prepared.calendar, prepared.early, base, keep_fixed=keep_fixed)
     starts: dict[str, int] = {}
     waiting = {j: len(job.depends_on) for j, job in jobs.items()}
     ready = [key[j] for j, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     while ready:
-        j = heapq.heappop(ready)[-1]
-        job = jobs[j]
-        earliest = max([releases[j], *(starts[d] + jobs[d].duration for d in job.depends_on)])
-        for succ in network.successors[j]:
-            if succ in booked:
-                trial = team.first_start(earliest, job.duration, job.people)
-                if trial is None or trial + job.duration > booked[succ]:
-                    unbook(succ)
-        if j in booked and booked[j] < earliest:
-            unbook(j)
-        start: int | None = booked.pop(j, None)
+        j = str(heapq.heappop(ready)[-1])
+        start = placer.place(j, starts)
         if start is None:
-            start = team.first_start(earliest, job.duration, job.people)
-            if start is None:
-                raise PlanError(
-                    [
-                        Problem(
-                            f"needs {job.people} people for {job.duration} weeks, and the weeks in "
-                            f"which the team is that large are taken by other activities",
-                            path=(*job.path, "people"),
-                            hint="lower people, or keep the larger team for longer",
-                            code="over-capacity",
-                        )
-                    ]
-                )
-            team.take(start, job.duration, job.people)
+            return SerialPass(starts, placer.releases, placer.problems, failed=j)
         starts[j] = start
         for succ in network.successors[j]:
             waiting[succ] -= 1
             if waiting[succ] == 0:
                 heapq.heappush(ready, key[succ])
-    return starts, releases, problems
+    return SerialPass(starts, placer.releases, placer.problems, unbooked=placer.unbooked)
 
 
-def _fixed_start_moved(job: Job, reason: str, hint: str) -> Problem:
-    return Problem(
-        f"fixed start in week {job.fixed} cannot be kept: {reason}; scheduled when the team can",
-        path=(*job.path, "fixed_start"),
-        severity=Severity.WARNING,
-        hint=hint,
-        code="fixed-start-moved",
-    )
+def best_serial_schedule(prepared: PreparedRoadmap) -> tuple[dict[str, int], dict[str, int], list[Problem]]:
+    """The better schedule of the rules: fewer missed deadlines, then the earlier end, then the first rule.
+
+    When the team shrinks and greedy placing leaves an activity no room, the activity is promoted
+    and placing starts again; when that does not help, an exact search finds an order that fits or
+    proves that none does. Returns start indexes, the releases honoured, and every problem (the
+    roadmap's and the schedule's); raises PlanError when no schedule fits.
+    """
+    passes = [serial_schedule(prepared, rule) for rule in RULES]
+    done = [p for p in passes if p.failed is None]
+    if not done:
+        done = [p for p in (_promoted_pass(prepared, rule) for rule in RULES) if p is not None]
+    if not done:
+        done = [_searched_pass(prepared, failing=str(passes[0].failed))]
+    best: tuple[tuple[int, int], dict[str, int], dict[str, int], list[Problem]] | None = None
+    jobs = prepared.network.jobs
+    for finished in done:
+        starts = finished.starts
+        if finished.unbooked:
+            # A fixed start given back frees weeks that activities placed before could have used.
+            starts = compact(prepared.network, prepared.calendar, starts, finished.releases)
+        missed = deadline_warnings(prepared, starts, finished.releases)
+        score = (len(missed), max((starts[j] + jobs[j].duration for j in starts), default=0))
+        if best is None or score < best[0]:
+            best = (score, starts, finished.releases, [*prepared.problems, *finished.problems, *missed])
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _promoted_pass(prepared: PreparedRoadmap, rule: str) -> SerialPass | None:
+    """Place again with the activity that found no room (and what it waits for) first, until all fit."""
+    promoted: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for _ in range(MAX_PROMOTIONS):
+        attempt = serial_schedule(prepared, rule, promoted=promoted)
+        if attempt.failed is None:
+            return attempt
+        promoted = [attempt.failed, *(j for j in promoted if j != attempt.failed)]
+        if tuple(promoted) in seen:
+            return None
+        seen.add(tuple(promoted))
+    return None
+
+
+def _searched_pass(prepared: PreparedRoadmap, failing: str) -> SerialPass:
+    """The exact search over the work that must fit before the team shrinks; PlanError when none fits."""
+    network, calendar = prepared.network, prepared.calendar
+    members = must_come_first(network, calendar)
+    final = calendar.final_capacity
+    competing = [j for j in members if j != failing and network.jobs[j].people > final]
+    if not competing:
+        competing = [j for j in members if j != failing]
+    booking = rule_keys(prepared, RULES[0])
+    has_fixed = any(network.jobs[j].fixed is not None for j in network.jobs)
+    steps = 0
+    # Keeping the fixed starts is tried first; only the search without them proves anything,
+    # since a fixed start may always be moved.
+    for keep_fixed in (True, False) if has_fixed else (False,):
+        found = find_order(network, calendar, prepared.early, booking, members, keep_fixed=keep_fixed)
+        steps += found.steps
+        if found.order is not None:
+            replay = serial_schedule(prepared, RULES[0], promoted=found.order, keep_fixed=keep_fixed)
+            if replay.failed is None:
+                if not keep_fixed:
+                    replay.problems.extend(_fixed_starts_given_up(prepared, replay.starts))
+                return replay
+    # A search cut short proves nothing; sheer work may still prove it.
+    problem = None if found.complete else too_much_work(network, calendar, members, failing)
+    if problem is None:
+        problem = no_room_problem(
+            network, calendar, prepared.loose, failing, competing, proven=found.complete, steps=steps
+        )
+    raise PlanError([*prepared.problems, problem])
+
+
+def _fixed_starts_given_up(prepared: PreparedRoadmap, starts: dict[str, int]) -> list[Problem]:
+    problems = []
+    for j, job in prepared.network.jobs.items():
+        if job.fixed is not None and starts[j] != prepared.early.release[j]:
+            problems.append(
+                fixed_start_moved(
+                    job,
+                    "the weeks in which the team is larger are needed by the activities that can "
+                    "only run then",
+                    "move the fixed start, or keep the larger team for longer",
+                )
+            )
+    return problems
 
 
 def deadline_warnings(

@@ -6,6 +6,7 @@ the source it came from. A service never prints, exits or reads the clock: the d
 parses its input, passes the date, and presents the result (cosmicpython's ``service_layer``).
 """
 
+from partnerkit.services.actuals import ActualsResult, program_actuals
 from partnerkit.services.agreements import (
     AgreementResult,
     ComparisonResult,
@@ -13,7 +14,16 @@ from partnerkit.services.agreements import (
     draft_agreement,
     draft_agreements,
 )
+from partnerkit.services.deals import (
+    DealCheck,
+    LoadedDeals,
+    LoadedSurvey,
+    check_deals,
+    read_deals,
+    read_survey,
+)
 from partnerkit.services.facts import LoadedFacts, read_facts
+from partnerkit.services.payouts import PayoutResult, run_payouts
 from partnerkit.services.plan import PlanCheck, check_plan, require_plan
 from partnerkit.services.roadmap import RoadmapResult, roadmap_schedule
 from partnerkit.services.strategy import StrategyResult, write_strategy
@@ -30,10 +40,15 @@ from partnerkit.services.workbook import (
 )
 
 __all__ = [
+    "ActualsResult",
     "AgreementResult",
     "ComparisonResult",
+    "DealCheck",
+    "LoadedDeals",
     "LoadedFacts",
+    "LoadedSurvey",
     "NewWorkbook",
+    "PayoutResult",
     "PlanCheck",
     "RoadmapResult",
     "StrategyResult",
@@ -42,6 +57,7 @@ __all__ = [
     "TermsResult",
     "TierReviewResult",
     "TierVerdicts",
+    "check_deals",
     "check_plan",
     "check_template",
     "compare_agreement",
@@ -51,9 +67,13 @@ __all__ = [
     "export_workbook",
     "import_workbook",
     "new_workbook",
+    "program_actuals",
+    "read_deals",
     "read_facts",
+    "read_survey",
     "require_plan",
     "roadmap_schedule",
+    "run_payouts",
     "sync_workbook",
     "term_review",
     "tier_review",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from partnerkit.services.plan import require_plan
+from partnerkit.services.plan import require_tiers
 
 if TYPE_CHECKING:
     from partnerkit.loaded import LoadedPlan
@@ -29,16 +29,16 @@ class LoadedFacts:
 
 
 def read_facts(path: str | Path, loaded: LoadedPlan) -> LoadedFacts:
-    """Read the facts table at ``path`` with the plan's fact kinds and tiers.
+    """Read the facts table at ``path`` with the plan's (or tier program's) fact kinds and tiers.
 
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
     """
     from partnerkit.io.facts import load_facts
     from partnerkit.tiers.facts_check import check_facts_partners
 
-    plan = require_plan(loaded)
+    plan = require_tiers(loaded)
     path = Path(path)
-    table, problems = load_facts(path, plan)
+    table, problems = load_facts(path, plan.tier_program.facts, [t.name for t in plan.tiers])
     if not any(p.is_error for p in problems):
         problems = [*problems, *check_facts_partners(plan, table.partners, path.name)]
     return LoadedFacts(str(path), table, problems)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from partnerkit.claims import Grounding
     from partnerkit.loaded import LoadedPlan
     from partnerkit.model import Plan
+    from partnerkit.model.program import TierProgramFile
     from partnerkit.problems import Problem
 
 
@@ -22,6 +23,7 @@ class PlanCheck:
     problems: list[Problem]
     grounding: Grounding | None
     min_grounding: float | None = None
+    program: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,11 +75,32 @@ def check_plan(loaded: LoadedPlan, *, min_grounding: float | None = None) -> Pla
     from partnerkit.claims import grounding
 
     ground = grounding(loaded.plan) if loaded.plan is not None else None
-    return PlanCheck(loaded.source, list(loaded.problems), ground, min_grounding)
+    return PlanCheck(loaded.source, list(loaded.problems), ground, min_grounding, loaded.program is not None)
 
 
 def require_plan(loaded: LoadedPlan) -> Plan:
     """The usable plan of ``loaded``; PlanError with every problem when it has errors."""
     if loaded.plan is None:
+        if loaded.program is not None:
+            from partnerkit.problems import Problem
+
+            raise PlanError(
+                [
+                    Problem(
+                        "this is a tier program, not a whole plan: only 'partnerkit tiers', "
+                        "'tiers review' and 'validate' read it",
+                        code="tier_program_only",
+                        hint="add the strategy sections (partnerkit init plan.yaml) to use this command",
+                    ).at(loaded.source)
+                ],
+                loaded.source,
+            )
         raise PlanError(loaded.problems, loaded.source)
     return loaded.plan
+
+
+def require_tiers(loaded: LoadedPlan) -> Plan | TierProgramFile:
+    """What the tier engine evaluates in ``loaded``: its plan or its tier program; PlanError otherwise."""
+    if loaded.program is not None:
+        return loaded.program
+    return require_plan(loaded)

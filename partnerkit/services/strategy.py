@@ -48,7 +48,8 @@ def write_strategy(
 
     A Markdown strategy shows its Gantt chart from a PNG file, ``chart`` (default: beside the document,
     see ``chart_beside``); a Word strategy carries the chart inside. Without a schedulable roadmap the
-    documents show the planned weeks and no chart. An existing document is refused
+    documents show the planned weeks and no chart. Control characters in plan text are left out of
+    both, each with a warning at its field in ``problems``. An existing document is refused
     (OutputExistsError) unless ``force``, or ``replace_unedited`` and partnerkit wrote it and nobody
     changed it since; the chart, which partnerkit draws from the plan, is always redrawn.
     """
@@ -61,14 +62,19 @@ def write_strategy(
         raise PartnerkitError(f"{output}: the strategy is written as .md (Markdown) or .docx (Word)")
     overwrite = policy(force, replace_unedited)
     refuse_existing([output], overwrite)
-    result = _write(plan, output, suffix, chart)
+    result = _write(loaded, plan, output, suffix, chart)
     if overwrite is Overwrite.UNEDITED:
         record(output.parent, {output.name: digest(output)})
     return result
 
 
-def _write(plan: Plan, output: Path, suffix: str, chart: str | Path | None) -> StrategyResult:
+def _write(
+    loaded: LoadedPlan, plan: Plan, output: Path, suffix: str, chart: str | Path | None
+) -> StrategyResult:
+    from partnerkit.report.plaintext import control_character_warnings
     from partnerkit.report.strategy import build_strategy, roadmap_schedule
+
+    warnings = loaded.place(control_character_warnings(plan))
 
     schedule = roadmap_schedule(plan)  # scheduled once for the document and its chart
     if suffix == ".md":
@@ -82,8 +88,8 @@ def _write(plan: Plan, output: Path, suffix: str, chart: str | Path | None) -> S
         if drawn is not None and name is None:
             name = str(drawn)
         write_text_atomic(output, render(build_strategy(plan, schedule, roadmap_chart=name)))
-        return StrategyResult([output, *([drawn] if drawn else [])])
+        return StrategyResult([output, *([drawn] if drawn else [])], warnings)
     from partnerkit.io.word.report import write_strategy_docx
 
     write_strategy_docx(plan, output, schedule=schedule, chart=gantt_png(plan, schedule))
-    return StrategyResult([output])
+    return StrategyResult([output], warnings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.model.partners import partner_path
+from partnerkit.model.program import tier_partners
 from partnerkit.model.rules import (
     AllOf,
     AnyOf,
@@ -15,7 +15,9 @@ from partnerkit.model.rules import (
     FactKind,
     Points,
     PointsMetric,
+    QualifiedWithin,
     Rule,
+    TimeAtTier,
     TimeInTier,
     Tracks,
     ValidUntil,
@@ -25,6 +27,9 @@ from partnerkit.problems import REFERS_TO, FieldPath, Problem, Severity
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
+    from partnerkit.model.program import TierProgramFile
+
+    TierSource = Plan | TierProgramFile
 
 _NUMERIC = (FactKind.NUMBER, FactKind.MONEY, FactKind.COUNT)
 
@@ -46,9 +51,13 @@ def rules_with_paths(rules: list[Rule], base: FieldPath) -> Iterator[tuple[Any, 
         elif isinstance(rule, Points):
             for m, metric in enumerate(rule.metrics):
                 yield metric, (*path, "metrics", m)
+        elif isinstance(rule, QualifiedWithin):
+            inner = (*path, "qualified_within", "rule")
+            for nested, nested_path in rules_with_paths([rule.qualified_within.rule], inner):
+                yield nested, inner + nested_path[len(inner) + 1 :]
 
 
-def check_rule_facts(plan: Plan) -> list[Problem]:
+def check_rule_facts(plan: TierSource) -> list[Problem]:
     """Every fact a rule reads is declared under ``tier_program.facts`` and fits the rule."""
     specs = plan.tier_program.facts
     found: list[Problem] = []
@@ -109,18 +118,18 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
     return []
 
 
-def check_partner_facts(plan: Plan) -> list[Problem]:
+def check_partner_facts(plan: TierSource) -> list[Problem]:
     """Partners carry only declared facts, each with a value of the fact's kind."""
     from partnerkit.tiers.facts import facts_from_plan
 
     specs = plan.tier_program.facts
     found: list[Problem] = []
-    for kind, index, partner in plan.categories.all_partners():
+    for partner_at, partner in tier_partners(plan, applied_only=False):
         for name in partner.facts:
             if name not in specs:
                 guess = did_you_mean(name, specs)
                 hint = f"did you mean {guess!r}?" if guess else "declare it under tier_program.facts"
-                path = (*partner_path(kind.value, index), "facts", name)
+                path = (*partner_at, "facts", name)
                 found.append(
                     Problem(
                         f"unknown fact {name!r}",
@@ -140,11 +149,11 @@ def _implies(strict: Any, loose: Any) -> bool:
         return True
     if not (isinstance(strict, Compare) and isinstance(loose, Compare)):
         return False
-    same = (strict.fact, strict.over_last, strict.aggregate, strict.on_any_day_within) == (
+    same = (strict.fact, str(strict.over_last), strict.aggregate, str(strict.on_any_day_within)) == (
         loose.fact,
-        loose.over_last,
+        str(loose.over_last),
         loose.aggregate,
-        loose.on_any_day_within,
+        str(loose.on_any_day_within),
     )
     if not same or strict.on_any_day_within is not None:
         return False
@@ -157,7 +166,7 @@ def _implies(strict: Any, loose: Any) -> bool:
     return lo_s > lo_l or (lo_s == lo_l and strict.operator == "more_than")
 
 
-def check_tier_reachable(plan: Plan) -> list[Problem]:
+def check_tier_reachable(plan: TierSource) -> list[Problem]:
     """Warn when a tier can never be the verdict: every partner meeting it also meets a higher tier."""
     index = {id(t): i for i, t in enumerate(plan.tiers)}
     ordered = plan.tiers_by_level()
@@ -184,7 +193,7 @@ def check_tier_reachable(plan: Plan) -> list[Problem]:
     return found
 
 
-def check_time_in_tier(plan: Plan) -> list[Problem]:
+def check_time_in_tier(plan: TierSource) -> list[Problem]:
     """Warn about a time-in-tier gate on the lowest tier: a partner without a tier can never pass it."""
     ordered = plan.tiers_by_level()
     if not ordered:
@@ -203,7 +212,48 @@ def check_time_in_tier(plan: Plan) -> list[Problem]:
     ]
 
 
-def check_tier_has_rules(plan: Plan) -> list[Problem]:
+def check_tier_names_in_rules(plan: TierSource) -> list[Problem]:
+    """A ``months_at_tier`` gate names a tier of the plan."""
+    names = [t.name for t in plan.tiers]
+    found = []
+    for t, tier in enumerate(plan.tiers):
+        for rule, path in rules_with_paths(tier.rules, ("tiers", t, "rules")):
+            if isinstance(rule, TimeAtTier) and rule.months_at_tier.tier not in names:
+                found.append(
+                    _unknown_tier(rule.months_at_tier.tier, names, (*path, "months_at_tier", "tier"))
+                )
+    return found
+
+
+def check_tier_history(plan: TierSource) -> list[Problem]:
+    """Every tier a partner's tier history names is a tier of the plan (a program's current tiers too)."""
+    from partnerkit.model.program import TierProgramFile
+
+    names = [t.name for t in plan.tiers]
+    found = []
+    for partner_at, partner in tier_partners(plan, applied_only=False):
+        program_tier = isinstance(plan, TierProgramFile) and not partner.tier_history
+        if program_tier and partner.tier is not None and partner.tier not in names:
+            found.append(_unknown_tier(partner.tier, names, (*partner_at, "tier")))
+        for h, spell in enumerate(partner.tier_history):
+            if spell.tier is not None and spell.tier not in names:
+                found.append(_unknown_tier(spell.tier, names, (*partner_at, "tier_history", h, "tier")))
+    return found
+
+
+def _unknown_tier(name: str, names: list[str], path: FieldPath) -> Problem:
+    guess = did_you_mean(name, names)
+    hint = f"did you mean {guess!r}?" if guess else (f"tiers: {', '.join(names)}" if names else None)
+    return Problem(
+        f"{name!r} is not a tier of the plan",
+        path,
+        hint=hint,
+        code="unknown_tier",
+        extra={REFERS_TO: (("tier", name),)},
+    )
+
+
+def check_tier_has_rules(plan: TierSource) -> list[Problem]:
     """Warn about a tier above the lowest with no rules: every partner earns it, whatever its facts."""
     ordered = plan.tiers_by_level()
     index = {id(t): i for i, t in enumerate(plan.tiers)}
@@ -228,4 +278,6 @@ TIER_CHECKS = [
     check_tier_reachable,
     check_time_in_tier,
     check_tier_has_rules,
+    check_tier_names_in_rules,
+    check_tier_history,
 ]

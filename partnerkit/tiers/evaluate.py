@@ -4,16 +4,25 @@ Each rule becomes a ``Outcome``: per partner, met (True, False or None for unkno
 and, for points rules, the points earned. Composition follows Kleene's logic, so a missing fact makes
 a criterion unknown and never silently true or false. Explanations are built later, per partner, from
 these columns (see ``partnerkit.tiers.explain``).
+
+Windows are trailing or calendar periods whose edges come straight from the review date (see
+``Window.periods``); sums and comparisons are exact (int and Decimal); the tier a partner holds is
+the entry of its tier history in force on the review date; a qualification window judges its rule
+on the facts as they stood at each day or month end.
 """
 
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.model.rules import (
@@ -22,21 +31,27 @@ from partnerkit.model.rules import (
     AtLeastOf,
     Compare,
     Consistency,
+    FactKind,
     FactSpec,
     Points,
     PointsMetric,
+    QualifiedWithin,
     Rule,
+    TimeAtTier,
     TimeInTier,
     Tracks,
     ValidUntil,
     Window,
     add_months,
 )
-from partnerkit.tiers.facts import FactTable
+from partnerkit.model.values import fold_name
+from partnerkit.tiers.facts import FactTable, History
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
+    from partnerkit.model.program import TierProgramFile
     from partnerkit.model.tiers import Tier
+    from partnerkit.tiers.facts import PartnerMerge
 
 Tri = bool | None
 
@@ -50,8 +65,27 @@ class Outcome:
     actual: list[Any]
     points: list[float] | None = None
     children: list[Outcome] = field(default_factory=list)
-    # consistency: per partner, the periods that fell short; validity: partners to warn.
+    # per-partner columns the wording reads besides met and actual: the sums of consistency
+    # periods ("sums"), the start of a tier stretch ("since"), a qualification's days ("mets") and
+    # its outcome on each of them ("outcomes")
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def wording_columns(self) -> list[list[Any]]:
+        """Every per-partner column a verdict's words read from this outcome (not its children)."""
+        columns = [self.met, self.actual]
+        if self.points is not None:
+            columns.append(self.points)
+        columns += self.detail.get("sums", [])
+        columns += self.detail.get("mets", [])
+        if "since" in self.detail:
+            columns.append(self.detail["since"])
+        # a qualification window words the track of an earlier day from that day's outcomes
+        stack = list(self.detail.get("outcomes", []))
+        while stack:
+            inner = stack.pop()
+            columns += inner.wording_columns()
+            stack += inner.children
+        return columns
 
 
 @dataclass
@@ -79,18 +113,91 @@ def any3(columns: list[list[Tri]], size: int) -> list[Tri]:
     return [True if True in row else (None if None in row else False) for row in zip(*columns, strict=True)]
 
 
-class Evaluator:
-    """Evaluates rules over one fact table on one review date, sharing window aggregates between rules."""
+ZERO = Decimal(0)
+DENSE_DAYS = 64
+"""A dated fact on at most this many distinct days is summed as one column per day."""
+DENSE_CELLS = 20_000_000
+"""... and only while partners times days stays below this many cells (memory)."""
 
-    def __init__(self, facts: FactTable, specs: dict[str, FactSpec], levels: dict[str, int], as_of: date):
+
+class Evaluator:
+    """Evaluates rules over one fact table on one review date, sharing window aggregates between rules.
+
+    Numbers are exact (``int`` and ``Decimal``): sums of money, point totals and their comparisons
+    never go through binary floats.
+    """
+
+    def __init__(
+        self,
+        facts: FactTable,
+        specs: dict[str, FactSpec],
+        levels: dict[str, int],
+        as_of: date,
+        fiscal_year_starts: int = 1,
+        shared: dict[Any, Any] | None = None,
+    ):
         self.facts = facts
         self.specs = specs
         self.levels = levels
         self.as_of = as_of
+        self.fiscal_year_starts = fiscal_year_starts
         self.size = len(facts)
         self._cache: dict[Any, Any] = {}
+        # what does not depend on the review date (which partners have a fact), shared by every date
+        self._shared: dict[Any, Any] = shared if shared is not None else {}
+
+    def at(self, day: date) -> Evaluator:
+        """An evaluator of the same facts on another date (the facts as they stood then)."""
+        if day == self.as_of:
+            return self
+        key = ("at", day)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = Evaluator(
+                self.facts, self.specs, self.levels, day, self.fiscal_year_starts, self._shared
+            )
+        evaluator: Evaluator = found
+        return evaluator
+
+    # --- tiers held -------------------------------------------------------------------------------
+
+    def held(self) -> tuple[list[str | None], list[date | None]]:
+        """Per partner, the tier held on the review date and the day that stretch began.
+
+        Without tier histories that is the current tier and ``tier_since``; with one, the entry in
+        force on the review date (an approved downgrade dated after it has not happened yet).
+        """
+        key = ("held",)
+        if key not in self._cache:
+            facts = self.facts
+            if facts.history is None:
+                self._cache[key] = (facts.current_tier, facts.tier_since)
+            else:
+                tiers = list(facts.current_tier)
+                starts = list(facts.tier_since)
+                as_of = self.as_of
+                for i, history in enumerate(facts.history):
+                    if history is None:
+                        continue
+                    tier: str | None = None
+                    start: date | None = None
+                    for day, name in history:
+                        if day > as_of:
+                            break
+                        if start is None or name != tier:
+                            tier, start = name, day
+                    tiers[i] = tier
+                    starts[i] = start if tier is not None else None
+                self._cache[key] = (tiers, starts)
+        held: tuple[list[str | None], list[date | None]] = self._cache[key]
+        return held
 
     # --- fact columns -------------------------------------------------------------------------
+
+    def bounds(self, window: Window) -> tuple[int, int]:
+        """The window's first and last day as ordinals, both included."""
+        first, last = window.span(self.as_of, self.fiscal_year_starts)
+        return first.toordinal(), last.toordinal()
 
     def values(self, fact: str, window: Window | None, aggregate: str) -> tuple[list[Any], set[int]]:
         """A fact as one value per partner; for a window, the aggregate and the partners with none in it."""
@@ -99,47 +206,172 @@ class Evaluator:
                 # a dated fact without a window reads its latest observation
                 return self._latest(fact), set()
             return self.facts.column(fact), set()
-        key = ("window", fact, str(window), aggregate)
+        lo, hi = self.bounds(window)
+        key = ("window", fact, lo, hi, aggregate)
         if key not in self._cache:
-            self._cache[key] = self._aggregate(fact, window, aggregate)
+            self._cache[key] = self._aggregate(fact, lo, hi, aggregate)
         cached: tuple[list[Any], set[int]] = self._cache[key]
         return cached
 
     def _latest(self, fact: str) -> list[Any]:
+        key = ("latest", fact)
+        if key in self._cache:
+            found: list[Any] = self._cache[key]
+            return found
         col = self.facts.dated.get(fact)
         out: list[Any] = [None] * self.size
-        if col is None:
-            return out
-        best = [0] * self.size
-        end = self.as_of.toordinal()
-        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-            if d <= end and (out[p] is None or d >= best[p]):
-                out[p] = v
-                best[p] = d
+        if col is not None:
+            best = [0] * self.size
+            end = self.as_of.toordinal()
+            for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                if d <= end and (out[p] is None or d >= best[p]):
+                    out[p] = v
+                    best[p] = d
+        self._cache[key] = out
         return out
 
-    def _aggregate(self, fact: str, window: Window, aggregate: str) -> tuple[list[Any], set[int]]:
+    def days(self, fact: str) -> tuple[list[int], dict[int, tuple[list[int], list[Any]]]]:
+        """A dated fact's observations by day: the days in order, and per day the partners and values.
+
+        Built once per fact and shared by every review date: a window then visits only its own days.
+        """
+        key = ("days", fact)
+        if key not in self._shared:
+            col = self.facts.dated.get(fact)
+            buckets: dict[int, tuple[list[int], list[Any]]] = {}
+            if col is not None:
+                for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                    bucket = buckets.get(d)
+                    if bucket is None:
+                        bucket = buckets[d] = ([], [])
+                    bucket[0].append(p)
+                    bucket[1].append(v)
+            self._shared[key] = (sorted(buckets), buckets)
+        found: tuple[list[int], dict[int, tuple[list[int], list[Any]]]] = self._shared[key]
+        return found
+
+    def dense(self, fact: str) -> tuple[list[int], dict[int, list[Any]]] | None:
+        """A dated fact's sums by day as one full column per day, when it has few distinct days.
+
+        Quarterly or monthly figures fall on a handful of days; then a window's sum is a few
+        column additions done by ``map`` instead of a Python step per observation. None when the
+        fact has too many distinct days (one row per deal) or too many partners for it to pay.
+        """
+        key = ("dense", fact)
+        if key not in self._shared:
+            col = self.facts.dated.get(fact)
+            found: Any = None
+            if col is not None and col.day:
+                days = sorted(set(col.day))
+                if len(days) <= DENSE_DAYS and len(days) * self.size <= DENSE_CELLS:
+                    zero = self.zero(fact)
+                    by_day: dict[int, list[Any]] = {d: [None] * self.size for d in days}
+                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                        cells = by_day[d]
+                        held = cells[p]
+                        cells[p] = v if held is None else held + v
+                    for d in days:
+                        by_day[d] = [zero if x is None else x for x in by_day[d]]
+                    found = (days, by_day)
+            self._shared[key] = found
+        dense: tuple[list[int], dict[int, list[Any]]] | None = self._shared[key]
+        return dense
+
+    def _dense_sum(self, fact: str, lo: int, hi: int) -> list[Any] | None:
+        """The sum of a fact from day ``lo`` to ``hi`` per partner (None where unknown), from ``dense``."""
+        dense = self.dense(fact)
+        if dense is None:
+            return None
+        days, by_day = dense
+        first, last = bisect_left(days, lo), bisect_right(days, hi) - 1
+        acc: list[Any]
+        shared = True  # acc is a day's column or a running total, which later windows reuse
+        if last < first:
+            acc, shared = [self.zero(fact)] * self.size, False
+        else:
+            # Adding day by day costs (last - first) column additions; the running totals kept from
+            # earlier windows cost the ones still to build and one subtraction: take the cheaper.
+            running: list[list[Any]] = self._shared.setdefault(("running", fact), [by_day[days[0]]])
+            by_running = max(0, last - len(running) + 1) + (1 if first > 0 else 0)
+            if by_running < last - first:
+                while len(running) <= last:
+                    running.append(list(map(operator.add, running[-1], by_day[days[len(running)]])))
+                acc = running[last]
+                if first > 0:
+                    acc, shared = list(map(operator.sub, acc, running[first - 1])), False
+            else:
+                acc = by_day[days[first]]
+                for d in days[first + 1 : last + 1]:
+                    acc, shared = list(map(operator.add, acc, by_day[d])), False
+        known = self.known(fact)
+        if all(known):
+            return list(acc) if shared else acc  # a column of its own: callers may keep it
+        return [a if k else None for a, k in zip(acc, known, strict=True)]
+
+    def bucketed(self, fact: str) -> bool:
+        """Whether to read a fact's observations by day: once it has been scanned twice already.
+
+        One or two windows over a fact are cheapest as plain passes over its observations; from
+        the third on (more windows, consistency periods, qualification days at many dates) the
+        buckets by day pay for themselves.
+        """
+        if ("days", fact) in self._shared:
+            return True
+        key = ("scans", fact)
+        seen = self._shared.get(key, 0)
+        self._shared[key] = seen + 1
+        return seen >= 2
+
+    def _days_between(self, fact: str, lo: int, hi: int) -> list[tuple[int, list[int], list[Any]]]:
+        """The observations of a fact from day ``lo`` to ``hi``, by day (from the buckets)."""
+        days, buckets = self.days(fact)
+        return [(d, *buckets[d]) for d in days[bisect_left(days, lo) : bisect_right(days, hi)]]
+
+    def zero(self, fact: str) -> Any:
+        """Nothing of a fact: 0, or Decimal 0 for money and numbers (adding Decimals to it stays quick)."""
+        spec = self.specs.get(fact)
+        return ZERO if spec is None or spec.kind in (FactKind.MONEY, FactKind.NUMBER) else 0
+
+    def _aggregate(self, fact: str, lo: int, hi: int, aggregate: str) -> tuple[list[Any], set[int]]:
         col = self.facts.dated.get(fact)
         if col is None:
             return [None] * self.size, set()
-        lo = window.start(self.as_of).toordinal()
-        hi = self.as_of.toordinal()
+        if aggregate == "sum":
+            summed = self._dense_sum(fact, lo, hi)
+            if summed is not None:
+                return summed, set()
         known = self.known(fact)
+        bucketed = self.bucketed(fact)
+        inside = self._days_between(fact, lo, hi) if bucketed else ()
         if aggregate in ("sum", "count"):
-            acc: list[Any] = [0 if k else None for k in known]
-            if aggregate == "sum":
-                for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                    if lo < d <= hi:
+            zero = self.zero(fact) if aggregate == "sum" else 0
+            acc: list[Any] = [zero if k else None for k in known]
+            if not bucketed:
+                if aggregate == "sum":
+                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                        if lo <= d <= hi:
+                            acc[p] += v
+                else:
+                    for p, d in zip(col.partner, col.day, strict=True):
+                        if lo <= d <= hi:
+                            acc[p] += 1
+            for _, partners, values in inside:
+                if aggregate == "sum":
+                    for p, v in zip(partners, values, strict=True):
                         acc[p] += v
-            else:
-                for p, d in zip(col.partner, col.day, strict=True):
-                    if lo < d <= hi:
+                else:
+                    for p in partners:
                         acc[p] += 1
             return acc, set()
         pick = max if aggregate == "max" else min
         out: list[Any] = [None] * self.size
-        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-            if lo < d <= hi:
+        if not bucketed:
+            picked = [
+                (p, v) for p, d, v in zip(col.partner, col.day, col.value, strict=True) if lo <= d <= hi
+            ]
+            inside = [(lo, [p for p, _ in picked], [v for _, v in picked])]
+        for _, partners, values in inside:
+            for p, v in zip(partners, values, strict=True):
                 out[p] = v if out[p] is None else pick(out[p], v)
         empty = {i for i in range(self.size) if known[i] and out[i] is None}
         return out, empty
@@ -159,10 +391,10 @@ class Evaluator:
     def known(self, fact: str) -> list[bool]:
         """Which partners have at least one observation of a dated fact."""
         key = ("known", fact)
-        if key not in self._cache:
+        if key not in self._shared:
             col = self.facts.dated.get(fact)
-            self._cache[key] = col.known(self.size) if col is not None else [False] * self.size
-        known: list[bool] = self._cache[key]
+            self._shared[key] = col.known(self.size) if col is not None else [False] * self.size
+        known: list[bool] = self._shared[key]
         return known
 
     def _rule(self, rule: Rule, tier: Tier) -> Outcome:
@@ -186,6 +418,10 @@ class Evaluator:
             return self._valid_until(rule)
         if isinstance(rule, TimeInTier):
             return self._time_in_tier(rule, tier)
+        if isinstance(rule, TimeAtTier):
+            return self._time_at_tier(rule, tier)
+        if isinstance(rule, QualifiedWithin):
+            return self._qualified_within(rule, tier)
         raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - the model admits only rules
 
     def _combine(self, rule: Any, kids: list[Outcome], met: list[Tri]) -> Outcome:
@@ -227,82 +463,169 @@ class Evaluator:
         met: list[Tri] = [False if k else None for k in known]
         best: list[Any] = [None] * self.size
         if col is not None:
-            lo = rule.on_any_day_within.start(self.as_of).toordinal()
-            hi = self.as_of.toordinal()
+            lo, hi = self.bounds(rule.on_any_day_within)
             test = _predicate(rule.operator, _argument(rule))
-            for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                if lo < d <= hi:
+            self.bucketed(rule.fact)
+            for _, partners, values in self._days_between(rule.fact, lo, hi):
+                for p, v in zip(partners, values, strict=True):
                     if best[p] is None or v > best[p]:
                         best[p] = v
                     if test(v):
                         met[p] = True
         return Outcome(rule, met, best)
 
+    def earned(self, metric: PointsMetric) -> tuple[list[Any], list[Any], bool, list[Tri]]:
+        """A points metric's values (exact), the points each partner earns from it (a float, None
+        where unknown), whether any is unknown, and who earns its full points (decided exactly).
+
+        The points are floats for speed: they decide nothing alone. A total that comes anywhere near
+        a minimum is settled in exact fractions (``_points``), and verdicts word exact points.
+        """
+        key = ("earned", metric.model_dump_json())
+        if key not in self._cache:
+            vals, _ = self.values(metric.fact, metric.over_last, str(metric.aggregate))
+            top = float(metric.max_points)
+            earned: list[Any]
+            if not metric.points:
+                earned = [None if v is None else 0.0 for v in vals]
+            else:
+                # min(top, max(0, v * points / full_at)), the clamp compared exactly
+                most_at = Decimal(metric.max_points) * Decimal(metric.full_at) / Decimal(metric.points)
+                rate = float(metric.points) / float(metric.full_at)
+                spec = self.specs.get(metric.fact)
+                # whole numbers repeat (staff, deals): work each distinct one out once (a Decimal's
+                # hash costs more than the arithmetic, so money and scores go cell by cell)
+                repeats = spec is not None and (spec.kind is FactKind.COUNT or metric.aggregate == "count")
+                distinct: Any = set(vals) if repeats else vals
+                earned = [
+                    None if v is None else (top if v >= most_at else (float(v) * rate if v > 0 else 0.0))
+                    for v in distinct
+                ]
+                if repeats:
+                    points = dict(zip(distinct, earned, strict=True))
+                    earned = [points[v] for v in vals]
+            # not `None in earned`: comparing a Decimal with None asks whether None is a Rational
+            unknown = any(map(partial(operator.is_, None), vals))
+            met: list[Tri]
+            if metric.cap is None or metric.cap == metric.points:
+                # without a cap the clamp above gave exactly `top` to whoever reached full_at
+                met = [None if e is None else e == top for e in earned]
+            else:
+                full = metric.full_at
+                met = [None if v is None else v >= full for v in vals]
+            if not metric.points:
+                met = [None if v is None else True for v in vals]
+            self._cache[key] = (vals, earned, unknown, met)
+        found: tuple[list[Any], list[Any], bool, list[Tri]] = self._cache[key]
+        return found
+
+    def totals(self, metrics: list[PointsMetric]) -> tuple[list[float], list[float] | None]:
+        """Per partner, the points the metrics earn (floats, see ``earned``), and the most the unknown
+        ones could add (None: none unknown); tiers that differ only in the minimum share them."""
+        key = ("totals", tuple(m.model_dump_json() for m in metrics))
+        if key not in self._cache:
+            known_cols: list[list[Any]] = []
+            open_cols: list[list[Any]] = []
+            for metric in metrics:
+                _, earned, unknown, _ = self.earned(metric)
+                top = float(metric.max_points)
+                if unknown:
+                    known_cols.append([0.0 if e is None else e for e in earned])
+                    open_cols.append([top if e is None else 0.0 for e in earned])
+                else:
+                    known_cols.append(earned)
+            known_points = _column_sum(known_cols, self.size)
+            open_points = _column_sum(open_cols, self.size) if open_cols else None
+            self._cache[key] = (known_points, open_points)
+        found: tuple[list[float], list[float] | None] = self._cache[key]
+        return found
+
     def _points(self, rule: Points) -> Outcome:
         size = self.size
-        known_cols: list[list[float]] = []
-        open_cols: list[list[float]] = []
         conditions: list[list[Tri]] = []
         kids = []
         for metric in rule.metrics:
-            vals, _ = self.values(metric.fact, metric.over_last, str(metric.aggregate))
-            top = float(metric.max_points)
-            rate = metric.points / metric.full_at
-            # min(top, max(0, v * rate)) without two calls per cell
-            earned: list[Any] = [
-                None if v is None else (top if (x := v * rate) >= top else (x if x > 0 else 0.0))
-                for v in vals
-            ]
-            if None in earned:
-                known_cols.append([0.0 if e is None else e for e in earned])
-                open_cols.append([top if e is None else 0.0 for e in earned])
-            else:
-                known_cols.append(earned)
+            vals, earned, _, full_points = self.earned(metric)
             if metric.at_least is not None:
                 floor = metric.at_least
                 conditions.append([None if v is None else v >= floor for v in vals])
             if rule.every_metric_above_zero:
                 conditions.append([None if v is None else v > 0 for v in vals])
-            full = metric.points
-            kids.append(Outcome(metric, [None if e is None else e >= full for e in earned], vals, earned))
-        need = rule.points_at_least
-        known_points: list[float] = list(map(sum, zip(*known_cols, strict=True)))
-        if open_cols:
-            open_points = list(map(sum, zip(*open_cols, strict=True)))
-            total: list[Tri] = [
-                True if k >= need else (False if k + o < need else None)
+            kids.append(Outcome(metric, full_points, vals, earned))
+        known_points, open_points = self.totals(rule.metrics)
+        need = float(rule.points_at_least)
+        # A float total is off by far less than this margin, so outside it the float decides as
+        # exact arithmetic would; inside it (a near tie) exact fractions decide: no binary
+        # rounding ever decides a tier.
+        margin = 1e-9 * max(1.0, need)
+        low, high = need - margin, need + margin
+        total: list[Any]  # True, False, None, or ... for a near tie
+        if open_points is not None:
+            total = [
+                True
+                if k >= high
+                else (False if k + o < low else (None if k < low and k + o >= high else ...))
                 for k, o in zip(known_points, open_points, strict=True)
             ]
         else:
-            total = [k >= need for k in known_points]
+            total = [True if k >= high else (False if k < low else ...) for k in known_points]
+        for i in [i for i, t in enumerate(total) if t is ...]:
+            total[i] = self._exact_total(rule, i)
         met = all3([total, *conditions], size)
         return Outcome(rule, met, known_points, known_points, children=kids)
 
+    def _exact_total(self, rule: Points, i: int) -> Tri:
+        """Whether one partner's points reach the rule's minimum, in exact fractions."""
+        known = Fraction(0)
+        unknown = Fraction(0)
+        for metric in rule.metrics:
+            vals, _ = self.values(metric.fact, metric.over_last, str(metric.aggregate))
+            top = Fraction(metric.max_points)
+            if vals[i] is None:
+                unknown += top
+                continue
+            x = Fraction(vals[i]) * Fraction(metric.points) / Fraction(metric.full_at)
+            known += min(top, max(Fraction(0), x))
+        need = Fraction(rule.points_at_least)
+        if known >= need:
+            return True
+        return False if known + unknown < need else None
+
     def _consistency(self, rule: Consistency) -> Outcome:
         col = self.facts.dated.get(rule.fact)
-        n = rule.each_of_last.count
-        period = rule.each_of_last.period()
-        # period k covers (edges[k], edges[k+1]]; k = n-1 is the latest, ending on the review date
-        ends = [self.as_of]
-        for _ in range(n):
-            ends.append(period.start(ends[-1]))
-        edges = [d.toordinal() for d in reversed(ends)]
+        periods = rule.each_of_last.periods(self.as_of, self.fiscal_year_starts)
+        n = len(periods)
+        # period k covers (edges[k], edges[k + 1]]: every edge straight from the review date
+        edges = [periods[0][0].toordinal() - 1] + [last.toordinal() for _, last in periods]
         known = self.known(rule.fact)
-        sums: list[list[Any]] = [[0.0 if k else None for k in known] for _ in range(n)]
-        if col is not None:
+        zero = self.zero(rule.fact)
+        sums: list[list[Any]] = [[zero if k else None for k in known] for _ in range(n)]
+        dense = self.dense(rule.fact) if col is not None else None
+        if dense is not None:
+            for k, (first, last) in enumerate(periods):
+                summed = self._dense_sum(rule.fact, first.toordinal(), last.toordinal())
+                assert summed is not None
+                sums[k] = summed
+        elif col is not None and self.bucketed(rule.fact):
+            days, buckets = self.days(rule.fact)
+            for d in days[bisect_left(days, edges[0] + 1) : bisect_right(days, edges[-1])]:
+                acc = sums[bisect_left(edges, d) - 1]
+                partners, values = buckets[d]
+                for p, v in zip(partners, values, strict=True):
+                    acc[p] += v
+        elif col is not None:
             lo, hi = edges[0], edges[-1]
             period_of: dict[int, list[Any]] = {}
             for p, d, v in zip(col.partner, col.day, col.value, strict=True):
                 if lo < d <= hi:
-                    acc = period_of.get(d)
-                    if acc is None:
-                        acc = period_of[d] = sums[bisect_left(edges, d) - 1]
-                    acc[p] += v
+                    period = period_of.get(d)
+                    if period is None:
+                        period = period_of[d] = sums[bisect_left(edges, d) - 1]
+                    period[p] += v
         need = rule.at_least
         good = list(map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True)))
         met: list[Tri] = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
         actual: list[Any] = [g if k else None for g, k in zip(good, known, strict=True)]
-        periods = [(date.fromordinal(edges[k] + 1), date.fromordinal(edges[k + 1])) for k in range(n)]
         return Outcome(rule, met, actual, detail={"sums": sums, "periods": periods})
 
     def _valid_until(self, rule: ValidUntil) -> Outcome:
@@ -321,7 +644,8 @@ class Evaluator:
         met: list[Tri] = []
         held_months: list[Any] = []
         levels = self.levels
-        for current, since in zip(self.facts.current_tier, self.facts.tier_since, strict=True):
+        current_tiers, starts = self.held()
+        for current, since in zip(current_tiers, starts, strict=True):
             if since is not None and since not in months:
                 months[since] = months_between(since, as_of)
                 ready[since] = add_months(since, months_in) <= as_of
@@ -338,7 +662,103 @@ class Evaluator:
             else:
                 met.append(ready[since])
                 held_months.append(months[since])
-        return Outcome(rule, met, held_months)
+        return Outcome(rule, met, held_months, detail={"since": starts})
+
+    def _time_at_tier(self, rule: TimeAtTier, tier: Tier) -> Outcome:
+        spec = rule.months_at_tier
+        levels = self.levels
+        named = levels.get(spec.tier)
+        if spec.or_above and named is not None:
+            counted = {name for name, level in levels.items() if level <= named}
+        else:
+            counted = {spec.tier}
+        as_of = self.as_of
+        current_tiers, _ = self.held()
+        met: list[Tri] = []
+        months: list[Any] = []
+        starts: list[date | None] = []
+        for i, current in enumerate(current_tiers):
+            history = self.facts.spells(i)
+            start: date | None = None
+            held_months: Any
+            ready: Tri
+            if history is None:
+                # no dates at all: at a counted tier for an unknown time, or not at one now
+                held_months, ready = (None, None) if current in counted else (0, False)
+            else:
+                start = _stretch_start(history, counted, as_of)
+                if start is None:
+                    held_months, ready = 0, False
+                else:
+                    held_months = months_between(start, as_of)
+                    ready = add_months(start, spec.at_least) <= as_of
+            at = levels.get(current) if current is not None else None
+            if at is not None and at <= tier.level:
+                ready = True  # already at this tier or above: the gate was for getting in
+            met.append(ready)
+            months.append(held_months)
+            starts.append(start)
+        return Outcome(rule, met, months, detail={"since": starts})
+
+    def _qualified_within(self, rule: QualifiedWithin, tier: Tier) -> Outcome:
+        window = rule.qualified_within
+        days = qualification_days(window.months, window.every, self.as_of)
+        outcomes = [self.at(day).rule(window.rule, tier) for day in days]
+        columns = [outcome.met for outcome in outcomes]
+        latest = outcomes[-1]
+        need = window.at_least
+        met: list[Tri] = []
+        counts: list[int] = []
+        for row in zip(*columns, strict=True):
+            yes = row.count(True)
+            maybe = row.count(None)
+            counts.append(yes)
+            met.append(True if yes >= need else (False if yes + maybe < need else None))
+        detail = {"days": days, "mets": columns, "outcomes": outcomes}
+        return Outcome(rule, met, counts, children=[latest], detail=detail)
+
+
+def _column_sum(columns: list[list[Any]], size: int) -> list[Any]:
+    """The cell-by-cell sum of equal-length columns (one ``map`` per column, no Python step per cell)."""
+    if not columns:
+        return [0.0] * size
+    total = columns[0]
+    for column in columns[1:]:
+        total = list(map(operator.add, total, column))
+    return list(total) if len(columns) == 1 else total
+
+
+def _stretch_start(history: History, counted: set[str], as_of: date) -> date | None:
+    """When the unbroken stretch at the counted tiers that reaches ``as_of`` began (None: not at one)."""
+    start: date | None = None
+    for day, name in history:
+        if day > as_of:
+            break
+        if name in counted:
+            if start is None:
+                start = day
+        else:
+            start = None
+    return start
+
+
+def qualification_days(months: int, every: str, as_of: date) -> list[date]:
+    """The days a qualification window judges a rule on, oldest first.
+
+    ``every: month`` is the end of each of the last ``months`` calendar months, the current month
+    judged on the review date; ``every: day`` is every day after ``as_of`` moved back ``months``
+    months, up to the review date.
+    """
+    if every == "day":
+        first = add_months(as_of, -months) + timedelta(days=1)
+        return [first + timedelta(days=k) for k in range((as_of - first).days + 1)]
+    index = as_of.year * 12 + as_of.month - 1
+    days = []
+    for back in range(months - 1, 0, -1):
+        year, month = divmod(index - back + 1, 12)
+        days.append(date(year, month + 1, 1) - timedelta(days=1))
+    days.append(as_of)
+    return days
 
 
 def months_between(start: date, end: date) -> int:
@@ -385,6 +805,11 @@ def _same(value: Any, wanted: Any) -> bool:
 
 def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     """Compare a column with a required value; None stays None (unknown)."""
+    if type(arg) is int and op in ("at_least", "more_than"):
+        # a Decimal compares twice as fast with a Decimal as with an int (still exactly)
+        sample = next((v for v in values if v is not None), None)
+        if type(sample) is Decimal:
+            arg = Decimal(arg)
     # The common comparisons get their own comprehension: a call per cell would double the time.
     if op == "at_least":
         return [None if v is None else v >= arg for v in values]
@@ -410,8 +835,16 @@ class Evaluation:
     currency: str = "USD"
     grace_days: int = 90
     expiry_warning_days: int = 30
+    fiscal_year_starts: int = 1
+    # per partner, the tier held on the review date and since when (from the tier history)
+    held: list[str | None] = field(default_factory=list)
+    held_since: list[date | None] = field(default_factory=list)
     # wording that is the same for every partner (criterion names, requirements), built once
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.held and len(self.facts):
+            self.held, self.held_since = list(self.facts.current_tier), list(self.facts.tier_since)
 
     @property
     def levels(self) -> dict[str, int]:
@@ -421,14 +854,25 @@ class Evaluation:
     def __len__(self) -> int:
         return len(self.facts)
 
+    def undecided(self, i: int) -> list[str]:
+        """The tiers above the verdict that missing facts leave open for the partner at row ``i``."""
+        computed = self.tier[i]
+        out = []
+        for outcome in self.tiers:
+            if outcome.tier.name == computed:
+                break
+            if outcome.met[i] is None:
+                out.append(outcome.tier.name)
+        return out
+
     def row(self, partner: str) -> int:
-        """The row of a partner (exact name, then without case); KeyError when there is none."""
+        """The row of a partner (exact name, then as ``fold_name`` compares); KeyError when there is none."""
         for i, name in enumerate(self.facts.partners):
             if name == partner:
                 return i
-        folded = partner.casefold()
+        folded = fold_name(partner)
         for i, name in enumerate(self.facts.partners):
-            if name.casefold() == folded:
+            if fold_name(name) == folded:
                 return i
         raise KeyError(partner)
 
@@ -438,7 +882,11 @@ def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small containers.
 
     Evaluation allocates millions of tuples and lists that form no cycles; letting the collector
-    scan them repeatedly costs more than the evaluation itself on large programs.
+    scan them repeatedly costs more than the evaluation itself on large programs. What is still
+    alive at the end is the result, which lives on: it goes straight to the oldest generation
+    (``freeze`` then ``unfreeze``, two list splices) instead of being walked, reference by
+    reference, by the next young collection only to be promoted there anyway. Nothing is kept
+    from the collector: the next full collection sees everything as usual.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -446,6 +894,8 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -463,10 +913,11 @@ def evaluate_facts(
     currency: str = "USD",
     grace_days: int = 90,
     expiry_warning_days: int = 30,
+    fiscal_year_starts: int = 1,
 ) -> Evaluation:
     """Evaluate ``tiers`` over a fact table on ``as_of``: the core of ``evaluate_tiers``."""
     ordered = tier_order(tiers)
-    evaluator = Evaluator(facts, specs or {}, {t.name: t.level for t in ordered}, as_of)
+    evaluator = Evaluator(facts, specs or {}, {t.name: t.level for t in ordered}, as_of, fiscal_year_starts)
     outcomes = []
     with no_gc():
         for tier in ordered:
@@ -476,34 +927,66 @@ def evaluate_facts(
         for outcome in reversed(outcomes):  # bottom up, so the highest tier met wins
             name = outcome.tier.name
             verdict = [name if m is True else v for m, v in zip(outcome.met, verdict, strict=True)]
+    held, since = evaluator.held()
     return Evaluation(
-        ordered, facts, specs or {}, as_of, outcomes, verdict, currency, grace_days, expiry_warning_days
+        ordered,
+        facts,
+        specs or {},
+        as_of,
+        outcomes,
+        verdict,
+        currency,
+        grace_days,
+        expiry_warning_days,
+        fiscal_year_starts,
+        list(held),
+        list(since),
     )
 
 
-def evaluate_tiers(plan: Plan, as_of: date, facts: FactTable | None = None) -> Evaluation:
+def evaluate_tiers(
+    plan: Plan | TierProgramFile, as_of: date, facts: FactTable | None = None, *, replace: bool = False
+) -> Evaluation:
     """Which tier every partner earns on ``as_of``, from the plan's facts refreshed by ``facts``.
 
-    Raises ``PlanError`` when the plan's facts have wrong values (use ``plan_facts`` to get them as
+    ``plan`` may be a whole plan or a tier program file. The facts table updates the plan's dated
+    observations for the dates it covers (``replace``: it replaces each series it has). Raises
+    ``PlanError`` when the plan's facts have wrong values (use ``plan_facts`` to get them as
     problems instead).
     """
+    table = plan_facts_table(plan, facts, replace=replace)[0]
+    return evaluate_source(plan, as_of, table)
+
+
+def plan_facts_table(
+    plan: Plan | TierProgramFile, facts: FactTable | None = None, *, replace: bool = False
+) -> tuple[FactTable, list[PartnerMerge]]:
+    """The plan's facts refreshed by a facts table, and what the table changed for each partner."""
     from partnerkit.errors import PlanError
-    from partnerkit.tiers.facts import facts_from_plan, merge_facts
+    from partnerkit.tiers.facts import facts_from_plan, merged_facts
 
     table, problems = facts_from_plan(plan)
     if problems:
         raise PlanError(problems)
-    if facts is not None:
-        table = merge_facts(table, facts)
+    if facts is None:
+        return table, []
+    return merged_facts(table, facts, replace=replace)
+
+
+def evaluate_source(plan: Plan | TierProgramFile, as_of: date, table: FactTable) -> Evaluation:
+    """Evaluate the tiers of a plan (or program file) over a fact table made from it."""
+    from partnerkit.model.program import currency_of
+
     program = plan.tier_program
     return evaluate_facts(
         plan.tiers,
         table,
         as_of,
         dict(program.facts),
-        currency=plan.product.currency,
+        currency=currency_of(plan),
         grace_days=program.downgrade_grace_days,
         expiry_warning_days=program.expiry_warning_days,
+        fiscal_year_starts=program.fiscal_year_starts,
     )
 
 

@@ -1,20 +1,32 @@
 """The tier review: proposed upgrades and downgrades for a person to approve, expiries, unknowns, benefit cost.
 
 Nothing here changes a partner's tier. Computed eligibility is a proposal; a downgrade also waits the
-program's grace period, so a partner that qualifies again before it ends keeps its tier.
+program's grace period, so a partner that qualifies again before it ends keeps its tier. A verdict
+that hangs on missing facts (``undecided``) is never a proposal: the review lists the facts to record.
+Approved proposals become tier history with ``partnerkit.tiers.changes.apply_proposals``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.tiers.evaluate import Evaluation, evaluate_tiers
-from partnerkit.tiers.explain import Change, Words, change_of, expiry_warnings, explain, money
+from partnerkit.tiers.explain import (
+    Change,
+    Words,
+    expiry_warnings,
+    explain,
+    json_number,
+    money,
+    verdict_change,
+)
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
+    from partnerkit.model.program import TierProgramFile
     from partnerkit.tiers.facts import FactTable
 
 
@@ -28,6 +40,7 @@ class Proposal:
     change: Change
     effective: date
     reason: str
+    current_since: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (see docs/tiers.md)."""
@@ -48,8 +61,8 @@ class TierCost:
 
     tier: str
     partners: int
-    co_marketing_per_partner: float
-    co_marketing_total: float
+    co_marketing_per_partner: Decimal
+    co_marketing_total: Decimal
     dedicated_managers: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,8 +70,8 @@ class TierCost:
         return {
             "tier": self.tier,
             "partners": self.partners,
-            "co_marketing_per_partner": self.co_marketing_per_partner,
-            "co_marketing_total": self.co_marketing_total,
+            "co_marketing_per_partner": json_number(self.co_marketing_per_partner),
+            "co_marketing_total": json_number(self.co_marketing_total),
             "dedicated_managers": self.dedicated_managers,
         }
 
@@ -73,21 +86,21 @@ class TierReview:
     expiring: list[tuple[str, str]]
     unknown: list[tuple[str, list[str]]]
     costs: list[TierCost]
-    budget_per_quarter: float | None
+    budget_per_quarter: Decimal | None
     currency: str = "USD"
     notes: list[str] = field(default_factory=list)
 
     @property
-    def total_cost(self) -> float:
+    def total_cost(self) -> Decimal:
         """Co-marketing budget of all tiers per quarter."""
-        return sum(c.co_marketing_total for c in self.costs)
+        return sum((c.co_marketing_total for c in self.costs), Decimal(0))
 
     @property
-    def over_budget(self) -> float | None:
+    def over_budget(self) -> Decimal | None:
         """How far the benefits exceed the program budget (None without a budget, 0 within it)."""
         if self.budget_per_quarter is None:
             return None
-        return max(0.0, self.total_cost - self.budget_per_quarter)
+        return max(Decimal(0), self.total_cost - self.budget_per_quarter)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``partnerkit tiers review --json`` (see docs/tiers.md)."""
@@ -99,16 +112,16 @@ class TierReview:
             "unknown": [{"partner": p, "facts": f} for p, f in self.unknown],
             "benefits": {
                 "per_quarter": [c.to_dict() for c in self.costs],
-                "total_per_quarter": self.total_cost,
-                "budget_per_quarter": self.budget_per_quarter,
-                "over_budget": self.over_budget,
+                "total_per_quarter": json_number(self.total_cost),
+                "budget_per_quarter": json_number(self.budget_per_quarter),
+                "over_budget": json_number(self.over_budget),
                 "currency": self.currency,
             },
             "notes": self.notes,
         }
 
 
-def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierReview:
+def review_evaluation(ev: Evaluation, plan_budget: Decimal | int | None = None) -> TierReview:
     """The review of an evaluation: proposals, expiries, unknowns and what the benefits cost."""
     words = Words(ev.specs, ev.currency)
     proposals: list[Proposal] = []
@@ -119,60 +132,59 @@ def review_evaluation(ev: Evaluation, plan_budget: float | None = None) -> TierR
     counts: dict[str, int] = {}
     for i, name in enumerate(ev.facts.partners):
         computed = ev.tier[i]
-        current = ev.facts.current_tier[i]
-        change = change_of(ev, current, computed)
-        if computed is not None:
-            counts[computed] = counts.get(computed, 0) + 1
-        if change in (Change.UPGRADE, Change.NEW):
+        current = ev.held[i]
+        change = verdict_change(ev, i)
+        if change is Change.UNDECIDED:
+            # Missing facts could keep or lift the partner: nothing to approve until they are recorded.
+            counts[current or ""] = counts.get(current or "", 0) + 1
+            unknown.append((name, explain(ev, i, criteria=False).unknown))
+        elif change in (Change.UPGRADE, Change.NEW):
             verb = "qualifies for" if change is Change.UPGRADE else "qualifies as"
-            proposals.append(Proposal(name, current, computed, change, ev.as_of, f"{verb} {computed}"))
+            reason = f"{verb} {computed}"
+            higher = ev.undecided(i)
+            if higher:
+                facts = explain(ev, i, criteria=False).unknown
+                reason += f"; {' or '.join(higher)} still possible: record {', '.join(facts)}"
+                unknown.append((name, facts))
+            proposals.append(Proposal(name, current, computed, change, ev.as_of, reason, ev.held_since[i]))
         elif change is Change.DOWNGRADE:
             verdict = explain(ev, i)
             held = [c for c in verdict.criteria if c.tier == current and c.depth == 0 and c.met is False]
             missed = "; ".join(f"{c.criterion}: {c.actual} (needs {c.required})" for c in held)
-            reason = f"no longer meets {current}: {missed}" if missed else f"{current} is unknown or not met"
-            undecided = [
-                t.tier.name for t in ev.tiers if t.met[i] is None and _above(ev, t.tier.name, computed)
-            ]
-            if undecided:
-                # A missing fact could keep the partner higher: the approver must see that here.
-                reason += (
-                    f"; {' or '.join(undecided)} still possible: depends on unknown facts "
-                    f"{', '.join(verdict.unknown)} (record them before approving)"
-                )
+            reason = f"no longer meets {current}: {missed}" if missed else f"{current} is not met"
             reason += f"; stays {current} until the grace period ends"
-            proposals.append(Proposal(name, current, computed, change, ev.as_of + grace, reason))
+            proposals.append(
+                Proposal(name, current, computed, change, ev.as_of + grace, reason, ev.held_since[i])
+            )
         elif change is Change.HOLD:
             holds += 1
+        if computed is not None and change is not Change.UNDECIDED:
+            counts[computed] = counts.get(computed, 0) + 1
         for warning in expiry_warnings(ev, i, words):
             expiring.append((name, warning))
-        if any(t.met[i] is None for t in ev.tiers if _above(ev, t.tier.name, computed)):
-            unknown.append((name, explain(ev, i, criteria=False).unknown))
     costs = []
     for outcome in ev.tiers:
         tier = outcome.tier
         n = counts.get(tier.name, 0)
-        each = float(tier.benefits.co_marketing_budget.amount) if tier.benefits.co_marketing_budget else 0.0
+        each = tier.benefits.co_marketing_budget.amount if tier.benefits.co_marketing_budget else Decimal(0)
         managers = n if tier.benefits.dedicated_partner_manager else 0
         costs.append(TierCost(tier.name, n, each, each * n, managers))
     notes: list[str] = []
-    review = TierReview(ev.as_of, proposals, holds, expiring, unknown, costs, plan_budget, ev.currency, notes)
+    budget = Decimal(plan_budget) if plan_budget is not None else None
+    review = TierReview(ev.as_of, proposals, holds, expiring, unknown, costs, budget, ev.currency, notes)
     over = review.over_budget
     if over:
         notes.append(
             f"co-marketing benefits of {money(review.total_cost, ev.currency)} a quarter exceed the "
-            f"budget of {money(plan_budget or 0.0, ev.currency)} by {money(over, ev.currency)}"
+            f"budget of {money(budget or 0, ev.currency)} by {money(over, ev.currency)}"
         )
     return review
 
 
-def _above(ev: Evaluation, tier: str, computed: str | None) -> bool:
-    levels = ev.levels
-    return computed is None or levels[tier] < levels[computed]
-
-
-def review_tiers(plan: Plan, as_of: date, facts: FactTable | None = None) -> TierReview:
+def review_tiers(
+    plan: Plan | TierProgramFile, as_of: date, facts: FactTable | None = None, *, replace: bool = False
+) -> TierReview:
     """Review every partner's tier on ``as_of``: proposals to approve, expiries, unknowns and benefit cost."""
-    ev = evaluate_tiers(plan, as_of, facts)
+    ev = evaluate_tiers(plan, as_of, facts, replace=replace)
     budget = plan.tier_program.benefits_budget_per_quarter
-    return review_evaluation(ev, float(budget.amount) if budget else None)
+    return review_evaluation(ev, budget.amount if budget else None)

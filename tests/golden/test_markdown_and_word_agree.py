@@ -55,7 +55,9 @@ def markdown_sections(text: str) -> Sections:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "heading_open":
-            out.heading(int(token.tag[1]), tokens[number + 1].content)
+            # The heading as shown (its text), not as written (escapes included).
+            shown = "".join(c.content for c in tokens[number + 1].children or [] if c.type == "text")
+            out.heading(int(token.tag[1]), shown)
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close":

@@ -1,4 +1,4 @@
-"""The CP-SAT optimum against the heuristic on small instances (skipped without OR-Tools)."""
+"""The CP-SAT optimum: exact on small instances, compacted, the same on every run (skipped without OR-Tools)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from partnerkit.cli import cli
+from partnerkit.errors import PlanError
 from partnerkit.io.optimize import OptimizerUnavailableError, optimize_roadmap
-from partnerkit.io.planfile import example_plan_path
+from partnerkit.io.planfile import example_plan_path, load_example_plan
 from partnerkit.roadmap import schedule_roadmap
-from tests.roadmap.builders import act, assert_feasible, make_roadmap
+from tests.roadmap.builders import act, assert_feasible, make_roadmap, spans
+from tests.roadmap.oracle import Plan, best_end, earlier_start, problems, starts_of
+from tests.roadmap.strategies import build, small_roadmaps
 
 
 def test_the_optimum_beats_a_priority_that_blocks_the_team() -> None:
@@ -47,34 +49,88 @@ def test_the_optimum_keeps_weeks_off_capacity_changes_and_fixed_starts() -> None
     assert optimum.activity("pinned").start_week == 3
 
 
-@st.composite
-def small_roadmaps(draw: st.DrawFn) -> dict[str, Any]:
-    n = draw(st.integers(2, 7))
-    capacity = draw(st.integers(1, 3))
-    activities = []
-    for i in range(n):
-        deps = (
-            draw(st.lists(st.sampled_from([f"a{j}" for j in range(i)]), unique=True, max_size=2)) if i else []
-        )
-        activities.append(
-            act(f"a{i}", draw(st.integers(1, 4)), people=draw(st.integers(1, capacity)), deps=deps)
-        )
-    return {"activities": activities, "capacity": capacity}
-
-
-@settings(max_examples=15, deadline=None)
-@given(small_roadmaps())
-def test_on_random_small_instances_the_optimum_is_feasible_and_never_worse(data: dict[str, Any]) -> None:
+@settings(max_examples=60, deadline=None)
+@given(small_roadmaps(max_activities=5, fixed=False))
+def test_the_optimum_is_the_exhaustive_optimum_compacted_and_the_same_on_every_run(
+    data: dict[str, Any],
+) -> None:
     pytest.importorskip("ortools")
-    roadmap = make_roadmap(data["activities"], capacity=data["capacity"])
-    heuristic = schedule_roadmap(roadmap)
+    roadmap = build(data)
+    plan = Plan(roadmap)
+    best = best_end(plan)
+    if best is None:
+        with pytest.raises(PlanError) as raised:
+            optimize_roadmap(roadmap, time_limit=5)
+        assert "over-capacity" in {p.code for p in raised.value.problems}
+        return
     optimum = optimize_roadmap(roadmap, time_limit=5)
     assert optimum.method == "optimal"
+    assert optimum.makespan_weeks == best
+    starts = starts_of(optimum)
+    assert problems(plan, starts) == []
+    for a in roadmap.activities():
+        assert earlier_start(plan, starts, a.id, plan.release(a.id)) is None, a.id
+    assert optimize_roadmap(roadmap, time_limit=5).to_dict() == optimum.to_dict()
+    # The heuristic is only a hint: without it the optimum is the same.
+    assert optimize_roadmap(roadmap, time_limit=5, hint=False).makespan_weeks == best
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_roadmaps(max_activities=5))
+def test_with_fixed_starts_the_optimum_is_valid_compacted_and_keeps_what_the_heuristic_keeps(
+    data: dict[str, Any],
+) -> None:
+    pytest.importorskip("ortools")
+    roadmap = build(data)
+    try:
+        heuristic = schedule_roadmap(roadmap)
+    except PlanError:
+        with pytest.raises(PlanError):
+            optimize_roadmap(roadmap, time_limit=5)
+        return
+    optimum = optimize_roadmap(roadmap, time_limit=5)
     assert_feasible(optimum, roadmap)
-    assert optimum.makespan_weeks <= heuristic.makespan_weeks
-    # No schedule beats the longest chain or the team's total work.
-    work = sum(a["duration_weeks"] * a["people"] for a in data["activities"])
-    assert optimum.makespan_weeks >= -(-work // data["capacity"])
+    moved = [p for p in optimum.problems if p.code == "fixed-start-moved"]
+    assert len(moved) <= len([p for p in heuristic.problems if p.code == "fixed-start-moved"])
+    if len(moved) == len([p for p in heuristic.problems if p.code == "fixed-start-moved"]):
+        assert optimum.makespan_weeks <= heuristic.makespan_weeks
+
+
+def test_the_example_plan_optimises_to_the_same_schedule_on_every_run() -> None:
+    pytest.importorskip("ortools")
+    plan = load_example_plan()
+    first = optimize_roadmap(plan, time_limit=10)
+    assert first.method == "optimal"
+    assert optimize_roadmap(plan, time_limit=10).to_dict() == first.to_dict()
+    assert_feasible(first, plan.roadmap)
+    oracle = Plan(plan.roadmap)
+    starts = starts_of(first)
+    for a in plan.roadmap.activities():
+        assert earlier_start(oracle, starts, a.id, oracle.release(a.id)) is None, a.id
+
+
+def test_the_optimum_needs_no_heuristic_schedule() -> None:
+    pytest.importorskip("ortools")
+    roadmap = make_roadmap(
+        [act("a", 2, people=2), act("b", 2, people=3)],
+        capacity=4,
+        capacity_changes=[{"from_week": 3, "capacity": 2}],
+    )
+    optimum = optimize_roadmap(roadmap, time_limit=5, hint=False)
+    assert spans(optimum) == {"b": (1, 2), "a": (3, 4)} and optimum.method == "optimal"
+
+
+def test_a_roadmap_no_schedule_fits_is_impossible_for_the_optimiser_too() -> None:
+    pytest.importorskip("ortools")
+    roadmap = make_roadmap(
+        [act("summit", 1, people=4), act("retreat", 1, people=4)],
+        capacity=2,
+        capacity_changes=[{"from_week": 3, "capacity": 4}, {"from_week": 4, "capacity": 2}],
+    )
+    for hint in (True, False):
+        with pytest.raises(PlanError) as raised:
+            optimize_roadmap(roadmap, time_limit=5, hint=hint)
+        assert [p.code for p in raised.value.problems] == ["over-capacity"]
 
 
 def test_without_ortools_the_optimiser_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -262,6 +262,11 @@ def test_a_short_lived_larger_team_taken_by_one_activity_leaves_none_for_the_nex
         capacity_changes=[{"from_week": 3, "capacity": 4}, {"from_week": 4, "capacity": 2}],
     )
     (problem,) = roadmap_problems(roadmap)
-    assert problem.code == "over-capacity" and "are taken by other activities" in problem.message
+    assert problem.code == "over-capacity" and problem.is_error
+    assert problem.message == (
+        "needs 4 people for 1 week, and the weeks in which the team is that large (week 3) cannot "
+        "hold it together with the other activities that need them (retreat): no order of the "
+        "activities fits them all"
+    )
     # Equal in all else, the id decides: the retreat gets the larger team's week, the summit none.
     assert problem.field == "roadmap.phases[0].activities[0].people"

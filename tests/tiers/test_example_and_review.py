@@ -40,21 +40,25 @@ def test_the_example_gaps_read_like_a_note_to_the_partner(example_plan: Plan) ->
         "Joint business plan: required (now: no)",
         "business reviews: at least 1 in each of the last 2 quarters; short in 1 (2026-07-02 to 2026-10-01)",
     ]
+    # 34.66 of 60 points: revenue earns a point per $2,000 (50 points at $100,000), the cheapest
+    # relative to its threshold, so 25.34 points are $50,680, exactly
     assert [g.text for g in found["Crestline Tax"].gaps][:2] == [
         "$24,000 more revenue over the last 12 months",
-        "26 more points; the cheapest are 26 from revenue over the last 12 months "
-        "($50,667 more revenue over the last 12 months)",
+        "25.34 more points (34.66 of 60); the cheapest route: "
+        "$50,680 more revenue over the last 12 months (+25.34 points)",
     ]
     assert [(g.fact, g.amount) for g in found["Bluefin Banking"].gaps] == [
-        ("revenue", 60000.0),
-        ("certified_staff", 2.0),
+        ("revenue", 60000),
+        ("certified_staff", 2),
         ("joint_business_plan", None),
-        ("business_reviews", 1.0),
+        ("business_reviews", 1),
     ]
     assert [g.text for g in found["Keystone IT Partners"].gaps] == [
         "4 more months in Premier (eligible from 2027-02-01)"
     ]
     assert found["Ledger & Lane CPAs"].unknown == ["certified_staff", "integration_complete"]
+    assert found["Ledger & Lane CPAs"].change is Change.UNDECIDED
+    assert found["Ledger & Lane CPAs"].undecided == ["Premier"]
     assert found["Northwind ERP"].warnings == ["Ledgerly certification expires on 2026-10-20 (in 19 days)"]
     # every partner gets a tier or a readable way to one
     for verdict in found.values():
@@ -88,14 +92,14 @@ def test_review_proposes_and_never_applies(example_plan: Plan) -> None:
 def test_review_totals_benefits_against_the_budget(example_plan: Plan) -> None:
     review = review_tiers(example_plan, AS_OF)
     assert [(c.tier, c.partners, c.co_marketing_total) for c in review.costs] == [
-        ("Strategic", 1, 15000.0),
-        ("Premier", 4, 20000.0),
-        ("Registered", 3, 0.0),
+        ("Strategic", 1, 15000),
+        ("Premier", 4, 20000),
+        ("Registered", 3, 0),
     ]
-    assert review.total_cost == 35000.0
-    assert review.over_budget == 0.0
-    tight = review_evaluation(evaluate_tiers(example_plan, AS_OF), plan_budget=30000.0)
-    assert tight.over_budget == 5000.0
+    assert review.total_cost == 35000
+    assert review.over_budget == 0
+    tight = review_evaluation(evaluate_tiers(example_plan, AS_OF), plan_budget=30000)
+    assert tight.over_budget == 5000
     assert tight.notes == [
         "co-marketing benefits of $35,000 a quarter exceed the budget of $30,000 by $5,000"
     ]
@@ -121,12 +125,17 @@ def test_a_facts_table_refreshes_the_plan(example_plan: Plan) -> None:
     assert not problems
     ev = evaluate_tiers(example_plan, AS_OF, update)
     found = {v.partner: v for v in verdicts(ev)}
-    # the table's revenue replaces the plan's series for that fact: 95,000 over the year now
-    assert found["Brightline Advisory"].tier == "Premier"
-    assert found["Brightline Advisory"].criteria[0].actual == "$95,000"
+    # the table covers 2026-09-30 only: its 95,000 replaces that quarter's 55,000, the three
+    # quarters before are kept, so the year holds 250,000 and Brightline keeps Strategic
+    assert found["Brightline Advisory"].tier == "Strategic"
+    assert found["Brightline Advisory"].criteria[0].actual == "$250,000"
     assert found["Newcomer Ltd"].tier == "Registered"
     assert found["Newcomer Ltd"].change is Change.NEW
     assert len(merge_facts(ev.facts, update)) == len(ev.facts)
+    # --replace (replace=True) keeps the behaviour before: the table's series is the whole series
+    replaced = evaluate_tiers(example_plan, AS_OF, update, replace=True)
+    brightline = explain(replaced, replaced.row("Brightline Advisory"))
+    assert (brightline.tier, brightline.criteria[0].actual) == ("Premier", "$95,000")
 
 
 def test_a_facts_table_matches_plan_partners_without_case(example_plan: Plan) -> None:
@@ -138,7 +147,7 @@ def test_a_facts_table_matches_plan_partners_without_case(example_plan: Plan) ->
     assert not problems
     found = {v.partner: v for v in verdicts(evaluate_tiers(example_plan, AS_OF, update))}
     assert "brightline ADVISORY" not in found
-    assert found["Brightline Advisory"].criteria[0].actual == "$95,000"
+    assert found["Brightline Advisory"].criteria[0].actual == "$250,000"
 
 
 def test_compact_rows_hold_every_criterion(example_plan: Plan) -> None:
@@ -170,9 +179,10 @@ def test_a_current_tier_the_plan_does_not_have_is_a_warning(example_plan: Plan) 
     assert verdict.change is Change.NEW
 
 
-def test_a_downgrade_past_an_undecided_tier_says_so_in_its_reason() -> None:
-    # Gold fails, Silver hangs on a missing fact, Bronze holds: the person approving the downgrade
-    # to Bronze must read that Silver is still possible.
+def test_a_verdict_that_hangs_on_a_missing_fact_is_undecided_and_proposes_nothing() -> None:
+    # Gold fails, Silver hangs on a missing fact, Bronze holds. Before, this read as a downgrade
+    # to Bronze; missing data is not a downgrade: the verdict is undecided and the review proposes
+    # nothing, naming the fact to record.
     from tests.tiers.helpers import run, table_of, tiers_of
 
     tiers = tiers_of(
@@ -181,11 +191,26 @@ def test_a_downgrade_past_an_undecided_tier_says_so_in_its_reason() -> None:
         {"name": "Bronze", "level": 3, "rules": [{"fact": "certified_staff", "at_least": 1}]},
     )
     table = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2}})
-    (down,) = review_evaluation(run(tiers, table)).proposals
-    assert (down.current_tier, down.proposed_tier, down.change) == ("Gold", "Bronze", Change.DOWNGRADE)
-    assert "Silver still possible: depends on unknown facts sponsor (record them before approving)" in (
-        down.reason
-    )
+    ev = run(tiers, table)
+    verdict = explain(ev, 0)
+    assert (verdict.tier, verdict.change, verdict.undecided) == ("Bronze", Change.UNDECIDED, ["Silver"])
+    assert verdict.to_dict()["change"] == "undecided"
+    assert verdict.unknown == ["sponsor"]
+    review = review_evaluation(ev)
+    assert review.proposals == []
+    assert review.unknown == [("P", ["sponsor"])]
     known = table_of({"name": "P", "tier": "Gold", "facts": {"certified_staff": 2, "sponsor": False}})
     (settled,) = review_evaluation(run(tiers, known)).proposals
-    assert "still possible" not in settled.reason
+    assert (settled.proposed_tier, settled.change) == ("Bronze", Change.DOWNGRADE)
+
+
+def test_a_partner_with_no_deal_data_is_undecided_not_a_downgrade() -> None:
+    from tests.tiers.helpers import run, table_of, tiers_of
+
+    tiers = tiers_of(
+        {"name": "Gold", "level": 1, "rules": [{"fact": "deals", "over_last": "12 months", "at_least": 4}]},
+        {"name": "Member", "level": 2},
+    )
+    ev = run(tiers, table_of({"name": "P", "tier": "Gold"}))
+    assert explain(ev, 0).change is Change.UNDECIDED
+    assert review_evaluation(ev).proposals == []

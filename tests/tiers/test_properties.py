@@ -28,14 +28,30 @@ leaf = st.one_of(
     st.builds(
         lambda f, w, t: {"fact": f, "over_last": w, "at_least": t},
         st.sampled_from(DATED),
-        st.sampled_from(["12 months", "2 quarters", "90 days"]),
+        st.sampled_from(
+            [
+                "12 months",
+                "2 quarters",
+                "90 days",
+                "6 calendar months",
+                "4 completed quarters",
+                "1 fiscal year",
+            ]
+        ),
         st.integers(0, 30),
     ),
     st.builds(
-        lambda f, n, t: {"fact": f, "each_of_last": f"{n} quarters", "at_least": t},
+        lambda f, n, kind, t: {"fact": f, "each_of_last": f"{n} {kind}quarters", "at_least": t},
         st.sampled_from(DATED),
         st.integers(1, 4),
+        st.sampled_from(["", "completed ", "calendar "]),
         st.integers(1, 5),
+    ),
+    st.builds(
+        lambda tier, above, n: {"months_at_tier": {"tier": tier, "or_above": above, "at_least": n}},
+        st.sampled_from(["T0", "T1", "T2"]),
+        st.booleans(),
+        st.sampled_from([0, 6, 12]),
     ),
     st.builds(lambda _: {"valid_until": "cert_expires"}, st.none()),
     st.builds(lambda n: {"months_in_tier": n}, st.sampled_from([0, 6, 12])),
@@ -83,6 +99,19 @@ rule = st.recursive(
             lambda a, b: {"tracks": [{"name": "A", "rules": a}, {"name": "B", "rules": b}]},
             st.lists(kids, min_size=1, max_size=2),
             st.lists(kids, min_size=1, max_size=2),
+        ),
+        st.builds(
+            lambda k, months, need: {
+                "qualified_within": {
+                    "months": months,
+                    "every": "month",
+                    "at_least": min(need, months),
+                    "rule": k,
+                }
+            },
+            kids,
+            st.integers(1, 3),
+            st.integers(1, 2),
         ),
     ),
     max_leaves=4,
@@ -236,6 +265,21 @@ def test_the_verdict_is_the_highest_tier_whose_rules_hold(
         # a gap is only ever about the tier right above the verdict
         if verdict.gaps:
             assert verdict.next_tier is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiers_strategy, st.lists(partner, min_size=1, max_size=6))
+def test_the_summaries_word_every_partner_as_its_own_verdict_does(
+    tiers: list[Tier], partners: list[dict[str, Any]]
+) -> None:
+    # summaries() words each distinct outcome once: its key must hold all the wording reads
+    from partnerkit.services.tiers import TierVerdicts, top_gaps
+
+    ev = evaluate(tiers, partners + partners[:2])
+    summaries = TierVerdicts(AS_OF, ev, list(range(len(ev)))).summaries()
+    for i, row in enumerate(summaries):
+        verdict = explain(ev, i, criteria=False)
+        assert row == (verdict.partner, verdict.tier or "", verdict.change.value, top_gaps(verdict))
 
 
 def test_the_example_window_dates_are_what_the_properties_assume() -> None:

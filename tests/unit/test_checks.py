@@ -35,7 +35,9 @@ def test_duplicate_partner_names_across_categories(plan_data: dict[str, Any]) ->
     plan_data["categories"]["ecosystem"]["partners"][0]["name"] = "northwind erp"
     (problem,) = only(problems_of(plan_data), "duplicate_partner")
     assert problem.path == ("categories", "ecosystem", "partners", 0, "name")
-    assert "listed twice (also under integration)" in problem.message
+    assert (
+        "listed twice (also under integration, partner 1 of that list, as 'Northwind ERP')" in problem.message
+    )
 
 
 def test_unknown_source_gets_did_you_mean(plan_data: dict[str, Any]) -> None:

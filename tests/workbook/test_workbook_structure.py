@@ -94,7 +94,7 @@ def test_native_chart_of_partners_per_tier(built_xlsm: Path) -> None:
         assert charts
         chart = archive.read(charts[0]).decode()
     assert "<c:barChart>" in chart
-    assert "<c:f>Tiers!$A$2:$A$4</c:f>" in chart and "<c:f>Tiers!$U$2:$U$4</c:f>" in chart
+    assert "<c:f>Tiers!$A$2:$A$4</c:f>" in chart and "<c:f>Tiers!$W$2:$W$4</c:f>" in chart
 
 
 def test_text_stays_text(tmp_path: Path, example_plan: Plan) -> None:

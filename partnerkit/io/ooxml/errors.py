@@ -23,3 +23,23 @@ class DamagedPackage(PackageError):
 
 class RefusedPackage(PackageError):
     """A readable package refused by the limits: too large, too many entries, or a zip bomb."""
+
+
+# What a reader of workbooks (python-calamine) says of damaged content, in partnerkit's words: its
+# own sentences name its internals ("Range is missing the expected row component").
+_DAMAGE = (
+    (("row component", "column component", "alphanumeric", "range"), "a cell has an address that is not one"),
+    (("float", "parse", "int"), "a number cell holds something that is not a number"),
+    (("shared string", "index", "out of bounds"), "a cell refers to a shared text that the workbook lacks"),
+    (("xml", "utf", "encoding", "eof", "tag", "attribute"), "a part of it is not well-formed XML"),
+    (("zip", "deflate", "crc", "archive"), "its zip structure is damaged"),
+)
+
+
+def unreadable_content(exc: BaseException) -> str:
+    """Why a workbook's content cannot be read, in a phrase of partnerkit's (never the reader's own words)."""
+    said = f"{type(exc).__name__} {exc}".casefold()
+    for words, phrase in _DAMAGE:
+        if any(word in said for word in words):
+            return phrase
+    return "its content does not follow the workbook format"

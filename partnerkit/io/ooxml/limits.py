@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from partnerkit.io.ooxml.errors import RefusedPackage
+from partnerkit.io.ooxml.refs import column_of
+
+if TYPE_CHECKING:
+    from partnerkit.io.ooxml.scan import Extent
 
 MiB = 1024 * 1024
 
@@ -56,6 +60,11 @@ class Limits:
     max_entries: int = 10_000
     max_rows: int = 250_000  # rows of one table that are read
     max_columns: int = 200  # columns of one table that are read
+    # Cells of a sheet's used area, from A1 to its farthest cell: python-calamine allocates the whole
+    # rectangle (32 bytes a cell, empty or not), and a reader's rows hold a slot for each, so one
+    # stray cell at XFD1048576 asks for 512 GiB. 5,000,000 cells (100,000 partners of 50 columns)
+    # keep `validate` under 200 MB and `workbook sync` under 350 MB however sparse the sheet.
+    max_cells: int = 5_000_000
 
     def check_file_size(self, size: int) -> None:
         """Refuse a file larger than ``max_file_bytes``."""
@@ -92,6 +101,21 @@ class Limits:
                     f"{self.max_ratio:.0f} to 1, which only zip bombs do; refusing a zip bomb"
                 )
 
+    def check_extent(self, sheet: str, extent: Extent) -> None:
+        """Refuse a sheet whose used area (A1 to its farthest real cell) holds more than ``max_cells``
+        cells, naming the cell that makes it so large."""
+        if extent.cells <= self.max_cells:
+            return
+        if column_of(extent.far_row) == extent.columns or not extent.far_column:
+            where = f"has a cell at {extent.far_row}"
+        else:
+            where = f"has cells as far as {extent.far_row} and {extent.far_column}"
+        raise RefusedPackage(
+            f"sheet {sheet!r} {where}, so its used area {extent.area} covers {extent.cells:,} cells, "
+            f"more than the {self.max_cells:,} partnerkit reads from one sheet; delete the rows and "
+            "columns past your data (or move what is there next to it) and save it again"
+        )
+
 
 WORKBOOK_LIMITS = Limits()
 """Planning workbooks, read or synced: 100,000 partners take about 30 MB of sheet XML."""
@@ -102,8 +126,10 @@ FACTS_LIMITS = replace(
     max_total_bytes=1024 * MiB,
     max_rows=2_000_000,
     max_columns=500,
+    max_cells=6_000_000,
 )
-"""Facts tables: a dated export (one row per partner and month) runs to millions of rows in one sheet."""
+"""Facts tables: a dated export (one row per partner and month) runs to millions of rows in one sheet;
+6,000,000 cells is a full sheet (1,048,576 rows) of partner, date and four facts."""
 
 TEMPLATE_LIMITS = replace(WORKBOOK_LIMITS, max_part_bytes=50 * MiB, max_total_bytes=50 * MiB)
 """Word templates: held in memory and copied into every document of a batch; 50 MB is no template."""

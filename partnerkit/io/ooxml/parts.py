@@ -118,3 +118,20 @@ def _any_rid(el: Any) -> str:
 def sheet_parts(reader: PartReader) -> dict[str, str]:
     """Each worksheet's name and the part that holds it (``xl/worksheets/sheet2.xml``)."""
     return {sheet.name: sheet.part for sheet in worksheets(reader)}
+
+
+def table_sheets(reader: PartReader) -> dict[str, str]:
+    """Each table's name (its ``name`` and its ``displayName``, without case) and the worksheet that holds it."""
+    names = reader.namelist()
+    found: dict[str, str] = {}
+    for sheet in worksheets(reader):
+        for rel in _read_rels(reader, names, rels_part(sheet.part), sheet.part):
+            stored = _stored(names, rel.part) if rel.type.endswith("/table") else None
+            if stored is None:
+                continue
+            root = parse_xml(reader.read(stored), stored).getroot()
+            for attribute in ("name", "displayName"):
+                value = root.get(attribute)
+                if value:
+                    found.setdefault(value.casefold(), sheet.name)
+    return found

@@ -5,14 +5,20 @@ and the sheet's real used extent, found in the part's bytes without parsing them
 sheet holds millions of cells, and an XML parse of it costs seconds. Positions are 0-based (row,
 column), as python-calamine counts. The scan assumes what every writer of worksheets does: cells
 carry their ``r="B7"`` address, and the attributes are quoted with ``"``.
+
+``SheetScan.extent`` is the exception: it bounds what a reader will allocate, so it assumes nothing.
+A sheet written the usual way is measured with a few regular-expression sweeps; any other spelling
+(cells without an address, prefixed tags, single quotes) is walked tag by tag, placing cells the
+way python-calamine does.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from partnerkit.io.ooxml.refs import column_number, index_of, letters_at
+from partnerkit.io.ooxml.refs import cell_ref, column_number, index_of, letters_at
 
 Position = tuple[int, int]
 Span = tuple[Position, Position]
@@ -20,10 +26,83 @@ Span = tuple[Position, Position]
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>'
 )
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>\s*(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>'
+)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_CELL_AT = re.compile(rb'<c r="([A-Z]+)(\d+)"')
-_LAST_ROW = re.compile(rb'<row r="(\d+)"')
 _BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
+
+NO_COMPUTED_VALUE = (
+    "the formula in this cell has no computed value (the file was saved by a program that does not calculate)"
+)
+"""What every reader says of a formula cell saved without its value (python-calamine reads it as empty)."""
+NO_COMPUTED_VALUE_HINT = "open and save it in Excel or LibreOffice, or type the value"
+
+# --- the used extent --------------------------------------------------------------------------------
+
+# A cell tag written other than <c r="...": without an address, with another attribute first, or
+# with a namespace prefix (<x:c>). A sheet with one is measured tag by tag.
+_UNUSUAL_CELL = re.compile(rb'<c(?:[>\t\n\r]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ADDRESS = re.compile(rb"([A-Za-z]+)([0-9]+)")
+_MAX_FAST_COLUMNS = 1_000  # past this many distinct columns the sheet is huge anyway: walk it
+_MAX_FAST_ROUNDS = 8  # rows out of order more often than this: walk the sheet
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How far a sheet's cells reach: its last row and column (1-based, 0 for an empty sheet) and a cell
+    on each edge, such as ``A1048576`` and ``XFD3``."""
+
+    rows: int
+    columns: int
+    far_row: str = ""
+    far_column: str = ""
+
+    @property
+    def cells(self) -> int:
+        """The cells of the rectangle from A1 to the far corner, which a reader of the sheet allocates."""
+        return self.rows * self.columns
+
+    @property
+    def area(self) -> str:
+        """The used area as Excel writes a range: ``A1:XFD1048576``."""
+        return f"A1:{cell_ref(self.rows, self.columns)}" if self.cells else ""
+
+
+def _letters_pattern(known: Iterable[bytes]) -> bytes:
+    """A pattern matching exactly the column letters in ``known``, grouped by prefix so that a sheet of
+    200 columns costs a few comparisons per cell rather than 200."""
+    by_prefix: dict[bytes, set[bytes]] = {}
+    for letters in known:
+        by_prefix.setdefault(letters[:-1], set()).add(letters[-1:])
+    branches = [
+        re.escape(prefix) + b"[" + b"".join(sorted(last)) + b"]" for prefix, last in by_prefix.items()
+    ]
+    return b"(?:" + b"|".join(sorted(branches)) + b")"
+
+
+def _greater_than(n: int) -> bytes:
+    """A pattern matching a whole number above ``n`` written without leading zeros."""
+    digits = str(n).encode()
+    longer = rb"[1-9][0-9]{%d,}" % len(digits)
+    same = [
+        re.escape(digits[:i]) + b"[" + bytes([d + 1]) + b"-9][0-9]{%d}" % (len(digits) - i - 1)
+        for i, d in enumerate(digits)
+        if d < ord("9") and not (i == 0 and n == 0)
+    ]
+    return b"(?:" + b"|".join([longer, *same]) + b")" if n else rb"[1-9][0-9]*"
+
+
+def _address(raw: bytes) -> tuple[int, int] | None:
+    """A cell address as python-calamine reads it (letters, then digits; any case), 1-based; None when
+    it is not one (calamine then refuses the sheet itself)."""
+    match = _ADDRESS.fullmatch(raw)
+    if match is None:
+        return None
+    return int(match.group(2)), column_number(match.group(1).decode("ascii"))
 
 
 class SheetScan:
@@ -46,6 +125,20 @@ class SheetScan:
                 found.add((int(match.group(2)) - 1, index_of(match.group(1).decode())))
             at = xml.find(b"<f", at + 2)
         return frozenset(found)
+
+    def error_cells(self) -> dict[Position, str]:
+        """The cells showing an error value (``#N/A``, ``#DIV/0!``), which python-calamine reads as empty."""
+        xml = self.xml
+        found: dict[Position, str] = {}
+        at = xml.find(b't="e"')
+        while at != -1:
+            cell = xml.rfind(b'<c r="', 0, at)
+            match = _ERROR_CELL.match(xml, cell) if cell != -1 else None
+            if match is not None and match.start(3) > at:
+                error = match.group(3).decode("utf-8", "replace").strip()
+                found[(int(match.group(2)) - 1, index_of(match.group(1).decode()))] = error
+            at = xml.find(b't="e"', at + 5)
+        return found
 
     def merged_ranges(self) -> list[Span]:
         """The merged ranges, each as its top-left and bottom-right cell."""
@@ -75,30 +168,131 @@ class SheetScan:
             if (style or b"0") not in inside
         )
 
-    def used_extent(self) -> tuple[int, int]:
-        """How many rows and columns really hold cells (the last of each, 1-based); ``<dimension>`` is not believed."""
-        xml = self.xml
-        last_row = 0
-        at = xml.rfind(b"<row ")
-        while at != -1:
-            match = _LAST_ROW.match(xml, at)
-            if match is not None and xml.find(b"<c ", at) != -1:
-                last_row = int(match.group(1))
+    def extent(self, *, styled_blanks: bool = False) -> Extent:
+        """How far the cells reach that a reader of values allocates room for (never the ``<dimension>``).
+
+        A cell written ``<c r="B7" s="3"/>`` holds no value and python-calamine skips it; it counts
+        only with ``styled_blanks``. Every other cell counts, even one whose value is empty.
+        """
+        if self._written_the_usual_way():
+            found = self._fast_extent(styled_blanks)
+            if found is not None:
+                return found
+        return self._walked_extent(styled_blanks)
+
+    def _written_the_usual_way(self) -> bool:
+        """True when every cell tag starts ``<c r="`` (an address with another attribute before it, a
+        cell without one, or a prefixed tag would escape the sweeps)."""
+        return _UNUSUAL_CELL.search(self.xml) is None and _PREFIXED_CELL.search(self.xml) is None
+
+    def _cell_end(self, styled_blanks: bool) -> bytes:
+        # The rest of a cell's tag: any tag, or one that is not self-closing (a cell that may hold a
+        # value); quoted attributes may hold '>' and '/'.
+        return rb'"' if styled_blanks else rb"\"(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?<!/)>"
+
+    def _fast_extent(self, styled_blanks: bool) -> Extent | None:
+        """The extent of a sheet whose every cell is written ``<c r="B7"``; None when the sheet is too odd
+        for a few sweeps (thousands of columns, rows far out of order)."""
+        xml, end = self.xml, self._cell_end(styled_blanks)
+        # Columns: one sweep that stops at each column not seen yet; a sheet has few columns.
+        known: list[bytes] = []
+        last_col, far_column = 0, ""
+        at = 0
+        while True:
+            skip = rb"(?!" + _letters_pattern(known) + rb"[0-9])" if known else b""
+            match = re.compile(rb'<c r="' + skip + rb"([A-Za-z]+)([0-9]+)" + end).search(xml, at)
+            if match is None:
                 break
-            at = xml.rfind(b"<row ", 0, at)
-        last_col = 0
-        # The last cell of each row is its rightmost: look just before every row's end.
-        end = xml.find(b"</row>")
-        start = 0
-        while end != -1:
-            cell = xml.rfind(b'<c r="', start, end)
-            if cell != -1:
-                match = _CELL_AT.match(xml, cell)
-                if match is not None:
-                    last_col = max(last_col, column_number(match.group(1).decode()))
-            start = end
-            end = xml.find(b"</row>", end + 6)
-        return last_row, last_col
+            known.append(match.group(1))
+            if len(known) > _MAX_FAST_COLUMNS:
+                return None
+            col = column_number(match.group(1).decode("ascii"))
+            if col > last_col:
+                last_col, far_column = col, (match.group(1) + match.group(2)).decode("ascii").upper()
+            at = match.start() + 1
+        if not known:
+            return Extent(0, 0)
+        # Rows: start from the last cell (the last row, when rows are in order) and look for any cell
+        # below it; each find raises the bar, and the sweep goes on from there.
+        found = _last_match(xml, re.compile(rb'<c r="([A-Za-z]+)([0-9]+)' + end))
+        if found is None:
+            return None  # unreachable: a column was found above
+        last_row, far_row = int(found.group(2)), (found.group(1) + found.group(2)).decode("ascii").upper()
+        at = 0
+        for _ in range(_MAX_FAST_ROUNDS):
+            below = re.compile(rb'<c r="([A-Za-z]+)0*(' + _greater_than(last_row) + rb")" + end)
+            match = below.search(xml, at)
+            if match is None:
+                return Extent(last_row, last_col, _normal(far_row), _normal(far_column))
+            last_row = int(match.group(2))
+            far_row = (match.group(1) + match.group(2)).decode("ascii").upper()
+            at = match.start() + 1
+        return None
+
+    def _walked_extent(self, styled_blanks: bool) -> Extent:
+        """The extent found tag by tag, placing cells without an address after the cell before them and
+        rows without a number after the row before them, as python-calamine does."""
+        row_index, col_index = 0, 0  # 0-based, as calamine keeps them
+        last_row = last_col = 0
+        far_row = far_column = ""
+        for match in _TAG.finditer(self.xml):
+            closing, name, attrs = match.group(1), match.group(2), match.group(3)
+            self_closing = attrs.endswith(b"/")
+            if name == b"row":
+                if not closing:
+                    number = _R_ATTR.search(attrs)
+                    raw = (number.group(1) or number.group(2) or b"") if number else b""
+                    digits = raw.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+                    if digits.isdigit() and int(digits) > 0:  # a column before the number is ignored
+                        row_index = int(digits) - 1
+                if closing or self_closing:  # a row written <row r="5"/> ends where it starts
+                    row_index, col_index = row_index + 1, 0
+                continue
+            if closing:
+                continue
+            # A cell without a value (<c r="B7" s="1"/>) still moves the place of the next one.
+            address = _R_ATTR.search(attrs)
+            if address is not None:
+                place = _address(address.group(1) or address.group(2) or b"")
+                if place is None:
+                    continue
+                row, col = place
+                col_index = col - 1
+            else:
+                row, col = row_index + 1, col_index + 1
+            col_index += 1
+            if self_closing and not styled_blanks:
+                continue
+            if row > last_row:
+                last_row, far_row = row, cell_ref(row, col)
+            if col > last_col:
+                last_col, far_column = col, cell_ref(row, col)
+        return Extent(last_row, last_col, far_row, far_column)
+
+    def used_extent(self) -> tuple[int, int]:
+        """How many rows and columns really hold cells, styled blanks included (the last of each,
+        1-based); ``<dimension>`` is not believed."""
+        found = self.extent(styled_blanks=True)
+        return found.rows, found.columns
+
+
+def _last_match(xml: bytes, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
+    """The last match of ``pattern`` in ``xml``, looked for in ever larger stretches of its end."""
+    size = 1 << 16
+    while True:
+        start = max(0, len(xml) - size)
+        last = None
+        for last in pattern.finditer(xml, start):  # noqa: B007 - the last one is wanted
+            pass
+        if last is not None or start == 0:
+            return last
+        size *= 8
+
+
+def _normal(ref: str) -> str:
+    """A cell name with leading zeros dropped from its row: ``A007`` -> ``A7``."""
+    letters = ref.rstrip("0123456789")
+    return f"{letters}{int(ref[len(letters) :])}"
 
 
 def percent_styles(styles_xml: bytes | str) -> set[int]:

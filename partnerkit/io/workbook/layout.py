@@ -284,6 +284,8 @@ TIERS_TABLE = Table(
         col("Portal access", Tier, "benefits.portal_access", 10),
         col("Deal registration", Tier, "benefits.deal_registration", 10),
         col("Training", Tier, "benefits.training", 12),
+        col("Payout accelerator", Tier, "benefits.payout_accelerator", 10),
+        col("Accelerator threshold", Tier, "benefits.accelerator_threshold", 13),
         col("Benefit sources", Tier, "benefits.sources", 10),
         col("Certified resources", Tier, "requirements.certified_resources", 10),
         col("Joint business plan", Tier, "requirements.joint_business_plan", 10),
@@ -437,6 +439,7 @@ METRICS_TABLE = Table(
         Column("Actual Q2", ("actual_q2",), Kind.METRIC, (), 12),
         Column("Actual year 1", ("actual_year1",), Kind.METRIC, (), 12),
         col("Sources", Metric, "sources", 10),
+        col("Measure", Metric, "measure", 24),
     ),
 )
 

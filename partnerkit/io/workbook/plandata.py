@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.cells import CellRuleError, from_cell, is_blank
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.io.workbook.refs import ColumnMap, Refs, TableData, normalize_header, show_cell
 from partnerkit.io.workbook.rows import dig, parse_label
+from partnerkit.model.values import fold_name
 from partnerkit.problems import FieldPath, Problem, Severity
 
 
@@ -81,8 +83,15 @@ class _Reader:
         if (row, col) in table.uncalculated:
             self.problem(
                 ref,
-                f"{header}: the formula in this cell has no computed value (the file was saved by a "
-                "program that does not calculate); open and save it in Excel or LibreOffice, or type the value",
+                f"{header}: {NO_COMPUTED_VALUE}; {NO_COMPUTED_VALUE_HINT}",
+                path,
+            )
+            return None
+        if (row, col) in table.errors:
+            self.problem(
+                ref,
+                f"{header}: the cell shows the error {table.errors[row, col]}, not a value; "
+                "fix the formula that fails, or type the value",
                 path,
             )
             return None
@@ -191,7 +200,7 @@ def _read_rows(
     active = [(i, c) for i, c in sorted(columns.items()) if not c.result and i not in fixed]
     column_map: ColumnMap = {c.path: (found.left + i, c.header) for i, c in active}
     unit_at = next((i for i, c in columns.items() if c.header == "Unit"), None)
-    check_formulas = bool(found.uncalculated)
+    check_formulas = bool(found.uncalculated or found.errors)
     first = min(columns) if columns else 0
     first_header = columns[first].header if columns else ""
     # First the rows: where each goes in the plan. Then the cells, column by column, so that the blank
@@ -225,7 +234,7 @@ def _read_rows(
     done: set[tuple[int, int]] = set()
     if check_formulas:
         at_row = {entry[0]: k for k, entry in enumerate(kept)}
-        for row_no, col in found.uncalculated:
+        for row_no, col in [*found.uncalculated, *found.errors]:
             k = at_row.get(row_no)
             i = col - found.left
             if k is None or i not in dict(active):
@@ -397,7 +406,7 @@ def _read_partner_facts(reader: _Reader, found: TableData | None, partners: dict
         fact, fact_ref = _cell_at(reader, found, row_no, row, at.get("Fact"))
         when, when_ref = _cell_at(reader, found, row_no, row, at.get("Date"))
         value, value_ref = _cell_at(reader, found, row_no, row, at.get("Value"))
-        key = str(from_cell(Kind.TEXT, partner) or "").casefold()
+        key = fold_name(str(from_cell(Kind.TEXT, partner) or ""))
         if key not in partners:
             reader.problem(
                 partner_ref, f"Partner = {show_cell(partner)}: not a partner of the Partners table"
@@ -473,13 +482,13 @@ def plan_data_from_tables(
     for kind in L.PARTNER_MODELS:
         listed = dig(data, ("categories", kind.lower(), "partners")) or []
         for i, found in enumerate(listed):
-            name = str(found.get("name", "")).strip().casefold()
+            name = fold_name(str(found.get("name", "")))
             partner_paths.setdefault(name, ("categories", kind.lower(), "partners", i))
 
     def override(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
         name = str(keys.get("partner") or "").strip()
         term = str(keys.get("term") or "").strip()
-        if name.casefold() not in partner_paths:
+        if fold_name(name) not in partner_paths:
             reader.problem(
                 keys.get("partner@", ref),
                 f"Partner = {show_cell(keys.get('partner'))}: not a partner of the Partners table",
@@ -488,7 +497,7 @@ def plan_data_from_tables(
         if not term:
             reader.problem(keys.get("term@", ref), "Term is empty: choose the term this row changes")
             return None
-        path: FieldPath = (*partner_paths[name.casefold()], "overrides", term)
+        path: FieldPath = (*partner_paths[fold_name(name)], "overrides", term)
         reader.put(path, {})
         reader.refs[path] = keys.get("term@", ref)
         return path

@@ -2,6 +2,9 @@
 
 Before calamine sees the file, the zip is checked: what the file really is (a CSV, an HTML page, a
 legacy .xls, a Word document, an encrypted workbook each get one sentence), and how big it inflates.
+Before calamine reads a sheet, its used area is measured from its real cells: calamine allocates the
+whole rectangle, so a sheet past ``LIMITS.max_cells`` is refused, naming the cell that makes it huge.
+Only the sheets that hold the layout's tables are read.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import PackageError
+from partnerkit.io.ooxml.errors import PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import WORKBOOK_LIMITS
 from partnerkit.io.ooxml.package import Package
-from partnerkit.io.ooxml.parts import sheet_parts
+from partnerkit.io.ooxml.parts import sheet_parts, table_sheets
 from partnerkit.io.ooxml.scan import SheetScan, percent_styles
 from partnerkit.io.ooxml.sniff import describe_head
 from partnerkit.io.workbook import layout as L
@@ -37,6 +40,7 @@ _DAMAGED: tuple[type[Exception], ...] = (
     EOFError,
     NotImplementedError,
     ValueError,
+    OverflowError,
     UnicodeError,
 )
 
@@ -77,24 +81,41 @@ class _Styles:
         self._percent_styles: set[int] = set()
         self._sheet_parts: dict[str, str] | None = None
         self._scans: dict[str, SheetScan] = {}
+        self._bounded: set[str] = set()
+
+    def _parts(self) -> dict[str, str]:
+        if self._sheet_parts is None:
+            self._sheet_parts = sheet_parts(self.package)
+            styles = self.package.find("xl/styles.xml")
+            if styles is not None:
+                self._percent_styles = percent_styles(self.package.read(styles))
+        return self._sheet_parts
 
     def _scan(self, sheet: str) -> SheetScan:
         if sheet not in self._scans:
-            if self._sheet_parts is None:
-                self._sheet_parts = sheet_parts(self.package)
-                styles = self.package.find("xl/styles.xml")
-                if styles is not None:
-                    self._percent_styles = percent_styles(self.package.read(styles))
-            part = self._sheet_parts.get(sheet)
+            part = self._parts().get(sheet)
             self._scans[sheet] = SheetScan(self.package.read(part) if part is not None else b"")
         return self._scans[sheet]
 
+    def check_extent(self, sheet: str) -> None:
+        """Refuse ``sheet`` (RefusedPackage) when its used area is past the limit, before calamine reads it."""
+        if sheet not in self._bounded:
+            LIMITS.check_extent(sheet, self._scan(sheet).extent())
+            self._bounded.add(sheet)
+
+    def sheet_names(self) -> list[str]:
+        """Every worksheet's name."""
+        return list(self._parts())
+
     def scan(
         self, sheet: str
-    ) -> tuple[frozenset[tuple[int, int]], list[tuple[tuple[int, int], tuple[int, int]]]]:
-        """Formula cells saved without a computed value, and merged ranges, of ``sheet`` (0-based)."""
+    ) -> tuple[
+        frozenset[tuple[int, int]], dict[tuple[int, int], str], list[tuple[tuple[int, int], tuple[int, int]]]
+    ]:
+        """Formula cells saved without a computed value, cells showing an error, and merged ranges, of
+        ``sheet`` (0-based)."""
         scan = self._scan(sheet)
-        return scan.formulas_without_value(), scan.merged_ranges()
+        return scan.formulas_without_value(), scan.error_cells(), scan.merged_ranges()
 
     def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
         """A function telling, for a 0-based (row, column) holding a number, whether it shows a percentage."""
@@ -120,15 +141,20 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         # calamine reads the very bytes whose sizes were checked, not the file again.
         book = CalamineWorkbook.from_filelike(io.BytesIO(package.data), load_tables=True)
     except CalamineError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
+        raise UnreadableFileError(
+            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
     except (OSError, ValueError) as exc:
-        raise UnreadableFileError(f"{path}: cannot be read as a workbook ({exc})") from None
+        raise UnreadableFileError(
+            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
+        ) from None
     styles = _Styles(package)
     damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
     found: dict[str, TableData] = {}
     try:
         names = set(book.table_names or [])
-        scanned: dict[str, tuple[frozenset[tuple[int, int]], list[Any]]] = {}
+        scanned: dict[str, tuple[frozenset[tuple[int, int]], dict[tuple[int, int], str], list[Any]]] = {}
+        holders = table_sheets(package)
         for table in L.INPUT_TABLES:
             if table.name not in names:
                 problems.append(
@@ -141,6 +167,11 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                     )
                 )
                 continue
+            # calamine reads the table's whole sheet: bound it first (every sheet, if the table's
+            # part was not found where the package's relationships say).
+            holder = holders.get(table.name.casefold())
+            for sheet in [holder] if holder is not None else styles.sheet_names():
+                styles.check_extent(sheet)
             read = book.get_table_by_name(table.name)
             start = read.start
             if start is None:
@@ -159,7 +190,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
             rows = read.to_python()
             if read.sheet not in scanned:
                 scanned[read.sheet] = styles.scan(read.sheet)
-            uncalculated, merged = scanned[read.sheet]
+            uncalculated, errors, merged = scanned[read.sheet]
             _fill_merged(rows, merged, top + 1, left)
             percent_cols = [
                 left + i
@@ -181,12 +212,14 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
                 left,
                 styles.oracle(read.sheet, percent_cols) if percent_cols else None,
                 uncalculated,
+                errors,
             )
     except PackageError as exc:
         raise exc.naming(path, UnreadableFileError, ": ") from None
     except damaged as exc:
         raise UnreadableFileError(
-            f"{path}: is a damaged workbook ({exc}); open it in Excel to repair it, or use its backup"
+            f"{path}: is a damaged workbook ({unreadable_content(exc)}); open it in Excel to repair it, "
+            "or use its backup"
         ) from None
     finally:
         book.close()

@@ -9,8 +9,8 @@ the cell showed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ class TableData:
     left: int  # 0-based column of the first column
     percent_format: PercentOracle | None = None
     uncalculated: frozenset[tuple[int, int]] = frozenset()  # formula cells saved without a value
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # cells showing #N/A and the like
 
 
 def normalize_header(text: Any) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from partnerkit.io.workbook.layout import PROBLEMS_TABLE
+from partnerkit.model.values import fold_name
 from partnerkit.problems import FieldPath, Problem
 
 if TYPE_CHECKING:
@@ -66,9 +67,9 @@ def _empty(headers: Sequence[str], rows: int) -> Columns:
 
 
 def partner_paths(plan: Plan) -> dict[str, FieldPath]:
-    """Each partner's name (without case) and its place in the plan."""
+    """Each partner's name (folded by ``fold_name``) and its place in the plan."""
     return {
-        partner.name.casefold(): ("categories", kind.value.lower(), "partners", i)
+        fold_name(partner.name): ("categories", kind.value.lower(), "partners", i)
         for kind, i, partner in plan.categories.all_partners()
     }
 
@@ -92,7 +93,7 @@ def tier_columns(
     columns = _empty(("Proposed tier", "Change", "Top gaps"), count)
     paths = partner_paths(plan)
     for name, tier, change, gaps in summaries:
-        path = paths.get(name.casefold())
+        path = paths.get(fold_name(name))
         row = rows.data_row(path) if path else None
         if row is None or not 0 <= row < count:
             continue

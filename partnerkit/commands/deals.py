@@ -1,0 +1,149 @@
+"""``partnerkit deals check``: registrations against the partners' terms, conflicts with their reasons."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from partnerkit.commands._common import json_option, load_or_exit, plan_argument, print_json, print_problems
+
+if TYPE_CHECKING:
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.services import DealCheck, LoadedDeals
+
+
+def as_of_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    """The ``--as-of`` option: an ISO date, today when absent (the door reads the clock, the core never)."""
+    if value is None:
+        return date.today()
+    from partnerkit.model.values import parse_date
+
+    try:
+        day: date = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return day
+
+
+deals_option = click.option(
+    "--deals",
+    "deals_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The deals table exported from the CRM (.csv or .xlsx; columns in docs/deals.md).",
+)
+
+
+def load_deals_or_exit(plan: Path, deals_path: Path) -> tuple[LoadedPlan, LoadedDeals]:
+    """The plan and the deals table, their problems printed; exit 1 when either has errors."""
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import read_deals
+
+    loaded = load_or_exit(plan)
+    deals = read_deals(deals_path, loaded)
+    if not deals.ok:
+        print_problems(deals.problems)
+        count = sum(1 for p in deals.problems if p.is_error)
+        raise ProblemsFound(f"{deals_path}: {count} problem(s) in the deals table; nothing checked.")
+    return loaded, deals
+
+
+@click.group()
+def deals() -> None:
+    """Deals from the CRM: registrations, protection and conflicts (docs/deals.md).
+
+    \b
+    partnerkit deals check PLAN --deals FILE [--as-of DATE] [--json]
+
+    \b
+    Example:
+      partnerkit deals check plan.yaml --deals crm-deals.csv --as-of 2026-09-30
+    """
+
+
+@deals.command("check")
+@plan_argument
+@deals_option
+@click.option(
+    "--as-of", callback=as_of_date, metavar="DATE", help="Check as of this date, YYYY-MM-DD (default: today)."
+)
+@json_option
+def check(plan: Path, deals_path: Path, as_of: date, as_json: bool) -> None:
+    """Check every registration of the deals table against the partners' terms on the as-of date.
+
+    Conflicts inside a protection period are resolved by the rule (the first approved registration
+    wins) and printed with the reason and the end of the protection; expired protections, deals won
+    after protection ended, registrations after close and registrations by partners who may not
+    register are flagged too. Exits 0 when the table reads cleanly (findings are warnings), 1 when
+    it has errors, 2 when it cannot be read.
+
+    \b
+    Example:
+      partnerkit deals check plan.yaml --deals crm-deals.csv --as-of 2026-09-30
+    """
+    from partnerkit.errors import ProblemsFound
+    from partnerkit.services import check_deals
+
+    loaded, table = load_deals_or_exit(plan, deals_path)
+    result = check_deals(loaded, table, as_of)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        print_problems([p for p in result.problems if not p.code.startswith("deals.")])
+        click.echo(check_text(result, deals_path.name), nl=False)
+    if not result.ok:
+        raise ProblemsFound("the deals table names partners the plan does not have; fix them and run again.")
+
+
+def check_text(result: DealCheck, source: str) -> str:
+    """The check as ``partnerkit deals check`` prints it: counts, revenue, then a table of findings."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from partnerkit.pipeline.registrations import RegistrationStatus
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
+    check = result.check
+    counts = [f"{check.count(s)} {s.value}" for s in RegistrationStatus if check.count(s)]
+    console.print(
+        f"Registrations on {result.as_of.isoformat()} ({source}, {len(check.deals)} rows): {', '.join(counts)}"
+    )
+    revenue = result.revenue()
+    console.print(
+        f"Won by then: partner-sourced {money(revenue.sourced, revenue.currency)} ({_deals(revenue.sourced_deals)}), "
+        f"partner-influenced {money(revenue.influenced, revenue.currency)} ({_deals(revenue.influenced_deals)})"
+    )
+    if not check.findings:
+        console.print("No conflicts or other findings.")
+    else:
+        table = Table(title=f"Findings ({len(check.findings)})", title_justify="left")
+        for head in ("Kind", "Deal", "Partner", "Where", "Why"):
+            table.add_column(head, overflow="fold")
+        placed: dict[int, Any] = {id(f): p for f, p in zip(check.findings, result.findings, strict=True)}
+        for finding in sorted(
+            check.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row)
+        ):
+            where = placed[id(finding)].location or ""
+            table.add_row(
+                finding.kind.value, finding.deal.deal_id, finding.deal.partner, where, finding.reason
+            )
+        console.print(table)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def money(amount: Any, currency: str) -> str:
+    """An exact amount as people read it, signed: ``$230,200.15``, ``-$5,600``, ``1,200 CHF``."""
+    from partnerkit.model.values import Money, format_money
+
+    shown = format_money(Money(amount=abs(amount), currency=currency))
+    return f"-{shown}" if amount < 0 else shown
+
+
+def _deals(count: int) -> str:
+    return "1 deal" if count == 1 else f"{count} deals"

@@ -1,0 +1,185 @@
+"""Payout files for finance: a CSV of each partner's statement lines, the run summary, and reading it back.
+
+``summary.csv`` has one row per statement (the columns of ``Statement.summary_row``) and a last row
+``Total``. The next run reads its ``carried_out`` column as the balances brought forward
+(``read_carried_over``). Amounts are written exactly, with two decimals; a text cell a spreadsheet
+would run as a formula gets a leading quote (partner and account names are untrusted).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from partnerkit.io.facts import header_key, table_sheets
+from partnerkit.io.files import write_text_atomic
+from partnerkit.payouts.statements import PayoutRun, Statement
+from partnerkit.problems import Problem
+
+LINE_COLUMNS = [
+    "partner",
+    "period",
+    "kind",
+    "takes_back",
+    "deal_id",
+    "account",
+    "date",
+    "base",
+    "rate",
+    "amount",
+    "note",
+]
+SUMMARY_COLUMNS = [
+    "partner",
+    "category",
+    "tier",
+    "period",
+    "currency",
+    "sourced_revenue",
+    "earned",
+    "clawed_back",
+    "accelerator",
+    "net",
+    "carried_in",
+    "payable",
+    "carried_out",
+    "status",
+]
+TOTAL = "Total"
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    return buffer.getvalue()
+
+
+def statement_filename(partner: str, suffix: str) -> str:
+    """A file name for a partner's statement: ``Ledger-Lane-CPAs.csv``."""
+    # the same stem as the Word statement's (io/word/batch.draft_filename)
+    stem = re.sub(r"[^\w]+", "-", partner).strip("-")[:80] or "partner"
+    return f"{stem}{suffix}"
+
+
+def statement_csv(statement: Statement) -> str:
+    """One partner's statement lines as CSV (rates as fractions, amounts with two decimals)."""
+    rows = [
+        [
+            statement.partner,
+            statement.period.label,
+            line.kind.value,
+            line.takes_back.value if line.takes_back else "",
+            line.deal_id,
+            line.account,
+            line.day.isoformat() if line.day else "",
+            line.base,
+            line.rate,
+            line.amount,
+            line.note,
+        ]
+        for line in statement.lines
+    ]
+    return _csv(LINE_COLUMNS, rows)
+
+
+def summary_csv(run: PayoutRun) -> str:
+    """The run summary: a row per statement and a Total row."""
+    rows = [[s.summary_row()[c] for c in SUMMARY_COLUMNS] for s in run.statements]
+    totals = run.totals()
+    rows.append(
+        [
+            TOTAL,
+            "",
+            "",
+            run.period.label,
+            run.currency,
+            sum((s.sourced_revenue for s in run.statements), Decimal(0)),
+            totals["earned"],
+            totals["clawed_back"],
+            totals["accelerator"],
+            totals["earned"] + totals["clawed_back"] + totals["accelerator"],
+            totals["carried_in"],
+            totals["payable"],
+            totals["carried_out"],
+            f"{totals['paid']} of {totals['partners']} paid",
+        ]
+    )
+    return _csv(SUMMARY_COLUMNS, rows)
+
+
+def write_payout_csvs(run: PayoutRun, folder: Path) -> list[Path]:
+    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_text_atomic(folder / "summary.csv", summary_csv(run))]
+    for statement in run.statements:
+        written.append(
+            write_text_atomic(
+                folder / statement_filename(statement.partner, ".csv"), statement_csv(statement)
+            )
+        )
+    return written
+
+
+def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[str, Decimal], list[Problem]]:
+    """The ``carried_out`` balance of each partner in a previous run's ``summary.csv``, and the problems.
+
+    ``partners`` maps the plan's partner names (folded) to the names; the Total row is skipped.
+    """
+    path = Path(path)
+    balances: dict[str, Decimal] = {}
+    problems: list[Problem] = []
+    for sheet, rows in table_sheets(path, "payout summary"):
+        if not rows:
+            continue
+        keys = [header_key(c) for c in rows[0]]
+        if "partner" not in keys or "carried_out" not in keys:
+            problems.append(
+                Problem(
+                    "a payout summary needs 'partner' and 'carried_out' columns (the summary.csv of a payout run)",
+                    location=f"{path.name}:1" if sheet is None else f"{path.name}: {sheet}!A1",
+                    code="payouts.carried-over",
+                )
+            )
+            continue
+        pc, cc = keys.index("partner"), keys.index("carried_out")
+        for r, line in enumerate(rows[1:], start=2):
+            name = str(line[pc]).strip() if pc < len(line) and line[pc] is not None else ""
+            if not name or name == TOTAL:
+                continue
+            where = f"{path.name}:{r}" if sheet is None else f"{path.name}: {sheet}!{r}"
+            partner = partners.get(name.casefold())
+            raw = line[cc] if cc < len(line) else None
+            try:
+                amount = Decimal(str(raw).strip() or "0") if raw is not None else Decimal(0)
+            except InvalidOperation:
+                problems.append(
+                    Problem(
+                        f"carried_out {raw!r} is not an amount", location=where, code="payouts.carried-over"
+                    )
+                )
+                continue
+            if partner is None:
+                problems.append(
+                    Problem(
+                        f"partner {name!r} is not a partner of the plan",
+                        location=where,
+                        code="payouts.carried-over",
+                    )
+                )
+                continue
+            if amount:
+                balances[partner] = balances.get(partner, Decimal(0)) + amount
+    return balances, problems

@@ -1,0 +1,176 @@
+"""Payout statements in Word: a statement's template context, and rendering every statement of a run.
+
+The shipped template (``templates/payout-statement.docx``) is edited in Word like the agreements;
+its context is plain strings, lists and dicts (docs/payouts.md). A template given by path is the
+user's: it renders in a worker process with a time and memory limit, and its output XML is checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from partnerkit.errors import TemplateError
+from partnerkit.io.word.engine import WordTemplate
+from partnerkit.model import Plan
+from partnerkit.model.values import format_percent
+from partnerkit.payouts.statements import PayoutRun, Statement
+from partnerkit.problems import Problem
+
+STATEMENT_TEMPLATE = "payout-statement.docx"
+
+
+def statement_template_path() -> Path:
+    """The shipped payout statement template."""
+    found = resources.files("partnerkit.templates").joinpath(STATEMENT_TEMPLATE)
+    return Path(os.fspath(found))  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def _default_template() -> WordTemplate:
+    return WordTemplate.load(statement_template_path())
+
+
+def _cents(amount: Any, currency: str) -> str:
+    """Money as a statement shows it: always two decimals (``$14,400.00``, ``-$4,000.00``)."""
+    from decimal import Decimal
+
+    value = Decimal(amount)
+    text = f"{abs(value):,.2f}"
+    sign = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency)
+    shown = f"{sign}{text}" if sign else f"{text} {currency}"
+    return f"-{shown}" if value < 0 else shown
+
+
+def statement_context(statement: Statement, run: PayoutRun, plan: Plan, *, prepared: date) -> dict[str, Any]:
+    """Everything a statement template can use, as plain strings, lists and dicts (docs/payouts.md)."""
+    currency = statement.currency
+    legal = plan.deal_frameworks.legal
+    company = legal.company
+    partner = plan.partner(statement.partner)
+    agreement = {
+        "integration": "Integration Partnership Agreement",
+        "reseller": "Reseller Partnership Agreement",
+    }
+    kind = {"Integration": "integration", "Distribution": "reseller"}.get(statement.category.value)
+    rules = [
+        "Every amount is exact and each line is rounded to the cent (half a cent to the even cent).",
+        f"A refund or churn within {run.clawback_days} days of the close takes the deal's commission back.",
+    ]
+    if run.minimum is not None:
+        rules.append(
+            f"Balances under {_cents(run.minimum, currency)} are carried over to the next payout run; "
+            "a negative balance is carried over and recovered from later commissions."
+        )
+    else:
+        rules.append("A negative balance is carried over and recovered from later commissions.")
+    t = statement
+    return {
+        "program": plan.product.name,
+        "company": {
+            "legal_name": company.legal_name if company else plan.product.name,
+            "notice_address": (company.notice_address if company else None) or "",
+            "contact": (company.contact if company else None) or "",
+        },
+        "partner": {
+            "name": t.partner,
+            "legal_name": partner.legal_name or t.partner,
+            "notice_address": partner.notice_address or "",
+            "contact": partner.contact or "",
+        },
+        "statement": {
+            "reference": statement_reference(t),
+            "period": t.period.label,
+            "start": t.period.start.isoformat(),
+            "end": t.period.end.isoformat(),
+            "prepared": prepared.isoformat(),
+            "currency": currency,
+            "category": t.category.value,
+            "tier": t.tier or "None",
+            "agreement": agreement.get(kind or "", "None"),
+            "status": t.status,
+        },
+        "lines": [
+            {
+                "date": line.day.isoformat() if line.day else "",
+                "deal_id": line.deal_id,
+                "account": line.account,
+                "kind": line.kind.value
+                if line.takes_back is None
+                else f"clawback of {line.takes_back.value}",
+                "base": _cents(line.base, currency),
+                "rate": format_percent(line.rate),
+                "amount": _cents(line.amount, currency),
+                "note": line.note,
+            }
+            for line in t.lines
+        ],
+        "totals": {
+            "sourced_revenue": _cents(t.sourced_revenue, currency),
+            "earned": _cents(t.earned, currency),
+            "clawed_back": _cents(t.clawed_back, currency),
+            "accelerator": _cents(t.accelerator, currency),
+            "net": _cents(t.net, currency),
+            "carried_in": _cents(t.carried_in, currency),
+            "balance": _cents(t.balance, currency),
+            "minimum": _cents(t.minimum, currency) if t.minimum is not None else "None",
+            "payable": _cents(t.payable, currency),
+            "carried_out": _cents(t.carried_out, currency),
+        },
+        "rules": rules,
+        "flags": {"lines": bool(t.lines), "paid": t.payable > 0, "carried_over": t.carried_out != 0},
+    }
+
+
+def statement_reference(statement: Statement) -> str:
+    """The statement's reference: ``PAY-2026Q3-BRIGHTLINE-ADVISORY``."""
+    slug = re.sub(r"[^A-Z0-9]+", "-", statement.partner.upper()).strip("-")[:24].strip("-") or "PARTNER"
+    return f"PAY-{statement.period.label.replace('-', '')}-{slug}"
+
+
+def render_statements(
+    run: PayoutRun,
+    plan: Plan,
+    folder: str | os.PathLike[str],
+    *,
+    prepared: date,
+    template: str | os.PathLike[str] | None = None,
+) -> tuple[list[Path], list[Problem]]:
+    """Write a Word statement for every partner of ``run`` into ``folder``: the paths and the warnings.
+
+    Each file is written under a temporary name, then renamed. ``template`` (a .docx path) is rendered
+    in a limited worker process, all statements in one; TemplateError when it cannot be rendered.
+    """
+    from partnerkit.io.word.batch import draft_filename
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [
+        (folder / draft_filename(s.partner), statement_context(s, run, plan, prepared=prepared))
+        for s in run.statements
+    ]
+    problems: list[Problem] = []
+    if template is None:
+        compiled = _default_template()
+        for path, context in jobs:
+            problems += compiled.write(path, context).problems
+        return [path for path, _ in jobs], problems
+    from partnerkit.io.word.workers import Job, run_jobs
+
+    source = Path(template)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"cannot read template {source}: {exc.strerror or exc}") from exc
+    WordTemplate(data, name=source.name)  # a broken template fails here, before any worker starts
+    work = [Job("user", context, str(path)) for path, context in jobs]
+    for done in run_jobs(work, {"user": (data, source.name)}, workers=1, limited=True):
+        if done.error:
+            raise TemplateError(done.error)
+        problems += done.problems
+    return [path for path, _ in jobs], problems

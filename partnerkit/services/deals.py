@@ -1,0 +1,152 @@
+"""Deals from the CRM: read the deals table and survey responses, and check registrations on a date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.services.plan import require_plan
+
+if TYPE_CHECKING:
+    from partnerkit.actuals.nps import SurveyResponse
+    from partnerkit.io.pipeline.deals import DealsTable
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.model import Plan
+    from partnerkit.pipeline.attribution import Attribution, Revenue
+    from partnerkit.pipeline.deals import Deal
+    from partnerkit.pipeline.registrations import RegistrationCheck
+    from partnerkit.problems import Problem
+
+
+@dataclass(frozen=True)
+class LoadedDeals:
+    """A deals table as read: its rows, its problems (bad cells, unknown partners), and its cell map."""
+
+    source: str
+    deals: list[Deal]
+    problems: list[Problem] = field(default_factory=list)
+    table: DealsTable | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no cell broke a rule (warnings allowed)."""
+        return not any(p.is_error for p in self.problems)
+
+    def place(self, problems: list[Problem]) -> list[Problem]:
+        """Problems about ``deals[i].field`` placed at their cell (``deals.csv:88``, ``Deals!D17``)."""
+        if self.table is not None:
+            return [self.table.place(p) for p in problems]
+        return [p if p.location else p.at(self.source) for p in problems]
+
+    @classmethod
+    def of(cls, deals: Sequence[Deal], source: str = "<deals>") -> LoadedDeals:
+        """Deals built in Python, for the services: problems are placed at ``source``."""
+        return cls(source, list(deals))
+
+
+@dataclass(frozen=True)
+class LoadedSurvey:
+    """Survey responses as read, and the problems met."""
+
+    source: str
+    responses: list[SurveyResponse]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no cell broke a rule (warnings allowed)."""
+        return not any(p.is_error for p in self.problems)
+
+
+def partner_names(plan: Plan) -> dict[str, str]:
+    """The plan's partner names by their folded spelling, for the readers' partner look-ups."""
+    return {partner.name.casefold(): partner.name for _, partner in plan.partners()}
+
+
+def read_deals(path: str | Path, loaded: LoadedPlan) -> LoadedDeals:
+    """Read the deals table at ``path`` for the plan; UnreadableFileError when it is not a table at all."""
+    from partnerkit.io.pipeline.deals import read_deals as read_table
+
+    plan = require_plan(loaded)
+    table = read_table(path, partner_names(plan), plan.product.currency)
+    return LoadedDeals(str(path), table.deals, table.problems, table)
+
+
+def read_survey(path: str | Path, loaded: LoadedPlan) -> LoadedSurvey:
+    """Read partner survey responses at ``path``; UnreadableFileError when it is not a table at all."""
+    from partnerkit.io.pipeline.survey import read_survey as read_table
+
+    plan = require_plan(loaded)
+    table = read_table(path, partner_names(plan))
+    return LoadedSurvey(str(path), table.responses, table.problems)
+
+
+def as_loaded(deals: LoadedDeals | Sequence[Deal]) -> LoadedDeals:
+    """Deals as the services take them: a read table, or rows built in Python."""
+    return deals if isinstance(deals, LoadedDeals) else LoadedDeals.of(deals)
+
+
+@dataclass
+class DealCheck:
+    """The registrations on one date: every row's status, the findings, the credited revenue, the problems.
+
+    ``findings`` are the check's findings as warnings placed at their rows (errors only for rows of
+    partners the plan does not have); ``problems`` are the deals table's own and the attribution's.
+    """
+
+    as_of: date
+    check: RegistrationCheck
+    attribution: Attribution
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops the check: no errors in the table, the findings or the attribution."""
+        return not any(p.is_error for p in [*self.problems, *self.findings])
+
+    def revenue(self) -> Revenue:
+        """Partner-sourced and partner-influenced revenue of every deal won by the as-of date."""
+        return self.attribution.revenue()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape ``partnerkit deals check --json`` prints (docs/deals.md)."""
+        data = self.check.to_dict()
+        where = {id(f): p.location for f, p in zip(self.check.findings, self.findings, strict=True)}
+        ordered = sorted(
+            self.check.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row)
+        )
+        data["findings"] = [{**f.to_dict(), "location": where[id(f)]} for f in ordered]
+        revenue = self.revenue()
+        data["revenue"] = {
+            "currency": revenue.currency,
+            "sourced": str(revenue.sourced),
+            "influenced": str(revenue.influenced),
+            "sourced_deals": revenue.sourced_deals,
+            "influenced_deals": revenue.influenced_deals,
+        }
+        data["problems"] = [p.to_dict() for p in self.problems]
+        return data
+
+
+def check_deals(loaded: LoadedPlan, deals: LoadedDeals | Sequence[Deal], as_of: date) -> DealCheck:
+    """Check every registration of ``deals`` against the partners' terms on ``as_of`` (docs/deals.md).
+
+    Conflicts inside a protection are resolved by the documented rule (the first approved
+    registration wins); the findings come back as warnings placed at their rows, beside the deals
+    table's own problems.
+    """
+    from partnerkit.pipeline.attribution import attribute
+    from partnerkit.pipeline.registrations import check_registrations
+    from partnerkit.pipeline.rules import partner_rules
+
+    plan = require_plan(loaded)
+    table = as_loaded(deals)
+    rules = partner_rules(plan)
+    check = check_registrations(plan, table.deals, as_of, rules=rules)
+    credit = attribute(plan, table.deals, check, rules=rules)
+    findings = table.place(check.problems())
+    return DealCheck(as_of, check, credit, [*table.problems, *table.place(credit.problems)], findings)

@@ -1,0 +1,104 @@
+"""A payout run: what each partner is owed for a period, as statements in Word and CSV and a run summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.services.deals import LoadedDeals, as_loaded, partner_names
+from partnerkit.services.plan import require_plan
+
+if TYPE_CHECKING:
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.payouts.statements import PayoutRun
+    from partnerkit.pipeline.deals import Deal
+    from partnerkit.pipeline.periods import Period
+    from partnerkit.problems import Problem
+
+
+@dataclass(frozen=True)
+class PayoutResult:
+    """The run (no statements when it has errors), the files written, and every problem placed."""
+
+    run: PayoutRun
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the run can be paid: no errors in the deals, the balances brought in, or the run."""
+        return not any(p.is_error for p in self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape ``partnerkit payouts --json`` prints (docs/payouts.md)."""
+        data = self.run.to_dict()
+        data["problems"] = [p.to_dict() for p in self.problems]
+        data["ok"] = self.ok
+        data["written"] = [str(p) for p in self.written]
+        return data
+
+
+def period_of(period: Period | str) -> Period:
+    """A period, or its text (``2026-Q3``) read; PartnerkitError naming the forms for other text."""
+    from partnerkit.errors import PartnerkitError
+    from partnerkit.pipeline.periods import Period, parse_period
+
+    if isinstance(period, Period):
+        return period
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise PartnerkitError(str(exc)) from None
+
+
+def run_payouts(
+    loaded: LoadedPlan,
+    deals: LoadedDeals | Sequence[Deal],
+    period: Period | str,
+    output_dir: str | Path | None = None,
+    *,
+    carried_in: Mapping[str, Decimal] | str | Path | None = None,
+    template: str | Path | None = None,
+    prepared: date | None = None,
+) -> PayoutResult:
+    """The payout run of ``period`` (``2026-Q3``) under each partner's agreement (docs/payouts.md).
+
+    ``carried_in`` is each partner's balance brought forward: a mapping, or the ``summary.csv`` of
+    the previous run. With ``output_dir``, a run without errors writes ``summary.csv``, a CSV and a
+    Word statement per partner (from the shipped template, or ``template``, rendered in a sandbox);
+    statements are dated ``prepared`` (default: the period's last day, so a rerun writes the same
+    files). A run with errors writes nothing. Raises TemplateError for a template that cannot render.
+    """
+    from partnerkit.payouts.run import compute_payouts
+
+    plan = require_plan(loaded)
+    table = as_loaded(deals)
+    span = period_of(period)
+    problems: list[Problem] = list(table.problems)
+    balances: Mapping[str, Decimal] | None
+    if isinstance(carried_in, str | Path):
+        from partnerkit.io.pipeline.payouts import read_carried_over
+
+        balances, read = read_carried_over(carried_in, partner_names(plan))
+        problems += read
+    else:
+        balances = carried_in
+    run = compute_payouts(plan, table.deals, span, carried_in=balances)
+    problems += table.place(run.problems)
+    written: list[Path] = []
+    if output_dir is not None and not any(p.is_error for p in problems):
+        from partnerkit.io.pipeline.payouts import write_payout_csvs
+        from partnerkit.io.word.statement import render_statements
+
+        folder = Path(output_dir)
+        written += write_payout_csvs(run, folder)
+        docs, warnings = render_statements(
+            run, plan, folder, prepared=prepared or span.end, template=template
+        )
+        written += docs
+        problems += warnings
+    return PayoutResult(run, written, problems)

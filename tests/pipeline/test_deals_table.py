@@ -1,0 +1,182 @@
+"""The deals table and survey responses readers: header tolerance, located problems, all in one run."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from partnerkit.errors import UnreadableFileError
+from partnerkit.io.pipeline.deals import read_deals
+from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
+from partnerkit.io.pipeline.survey import read_survey
+from partnerkit.model import Plan
+from partnerkit.pipeline import CreditOverride, Stage, Touch
+from partnerkit.services.deals import partner_names
+
+HEADER = "Deal ID,Account Name,Account Domain,Partner,Touch,Registered On,Approved On,Stage,Close Date,Amount,Currency"
+GOOD = "D-1,Acme Inc,acme.example,Brightline Advisory,sourced,2026-07-01,2026-07-02,Closed Won,2026-08-01,1000,USD"
+
+
+def write(tmp_path: Path, *lines: str, name: str = "deals.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def read(plan: Plan, path: Path):  # type: ignore[no-untyped-def]
+    return read_deals(path, partner_names(plan), plan.product.currency)
+
+
+def test_the_shipped_example_reads_cleanly(example_plan: Plan) -> None:
+    table = read(example_plan, example_deals_path())
+    assert table.problems == []
+    assert len(table.deals) == 20
+    override = next(d for d in table.deals if d.deal_id == "D-1090")
+    assert override.credit is CreditOverride.SOURCED and override.credit_reason
+    assert next(d for d in table.deals if d.deal_id == "D-1050").amount == Decimal("1200.15")
+    assert table.where(0) == "ledgerly-deals.csv:2"
+
+
+def test_headers_are_matched_like_the_facts_table(example_plan: Plan, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "opportunity id, Company ,WEBSITE,partner-name,Partner Role,Registration Date,Approval Date,deal_stage,"
+        "Closed On,ACV,Owner",
+        "7,Acme Inc,www.acme.example,brightline advisory,Partner-Sourced,2026-07-01,2026-07-02,Negotiation,,1000,Jo",
+    )
+    table = read(example_plan, path)
+    [deal] = table.deals
+    assert (deal.deal_id, deal.partner, deal.touch, deal.stage) == (
+        "7",
+        "Brightline Advisory",
+        Touch.SOURCED,
+        Stage.OPEN,
+    )
+    assert deal.currency == "USD"  # the plan's, without a currency column
+    [warning] = table.problems
+    assert not warning.is_error and "column 'Owner' is not a deals column" in warning.message
+
+
+def test_every_bad_cell_is_a_located_problem_in_one_run(example_plan: Plan, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        HEADER,
+        GOOD,
+        "D-2,Acme,,Brightline Advisry,sourced,2026-07-01,2026-07-02,Closed Won,2026-08-01,1000,USD",
+        "D-3,Acme,,Keystone IT Partners,sorced,07/01/2026,2026-07-02,Closed Won,2026-08-01,$48K,USD",
+        "D-4,Acme,,Keystone IT Partners,sourced,2026-07-05,2026-07-02,Closed Won,,1000.005,usd",
+        "D-5,,,Keystone IT Partners,sourced,2026-07-05,2026-07-06,Closed Wno,2026-08-01,-5,US",
+    )
+    table = read(example_plan, path)
+    found = {(p.location, p.message.split(":")[0]) for p in table.problems}
+    messages = " | ".join(f"{p.location}: {p.message} ({p.hint})" for p in table.problems)
+    assert "deals.csv:3" in messages and "did you mean 'Brightline Advisory'?" in messages
+    assert "'Touch' 'sorced': is not a touch" in messages and "did you mean 'sourced'?" in messages
+    assert "'07/01/2026' is ambiguous; write the ISO date you mean (2026-01-07 or 2026-07-01)" in messages
+    assert "'$48K' is not a plain amount; write 48000" in messages
+    assert "has more than two decimals" in messages
+    assert "not a stage partnerkit knows" in messages
+    assert "'Account Name': the account name is empty" in messages
+    assert "is not an ISO currency code" in messages
+    assert all(p.is_error and p.location and p.location.startswith("deals.csv:") for p in table.problems)
+    assert len(found) >= 8
+    assert [d.deal_id for d in table.deals] == ["D-1"]  # rows with a bad cell are left out
+
+
+def test_rows_that_contradict_themselves(example_plan: Plan, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        HEADER + ",Credit Override,Override Reason,Refunded On",
+        "D-1,Acme,,Keystone IT Partners,sourced,2026-07-05,2026-07-02,Closed Won,2026-08-01,1000,USD,,,",
+        "D-2,Acme,,Keystone IT Partners,sourced,2026-07-01,2026-07-02,Closed Won,,1000,USD,,,",
+        "D-3,Acme,,Keystone IT Partners,sourced,2026-07-01,2026-07-02,Closed Won,2026-08-01,1000,USD,sourced,,",
+        "D-4,Acme,,Keystone IT Partners,sourced,2026-07-01,2026-07-02,Closed Won,2026-08-01,1000,USD,,,2026-07-30",
+    )
+    messages = [f"{p.location}: {p.message}" for p in read(example_plan, path).problems]
+    assert messages == [
+        "deals.csv:2: deal D-1: approved on 2026-07-02, before it was registered (2026-07-05)",
+        "deals.csv:3: deal D-2: a won deal needs its close date",
+        "deals.csv:4: deal D-3: a credit override needs its reason",
+        "deals.csv:5: deal D-4: refunded on 2026-07-30, before the deal closed (2026-08-01)",
+    ]
+
+
+def test_missing_columns_and_an_empty_export(example_plan: Plan, tmp_path: Path) -> None:
+    [problem] = read(example_plan, write(tmp_path, "Deal ID,Partner,Amount", "D-1,Stackpay,5")).problems
+    assert (
+        "no 'Account Name', 'Touch', 'Stage' column" in problem.message and problem.location == "deals.csv:1"
+    )
+    [empty] = read(example_plan, write(tmp_path, HEADER, name="empty.csv")).problems
+    assert empty.message == "the deals table has no deal rows"
+
+
+def test_a_partner_listed_twice_on_a_deal_is_a_warning(example_plan: Plan, tmp_path: Path) -> None:
+    table = read(example_plan, write(tmp_path, HEADER, GOOD, GOOD))
+    [warning] = table.problems
+    assert not warning.is_error and "(first at deals.csv:2)" in warning.message
+
+
+def test_xlsx_cells_are_located_by_sheet_and_cell(example_plan: Plan, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    notes = book.add_worksheet("Notes")
+    notes.write(0, 0, "exported from the CRM")
+    sheet = book.add_worksheet("Deals")
+    for c, head in enumerate(HEADER.split(",")):
+        sheet.write(0, c, head)
+    dated = book.add_format({"num_format": "yyyy-mm-dd"})
+    row = GOOD.split(",")
+    for c, value in enumerate(row):
+        sheet.write(1, c, value)
+    sheet.write_datetime(1, 5, __import__("datetime").datetime(2026, 7, 1), dated)
+    sheet.write_number(1, 9, 1200.15)
+    for c, value in enumerate(row):
+        sheet.write(2, c, value)
+    sheet.write(2, 9, "48,000")
+    book.close()
+    table = read(example_plan, path)
+    [deal] = table.deals
+    assert deal.registered_on == date(2026, 7, 1) and deal.amount == Decimal("1200.15")
+    problems = {p.location: p for p in table.problems}
+    assert "'48,000' is not a plain amount; write 48000" in problems["deals.xlsx: Deals!J3"].message
+    assert not problems["deals.xlsx: Notes!A1"].is_error
+    assert table.where(0, "amount") == "deals.xlsx: Deals!J2"
+
+
+def test_files_that_are_not_tables(example_plan: Plan, tmp_path: Path) -> None:
+    binary = tmp_path / "deals.csv"
+    binary.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(UnreadableFileError, match="binary file"):
+        read(example_plan, binary)
+    other = tmp_path / "deals.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(UnreadableFileError, match=r"a deals table must be a \.csv or \.xlsx file"):
+        read(example_plan, other)
+
+
+def test_survey_responses(example_plan: Plan, tmp_path: Path) -> None:
+    table = read_survey(example_survey_path(), partner_names(example_plan))
+    assert table.problems == [] and len(table.responses) == 10
+    path = write(
+        tmp_path,
+        "Partner,Date,NPS,Comment",
+        "Keystone IT Partners,2026-05-20,9,fine",
+        ",2026-05-21,11,",
+        "Keystne IT Partners,2026-05-22,7,",
+        "Orbit CRM,yesterday,7,",
+        name="survey.csv",
+    )
+    table = read_survey(path, partner_names(example_plan))
+    assert [r.score for r in table.responses] == [9]
+    messages = [f"{p.location}: {p.message} ({p.hint})" for p in table.problems]
+    assert messages[0].startswith("survey.csv:3: 'NPS' '11': 11 is outside 0-10")
+    assert (
+        "survey.csv:4: 'Partner' 'Keystne IT Partners': not a partner of the plan (did you mean"
+        in messages[1]
+    )
+    assert messages[2].startswith("survey.csv:5: 'Date' 'yesterday'")

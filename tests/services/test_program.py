@@ -1,0 +1,245 @@
+"""Running the program through the services: deals check, payout runs with files, actuals; the CLI doors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from partnerkit.cli import cli
+from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
+from partnerkit.io.planfile import example_plan_path, load
+from partnerkit.io.word.outline import outline
+from partnerkit.loaded import LoadedPlan
+from partnerkit.services import check_deals, program_actuals, read_deals, read_survey, run_payouts
+
+AS_OF = date(2026, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def loaded() -> LoadedPlan:
+    return load(example_plan_path())
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """A copy of the shipped deals export, as the user's file."""
+    return Path(shutil.copyfile(example_deals_path(), tmp_path / "deals.csv"))
+
+
+def test_check_deals_on_the_example(loaded: LoadedPlan, export: Path) -> None:
+    result = check_deals(loaded, read_deals(export, loaded), AS_OF)
+    assert result.ok and result.problems == []
+    kinds = {p.code: p for p in result.findings}
+    conflict = kinds["deals.conflict"]
+    assert conflict.location == "deals.csv:5" and not conflict.is_error
+    assert "Brightline Advisory holds the account's protection until 2026-09-30" in conflict.message
+    assert set(kinds) == {
+        "deals.conflict",
+        "deals.pending-conflict",
+        "deals.not-allowed",
+        "deals.expired",
+        "deals.closed-after-protection",
+        "deals.unregistered",
+    }
+    data = result.to_dict()
+    assert data["registrations"]["lost"] == 1 and data["revenue"]["sourced"] == "250200.15"
+    assert {f["location"] for f in data["findings"]} >= {"deals.csv:5", "deals.csv:20"}
+
+
+def test_the_payout_runs_of_the_worked_example(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    deals = read_deals(export, loaded)
+    q2 = run_payouts(loaded, deals, "2026-Q2", tmp_path / "q2")
+    assert q2.ok and q2.run.total_payable == Decimal("8400.00")
+    assert q2.run.statement("Crestline Tax").carried_out == Decimal("300.00")
+    q3 = run_payouts(loaded, deals, "2026-Q3", tmp_path / "q3", carried_in=tmp_path / "q2" / "summary.csv")
+    assert q3.ok
+    payable = {s.partner: s.payable for s in q3.run.statements}
+    assert payable == {
+        "Bluefin Banking": Decimal("0.00"),
+        "Brightline Advisory": Decimal("26400.00"),
+        "Crestline Tax": Decimal("700.00"),
+        "Keystone IT Partners": Decimal("8400.00"),
+        "Ledger & Lane CPAs": Decimal("1800.00"),
+        "Northwind ERP": Decimal("2400.00"),
+        "Stackpay": Decimal("5000.00"),
+        "Summit Cloud Group": Decimal("0.00"),
+    }
+    assert q3.run.total_payable == Decimal("44700.00") and q3.run.total_carried_out == Decimal("480.06")
+    names = sorted(p.name for p in q3.written)
+    assert "summary.csv" in names and "Ledger-Lane-CPAs.docx" in names and "Ledger-Lane-CPAs.csv" in names
+    summary = (tmp_path / "q3" / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[-1].startswith(
+        "Total,,,2026-Q3,USD,173200.15,48080.06,-5600.00,2400.00,44880.06,300.00,44700.00"
+    )
+
+
+def test_rerunning_a_period_writes_the_same_files(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    deals = read_deals(export, loaded)
+    first = run_payouts(loaded, deals, "2026-Q3", tmp_path / "a")
+    again = run_payouts(loaded, deals, "2026-Q3", tmp_path / "b")
+    assert [p.name for p in first.written] == [p.name for p in again.written]
+    for a, b in zip(first.written, again.written, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_statement_shows_every_figure_in_its_slot(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    result = run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path)
+    text = "\n".join(outline(tmp_path / "Keystone-IT-Partners.docx"))
+    assert "Reference PAY-2026Q3-KEYSTONE-IT-PARTNERS" in text
+    assert (
+        "| 2026-08-13 | D-1030 | Pinecrest Dental Group | clawback of margin | $16,000.00 | 25% | -$4,000.00 |"
+        in text
+    )
+    assert (
+        "| 2026-09-18 | D-1032 | Lakeside Insurance Brokers | margin | $40,000.00 | 25% | $10,000.00 |"
+        in text
+    )
+    for row in (
+        "| Commissions earned | $14,000.00 |",
+        "| Clawed back | -$5,600.00 |",
+        "| Payable now | $8,400.00 |",
+    ):
+        assert row in text
+    summit = "\n".join(outline(tmp_path / "Summit-Cloud-Group.docx"))
+    assert "| Carried over to the next run | $480.06 |" in summit and "below the minimum payout" in summit
+    bluefin = "\n".join(outline(tmp_path / "Bluefin-Banking.docx"))
+    assert "after the commission tail cap" in bluefin
+    assert result.problems == []
+
+
+def test_mixed_currencies_refuse_the_run_with_the_row(
+    loaded: LoadedPlan, export: Path, tmp_path: Path
+) -> None:
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lines[11] = lines[11].replace(",USD,", ",EUR,")  # D-1032, closed in Q3
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path / "out")
+    assert not result.ok and result.written == [] and not (tmp_path / "out").exists()
+    [problem] = [p for p in result.problems if p.is_error]
+    assert problem.location == "deals.csv:12" and "is in EUR, not the plan's currency USD" in problem.message
+
+
+def test_a_users_statement_template_renders_in_the_sandbox(
+    loaded: LoadedPlan, export: Path, tmp_path: Path
+) -> None:
+    from partnerkit.io.word.statement import statement_template_path
+
+    mine = Path(shutil.copyfile(statement_template_path(), tmp_path / "ours.docx"))
+    result = run_payouts(loaded, read_deals(export, loaded), "2026-Q2", tmp_path / "out", template=mine)
+    assert "| Payable now | $8,400.00 |" in "\n".join(outline(tmp_path / "out" / "Keystone-IT-Partners.docx"))
+    assert result.ok
+
+
+def test_actuals_on_the_example(loaded: LoadedPlan, export: Path) -> None:
+    result = program_actuals(
+        loaded, read_deals(export, loaded), read_survey(example_survey_path(), loaded), AS_OF
+    )
+    rows = {(r["metric"], r["period"]): r for r in result.metric_rows()}
+    assert rows[("Partner-sourced revenue", "Year 1")]["actual"] == "230200.15"
+    assert rows[("Partner-sourced revenue", "Year 1")]["attainment"] == "15.35%"
+    assert rows[("Active partners", "Q2")]["actual"] == "7"
+    assert rows[("Partner-sourced leads", "Year 1")]["actual"] == "13"
+    nps = rows[("Partner satisfaction (NPS)", "Year 1")]
+    assert (nps["actual"], nps["responses"], nps["target"]) == ("20.0", 10, None)
+    tiers = {r["tier"]: r for r in result.economics_rows()}
+    assert tiers["Strategic"]["break_even_revenue_per_partner"] == "25000.00"
+    assert tiers["Premier"]["break_even_revenue_per_partner"] == "5783.58"
+    assert result.period.label == "2026-Q3"
+
+
+# --- the CLI doors --------------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_deals_check_prints_the_conflicts_with_reasons(export: Path) -> None:
+    plan = str(example_plan_path())
+    code, out, _ = run("deals", "check", plan, "--deals", str(export), "--as-of", "2026-09-30")
+    assert code == 0
+    assert "1 lost" in out and "conflicts with Brightline Advisory's registration of deal D-1001" in " ".join(
+        out.split()
+    )
+    code, out, _ = run("deals", "check", plan, "--deals", str(export), "--as-of", "2026-09-30", "--json")
+    assert code == 0 and json.loads(out)["registrations"]["protected"] == 14
+
+
+def test_deals_check_exit_codes(export: Path, tmp_path: Path) -> None:
+    plan = str(example_plan_path())
+    bad = tmp_path / "bad.csv"
+    bad.write_text(export.read_text(encoding="utf-8").replace("Stackpay", "Stakpay"), encoding="utf-8")
+    code, _, err = run("deals", "check", plan, "--deals", str(bad))
+    assert (
+        code == 1
+        and "bad.csv:19: 'Partner' 'Stakpay': not a partner of the plan (did you mean 'Stackpay'?)" in err
+    )
+    code, _, err = run("deals", "check", plan, "--deals", str(tmp_path / "missing.csv"))
+    assert code == 2 and "cannot read the deals table" in err
+    code, _, err = run("deals", "check", plan, "--deals", str(export), "--as-of", "30/09/2026")
+    assert code == 2 and "write 2026-09-30" in err
+
+
+def test_payouts_command(export: Path, tmp_path: Path) -> None:
+    plan = str(example_plan_path())
+    code, out, err = run(
+        "payouts", plan, "--deals", str(export), "--period", "2026-Q3", "-o", str(tmp_path / "q3")
+    )
+    assert (
+        code == 0 and "Total payable $44,000 to 5 of 8 partners; carried over $880.06" in out
+    )  # nothing brought in
+    assert "wrote 17 files" in err
+    code, out, _ = run("payouts", plan, "--deals", str(export), "--period", "2026-Q3", "--json")
+    assert code == 0 and json.loads(out)["payable"] == "44000.00"
+    code, _, err = run("payouts", plan, "--deals", str(export), "--period", "Q3 2026")
+    assert code == 2 and "write 2026-Q3" in err
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_a_statement(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice and pdftotext are missing on CI; .ci/run installs them")
+        pytest.skip("LibreOffice is not installed")
+    run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path / "q3")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(tmp_path / "q3" / "Brightline-Advisory.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    out = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "pdf" / "Brightline-Advisory.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    text = " ".join(out.stdout.decode("utf-8").split())
+    for expected in (
+        "Payout statement",
+        "Brightline Advisory Group LLC",
+        "Payable now $26,400.00",
+        "Page 1 of 2",
+    ):
+        assert expected in text, expected
