@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from partnerkit.problems import Problem
@@ -54,12 +55,20 @@ class LoadedPlan:
     plan: Plan | None
     problems: list[Problem] = field(default_factory=list)
     locator: Locator = field(default_factory=SourceLocator)
+    # The plan file (or workbook) it was read from, when there is one: paths written in the plan,
+    # such as legal's templates, are relative to its folder.
+    path: Path | None = None
     program: TierProgramFile | None = None
 
     @property
     def source(self) -> str:
         """The name the problems are placed under (the file's path, or the workbook's name)."""
         return self.locator.source
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the plan file, that relative paths in the plan start from (None without a file)."""
+        return self.path.parent if self.path is not None else None
 
     @property
     def ok(self) -> bool:

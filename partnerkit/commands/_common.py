@@ -26,6 +26,25 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
+class DefaultGroup(click.Group):
+    """A group with a default command: ``tiers PLAN`` runs ``tiers show PLAN``, ``agreement PLAN ...``
+    runs ``agreement draft PLAN ...``; a first argument that names a subcommand runs that one."""
+
+    default_command = ""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+force_option = click.option(
+    "--force", is_flag=True, help="Replace the output file if it exists (it may hold someone's edits)."
+)
+pdf_option = click.option(
+    "--pdf", is_flag=True, help="Also write each draft as PDF for signature (needs LibreOffice)."
+)
+
 plan_argument = click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")
 
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from partnerkit.commands._common import err_console, json_option, load_or_exit, plan_argument, print_json
+from partnerkit.commands._common import (
+    err_console,
+    force_option,
+    json_option,
+    load_or_exit,
+    pdf_option,
+    plan_argument,
+    print_json,
+)
 
 
 @click.command()
@@ -28,22 +36,41 @@ from partnerkit.commands._common import err_console, json_option, load_or_exit, 
 @click.option(
     "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The drafts' date (default: the plan's date)."
 )
+@click.option(
+    "--template-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of legal's templates (integration-agreement.docx, reseller-agreement.docx); overrides "
+    "the plan's documents.templates.",
+)
+@force_option
+@pdf_option
 @json_option
-def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | None, as_json: bool) -> None:
+def agreements(
+    plan: Path,
+    outdir: Path,
+    workers: int | None,
+    as_of: datetime | None,
+    template_dir: Path | None,
+    force: bool,
+    pdf: bool,
+    as_json: bool,
+) -> None:
     """Write a draft agreement for every integration and distribution partner of PLAN into a folder.
 
-    Partners whose terms have lint errors are skipped and listed with the reasons (exit 1); the others
-    are written. Each file is complete or absent: it is written under a temporary name, then renamed.
+    Partners whose terms have lint errors are skipped and listed with the reasons; so are drafts whose
+    file exists (it may hold edits; --force replaces them). The others are written, and the command
+    exits 1 when it skipped any. Each file is complete or absent: it is written under a temporary
+    name, then renamed.
 
     \b
-    Example:
+    Examples:
       partnerkit agreements plan.yaml -o drafts/
+      partnerkit agreements plan.yaml -o drafts/ --template-dir legal/ --pdf
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from partnerkit.errors import ProblemsFound
-    from partnerkit.services import draft_agreements
-    from partnerkit.services.agreements import agreement_count
+    from partnerkit.services.agreements import agreement_count, draft_agreements
 
     loaded = load_or_exit(plan, quiet_warnings=True)
     total = agreement_count(loaded)
@@ -64,26 +91,50 @@ def agreements(plan: Path, outdir: Path, workers: int | None, as_of: datetime | 
             as_of=as_of.date() if as_of else None,
             workers=workers,
             progress=lambda name: bar.update(task, advance=1, description=name),
+            template_dir=template_dir,
+            force=force,
+            pdf=pdf,
         )
     if as_json:
         print_json(
             {
                 "written": [
-                    {"partner": d.partner, "agreement": d.kind, "path": str(d.path)} for d in result.written
+                    {
+                        "partner": d.partner,
+                        "agreement": d.kind,
+                        "path": str(d.path),
+                        "pdf": str(d.pdf) if d.pdf else None,
+                    }
+                    for d in result.written
                 ],
-                "skipped": [{"partner": s.partner, "reasons": s.reasons} for s in result.skipped],
+                "skipped": [
+                    {"partner": s.partner, "reasons": s.reasons, "kept_existing_file": s.kept}
+                    for s in result.skipped
+                ],
+                "templates": result.templates,
                 "warnings": [p.to_dict() for p in result.problems],
             }
         )
     else:
         for problem in result.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"wrote {len(result.written)} draft(s) to {outdir}")
-        if result.skipped:
-            click.echo(f"skipped {len(result.skipped)} partner(s) whose terms have errors:")
-            for skipped in result.skipped:
+        pdfs = sum(1 for d in result.written if d.pdf)
+        click.echo(
+            f"wrote {len(result.written)} draft(s) to {outdir}" + (f", with {pdfs} PDF(s)" if pdf else "")
+        )
+        for kind, template in result.templates.items():
+            click.echo(f"  {kind} agreements from {template}")
+        errors = [s for s in result.skipped if s.has_errors]
+        kept = [s for s in result.skipped if not s.has_errors]
+        if errors:
+            click.echo(f"skipped {len(errors)} partner(s) whose terms or template have errors:")
+            for skipped in errors:
                 click.echo(f"  {skipped.partner}:")
                 for reason in skipped.reasons:
                     click.echo(f"    - {reason}")
+        if kept:
+            click.echo(f"skipped {len(kept)} partner(s) whose draft exists already:")
+            for skipped in kept:
+                click.echo(f"  {skipped.partner}: {'; '.join(skipped.reasons)}")
     if result.skipped:
         raise ProblemsFound()

@@ -47,23 +47,32 @@ def write_roadmap_chart(loaded: LoadedPlan, outdir: Path) -> list[Path]:
 
 def write_strategy_markdown(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """The strategy in Markdown, showing the roadmap chart."""
-    from partnerkit.services import write_strategy
-
-    return write_strategy(loaded, outdir / "strategy.md", chart=outdir / "roadmap.png").paths[:1]
+    return _strategy(loaded, outdir / "strategy.md", chart=outdir / "roadmap.png")[:1]
 
 
 def write_strategy_word(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """The strategy in Word, with the roadmap chart."""
+    return _strategy(loaded, outdir / "strategy.docx")
+
+
+def _strategy(loaded: LoadedPlan, output: Path, chart: Path | None = None) -> list[Path]:
+    from partnerkit.io.files import OutputExistsError
     from partnerkit.services import write_strategy
 
-    return write_strategy(loaded, outdir / "strategy.docx").paths
+    try:
+        # A rerun replaces the demo's own strategy but keeps one the user edited.
+        return write_strategy(loaded, output, chart=chart, replace_unedited=True).paths
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        return []
 
 
 def write_agreement_drafts(loaded: LoadedPlan, outdir: Path) -> list[Path]:
     """A draft agreement in Word for every integration and distribution partner."""
     from partnerkit.services import draft_agreements
 
-    result = draft_agreements(loaded, outdir / "agreements")
+    # A rerun replaces the demo's own drafts but keeps any the user edited.
+    result = draft_agreements(loaded, outdir / "agreements", replace_unedited=True)
     for skipped in result.skipped:
         click.echo(f"no draft for {skipped.partner}: {'; '.join(skipped.reasons)}", err=True)
     return [draft.path for draft in result.written]

@@ -54,10 +54,12 @@ def export(directory: Path, force: bool) -> None:
 )
 @json_option
 def check(template: Path, kind: str | None, plan_file: Path | None, as_json: bool) -> None:
-    """Check TEMPLATE: variables it uses that the terms do not provide, and terms it never shows.
+    """Check TEMPLATE: its variables, its references, its layout, and the agreement it is for.
 
-    Exits 1 when the template uses a variable the terms lack (rendering it would fail), 0 otherwise;
-    terms the template never shows are listed as warnings.
+    Lists the variables it uses that the terms do not provide, every clause, schedule or defined-term
+    reference that does not resolve, a template of the other agreement, and (as warnings) terms it
+    never shows, defined terms no clause uses and layout a lawyer would object to. Exits 1 when a
+    draft from it would fail or refer to something it does not contain, 0 otherwise.
 
     \b
     Example:
@@ -77,11 +79,22 @@ def check(template: Path, kind: str | None, plan_file: Path | None, as_json: boo
             for name in report.missing:
                 hint = report.hints.get(name)
                 click.echo(f"  {name}" + (f"  ({hint})" if hint else ""))
+        if report.errors:
+            click.echo(f"references and structure to fix ({len(report.errors)}):")
+            for message in report.errors:
+                click.echo(f"  {message}")
         if report.unused:
             click.echo(f"warning: terms the template never shows ({len(report.unused)}):")
             for name in report.unused:
                 click.echo(f"  {name}")
-        if report.ok and not report.unused:
-            click.echo("ok: every variable is provided and every term is shown")
+        if report.warnings:
+            click.echo(f"warning: worth a look ({len(report.warnings)}):")
+            for message in report.warnings:
+                click.echo(f"  {message}")
+        if report.clean:
+            click.echo(
+                "ok: every variable is provided, every term is shown, and every reference and defined "
+                "term resolves"
+            )
     if not report.ok:
         raise ProblemsFound()

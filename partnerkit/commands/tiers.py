@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from partnerkit.commands._common import (
+    DefaultGroup,
     load_or_exit,
     output_file_option,
     output_path,
@@ -24,13 +25,10 @@ if TYPE_CHECKING:
     from partnerkit.tiers.review import TierReview
 
 
-class TiersGroup(click.Group):
+class TiersGroup(DefaultGroup):
     """``tiers PLAN`` runs the default ``show`` command; ``tiers review PLAN`` the review."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = ["show", *args]
-        return super().parse_args(ctx, args)
+    default_command = "show"
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:

@@ -612,7 +612,7 @@ TERM_LABELS: dict[str, str] = {
     "co_marketing_budget": "Co-marketing budget per quarter",
     "sales_cycle_days": "Sales cycle",
     "scope": "Scope",
-    "technical_ours": "Our technical obligations",
+    "technical_ours": "Vendor's technical obligations",
     "technical_theirs": "Partner's technical obligations",
     "listing_requirements": "Listing requirements",
     "co_marketing": "Co-marketing",

@@ -200,17 +200,23 @@ def _draw_gantt(book: Any, read: BookRead, result: Any) -> list[Problem]:
 def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
     """Generate agreements: one Word draft per partner with an agreement, in a folder beside the workbook.
 
-    Partners whose terms have errors get no draft; why is written to the Problems sheet. Legal's
-    templates are the plan's (the same service as ``partnerkit agreements``).
+    Legal's templates come from the plan's documents.templates (paths relative to the workbook's
+    folder). The button replaces the drafts it wrote itself on an earlier click, so it can be pressed
+    again after the plan changes, but never a draft someone edited since (or put there): that one is
+    kept and the Problems sheet says so. Partners whose terms have errors get no draft; why is
+    written to the Problems sheet (the same service as ``partnerkit agreements``).
     """
+    from dataclasses import replace
+
     from partnerkit.services import draft_agreements
 
     read = _read(book)
     if not read.loaded.ok:
         _finish(book, read, "Generate agreements")
         return []
+    loaded = replace(read.loaded, path=Path(book.fullname))
     folder = folder if folder is not None else documents_folder(book.fullname) / "agreements"
-    result = draft_agreements(read.loaded, folder, workers=1)
+    result = draft_agreements(loaded, folder, workers=1, replace_unedited=True)
     skipped = [
         Problem(
             f"no agreement draft for {s.partner}: {'; '.join(s.reasons)}",
@@ -229,16 +235,20 @@ def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path
     """Generate strategy report: the Partnership Strategy in Markdown (with its Gantt chart beside it)
     and in Word (with the chart inside), in a folder beside the workbook: the same service as
     ``partnerkit report``."""
+    from dataclasses import replace
+
     from partnerkit.services import write_strategy
 
     read = _read(book)
     if not read.loaded.ok:
         _finish(book, read, "Generate strategy report")
         return []
+    loaded = replace(read.loaded, path=Path(book.fullname))
     folder = folder if folder is not None else documents_folder(book.fullname)
     written: list[Path] = []
     for name in ("strategy.md", "strategy.docx"):
-        written += write_strategy(read.loaded, folder / name).paths
+        # Like the agreements button: its own earlier strategy is replaced, an edited one is kept.
+        written += write_strategy(loaded, folder / name, replace_unedited=True).paths
     documents = [
         ["Roadmap chart" if p.suffix == ".png" else "Partnership strategy", "", str(p)] for p in written
     ]

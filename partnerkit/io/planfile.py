@@ -67,13 +67,17 @@ def load(path: str | Path) -> LoadedPlan:
     if suffix in WORKBOOK_SUFFIXES:
         from partnerkit.io.workbook.read import load_workbook_plan
 
-        return load_workbook_plan(path)
+        loaded = load_workbook_plan(path)
+        loaded.path = path
+        return loaded
     if suffix and suffix not in PLAN_SUFFIXES:
         raise UnreadableFileError(
             f"{path}: is not a plan file; partnerkit reads .yaml, .yml and .json plans and .xlsx/.xlsm workbooks"
         )
     text = read_text(path)
-    return load_plan_text(text, str(path), fmt="json" if suffix == ".json" else "yaml")
+    loaded = load_plan_text(text, str(path), fmt="json" if suffix == ".json" else "yaml")
+    loaded.path = path
+    return loaded
 
 
 def load_plan_with_problems(path: str | Path) -> tuple[Plan | None, list[Problem]]:

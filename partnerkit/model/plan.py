@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from partnerkit.model.deals import DealFrameworks
+from partnerkit.model.documents import DocumentSettings
 from partnerkit.model.metrics import Assumption, Metric, Source
 from partnerkit.model.partners import AnyPartner, Categories, CategoryKind
 from partnerkit.model.product import Philosophy, Product
@@ -30,6 +31,9 @@ class Plan(PlanModel):
     metrics: list[Metric] = Field(default_factory=list)
     assumptions: list[Assumption] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    documents: DocumentSettings = Field(
+        default_factory=DocumentSettings, description="legal's Word templates and the drafts' date format"
+    )
 
     def partners(self) -> Iterator[tuple[CategoryKind, AnyPartner]]:
         """Every partner of every category, with its category."""

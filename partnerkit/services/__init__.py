@@ -7,7 +7,13 @@ parses its input, passes the date, and presents the result (cosmicpython's ``ser
 """
 
 from partnerkit.services.actuals import ActualsResult, program_actuals
-from partnerkit.services.agreements import AgreementResult, draft_agreement, draft_agreements
+from partnerkit.services.agreements import (
+    AgreementResult,
+    ComparisonResult,
+    compare_agreement,
+    draft_agreement,
+    draft_agreements,
+)
 from partnerkit.services.deals import (
     DealCheck,
     LoadedDeals,
@@ -36,6 +42,7 @@ from partnerkit.services.workbook import (
 __all__ = [
     "ActualsResult",
     "AgreementResult",
+    "ComparisonResult",
     "DealCheck",
     "LoadedDeals",
     "LoadedFacts",
@@ -53,6 +60,7 @@ __all__ = [
     "check_deals",
     "check_plan",
     "check_template",
+    "compare_agreement",
     "draft_agreement",
     "draft_agreements",
     "export_templates",

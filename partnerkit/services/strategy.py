@@ -12,6 +12,7 @@ from partnerkit.services.roadmap import draw_gantt, gantt_png
 
 if TYPE_CHECKING:
     from partnerkit.loaded import LoadedPlan
+    from partnerkit.model import Plan
     from partnerkit.problems import Problem
 
 FORMATS = (".md", ".docx")
@@ -36,20 +37,40 @@ def chart_beside(output: Path) -> Path:
 
 
 def write_strategy(
-    loaded: LoadedPlan, output: str | Path, *, chart: str | Path | None = None
+    loaded: LoadedPlan,
+    output: str | Path,
+    *,
+    chart: str | Path | None = None,
+    force: bool = False,
+    replace_unedited: bool = False,
 ) -> StrategyResult:
     """Write the whole strategy to ``output``: ``.md`` (Markdown) or ``.docx`` (Word), with the roadmap chart.
 
     A Markdown strategy shows its Gantt chart from a PNG file, ``chart`` (default: beside the document,
     see ``chart_beside``); a Word strategy carries the chart inside. Without a schedulable roadmap the
     documents show the planned weeks and no chart. Control characters in plan text are left out of
-    both, each with a warning at its field in ``problems``.
+    both, each with a warning at its field in ``problems``. An existing document is refused
+    (OutputExistsError) unless ``force``, or ``replace_unedited`` and partnerkit wrote it and nobody
+    changed it since; the chart, which partnerkit draws from the plan, is always redrawn.
     """
+    from partnerkit.io.files import Overwrite, digest, policy, record, refuse_existing
+
     plan = require_plan(loaded)
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise PartnerkitError(f"{output}: the strategy is written as .md (Markdown) or .docx (Word)")
+    overwrite = policy(force, replace_unedited)
+    refuse_existing([output], overwrite)
+    result = _write(loaded, plan, output, suffix, chart)
+    if overwrite is Overwrite.UNEDITED:
+        record(output.parent, {output.name: digest(output)})
+    return result
+
+
+def _write(
+    loaded: LoadedPlan, plan: Plan, output: Path, suffix: str, chart: str | Path | None
+) -> StrategyResult:
     from partnerkit.report.plaintext import control_character_warnings
     from partnerkit.report.strategy import build_strategy, roadmap_schedule
 

@@ -135,7 +135,10 @@ def test_a_partner_named_with_markup_and_template_syntax_appears_exactly_so(
     path = tmp_path / draft_filename(name)
     render_agreement(plan, name, path)
     lines = outline(path)
-    assert f"[Normal] Between Ledgerly, Inc. (“Vendor”) and {name} (“Partner”)." in lines
+    assert (
+        f"[Normal] Between Ledgerly, Inc. (“Vendor”) and {name} (“Partner”), each a “party” and together the “parties”."
+        in lines
+    )
     assert f"| Ledgerly, Inc. | {name} |" in lines
     assert any(
         line.endswith(f"Reseller Partnership Agreement: {name}. Page {{PAGE}} of {{NUMPAGES}}")
@@ -160,8 +163,8 @@ def test_clauses_present_only_when_they_apply_and_no_empty_paragraph_left(
     for lines in (before, after):
         assert not [line for line in lines if line in ("[Normal]", "[Clause]", "[Heading 1]")]
         assert not [line for line in lines if "{%" in line or "{{" in line]
-    # The heading and two clauses; the schedule's "None" line becomes an intro, a table and one change.
-    assert len(after) == len(before) + 3 + 4
+    # The heading and three clauses; the schedule's "None" line becomes an intro, a table and one change.
+    assert len(after) == len(before) + 4 + 4
     assert "| Exclusivity | Non-exclusive | Exclusive | Sole MSP in the Midwest |" in after
 
 
@@ -179,7 +182,8 @@ def test_a_controlled_end_user_price_gets_the_legal_review_clause(
     path = tmp_path / "rpm.docx"
     render_agreement(plan_of(plan_data), "Keystone IT Partners", path)
     clause = _section(outline(path), "End-User Pricing")
-    assert len(clause) == 2 and "LEGAL REVIEW REQUIRED" in clause[1]
+    assert len(clause) == 3 and "LEGAL REVIEW REQUIRED" in clause[1]
+    assert "sets its own resale prices" not in " ".join(clause)
 
 
 def test_ecosystem_and_unknown_partners_get_no_draft(example_plan: Plan, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from partnerkit.errors import TemplateError
 from partnerkit.io.word.agreement import template_path
 from partnerkit.io.word.engine import WordTemplate
 from partnerkit.io.word.outline import outline
-from partnerkit.io.word.text import clean_context, clean_text
+from partnerkit.io.word.text import clean_context, clean_text, needs_cleaning
 
 MARKER = b"Signed by the authorised representatives of the parties."
 
@@ -67,23 +67,41 @@ def test_a_payload_in_a_template_is_refused_before_anything_runs(payload: str) -
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("{{ cycler }}", "'cycler' is undefined"),
-        ("{{ lipsum() }}", "'lipsum' is undefined"),
+        ("{{ cycler }}", "unknown variable 'cycler' in t.docx, paragraph 1"),
+        ("{{ lipsum() }}", "unknown variable 'lipsum' in t.docx, paragraph 1"),
         ("{{ 'x' * 10**9 }}", "not allowed"),
         ("{{ 'x' * 1000000 }}", "repeating text"),
-        ("{{ name.nosuch }}", "has no attribute 'nosuch'"),
-        ("{{ nosuch }}", "'nosuch' is undefined"),
+        ("{{ name.nosuch }}", "unknown variable 'name.nosuch' in t.docx, paragraph 1"),
+        ("{{ nosuch }}", "unknown variable 'nosuch' in t.docx, paragraph 1"),
+        ("{{ nmae }}", "unknown variable 'nmae' .*Keystone IT Partners.*; did you mean 'name'"),
+        ("{{ [].append(1) }}", "reaches for 'append', which partnerkit templates cannot use"),
+        ("{{ name + 1 }}", "does not work with these values"),
     ],
 )
-def test_what_the_sandbox_stops_is_a_template_error(source: str, message: str) -> None:
+def test_what_the_sandbox_stops_is_a_template_error_in_legal_words(source: str, message: str) -> None:
     template = WordTemplate(minimal(source), name="t.docx")
-    with pytest.raises(TemplateError, match=message):
-        template.render({"name": "Acme"})
+    with pytest.raises(TemplateError, match=message) as raised:
+        template.render({"name": "Acme"}, subject="Keystone IT Partners")
+    text = str(raised.value)
+    for jinja in ("dict object", "is undefined", "has no attribute", "unsafe", "TypeError", "str object"):
+        assert jinja not in text
 
 
-def test_a_syntax_error_names_the_paragraph() -> None:
-    with pytest.raises(TemplateError, match=r'syntax error.*|near "'):
-        WordTemplate(minimal("Dear {{ partner.name }"), name="broken.docx")
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("Dear {{ partner.name }", "a tag or a variable is not written correctly"),
+        ("{% if x %}Dear", "is never closed"),
+        ("{{ x|uper }}", "there is no filter called 'uper'; did you mean 'upper'?"),
+        ("{% endiff %}", "'endiff' is not a tag partnerkit templates know"),
+    ],
+)
+def test_a_syntax_error_names_the_paragraph_in_legal_words(source: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=re.escape(message)) as raised:
+        WordTemplate(minimal(source), name="broken.docx")
+    assert str(raised.value).startswith("broken.docx: paragraph 1 (“")
+    for jinja in ("expected token", "Encountered", "Jinja", "No filter named"):
+        assert jinja not in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +144,18 @@ def test_clean_text_leaves_only_xml_safe_characters(text: str) -> None:
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\n\r\t]", cleaned)
     assert removed >= 0
     assert clean_text(cleaned) == (cleaned, 0)
+
+
+@given(st.text(), st.text())
+def test_the_fast_check_never_skips_a_string_that_needs_cleaning(text: str, other: str) -> None:
+    context = {"rows": [{"value": text}], "n": 3, "name": other}
+    if not needs_cleaning(context):
+        assert clean_text(text) == (text, 0) and clean_text(other) == (other, 0)
+        assert clean_context(context) == (context, [])
+    else:  # a false alarm (a backslash can look like an escape) only costs the full clean
+        cleaned, _ = clean_context(context)
+        for value in (cleaned["rows"][0]["value"], cleaned["name"]):
+            assert clean_text(value) == (value, 0)
 
 
 def test_clean_context_cleans_nested_strings_and_keeps_other_values() -> None:
@@ -193,3 +223,12 @@ def test_untouched_parts_are_copied_byte_for_byte_and_output_is_deterministic() 
         assert archive.testzip() is None
         assert archive.read("word/styles.xml") == styles
         assert archive.namelist() == zipfile.ZipFile(BytesIO(source)).namelist()
+
+
+def test_a_compiled_template_loaded_elsewhere_renders_the_same_bytes_and_the_same_errors() -> None:
+    template = WordTemplate(minimal("Partner: {{ name }} {% if flag %}yes{% endif %}"), name="t.docx")
+    again = WordTemplate.from_export(template.export())
+    for context in ({"name": "Acme", "flag": True}, {"name": "Acme <B> & C", "flag": False}):
+        assert again.render(context).data == template.render(context).data
+    with pytest.raises(TemplateError, match=r"unknown variable 'flag' in t\.docx, paragraph 1"):
+        again.render({"name": "Acme"})

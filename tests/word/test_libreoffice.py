@@ -74,7 +74,7 @@ def test_libreoffice_opens_every_generated_document(example_plan: Plan, tmp_path
         "1. Definitions",
         "Schedule 1: Changes to Standard Terms",
         "DRAFT",
-        "Page 1 of 7",
+        "Page 1 of 10",
     ]:
         assert term in integration, term
     reseller = text("brightline")

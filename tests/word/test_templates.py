@@ -55,7 +55,7 @@ def test_every_shipped_template_passes_templates_check(name: str) -> None:
     """templates/*.docx are the source legal edits: each passes the check a user runs on an edited one."""
     result = CliRunner().invoke(cli, ["templates", "check", str(ROOT / "templates" / name)])
     assert result.exit_code == 0, result.output
-    assert "ok: every variable is provided and every term is shown" in result.output
+    assert "ok: every variable is provided, every term is shown, and every reference" in result.output
 
 
 def test_the_template_generator_is_not_part_of_the_runtime_package() -> None:
@@ -182,7 +182,7 @@ def test_agreement_command_with_a_user_template(tmp_path: Path) -> None:
     assert "[Normal] Signed for Keystone IT Partners, Inc.." in outline(out)
     evil = tmp_path / "evil.docx"
     evil.write_bytes(doctored("reseller", "{{ cycler.__init__.__globals__ }}"))
-    refused = CliRunner().invoke(cli, [*args[:-1], str(evil)])
+    refused = CliRunner().invoke(cli, [*args[:-1], str(evil), "--force"])
     assert refused.exit_code == 2 and "not allowed" in refused.output
 
 

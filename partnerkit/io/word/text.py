@@ -8,6 +8,9 @@ from typing import Any
 
 from partnerkit.problems import FieldPath, Problem, Severity
 
+BLANK = "[●]"
+"""A value still to be agreed, as documents print it; templates test for it with ``is blank``."""
+
 # XML 1.0 cannot hold C0 controls other than TAB/LF/CR, and Word shows C1 controls as boxes.
 # TAB, LF and CR are whitespace a person typed: they become one space, silently.
 _WHITESPACE_CONTROLS = re.compile(r"[\t\n\r]+")
@@ -29,9 +32,31 @@ def clean_text(text: str) -> tuple[str, int]:
     return text, removed
 
 
+# In JSON text (not ASCII-only), a control character clean_text removes is escaped (\t, \u0007) or,
+# for DEL, the C1 controls, lone surrogates and the two non-characters, left as it is.
+_ESCAPED_CONTROL = re.compile(r"\\[tnrbf]|\\u00[01]|[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def needs_cleaning(value: Any) -> bool:
+    """False when no string anywhere in ``value`` holds a character ``clean_text`` would change.
+
+    One pass of the C JSON encoder instead of a Python call per string: a draft's context holds
+    hundreds of strings, and almost never a control character. A false alarm only costs the full clean.
+    """
+    import json
+
+    try:
+        text = json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return True
+    return _ESCAPED_CONTROL.search(text) is not None
+
+
 def clean_context(value: Any, path: FieldPath = ()) -> tuple[Any, list[Problem]]:
-    """A copy of a template context with every string cleaned, and a warning per cleaned string."""
+    """The context with every string cleaned (itself when none needs it), and a warning per cleaned string."""
     problems: list[Problem] = []
+    if not needs_cleaning(value):
+        return value, problems
     cleaned = _clean(value, path, problems)
     return cleaned, problems
 

@@ -6,95 +6,22 @@ Paths are written the way a template writes them: ``company.legal_name``, ``term
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from jinja2 import nodes
-
+from partnerkit.io.word.drafting import CLAUSE_NUMBERS, AgreementTemplate
 from partnerkit.io.word.engine import WordTemplate
+from partnerkit.io.word.paths import nearest, paths_read, provided_paths
 from partnerkit.model import Plan
 
-# Loop helpers and the one global a template gets: never missing.
-_BUILTINS = frozenset({"loop", "range", "true", "false", "none", "True", "False", "None"})
 # Context fields whose absence from a template is worth telling legal about.
 _PARTY_FIELDS = ("legal_name", "notice_address", "contact")
 
 
-def _path(expr: nodes.Node, scope: Mapping[str, str | None]) -> str | None:
-    if isinstance(expr, nodes.Name):
-        if expr.name in scope:
-            return scope[expr.name]
-        return None if expr.name in _BUILTINS else expr.name
-    if isinstance(expr, nodes.Getattr):
-        base = _path(expr.node, scope)
-        return f"{base}.{expr.attr}" if base else None
-    if isinstance(expr, nodes.Getitem):
-        base = _path(expr.node, scope)
-        if not base:
-            return None
-        if isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, str):
-            return f"{base}.{expr.arg.value}"
-        return f"{base}[]"
-    return None
-
-
-def _visit(node: nodes.Node, scope: dict[str, str | None], used: set[str]) -> None:
-    if isinstance(node, nodes.For):
-        _visit(node.iter, scope, used)
-        inner = dict(scope)
-        items = _path(node.iter, scope)
-        targets = node.target.items if isinstance(node.target, nodes.Tuple) else [node.target]
-        for target in targets:
-            if isinstance(target, nodes.Name):
-                inner[target.name] = f"{items}[]" if items else None
-        for child in [*node.body, *node.else_]:
-            _visit(child, inner, used)
-        if node.test is not None:
-            _visit(node.test, inner, used)
-        return
-    if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
-        _visit(node.node, scope, used)
-        scope[node.target.name] = _path(node.node, scope)
-        return
-    if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
-        found = _path(node, scope)
-        if found:
-            used.add(found)
-            return
-    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
-        # `row.label.upper()`: the method is not a field; the object it is called on is.
-        _visit(node.node.node, scope, used)
-        for child in [*node.args, *node.kwargs]:
-            _visit(child, scope, used)
-        return
-    for child in node.iter_child_nodes():
-        _visit(child, scope, used)
-
-
 def used_paths(template: WordTemplate) -> set[str]:
     """Every context path the template reads, across the body, headers, footers and properties."""
-    used: set[str] = set()
-    for tree in template.trees.values():
-        _visit(tree, {}, used)
-    return used
-
-
-def provided_paths(context: Any, prefix: str = "") -> set[str]:
-    """Every path a context provides, inner nodes included (``company`` and ``company.legal_name``)."""
-    found: set[str] = set()
-    if isinstance(context, Mapping):
-        for key, value in context.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            found.add(path)
-            found |= provided_paths(value, path)
-    elif isinstance(context, list | tuple):
-        path = f"{prefix}[]"
-        found.add(path)
-        for item in context:
-            found |= provided_paths(item, path)
-    return found
+    return {p for p in paths_read(template.trees.values()) if not p.startswith(CLAUSE_NUMBERS)}
 
 
 def _covered(path: str, used: Iterable[str]) -> bool:
@@ -110,23 +37,38 @@ class TemplateReport:
     missing: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     hints: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every variable the template uses is provided (unused terms are only a warning)."""
-        return not self.missing
+        """True when the template can draft: every variable provided, every reference resolved.
+
+        Unused terms and the warnings (a defined term no clause uses, ...) do not stop a draft.
+        """
+        return not self.missing and not self.errors
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing at all is to be looked at."""
+        return self.ok and not self.unused and not self.warnings
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
         return {
             "template": self.template,
             "kind": self.kind,
+            "ok": self.ok,
             "missing": [{"variable": m, "hint": self.hints.get(m)} for m in self.missing],
             "unused": self.unused,
+            "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 
 def _shown_terms(context: Mapping[str, Any], used: set[str]) -> set[str]:
+    from partnerkit.io.word.context import hidden_terms
+
     shown = set()
     for key in context.get("terms", {}):
         if _covered(f"terms.{key}", used) or _covered(f"raw.{key}", used):
@@ -134,6 +76,9 @@ def _shown_terms(context: Mapping[str, Any], used: set[str]) -> set[str]:
     for rows in ("cover_terms", "key_terms"):
         if _covered(f"{rows}[].value", used):
             shown |= {row["key"] for row in context.get(rows, [])}
+            if rows == "cover_terms":
+                # A row left out with its clause is shown whenever it applies.
+                shown |= hidden_terms(context.get("flags", {}))
             # Combined rows print several terms at once.
             if any(row["key"] == "renewal" for row in context.get(rows, [])):
                 shown |= {"auto_renew", "renewal_months", "non_renewal_notice_days"}
@@ -149,10 +94,18 @@ def _shown_terms(context: Mapping[str, Any], used: set[str]) -> set[str]:
 
 
 def check_template(template: WordTemplate, context: Mapping[str, Any], kind: str) -> TemplateReport:
-    """Compare what ``template`` uses with what ``context`` (a draft's context of ``kind``) provides."""
+    """Compare what ``template`` uses with what ``context`` (a draft's context of ``kind``) provides.
+
+    For an agreement template, also run the reference check (clauses, schedules, defined terms) and
+    the layout checks, and refuse a template of the other agreement.
+    """
     from partnerkit.deals import Deviation
     from partnerkit.io.word.context import INTERNAL_TERMS
 
+    if isinstance(template, AgreementTemplate):
+        wrong = template.framework_problem(kind)
+        if wrong:
+            return TemplateReport(template.name, kind, errors=[wrong])
     used = used_paths(template)
     provided = provided_paths(context)
     # A draft without changes has an empty list; its rows still have these fields.
@@ -161,9 +114,12 @@ def check_template(template: WordTemplate, context: Mapping[str, Any], kind: str
     for path in sorted(used):
         if path not in provided:
             report.missing.append(path)
-            guess = difflib.get_close_matches(path, sorted(provided), n=1, cutoff=0.75)
+            guess = nearest(path, provided)
             if guess:
-                report.hints[path] = f"did you mean {guess[0]}?"
+                report.hints[path] = f"did you mean {guess}?"
+    if isinstance(template, AgreementTemplate):
+        for finding in template.findings(kind, context):
+            (report.errors if finding.is_error else report.warnings).append(finding.message)
     shown = _shown_terms(context, used)
     for key in context.get("terms", {}):
         if key not in shown and key not in INTERNAL_TERMS:
@@ -187,16 +143,19 @@ def check_template_file(path: Any, plan: Plan, *, kind: str | None = None) -> Te
     from partnerkit.errors import TemplateError
     from partnerkit.io.word.context import build_context
 
-    template = WordTemplate.load(path)
+    template = AgreementTemplate.load(path, name=str(path))
     source = plan
     contexts: dict[str, dict[str, Any]] = {}
     for _, _, terms in build_all_terms(source):
         if terms is not None and terms.kind.value not in contexts:
-            contexts[terms.kind.value] = build_context(terms, as_of=source.product.date)
-    kinds = [kind] if kind else sorted(contexts)
+            contexts[terms.kind.value] = build_context(
+                terms, as_of=source.product.date, date_format=source.documents.date_format
+            )
+    assert isinstance(template, AgreementTemplate)
+    kinds = [kind] if kind else [template.framework] if template.framework else sorted(contexts)
     reports = [check_template(template, contexts[k], k) for k in kinds if k in contexts]
     if not reports:
         raise TemplateError(
             f"the plan has no partner with a {kind} agreement to check {template.name} against"
         )
-    return min(reports, key=lambda r: (len(r.missing), len(r.unused)))
+    return min(reports, key=lambda r: (len(r.errors), len(r.missing), len(r.unused)))

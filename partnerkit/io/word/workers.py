@@ -12,7 +12,7 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,21 +30,60 @@ MEMORY_BYTES = 2 * 1024**3
 
 @dataclass(frozen=True)
 class Job:
-    """One document to write: which template (by key), its context, and where."""
+    """One document to write: which template (by key), its context, and where.
+
+    ``subject`` (the partner) is named in error messages; ``durable=False`` leaves the flush to disk
+    to the batch, which syncs the folder once.
+    """
 
     template: str
     context: dict[str, Any]
     path: str
+    subject: str | None = None
+    durable: bool = True
 
 
 @dataclass(frozen=True)
 class Done:
-    """A written document, or the error that stopped it."""
+    """A written document (with its SHA-256), or the error that stopped it."""
 
     path: str
     problems: list[Problem]
     error: str | None = None
+    sha256: str = ""
 
+
+@dataclass(frozen=True)
+class CompiledFile:
+    """Templates compiled by the parent process, saved to a private file for the workers to load.
+
+    Loading one takes a worker a few milliseconds, where compiling it again took a third of a
+    second and the imports of python-docx, docxtpl and the plan model.
+    """
+
+    path: Path
+    key: str
+
+
+def save_compiled(templates: dict[str, WordTemplate], folder: Path) -> dict[str, CompiledFile]:
+    """Write the compiled templates into ``folder`` (a private temporary folder) for the workers."""
+    import pickle
+
+    path = folder / "templates.pickle"
+    with path.open("wb") as handle:
+        pickle.dump({key: template.export() for key, template in templates.items()}, handle)
+    return {key: CompiledFile(path, key) for key in templates}
+
+
+_LOADED: dict[Path, dict[str, Any]] = {}
+
+
+# A template is given to the workers as (source, name) or (source, name, "agreement"), the source being
+# the .docx's bytes or its path; an agreement template is compiled with its layout and reference
+# checks (io/word/drafting.py). A path is better: a spawned worker reads the arguments of its
+# initializer only after importing, so bytes over the pipe's 64 KiB make the parent wait for each
+# worker in turn.
+TemplateSpec = tuple[bytes | Path, str] | tuple[bytes | Path, str, str] | CompiledFile
 
 _TEMPLATES: dict[str, WordTemplate] = {}
 _SECONDS: float | None = None
@@ -58,7 +97,37 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _OutOfTime
 
 
-def init_worker(templates: dict[str, tuple[bytes, str]], limited: bool, seconds: float, memory: int) -> None:
+def compile_template(spec: TemplateSpec) -> WordTemplate:
+    """The compiled template a spec names: a plain Word template, or an agreement template."""
+    if isinstance(spec, CompiledFile):
+        import pickle
+
+        if spec.path not in _LOADED:
+            # Written by this batch's own parent process into its private folder, a moment ago.
+            with spec.path.open("rb") as handle:
+                _LOADED[spec.path] = pickle.load(handle)
+        compiled = _LOADED[spec.path][spec.key]
+        if compiled.extra:
+            from partnerkit.io.word.drafting import AgreementTemplate
+
+            return AgreementTemplate.from_export(compiled)
+        return WordTemplate.from_export(compiled)
+    source = spec[0]
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"cannot read template {spec[1]}: {exc.strerror or exc}") from exc
+    else:
+        data = source
+    if len(spec) == 3 and spec[2] == "agreement":
+        from partnerkit.io.word.drafting import AgreementTemplate
+
+        return AgreementTemplate(data, name=spec[1])
+    return WordTemplate(data, name=spec[1])
+
+
+def init_worker(templates: dict[str, TemplateSpec], limited: bool, seconds: float, memory: int) -> None:
     """Compile the templates once per worker; cap memory and arm the clock for a user's template."""
     global _SECONDS
     if limited:
@@ -70,8 +139,9 @@ def init_worker(templates: dict[str, tuple[bytes, str]], limited: bool, seconds:
         signal.signal(signal.SIGALRM, _alarm)
         _SECONDS = seconds
     _TEMPLATES.clear()
-    for key, (data, name) in templates.items():
-        _TEMPLATES[key] = WordTemplate(data, name=name)
+    for key, spec in templates.items():
+        _TEMPLATES[key] = compile_template(spec)
+    _LOADED.clear()
 
 
 def render_job(job: Job) -> Done:
@@ -80,8 +150,10 @@ def render_job(job: Job) -> Done:
     if _SECONDS is not None:
         signal.setitimer(signal.ITIMER_REAL, _SECONDS)
     try:
-        rendered = template.write(job.path, job.context, verify=_SECONDS is not None)
-        return Done(job.path, rendered.problems)
+        rendered = template.write(
+            job.path, job.context, verify=_SECONDS is not None, subject=job.subject, durable=job.durable
+        )
+        return Done(job.path, rendered.problems, sha256=rendered.sha256)
     except _OutOfTime:
         return Done(
             job.path, [], f"{template.name}: rendering took longer than {_SECONDS:g} seconds; stopped"
@@ -100,34 +172,62 @@ def render_chunk(jobs: list[Job]) -> list[Done]:
     return [render_job(job) for job in jobs]
 
 
+def _render_here(templates: Mapping[str, WordTemplate], jobs: list[Job]) -> list[Done]:
+    """Render jobs in this process, with templates compiled here (trusted ones only)."""
+    out = []
+    for job in jobs:
+        try:
+            rendered = templates[job.template].write(
+                job.path, job.context, subject=job.subject, durable=job.durable
+            )
+            out.append(Done(job.path, rendered.problems, sha256=rendered.sha256))
+        except TemplateError as exc:
+            out.append(Done(job.path, [], str(exc)))
+    return out
+
+
 def run_jobs(
     jobs: Iterable[Job],
-    templates: dict[str, tuple[bytes, str]],
+    templates: dict[str, TemplateSpec],
     *,
     workers: int | None = None,
     limited: bool = False,
     seconds: float = SECONDS_PER_DOCUMENT,
     memory: int = MEMORY_BYTES,
     on_done: Callable[[Done], None] | None = None,
+    here: Mapping[str, WordTemplate] | None = None,
 ) -> Iterator[Done]:
     """Render ``jobs`` in ``workers`` processes (every core by default), yielding each as it finishes.
 
-    At most a few jobs per worker are in flight, so memory stays flat however long the batch is.
+    With ``here`` (the same templates, compiled in this process; never a user's template, which
+    renders only under the workers' limits) this process is one of the ``workers``: it renders a
+    chunk itself whenever no worker has finished one, so it works from the first moment while the
+    workers start. At most a few jobs per worker are in flight, so memory stays flat however long the
+    batch is.
     """
     count = workers or os.cpu_count() or 1
+    children = count - 1 if here is not None and not limited else count
+    here = here if children < count else None
+    # A user's template goes one document per call, so a runaway one is stopped on its own.
+    size = 1 if limited else CHUNK
+    source = iter(jobs)
+    if children <= 0:
+        assert here is not None
+        while chunk := list(itertools.islice(source, size)):
+            yield from _render_here(here, chunk)
+        return
     context = multiprocessing.get_context("spawn")  # no fork: safe with threads (rich's progress bar)
     pool = ProcessPoolExecutor(
-        max_workers=count,
+        max_workers=children,
         mp_context=context,
         initializer=init_worker,
         initargs=(templates, limited, seconds, memory),
     )
-    # A user's template goes one document per call, so a runaway one is stopped on its own.
-    size = 1 if limited else CHUNK
     pending: dict[Future[list[Done]], list[Job]] = {}
-    window = 4 * count
-    source = iter(jobs)
+    window = 4 * children
     exhausted = False
+    # A generous wall-clock guard on top of each worker's own alarm.
+    guard = seconds * 3 + 60
     try:
         while True:
             while not exhausted and len(pending) < window:
@@ -138,9 +238,18 @@ def run_jobs(
                 pending[pool.submit(render_chunk, chunk)] = chunk
             if not pending:
                 return
-            # A generous wall-clock guard on top of each worker's own alarm.
-            guard = seconds * 3 + 60
-            finished, _ = wait(pending, timeout=guard, return_when=FIRST_COMPLETED)
+            finished = {future for future in pending if future.done()}
+            if not finished and here is not None and not exhausted:
+                chunk = list(itertools.islice(source, size))
+                if chunk:
+                    for done in _render_here(here, chunk):
+                        if on_done is not None:
+                            on_done(done)
+                        yield done
+                    continue
+                exhausted = True
+            if not finished:
+                finished, _ = wait(pending, timeout=guard, return_when=FIRST_COMPLETED)
             if not finished:
                 _kill(pool)
                 raise TemplateError(f"rendering stopped: no document finished within {guard:g} seconds")
@@ -174,19 +283,22 @@ def render_limited(
     *,
     seconds: float = SECONDS_PER_DOCUMENT,
     memory: int = MEMORY_BYTES,
-) -> list[Problem]:
-    """Render a user's template into ``path`` in one limited worker; TemplateError when it fails."""
-    try:
-        data = template.read_bytes()
-    except OSError as exc:
-        raise TemplateError(f"cannot read template {template}: {exc.strerror or exc}") from exc
-    WordTemplate(
-        data, name=template.name
-    )  # compile here first: a bad template fails before any worker starts
-    templates = {"user": (data, template.name)}
-    jobs = [Job("user", job_context, str(path))]
-    for done in run_jobs(jobs, templates, workers=1, limited=True, seconds=seconds, memory=memory):
-        if done.error:
-            raise TemplateError(done.error)
-        return done.problems
-    raise TemplateError(f"{template.name}: nothing was rendered")  # pragma: no cover - one job, one result
+    subject: str | None = None,
+    kind: str = "agreement",
+) -> tuple[list[Problem], str]:
+    """Render a user's template into ``path`` in one limited worker: its warnings and the file's SHA-256.
+
+    TemplateError when it fails. ``kind`` is "agreement" for an agreement template, "" for a plain one.
+    """
+    import tempfile
+
+    spec: TemplateSpec = (template, str(template), kind) if kind else (template, str(template))
+    compiled = compile_template(spec)  # compile here: a bad template fails before any worker starts
+    jobs = [Job("user", job_context, str(path), subject=subject)]
+    with tempfile.TemporaryDirectory(prefix="partnerkit-") as work:
+        specs = save_compiled({"user": compiled}, Path(work))
+        for done in run_jobs(jobs, dict(specs), workers=1, limited=True, seconds=seconds, memory=memory):
+            if done.error:
+                raise TemplateError(done.error)
+            return done.problems, done.sha256
+    raise TemplateError(f"{template}: nothing was rendered")  # pragma: no cover - one job, one result

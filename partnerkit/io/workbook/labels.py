@@ -154,16 +154,29 @@ def path_of(table: str, label: str) -> Path | None:
     if not text:
         return None
     root = root_of(table)
-    for found in (
-        _given_path(text),
-        _default_path(_SPACES.sub(" ", label.replace("\u00a0", " ")).strip(), root),
-    ):
-        if found is not None and _under(table, (*root, *found)):
-            return (*root, *found)
+    words = _SPACES.sub(" ", label.replace("\u00a0", " ")).strip()
+    # A table can hold a section outside its root (the Agreement terms table holds the documents
+    # settings too): their labels start at the plan itself, as words_for writes them.
+    # Words of a field the model lacks still name a path under the root, so that the model's
+    # did-you-mean lands on that row.
+    candidates = [
+        (*start, *found)
+        for start in ((root, ()) if root else (root,))
+        for found in (_given_path(text), _default_path(words, start))
+        if found is not None and _under(table, (*start, *found))
+    ]
     dotted = parse_label(label.strip())
     if dotted is not None and _under(table, dotted):
-        return dotted
-    return None
+        candidates.append(dotted)
+    return next((c for c in candidates if _names_a_field(c)), candidates[0] if candidates else None)
+
+
+def _names_a_field(path: Path) -> bool:
+    try:
+        L.key_value_kind(path)
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return False
+    return True
 
 
 def _under(table: str, path: Path) -> bool:

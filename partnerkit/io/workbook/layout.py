@@ -704,7 +704,7 @@ KEY_VALUE_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     INTEGRATION_CATEGORY.name: (("categories", "integration"),),
     DISTRIBUTION_CATEGORY.name: (("categories", "distribution"),),
     ECOSYSTEM_CATEGORY.name: (("categories", "ecosystem"),),
-    AGREEMENT_TERMS.name: (("deal_frameworks",),),
+    AGREEMENT_TERMS.name: (("deal_frameworks",), ("documents",)),
     TIER_PROGRAM.name: (("tier_program",),),
     ROADMAP_SETTINGS.name: (("roadmap", "settings"), ("roadmap", "scale")),
 }
