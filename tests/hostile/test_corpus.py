@@ -124,6 +124,19 @@ def _declared_huge(source: Path, target: Path) -> Path:
     return target
 
 
+def _middle_of_largest_sheet(path: Path) -> int:
+    """The file offset of the middle of the largest worksheet's compressed bytes (a part every reader reads)."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+        largest = max(sheets, key=lambda i: i.compress_size)
+    header = path.read_bytes()[largest.header_offset : largest.header_offset + 30]
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return largest.header_offset + 30 + name_length + extra_length + largest.compress_size // 2
+
+
 def workbook_corpus(folder: Path, planner: Path) -> list[Path]:
     """Bad planning workbooks, made from a good one."""
 
@@ -136,17 +149,18 @@ def workbook_corpus(folder: Path, planner: Path) -> list[Path]:
         add_far_cell(copy_as("far-corner.xlsx"), "Partners"),
         add_far_cell(copy_as("far-w.xlsx"), "Partners", "W1048576"),
         add_far_cell(copy_as("far-tiers.xlsx"), "Tiers", "AAA70000"),
-        drop_cached_value(copy_as("uncalculated.xlsx"), "Partners", "B2", 'CONCAT("North", "wind")'),
-        show_error(copy_as("error-cell.xlsx"), "Partners", "B3"),
-        replace_cell(copy_as("not-a-number.xlsx"), "Partners", "B4", '<c r="B4" t="b"><v>1</v></c>'),
+        # The Partners table's first rows (row 3 holds its headers, below the sheet's title rows).
+        drop_cached_value(copy_as("uncalculated.xlsx"), "Partners", "B4", 'CONCAT("North", "wind")'),
+        show_error(copy_as("error-cell.xlsx"), "Partners", "B5"),
+        replace_cell(copy_as("not-a-number.xlsx"), "Partners", "B6", '<c r="B6" t="b"><v>1</v></c>'),
         _declared_huge(planner, folder / "bomb.xlsx"),
     ]
     truncated = folder / "truncated.xlsx"
     truncated.write_bytes(planner.read_bytes()[: planner.stat().st_size // 2])
     damaged = folder / "damaged.xlsx"
     data = bytearray(planner.read_bytes())
-    middle = len(data) // 3
-    data[middle : middle + 64] = bytes(64)  # a stretch of zeros inside a compressed part
+    middle = _middle_of_largest_sheet(planner)
+    data[middle : middle + 64] = bytes(64)  # a stretch of zeros inside a compressed sheet the plan reads
     damaged.write_bytes(bytes(data))
     (folder / "csv.xlsx").write_text(FACTS_CSV, encoding="utf-8")
     (folder / "empty.xlsx").write_bytes(b"")
