@@ -63,7 +63,7 @@ def test_size_limit_raises_it_for_every_read_inside(tmp_path: Path, monkeypatch:
     path = tmp_path / "plan.json"
     path.write_text(dump_plan(load_example_plan(), "json"), encoding="utf-8")
     monkeypatch.setattr(plantext, "MAX_PLAN_BYTES", 2_000)
-    with pytest.raises(UnreadableFileError, match="size limit of 0.0 MB"):
+    with pytest.raises(UnreadableFileError, match=r"size limit of 0\.0 MB"):
         load(path)
     with size_limit(10 * 1_048_576):
         assert plan_size_limit() == 10 * 1_048_576
