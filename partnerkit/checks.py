@@ -12,7 +12,6 @@ import typing
 from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -162,10 +161,15 @@ def _holds_models(annotation: Any) -> bool:
     return any(_holds_models(arg) for arg in typing.get_args(annotation))
 
 
-@cache
+_CITING_FIELDS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
 def _citing_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
     """The fields of ``model`` a walk for citations visits: (attribute, key as in the file, is it a
     ``sources`` list); fields of plain values are never visited."""
+    known = _CITING_FIELDS.get(model)
+    if known is not None:
+        return known
     out = []
     for name, info in model.model_fields.items():
         if info.exclude:
@@ -173,7 +177,8 @@ def _citing_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
         key = info.serialization_alias or info.alias or name
         if key == "sources" or _holds_models(info.annotation):
             out.append((name, key, key == "sources"))
-    return tuple(out)
+    _CITING_FIELDS[model] = tuple(out)
+    return _CITING_FIELDS[model]
 
 
 def _model_cited(node: Any, path: FieldPath, found: list[tuple[FieldPath, list[Any]]]) -> None:
