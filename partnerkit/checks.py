@@ -8,9 +8,13 @@ file turns those into ``plan.yaml:LINE:COL`` or ``Partners!D17``.
 from __future__ import annotations
 
 import itertools
+import typing
 from collections.abc import Callable
 from decimal import Decimal
+from enum import Enum
 from typing import Any
+
+from pydantic import BaseModel
 
 from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
@@ -150,6 +154,61 @@ def _collect_cited(data: Any, path: FieldPath, found: list[tuple[FieldPath, list
                 _collect_cited(item, (*path, i), found)
 
 
+def _holds_models(annotation: Any) -> bool:
+    """True when a field of this type can hold a model (directly, in a list or a mapping, in a union)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+
+
+_CITING_FIELDS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
+def _citing_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """The fields of ``model`` a walk for citations visits: (attribute, key as in the file, is it a
+    ``sources`` list); fields of plain values are never visited."""
+    known = _CITING_FIELDS.get(model)
+    if known is not None:
+        return known
+    out = []
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        key = info.serialization_alias or info.alias or name
+        if key == "sources" or _holds_models(info.annotation):
+            out.append((name, key, key == "sources"))
+    _CITING_FIELDS[model] = tuple(out)
+    return _CITING_FIELDS[model]
+
+
+def _model_cited(node: Any, path: FieldPath, found: list[tuple[FieldPath, list[Any]]]) -> None:
+    # One walk over the models, visiting only the fields that can hold a citation: a plan of 100,000
+    # partners is serialised in seconds, but walked this way in a fraction of one.
+    for name, key, cites in _citing_fields(type(node)):
+        value = getattr(node, name)
+        if cites and path and isinstance(value, list | tuple | str):
+            found.append(((*path, key), list(value) if not isinstance(value, str) else [value]))
+        elif isinstance(value, BaseModel):
+            _model_cited(value, (*path, key), found)
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _model_cited(item, (*path, key, i), found)
+        elif isinstance(value, dict):
+            for item_key, item in value.items():
+                if isinstance(item, BaseModel):
+                    shown = item_key.value if isinstance(item_key, Enum) else item_key
+                    _model_cited(item, (*path, key, shown if isinstance(shown, str) else str(shown)), found)
+
+
+def _source_ids(table: Any) -> list[tuple[int, Any]]:
+    """The sources table's ids with their places, from plan data or the plan's models."""
+    out = []
+    for i, source in enumerate(table if isinstance(table, list) else []):
+        out.append((i, source.get("id") if isinstance(source, dict) else getattr(source, "id", None)))
+    return out
+
+
 def check_citations(data: Any) -> list[Problem]:
     """Source ids are unique and every cited id exists, checked on plan data (a dict as in the file).
 
@@ -158,11 +217,13 @@ def check_citations(data: Any) -> list[Problem]:
     """
     if not isinstance(data, dict):
         return []
+    return _citation_problems(data.get("sources"), _cited_lists(data))
+
+
+def _citation_problems(table: Any, cited_lists: list[tuple[FieldPath, list[Any]]]) -> list[Problem]:
     found = []
-    table = data.get("sources")
     ids: list[str] = []
-    for i, source in enumerate(table if isinstance(table, list) else []):
-        source_id = source.get("id") if isinstance(source, dict) else None
+    for i, source_id in _source_ids(table):
         if not isinstance(source_id, str):
             continue
         if source_id in ids:
@@ -172,7 +233,7 @@ def check_citations(data: Any) -> list[Problem]:
                 )
             )
         ids.append(source_id)
-    for path, cited in _cited_lists(data):
+    for path, cited in cited_lists:
         for j, source_id in enumerate(cited):
             if isinstance(source_id, str) and source_id not in ids:
                 guess = did_you_mean(source_id, ids)
@@ -189,8 +250,11 @@ def check_citations(data: Any) -> list[Problem]:
 
 
 def check_sources(plan: Plan) -> list[Problem]:
-    """Source ids are unique and every cited id exists in the Sources table."""
-    return check_citations(plan.model_dump(mode="json", by_alias=True))
+    """Source ids are unique and every cited id exists in the Sources table: one walk over the plan's
+    models (the problems ``check_citations`` finds in the plan's data, without making that data)."""
+    cited: list[tuple[FieldPath, list[Any]]] = []
+    _model_cited(plan, (), cited)
+    return _citation_problems(plan.sources, cited)
 
 
 def check_margins_in_band(plan: Plan) -> list[Problem]:

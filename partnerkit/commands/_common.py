@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -45,7 +46,48 @@ pdf_option = click.option(
     "--pdf", is_flag=True, help="Also write each draft as PDF for signature (needs LibreOffice)."
 )
 
-plan_argument = click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*", re.I)
+_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+class ByteSize(click.ParamType):
+    """A size such as ``60MB``, ``512KB`` or ``1G`` (units of 1,024), or a number of bytes."""
+
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value))
+        if match is None or float(match.group(1)) <= 0:
+            self.fail(f"{value!r} is not a size; write it like 60MB, 512KB or 1GB", param, ctx)
+        return int(float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()])
+
+
+def _size_limit(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
+    # Every plan read during the command honours the limit, without passing it through each call.
+    if value is not None:
+        from partnerkit.io.planfile import size_limit
+
+        ctx.with_resource(size_limit(value))
+
+
+max_size_option = click.option(
+    "--max-size",
+    type=ByteSize(),
+    default=None,
+    envvar="PARTNERKIT_MAX_PLAN_SIZE",
+    expose_value=False,
+    callback=_size_limit,
+    metavar="SIZE",
+    help="Size limit of a YAML/JSON plan file (default 40MB, 20,000 partners or more); e.g. --max-size 80MB.",
+)
+
+
+def plan_argument(command: F) -> F:
+    """The PLAN argument of a command, with the ``--max-size`` option for big plan files."""
+    command = max_size_option(command)
+    return click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")(command)
 
 
 def output_file_option(help: str, *, required: bool = True, metavar: str | None = None) -> Callable[[F], F]:

@@ -17,6 +17,7 @@ import yaml
 from partnerkit.errors import PlanError, UnreadableFileError
 from partnerkit.io.plantext import (
     MAX_PLAN_BYTES,
+    MAX_SIZE_SETTING,
     PositionLocator,
     Positions,
     decode_text,
@@ -26,7 +27,9 @@ from partnerkit.io.plantext import (
     parse_plan_text,
     parse_yaml,
     plan_from_data,
+    plan_size_limit,
     read_text,
+    size_limit,
 )
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
@@ -57,10 +60,12 @@ def load_example_plan() -> Plan:
     return load_plan(example_plan_path())
 
 
-def load(path: str | Path) -> LoadedPlan:
+def load(path: str | Path, *, max_bytes: int | None = None) -> LoadedPlan:
     """Read a plan file (YAML, JSON or a planning workbook): the plan if usable, every problem, the locator.
 
-    Raises UnreadableFileError for a file that cannot be read at all.
+    ``max_bytes`` is the size limit of a YAML or JSON plan (default ``plan_size_limit()``, 40 MB
+    unless raised with ``size_limit``); a workbook has its own limits. Raises UnreadableFileError for
+    a file that cannot be read at all (one past the size limit, too).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -74,7 +79,7 @@ def load(path: str | Path) -> LoadedPlan:
         raise UnreadableFileError(
             f"{path}: is not a plan file; partnerkit reads .yaml, .yml and .json plans and .xlsx/.xlsm workbooks"
         )
-    text = read_text(path)
+    text = read_text(path, max_bytes)
     loaded = load_plan_text(text, str(path), fmt="json" if suffix == ".json" else "yaml")
     loaded.path = path
     return loaded
@@ -139,6 +144,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
 
 __all__ = [
     "MAX_PLAN_BYTES",
+    "MAX_SIZE_SETTING",
     "PLAN_SUFFIXES",
     "WORKBOOK_SUFFIXES",
     "PositionLocator",
@@ -158,8 +164,10 @@ __all__ = [
     "parse_plan_text",
     "parse_yaml",
     "plan_from_data",
+    "plan_size_limit",
     "plan_to_data",
     "read_text",
+    "size_limit",
     "starter_plan_path",
     "starter_program_path",
 ]

@@ -49,6 +49,8 @@ def needs_cleaning(value: Any) -> bool:
         text = json.dumps(value, default=str, ensure_ascii=False)
     except (TypeError, ValueError):
         return True
+    if text.isascii():  # no C1 control, surrogate or non-character: only an escape can be one
+        return "\\" in text and _ESCAPED_CONTROL.search(text) is not None
     return _ESCAPED_CONTROL.search(text) is not None
 
 
