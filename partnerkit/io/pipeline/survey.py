@@ -7,7 +7,7 @@ have none) and must name a partner of the plan when given; ``comment`` and other
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -59,10 +59,44 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
 
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
     """
-    from partnerkit.model.values import did_you_mean, parse_date
-
     path = Path(path)
     table = SurveyTable(path.name)
+
+    def where(sheet: str | None, row: int, col: int) -> str:
+        return _where(path.name, sheet, row, col)
+
+    for sheet, rows in table_sheets(path, "survey responses table"):
+        _read_rows(table, sheet, rows, partners, where)
+    if not table.responses and not table.problems:
+        table.problems.append(
+            Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
+        )
+    return table
+
+
+def read_survey_rows(
+    rows: list[list[Any]], partners: Mapping[str, str], *, sheet: str, top: int = 0, left: int = 0
+) -> SurveyTable:
+    """Read survey responses already read from a workbook (header row, then data rows), as
+    ``read_survey`` reads a file, every problem at its cell (``Survey!C5``); blank rows are no responses."""
+    table = SurveyTable(sheet)
+
+    def where(_: str | None, row: int, col: int) -> str:
+        return f"{sheet}!{letters_at(left + col)}{top + row + 1}"
+
+    _read_rows(table, sheet, rows, partners, where)
+    return table
+
+
+def _read_rows(
+    table: SurveyTable,
+    sheet: str | None,
+    rows: list[list[Any]],
+    partners: Mapping[str, str],
+    where: Callable[[str | None, int, int], str],
+) -> None:
+    """Read one header-plus-rows table of responses into ``table``."""
+    from partnerkit.model.values import did_you_mean, parse_date
 
     def problem(
         sheet: str | None, row: int, col: int, message: str, hint: str | None = None, warning: bool = False
@@ -70,94 +104,84 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
         table.problems.append(
             Problem(
                 message,
-                location=_where(path.name, sheet, row, col),
+                location=where(sheet, row, col),
                 hint=hint,
                 severity=Severity.WARNING if warning else Severity.ERROR,
                 code="survey",
             )
         )
 
-    for sheet, rows in table_sheets(path, "survey responses table"):
-        if not rows:
-            continue
-        header = rows[0]
-        cols: dict[str, int] = {}
-        for c, cell in enumerate(header[:500]):
-            key = header_key(cell)
-            name = _BY_HEADER.get(key) if key else None
-            if key and name is None:
-                problem(sheet, 0, c, f"column {cell!r} is not a survey column; it was not read", warning=True)
-            elif name is not None and name not in cols:
-                cols[name] = c
-        missing = [_HEADINGS[n] for n in ("responded_on", "score") if n not in cols]
-        if missing:
-            problem(
-                sheet,
-                0,
-                0,
-                f"the survey table has no {' or '.join(repr(m) for m in missing)} column",
-                "the first row names the columns: Partner (optional), Responded On, Score (0-10)",
-            )
-            continue
-        for r in range(1, len(rows)):
-            line = list(rows[r]) + [None] * max(0, max(cols.values()) + 1 - len(rows[r]))
-            if all(cell in (None, "") for cell in line):
-                continue
-            bad = False
-            day_cell = line[cols["responded_on"]]
-            day: date | None = None
-            if isinstance(day_cell, datetime):
-                day = day_cell.date()
-            elif isinstance(day_cell, date):
-                day = day_cell
-            elif day_cell in (None, ""):
-                problem(
-                    sheet, r, cols["responded_on"], f"{header[cols['responded_on']]!r}: the date is empty"
-                )
-                bad = True
-            else:
-                try:
-                    day = parse_date(str(day_cell))
-                except ValueError as exc:
-                    problem(
-                        sheet,
-                        r,
-                        cols["responded_on"],
-                        f"{header[cols['responded_on']]!r} {day_cell!r}: {exc}",
-                    )
-                    bad = True
-            score_cell = line[cols["score"]]
-            score: Any = score_cell
-            if isinstance(score_cell, float) and score_cell.is_integer():
-                score = int(score_cell)
-            elif isinstance(score_cell, str) and score_cell.strip().isdigit():
-                score = int(score_cell.strip())
-            why = "the score is empty" if score_cell in (None, "") else score_problem(score)
-            if why is not None:
-                shown = "" if score_cell in (None, "") else f" {score_cell!r}"
-                problem(
-                    sheet, r, cols["score"], f"{header[cols['score']]!r}{shown}: {why}", "scores are 0 to 10"
-                )
-                bad = True
-            partner = None
-            if "partner" in cols and line[cols["partner"]] not in (None, ""):
-                text = " ".join(str(line[cols["partner"]]).split())
-                partner = partners.get(text.casefold())
-                if partner is None:
-                    guess = did_you_mean(text, partners.values())
-                    problem(
-                        sheet,
-                        r,
-                        cols["partner"],
-                        f"{header[cols['partner']]!r} {text!r}: not a partner of the plan",
-                        f"did you mean {guess!r}?" if guess else None,
-                    )
-                    bad = True
-            if not bad:
-                assert day is not None
-                table.responses.append(SurveyResponse(day, score, partner))
-    if not table.responses and not table.problems:
-        table.problems.append(
-            Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
+    if not rows:
+        return
+    header = rows[0]
+    cols: dict[str, int] = {}
+    for c, cell in enumerate(header[:500]):
+        key = header_key(cell)
+        name = _BY_HEADER.get(key) if key else None
+        if key and name is None:
+            problem(sheet, 0, c, f"column {cell!r} is not a survey column; it was not read", warning=True)
+        elif name is not None and name not in cols:
+            cols[name] = c
+    missing = [_HEADINGS[n] for n in ("responded_on", "score") if n not in cols]
+    if missing:
+        problem(
+            sheet,
+            0,
+            0,
+            f"the survey table has no {' or '.join(repr(m) for m in missing)} column",
+            "the first row names the columns: Partner (optional), Responded On, Score (0-10)",
         )
-    return table
+        return
+    for r in range(1, len(rows)):
+        line = list(rows[r]) + [None] * max(0, max(cols.values()) + 1 - len(rows[r]))
+        if all(cell in (None, "") for cell in line):
+            continue
+        bad = False
+        day_cell = line[cols["responded_on"]]
+        day: date | None = None
+        if isinstance(day_cell, datetime):
+            day = day_cell.date()
+        elif isinstance(day_cell, date):
+            day = day_cell
+        elif day_cell in (None, ""):
+            problem(sheet, r, cols["responded_on"], f"{header[cols['responded_on']]!r}: the date is empty")
+            bad = True
+        else:
+            try:
+                day = parse_date(str(day_cell))
+            except ValueError as exc:
+                problem(
+                    sheet,
+                    r,
+                    cols["responded_on"],
+                    f"{header[cols['responded_on']]!r} {day_cell!r}: {exc}",
+                )
+                bad = True
+        score_cell = line[cols["score"]]
+        score: Any = score_cell
+        if isinstance(score_cell, float) and score_cell.is_integer():
+            score = int(score_cell)
+        elif isinstance(score_cell, str) and score_cell.strip().isdigit():
+            score = int(score_cell.strip())
+        why = "the score is empty" if score_cell in (None, "") else score_problem(score)
+        if why is not None:
+            shown = "" if score_cell in (None, "") else f" {score_cell!r}"
+            problem(sheet, r, cols["score"], f"{header[cols['score']]!r}{shown}: {why}", "scores are 0 to 10")
+            bad = True
+        partner = None
+        if "partner" in cols and line[cols["partner"]] not in (None, ""):
+            text = " ".join(str(line[cols["partner"]]).split())
+            partner = partners.get(text.casefold())
+            if partner is None:
+                guess = did_you_mean(text, partners.values())
+                problem(
+                    sheet,
+                    r,
+                    cols["partner"],
+                    f"{header[cols['partner']]!r} {text!r}: not a partner of the plan",
+                    f"did you mean {guess!r}?" if guess else None,
+                )
+                bad = True
+        if not bad:
+            assert day is not None
+            table.responses.append(SurveyResponse(day, score, partner))
