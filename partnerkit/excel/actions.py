@@ -290,9 +290,14 @@ def check_deals(book: Any, as_of: date | None = None) -> Columns:
     return columns
 
 
-def run_payouts(book: Any, as_of: date | None = None) -> list[list[Any]]:
+def run_payouts(book: Any, as_of: date | None = None, folder: Path | None = None) -> list[list[Any]]:
     """Run payouts: what each partner is owed for the payout period (the Settings', else the quarter
-    before the review date) and the run's total, on the Payouts sheet (as ``partnerkit payouts``)."""
+    before the review date) and the run's total, on the Payouts sheet (as ``partnerkit payouts``).
+
+    A run without errors also writes its statements (Word and CSV, and summary.csv) into
+    ``planner documents/payouts/PERIOD``, listed in the Documents table; like the agreements button,
+    a second click replaces the files it wrote but keeps any edited since.
+    """
     from partnerkit.services.workbook import payout_period, payout_results
 
     found = _program(book, "Run payouts")
@@ -300,9 +305,14 @@ def run_payouts(book: Any, as_of: date | None = None) -> list[list[Any]]:
         return []
     read, deals = found
     review = _review_date(read, as_of)
-    rows, problems = payout_results(read.loaded, deals, payout_period(read.settings, review))
+    period = payout_period(read.settings, review)
+    if folder is None:
+        folder = documents_folder(book.fullname) / "payouts" / period.label
+    rows, problems, documents = payout_results(read.loaded, deals, period, folder)
     if rows is not None:
         write_table(book, L.PAYOUTS_TABLE.name, rows, read.currency)
+    if documents:
+        write_table(book, L.DOCUMENTS.name, documents)
     _finish(book, read, "Run payouts", problems, review)
     return rows or []
 

@@ -395,17 +395,27 @@ def deal_results(
 
 
 def payout_results(
-    loaded: LoadedPlan, deals: LoadedDeals, period: Period
-) -> tuple[list[list[Any]] | None, list[Problem]]:
-    """Run payouts: the Payouts table's rows (one per partner, then the run total); None when the deals
-    table has errors (nothing is paid from it, as ``partnerkit payouts``)."""
+    loaded: LoadedPlan, deals: LoadedDeals, period: Period, folder: Path | None = None
+) -> tuple[list[list[Any]] | None, list[Problem], list[list[Any]]]:
+    """Run payouts: the Payouts table's rows (one per partner, then the run total), the problems, and
+    the Documents table's rows for the files written into ``folder`` when given (the summary and each
+    partner's statement; edited ones are kept); no rows when the deals table has errors (nothing is
+    paid from it, as ``partnerkit payouts``)."""
+    from partnerkit.io.word.batch import draft_filename
     from partnerkit.io.workbook.results import payout_rows
     from partnerkit.services.payouts import run_payouts
 
     if not deals.ok:
-        return None, list(deals.problems)
-    result = run_payouts(loaded, deals, period)
-    return payout_rows(result.run), result.problems
+        return None, list(deals.problems), []
+    result = run_payouts(loaded, deals, period, folder, replace_unedited=True)
+    named = {draft_filename(s.partner): s.partner for s in result.run.statements}
+    documents: list[list[Any]] = []
+    for path in result.written:
+        if path.name == "summary.csv":
+            documents.append(["Payout summary", "", str(path)])
+        elif path.suffix == ".docx":
+            documents.append(["Payout statement", named.get(path.name, ""), str(path)])
+    return payout_rows(result.run), result.problems, documents
 
 
 def actuals_results(
@@ -507,7 +517,7 @@ def _program_results(
     out.problems += _new_problems(seen, more)
     out.columns[L.DEALS_TABLE.name] = columns
     period = payout_period(settings, as_of)
-    payouts, more = payout_results(loaded, deals, period)
+    payouts, more, _ = payout_results(loaded, deals, period)
     out.problems += _new_problems(seen, more)
     if payouts is not None:
         out.sheets[L.PAYOUTS] = [L.PAYOUTS_TABLE.headers, *payouts]

@@ -216,6 +216,48 @@ def test_run_payouts_writes_what_payouts_prints(program_book: Any) -> None:
     assert status(book)["Last button"] == "Run payouts"
 
 
+def test_run_payouts_writes_the_statements_beside_the_workbook_and_keeps_an_edited_one(
+    program_book: Any, tmp_path: Path
+) -> None:
+    book = program_book(L.PAYOUTS)
+    rows = bridge.run_payouts(book)
+    folder = tmp_path / "planner documents" / "payouts" / "2026-Q3"
+    statements = sorted(folder.glob("*.docx"))
+    assert len(statements) == len(rows) - 1
+    # The same files as partnerkit payouts -o DIR writes (statements are dated the period's last day).
+    cli_dir = tmp_path / "cli"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "payouts",
+            str(example_plan_path()),
+            "--deals",
+            str(example_deals_path()),
+            "--period",
+            "2026-Q3",
+            "-o",
+            str(cli_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (folder / "summary.csv").read_bytes() == (cli_dir / "summary.csv").read_bytes()
+    assert sorted(p.name for p in cli_dir.glob("*.docx")) == [p.name for p in statements]
+    (documents,) = written(book, L.AGREEMENTS)
+    listed = {r[1]: r[2] for r in documents["values"] if r[0] == "Payout statement"}
+    assert set(listed) == {r[0] for r in rows[:-1]}
+    assert Path(listed["Ledger & Lane CPAs"]).name == "Ledger-Lane-CPAs.docx"
+    # A second click replaces what the button wrote, but keeps a statement someone edited since.
+    edited = folder / "Ledger-Lane-CPAs.docx"
+    edited.write_bytes(edited.read_bytes() + b"edited")
+    again = program_book(L.PAYOUTS)
+    bridge.run_payouts(again)
+    assert edited.read_bytes().endswith(b"edited")
+    (problems,) = written(again, L.PROBLEMS)
+    assert any(
+        "Ledger-Lane-CPAs.docx was edited after partnerkit wrote it" in p[4] for p in problems["values"]
+    )
+
+
 def test_the_payout_period_setting_picks_the_period(program_book: Any) -> None:
     book = program_book(L.PAYOUTS)
     set_setting(book, L.PAYOUT_PERIOD, "2026-Q2")
