@@ -148,3 +148,31 @@ def test_sync_of_a_workbook_without_deals_leaves_the_program_sheets_alone(
         parts = sheet_parts(archive)
     program = {parts[s] for s in (L.DEALS, L.PAYOUTS, L.ACTUALS)} | table_parts(path, "Payouts", "Actuals")
     assert changed and not changed & program
+
+
+def test_export_pastes_another_crm_export_by_the_names_its_columns_have(tmp_path: Path) -> None:
+    export = tmp_path / "crm.csv"
+    export.write_text(
+        "Opportunity ID,Company,Website,Partner Name,Partner Role,Registration Date,Deal Stage,ACV\n"
+        "OPP-7,Globex,globex.example,Orbit CRM,sourced,2026-07-01,Closed Won,9000.50\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(
+        cli, ["workbook", "export", str(example_plan_path()), "-o", str(out), "--deals", str(export)]
+    )
+    assert result.exit_code == 0, result.output
+    (deal,) = table(out, L.DEALS_TABLE.name)
+    assert (deal["Deal ID"], deal["Account Name"], deal["Account Domain"], deal["Partner"]) == (
+        "OPP-7",
+        "Globex",
+        "globex.example",
+        "Orbit CRM",
+    )
+    assert (deal["Touch"], deal["Registered On"], deal["Stage"], deal["Amount"]) == (
+        "sourced",
+        date(2026, 7, 1),
+        "Closed Won",
+        9000.5,
+    )
+    assert [set(r.values()) for r in table(out, L.SURVEY_TABLE.name)] == [{""}]  # no survey given
