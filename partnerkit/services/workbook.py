@@ -430,7 +430,7 @@ def actuals_results(
     if not deals.ok or any(p.is_error for p in survey_problems):
         return None, [*deals.problems, *survey_problems]
     result = program_actuals(loaded, deals, survey if survey is not None else (), as_of, period=period)
-    return actuals_rows(result), result.problems
+    return actuals_rows(result, require_plan(loaded).product.currency), result.problems
 
 
 def _new_problems(seen: set[tuple[Any, ...]], problems: list[Problem]) -> list[Problem]:

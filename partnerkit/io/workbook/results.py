@@ -439,12 +439,18 @@ def _metric_value(value: Decimal | None, unit: str) -> Any:
     if unit == "percent":
         from partnerkit.model.values import format_percent
 
-        return format_percent(value)
+        return format_percent(value)  # the plan's own words: "35%"
     return number_value(value)
 
 
-def actuals_rows(result: Any) -> list[list[Any]]:
-    """The Actuals table's rows from the service's ``ActualsResult``: each metric per period, then each tier."""
+def actuals_rows(result: Any, currency: str = "USD") -> list[list[Any]]:
+    """The Actuals table's rows from the service's ``ActualsResult``: each metric per period, then each
+    tier (its costs in ``currency``, the plan's)."""
+    from partnerkit.model.values import Money, format_money, format_percent
+
+    def money(amount: Decimal) -> str:
+        return format_money(Money(amount=amount, currency=currency))
+
     headers = L.ACTUALS_TABLE.headers
     rows: list[list[Any]] = []
     for m in result.metrics:
@@ -465,13 +471,11 @@ def actuals_rows(result: Any) -> list[list[Any]]:
         rows.append([cells.get(h) for h in headers])
     for t in result.economics:
         parts = [
-            f"co-marketing {t.co_marketing}",
-            f"revenue share {t.revenue_share}",
-            f"other payouts {t.other_payouts}",
+            f"co-marketing {money(t.co_marketing)}",
+            f"revenue share {money(t.revenue_share)}",
+            f"other payouts {money(t.other_payouts)}",
         ]
         if t.cost_ratio is not None:
-            from partnerkit.model.values import format_percent
-
             parts.append(f"cost is {format_percent(t.cost_ratio)} of sourced revenue")
         cells = {
             "Section": "Program economics",
