@@ -65,8 +65,7 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
     def where(sheet: str | None, row: int, col: int) -> str:
         return _where(path.name, sheet, row, col)
 
-    for sheet, rows in table_sheets(path, "survey responses table"):
-        _read_rows(table, sheet, rows, partners, where)
+    _read_sheets(table, table_sheets(path, "survey responses table"), partners, where)
     if not table.responses and not table.problems:
         table.problems.append(
             Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
@@ -84,18 +83,17 @@ def read_survey_rows(
     def where(_: str | None, row: int, col: int) -> str:
         return f"{sheet}!{letters_at(left + col)}{top + row + 1}"
 
-    _read_rows(table, sheet, rows, partners, where)
+    _read_sheets(table, [(sheet, rows)], partners, where)
     return table
 
 
-def _read_rows(
+def _read_sheets(
     table: SurveyTable,
-    sheet: str | None,
-    rows: list[list[Any]],
+    sheets: list[tuple[str | None, list[list[Any]]]],
     partners: Mapping[str, str],
     where: Callable[[str | None, int, int], str],
 ) -> None:
-    """Read one header-plus-rows table of responses into ``table``."""
+    """Read header-plus-rows tables of responses into ``table``, each problem placed by ``where``."""
     from partnerkit.model.values import did_you_mean, parse_date
 
     def problem(
@@ -111,77 +109,82 @@ def _read_rows(
             )
         )
 
-    if not rows:
-        return
-    header = rows[0]
-    cols: dict[str, int] = {}
-    for c, cell in enumerate(header[:500]):
-        key = header_key(cell)
-        name = _BY_HEADER.get(key) if key else None
-        if key and name is None:
-            problem(sheet, 0, c, f"column {cell!r} is not a survey column; it was not read", warning=True)
-        elif name is not None and name not in cols:
-            cols[name] = c
-    missing = [_HEADINGS[n] for n in ("responded_on", "score") if n not in cols]
-    if missing:
-        problem(
-            sheet,
-            0,
-            0,
-            f"the survey table has no {' or '.join(repr(m) for m in missing)} column",
-            "the first row names the columns: Partner (optional), Responded On, Score (0-10)",
-        )
-        return
-    for r in range(1, len(rows)):
-        line = list(rows[r]) + [None] * max(0, max(cols.values()) + 1 - len(rows[r]))
-        if all(cell in (None, "") for cell in line):
+    for sheet, rows in sheets:
+        if not rows:
             continue
-        bad = False
-        day_cell = line[cols["responded_on"]]
-        day: date | None = None
-        if isinstance(day_cell, datetime):
-            day = day_cell.date()
-        elif isinstance(day_cell, date):
-            day = day_cell
-        elif day_cell in (None, ""):
-            problem(sheet, r, cols["responded_on"], f"{header[cols['responded_on']]!r}: the date is empty")
-            bad = True
-        else:
-            try:
-                day = parse_date(str(day_cell))
-            except ValueError as exc:
+        header = rows[0]
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(header[:500]):
+            key = header_key(cell)
+            name = _BY_HEADER.get(key) if key else None
+            if key and name is None:
+                problem(sheet, 0, c, f"column {cell!r} is not a survey column; it was not read", warning=True)
+            elif name is not None and name not in cols:
+                cols[name] = c
+        missing = [_HEADINGS[n] for n in ("responded_on", "score") if n not in cols]
+        if missing:
+            problem(
+                sheet,
+                0,
+                0,
+                f"the survey table has no {' or '.join(repr(m) for m in missing)} column",
+                "the first row names the columns: Partner (optional), Responded On, Score (0-10)",
+            )
+            continue
+        for r in range(1, len(rows)):
+            line = list(rows[r]) + [None] * max(0, max(cols.values()) + 1 - len(rows[r]))
+            if all(cell in (None, "") for cell in line):
+                continue
+            bad = False
+            day_cell = line[cols["responded_on"]]
+            day: date | None = None
+            if isinstance(day_cell, datetime):
+                day = day_cell.date()
+            elif isinstance(day_cell, date):
+                day = day_cell
+            elif day_cell in (None, ""):
                 problem(
-                    sheet,
-                    r,
-                    cols["responded_on"],
-                    f"{header[cols['responded_on']]!r} {day_cell!r}: {exc}",
+                    sheet, r, cols["responded_on"], f"{header[cols['responded_on']]!r}: the date is empty"
                 )
                 bad = True
-        score_cell = line[cols["score"]]
-        score: Any = score_cell
-        if isinstance(score_cell, float) and score_cell.is_integer():
-            score = int(score_cell)
-        elif isinstance(score_cell, str) and score_cell.strip().isdigit():
-            score = int(score_cell.strip())
-        why = "the score is empty" if score_cell in (None, "") else score_problem(score)
-        if why is not None:
-            shown = "" if score_cell in (None, "") else f" {score_cell!r}"
-            problem(sheet, r, cols["score"], f"{header[cols['score']]!r}{shown}: {why}", "scores are 0 to 10")
-            bad = True
-        partner = None
-        if "partner" in cols and line[cols["partner"]] not in (None, ""):
-            text = " ".join(str(line[cols["partner"]]).split())
-            partner = partners.get(text.casefold())
-            if partner is None:
-                guess = did_you_mean(text, partners.values())
+            else:
+                try:
+                    day = parse_date(str(day_cell))
+                except ValueError as exc:
+                    problem(
+                        sheet,
+                        r,
+                        cols["responded_on"],
+                        f"{header[cols['responded_on']]!r} {day_cell!r}: {exc}",
+                    )
+                    bad = True
+            score_cell = line[cols["score"]]
+            score: Any = score_cell
+            if isinstance(score_cell, float) and score_cell.is_integer():
+                score = int(score_cell)
+            elif isinstance(score_cell, str) and score_cell.strip().isdigit():
+                score = int(score_cell.strip())
+            why = "the score is empty" if score_cell in (None, "") else score_problem(score)
+            if why is not None:
+                shown = "" if score_cell in (None, "") else f" {score_cell!r}"
                 problem(
-                    sheet,
-                    r,
-                    cols["partner"],
-                    f"{header[cols['partner']]!r} {text!r}: not a partner of the plan",
-                    f"did you mean {guess!r}?" if guess else None,
+                    sheet, r, cols["score"], f"{header[cols['score']]!r}{shown}: {why}", "scores are 0 to 10"
                 )
                 bad = True
-        if not bad:
-            assert day is not None
-            table.responses.append(SurveyResponse(day, score, partner))
+            partner = None
+            if "partner" in cols and line[cols["partner"]] not in (None, ""):
+                text = " ".join(str(line[cols["partner"]]).split())
+                partner = partners.get(text.casefold())
+                if partner is None:
+                    guess = did_you_mean(text, partners.values())
+                    problem(
+                        sheet,
+                        r,
+                        cols["partner"],
+                        f"{header[cols['partner']]!r} {text!r}: not a partner of the plan",
+                        f"did you mean {guess!r}?" if guess else None,
+                    )
+                    bad = True
+            if not bad:
+                assert day is not None
+                table.responses.append(SurveyResponse(day, score, partner))
