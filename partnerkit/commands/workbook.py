@@ -19,6 +19,20 @@ from partnerkit.commands._common import (
 )
 
 force_option = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+deals_option = click.option(
+    "--deals",
+    "deals_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="A CRM deals export (.csv or .xlsx) to paste into the Deals sheet (the example plan gets its own).",
+)
+survey_option = click.option(
+    "--survey",
+    "survey_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="Partner survey responses (.csv or .xlsx) to paste into the Survey sheet.",
+)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -54,8 +68,17 @@ def workbook() -> None:
     default=None,
     help="The Python the buttons run (default: this one); written to the xlwings.conf sheet.",
 )
+@deals_option
+@survey_option
 @force_option
-def new(output: Path, plan_path: Path | None, interpreter: str | None, force: bool) -> None:
+def new(
+    output: Path,
+    plan_path: Path | None,
+    interpreter: str | None,
+    deals_path: Path | None,
+    survey_path: Path | None,
+    force: bool,
+) -> None:
     """Build the macro-enabled planning workbook, and its companion module beside it.
 
     The workbook carries the VBA code of the installed xlwings (pip install "partnerkit[excel]"),
@@ -78,7 +101,13 @@ def new(output: Path, plan_path: Path | None, interpreter: str | None, force: bo
             "a Python name (letters, digits, underscores), e.g. planner.xlsm"
         )
     _refuse_overwrite(output, force)
-    result = new_workbook(load_or_exit(plan_path) if plan_path else None, output, interpreter=interpreter)
+    result = new_workbook(
+        load_or_exit(plan_path) if plan_path else None,
+        output,
+        interpreter=interpreter,
+        deals=deals_path,
+        survey=survey_path,
+    )
     click.echo(f"wrote {result.path}")
     click.echo(
         f"{'kept' if result.companion_kept else 'wrote'} {result.companion} (the workbook's Python module)"
@@ -89,8 +118,10 @@ def new(output: Path, plan_path: Path | None, interpreter: str | None, force: bo
 @workbook.command("export")
 @plan_argument
 @output_file_option("The .xlsx to write.")
+@deals_option
+@survey_option
 @force_option
-def export(plan: Path, output: Path, force: bool) -> None:
+def export(plan: Path, output: Path, deals_path: Path | None, survey_path: Path | None, force: bool) -> None:
     """Write PLAN as a planning workbook without macros (.xlsx) that 'workbook import' reads back.
 
     \b
@@ -105,7 +136,7 @@ def export(plan: Path, output: Path, force: bool) -> None:
         )
     output_path(output, plan=plan)
     _refuse_overwrite(output, force)
-    export_workbook(load_or_exit(plan), output)
+    export_workbook(load_or_exit(plan), output, deals=deals_path, survey=survey_path)
     click.echo(f"wrote {output}")
 
 

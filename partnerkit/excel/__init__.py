@@ -2,11 +2,24 @@
 
 from partnerkit.excel.actions import (
     ACTIONS,
+    check_deals,
     evaluate_tiers,
     generate_strategy_report,
+    program_actuals,
     run,
+    run_payouts,
     schedule_roadmap,
     validate,
 )
 
-__all__ = ["ACTIONS", "evaluate_tiers", "generate_strategy_report", "run", "schedule_roadmap", "validate"]
+__all__ = [
+    "ACTIONS",
+    "check_deals",
+    "evaluate_tiers",
+    "generate_strategy_report",
+    "program_actuals",
+    "run",
+    "run_payouts",
+    "schedule_roadmap",
+    "validate",
+]

@@ -6,8 +6,8 @@ Problems always go to the Problems sheet with the sheet and cell they refer to, 
 Status says how the run went; an action never raises into Excel (see ``run``). The door reads the
 clock (today's date, the time of the run); the services are given them.
 
-The "run the program" sheets (deals, payouts, actuals) add their actions here, one function each and
-one line in ``ACTIONS``, with their buttons in ``io/workbook/build.BUTTONS``.
+The "run the program" buttons (Check deals, Run payouts, Program actuals) read the Deals and Survey
+tables besides the plan, like ``partnerkit deals check`` and ``partnerkit payouts`` read their files.
 """
 
 from __future__ import annotations
@@ -49,16 +49,17 @@ class BookRead:
         return len(found.rows) if found is not None else 0
 
 
-def read_book(book: Any) -> tuple[LoadedPlan, dict[str, TableData]]:
-    """The plan in the workbook with its problems (each on its cell) and locator, and the tables read."""
-    tables, problems = read_tables(book)
+def read_book(book: Any, program: bool = False) -> tuple[LoadedPlan, dict[str, TableData]]:
+    """The plan in the workbook with its problems (each on its cell) and locator, and the tables read
+    (with ``program``, the Deals and Survey tables too)."""
+    tables, problems = read_tables(book, L.PROGRAM_INPUTS if program else ())
     return plan_from_read_tables(tables, problems, book.name), tables
 
 
-def _read(book: Any) -> BookRead:
+def _read(book: Any, program: bool = False) -> BookRead:
     from partnerkit.services.workbook import workbook_settings
 
-    loaded, tables = read_book(book)
+    loaded, tables = read_book(book, program)
     settings, problems = workbook_settings(tables)
     return BookRead(loaded, tables, settings, [*loaded.problems, *problems])
 
@@ -257,6 +258,84 @@ def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path
     return written
 
 
+def _program(book: Any, button: str) -> tuple[BookRead, Any] | None:
+    """The book read with its Deals table for one of the running program's buttons; None (the
+    problems written) when the plan has errors or the workbook has no Deals table."""
+    from partnerkit.services.workbook import program_deals
+
+    read = _read(book, program=True)
+    if not read.loaded.ok:
+        _finish(book, read, button)
+        return None
+    deals = program_deals(read.loaded, read.tables)
+    if deals is None:  # a workbook built before the Deals sheet: read_tables said so
+        _finish(book, read, button)
+        return None
+    return read, deals
+
+
+def check_deals(book: Any, as_of: date | None = None) -> Columns:
+    """Check deals: each Deals row's registration, protection end and findings with why, on the review
+    date, beside the row; every finding and bad cell on the Problems sheet (as ``partnerkit deals check``)."""
+    from partnerkit.services.workbook import deal_results
+
+    found = _program(book, "Check deals")
+    if found is None:
+        return {}
+    read, deals = found
+    review = _review_date(read, as_of)
+    columns, problems = deal_results(read.loaded, deals, read.rows(L.DEALS_TABLE.name), review)
+    write_columns(book, L.DEALS_TABLE.name, columns, read.currency)
+    _finish(book, read, "Check deals", problems, review)
+    return columns
+
+
+def run_payouts(book: Any, as_of: date | None = None, folder: Path | None = None) -> list[list[Any]]:
+    """Run payouts: what each partner is owed for the payout period (the Settings', else the quarter
+    before the review date) and the run's total, on the Payouts sheet (as ``partnerkit payouts``).
+
+    A run without errors also writes its statements (Word and CSV, and summary.csv) into
+    ``planner documents/payouts/PERIOD``, listed in the Documents table; like the agreements button,
+    a second click replaces the files it wrote but keeps any edited since.
+    """
+    from partnerkit.services.workbook import payout_period, payout_results
+
+    found = _program(book, "Run payouts")
+    if found is None:
+        return []
+    read, deals = found
+    review = _review_date(read, as_of)
+    period = payout_period(read.settings, review)
+    if folder is None:
+        folder = documents_folder(book.fullname) / "payouts" / period.label
+    rows, problems, documents = payout_results(read.loaded, deals, period, folder)
+    if rows is not None:
+        write_table(book, L.PAYOUTS_TABLE.name, rows, read.currency)
+    if documents:
+        write_table(book, L.DOCUMENTS.name, documents)
+    _finish(book, read, "Run payouts", problems, review)
+    return rows or []
+
+
+def program_actuals(book: Any, as_of: date | None = None) -> list[list[Any]]:
+    """Program actuals: each metric's target against its actual on the review date (partner NPS from
+    the Survey table), and each tier's economics over the payout period, on the Actuals sheet."""
+    from partnerkit.services.workbook import actuals_results, payout_period, program_survey
+
+    found = _program(book, "Program actuals")
+    if found is None:
+        return []
+    read, deals = found
+    review = _review_date(read, as_of)
+    survey = program_survey(read.loaded, read.tables)
+    period = payout_period(read.settings, review)
+    rows, problems = actuals_results(read.loaded, deals, survey, review, period)
+    if rows is not None:
+        write_table(book, L.ACTUALS_TABLE.name, rows, read.currency)
+    _finish(book, read, "Program actuals", problems, review)
+    return rows or []
+
+
 Action = Callable[[Any], object]
 
 ACTIONS: dict[str, Action] = {
@@ -267,6 +346,9 @@ ACTIONS: dict[str, Action] = {
     "schedule_roadmap": schedule_roadmap,
     "generate_agreements": generate_agreements,
     "generate_strategy_report": generate_strategy_report,
+    "check_deals": check_deals,
+    "run_payouts": run_payouts,
+    "program_actuals": program_actuals,
 }
 
 

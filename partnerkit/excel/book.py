@@ -24,11 +24,12 @@ def find_table(book: Any, name: str) -> Any | None:
     return None
 
 
-def read_tables(book: Any) -> tuple[dict[str, TableData], list[Problem]]:
-    """Every input table of the layout, each read whole in one 2-D read (header and data rows)."""
+def read_tables(book: Any, extra: Sequence[L.Table] = ()) -> tuple[dict[str, TableData], list[Problem]]:
+    """Every input table of the layout (and the ``extra`` ones, such as ``layout.PROGRAM_INPUTS``),
+    each read whole in one 2-D read (header and data rows)."""
     found: dict[str, TableData] = {}
     problems: list[Problem] = []
-    for layout_table in L.INPUT_TABLES:
+    for layout_table in (*L.INPUT_TABLES, *extra):
         table = find_table(book, layout_table.name)
         if table is None:
             problems.append(

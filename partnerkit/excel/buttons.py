@@ -21,6 +21,9 @@ ACTION_BY_CAPTION = {
     "schedule roadmap": "schedule_roadmap",
     "generate agreements": "generate_agreements",
     "generate strategy report": "generate_strategy_report",
+    "check deals": "check_deals",
+    "run payouts": "run_payouts",
+    "program actuals": "program_actuals",
 }
 
 # The Overview holds every button; without a caption, its fallback is the strategy report, which
@@ -36,6 +39,10 @@ ACTION_BY_SHEET = {
     L.AGREEMENTS: "generate_agreements",
     L.TERMS: "check_terms",
     L.PROBLEMS: "validate",
+    L.DEALS: "check_deals",
+    L.PAYOUTS: "run_payouts",
+    L.SURVEY: "program_actuals",
+    L.ACTUALS: "program_actuals",
 }
 
 

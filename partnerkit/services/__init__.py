@@ -19,8 +19,10 @@ from partnerkit.services.deals import (
     LoadedDeals,
     LoadedSurvey,
     check_deals,
+    deals_from_rows,
     read_deals,
     read_survey,
+    survey_from_rows,
 )
 from partnerkit.services.facts import LoadedFacts, read_facts
 from partnerkit.services.payouts import PayoutResult, run_payouts
@@ -61,6 +63,7 @@ __all__ = [
     "check_plan",
     "check_template",
     "compare_agreement",
+    "deals_from_rows",
     "draft_agreement",
     "draft_agreements",
     "export_templates",
@@ -74,6 +77,7 @@ __all__ = [
     "require_plan",
     "roadmap_schedule",
     "run_payouts",
+    "survey_from_rows",
     "sync_workbook",
     "term_review",
     "tier_review",

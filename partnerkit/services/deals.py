@@ -84,6 +84,31 @@ def read_survey(path: str | Path, loaded: LoadedPlan) -> LoadedSurvey:
     return LoadedSurvey(str(path), table.responses, table.problems)
 
 
+def deals_from_rows(
+    rows: list[list[Any]], loaded: LoadedPlan, *, sheet: str = "Deals", top: int = 0, left: int = 0
+) -> LoadedDeals:
+    """Read a deals table already read from a workbook (its header row first), as ``read_deals``
+    reads a file: the same columns and cell rules, each problem at its cell (``Deals!D17``, the
+    header standing at 0-based ``top``, ``left``)."""
+    from partnerkit.io.pipeline.deals import read_deal_rows
+
+    plan = require_plan(loaded)
+    table = read_deal_rows(rows, partner_names(plan), plan.product.currency, sheet=sheet, top=top, left=left)
+    return LoadedDeals(sheet, table.deals, table.problems, table)
+
+
+def survey_from_rows(
+    rows: list[list[Any]], loaded: LoadedPlan, *, sheet: str = "Survey", top: int = 0, left: int = 0
+) -> LoadedSurvey:
+    """Read survey responses already read from a workbook (header row first), as ``read_survey``
+    reads a file, each problem at its cell; a table without responses has none (the survey is optional)."""
+    from partnerkit.io.pipeline.survey import read_survey_rows
+
+    plan = require_plan(loaded)
+    table = read_survey_rows(rows, partner_names(plan), sheet=sheet, top=top, left=left)
+    return LoadedSurvey(sheet, table.responses, table.problems)
+
+
 def as_loaded(deals: LoadedDeals | Sequence[Deal]) -> LoadedDeals:
     """Deals as the services take them: a read table, or rows built in Python."""
     return deals if isinstance(deals, LoadedDeals) else LoadedDeals.of(deals)

@@ -64,6 +64,7 @@ def run_payouts(
     carried_in: Mapping[str, Decimal] | str | Path | None = None,
     template: str | Path | None = None,
     prepared: date | None = None,
+    replace_unedited: bool = False,
 ) -> PayoutResult:
     """The payout run of ``period`` (``2026-Q3``) under each partner's agreement (docs/payouts.md).
 
@@ -72,6 +73,8 @@ def run_payouts(
     Word statement per partner (from the shipped template, or ``template``, rendered in a sandbox);
     statements are dated ``prepared`` (default: the period's last day, so a rerun writes the same
     files). A run with errors writes nothing. Raises TemplateError for a template that cannot render.
+    With ``replace_unedited`` (the workbook's button), a file already in ``output_dir`` is replaced
+    only when partnerkit wrote it and nobody changed it since; an edited one is kept, with a warning.
     """
     from partnerkit.payouts.run import compute_payouts
 
@@ -95,10 +98,51 @@ def run_payouts(
         from partnerkit.io.word.statement import render_statements
 
         folder = Path(output_dir)
-        written += write_payout_csvs(run, folder)
-        docs, warnings = render_statements(
-            run, plan, folder, prepared=prepared or span.end, template=template
-        )
-        written += docs
-        problems += warnings
+        if replace_unedited:
+            done, more = _write_unedited(run, plan, folder, prepared or span.end, template)
+            written += done
+            problems += more
+        else:
+            written += write_payout_csvs(run, folder)
+            docs, warnings = render_statements(
+                run, plan, folder, prepared=prepared or span.end, template=template
+            )
+            written += docs
+            problems += warnings
     return PayoutResult(run, written, problems)
+
+
+def _write_unedited(
+    run: PayoutRun, plan: Any, folder: Path, prepared: date, template: str | Path | None
+) -> tuple[list[Path], list[Problem]]:
+    """Write the run's files into a scratch folder, then move each into ``folder`` unless the file there
+    was edited since partnerkit wrote it (the agreements button's rule, ``io.files.Overwrite.UNEDITED``)."""
+    import tempfile
+
+    from partnerkit.io.files import Overwrite, digest, kept_reason, read_manifest, record, write_bytes_atomic
+    from partnerkit.io.pipeline.payouts import write_payout_csvs
+    from partnerkit.io.word.statement import render_statements
+    from partnerkit.problems import Problem, Severity
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    problems: list[Problem] = []
+    manifest = read_manifest(folder)
+    recorded: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix=".partnerkit-", dir=folder) as scratch:
+        made = write_payout_csvs(run, Path(scratch))
+        docs, warnings = render_statements(run, plan, scratch, prepared=prepared, template=template)
+        problems += warnings
+        for path in [*made, *docs]:
+            target = folder / path.name
+            reason = kept_reason(target, Overwrite.UNEDITED, manifest)
+            if reason is not None:
+                problems.append(
+                    Problem(reason, severity=Severity.WARNING, location=str(target), code="statement_kept")
+                )
+                continue
+            write_bytes_atomic(target, path.read_bytes())
+            recorded[target.name] = digest(target)
+            written.append(target)
+    record(folder, recorded)
+    return written, problems

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.settings import WorkbookSettings
 from partnerkit.services.plan import require_plan
 
@@ -16,8 +18,10 @@ if TYPE_CHECKING:
     from partnerkit.io.xlsxpatch import PictureUpdate
     from partnerkit.loaded import LoadedPlan
     from partnerkit.model import Plan
+    from partnerkit.pipeline.periods import Period
     from partnerkit.problems import Problem
     from partnerkit.roadmap.schedule import Schedule
+    from partnerkit.services.deals import LoadedDeals, LoadedSurvey
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,17 @@ def new_workbook(
     buttons: list[Button] | None = None,
     interpreter: str | None = None,
     settings: dict[str, Any] | None = None,
+    deals: str | Path | None = None,
+    survey: str | Path | None = None,
 ) -> NewWorkbook:
     """Build the macro-enabled planning workbook at ``output`` (from the starter plan without ``loaded``).
 
     The companion Python module the buttons run is written beside it (an edited one is kept).
     ``interpreter`` is the Python the buttons start (the xlwings.conf sheet); ``settings`` fills
-    the Overview's Settings (``{"Review date": date(...)}``). Raises WorkbookError when the
-    installed xlwings carries no usable VBA project.
+    the Overview's Settings (``{"Review date": date(...)}``). ``deals`` and ``survey`` are exports
+    (CSV or XLSX) pasted into the Deals and Survey tables; for the example plan, its shipped deals
+    and survey are by default. Raises WorkbookError when the installed xlwings carries no usable
+    VBA project.
     """
     from partnerkit.io.planfile import load_plan, starter_plan_path
     from partnerkit.io.workbook.build import BUTTONS, build_workbook
@@ -58,6 +66,7 @@ def new_workbook(
         interpreter=interpreter,
         settings=settings,
         gantt=_first_gantt(plan),
+        program=program_tables(plan, deals, survey),
     )
     companion, kept = write_companion(path)
     return NewWorkbook(path, companion, kept, [b.caption for b in chosen])
@@ -75,12 +84,110 @@ def _first_gantt(plan: Plan) -> bytes | None:
     return with_key(png, gantt_key(plan, schedule)) if png is not None and schedule is not None else png
 
 
-def export_workbook(loaded: LoadedPlan, output: str | Path) -> Path:
-    """Write the plan as a workbook without macros (.xlsx) that ``import_workbook`` reads back."""
+def export_workbook(
+    loaded: LoadedPlan,
+    output: str | Path,
+    *,
+    deals: str | Path | None = None,
+    survey: str | Path | None = None,
+) -> Path:
+    """Write the plan as a workbook without macros (.xlsx) that ``import_workbook`` reads back, with
+    the Deals and Survey tables filled as ``new_workbook`` fills them."""
     from partnerkit.io.workbook.build import build_workbook
 
     plan = require_plan(loaded)
-    return build_workbook(plan, Path(output), macros=False, gantt=_first_gantt(plan))
+    return build_workbook(
+        plan,
+        Path(output),
+        macros=False,
+        gantt=_first_gantt(plan),
+        program=program_tables(plan, deals, survey),
+    )
+
+
+def program_tables(
+    plan: Plan, deals: str | Path | None = None, survey: str | Path | None = None
+) -> dict[str, list[list[Any]]]:
+    """The Deals and Survey tables' rows from exports (a CSV, or an XLSX's first sheet with rows), typed
+    by the tables' columns; for the example plan, the example's deals and survey unless others are given.
+
+    The rows are pasted as they are: the buttons read them and report their cells' problems.
+    """
+    from partnerkit.io.facts import table_sheets
+    from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
+    from partnerkit.io.planfile import load_example_plan
+    from partnerkit.io.workbook import layout as L
+
+    if deals is None and survey is None and plan == load_example_plan():
+        deals, survey = example_deals_path(), example_survey_path()
+    from partnerkit.io.pipeline import deals as deals_reader
+    from partnerkit.io.pipeline import survey as survey_reader
+
+    out: dict[str, list[list[Any]]] = {}
+    for table, path, what, aliases in (
+        (L.DEALS_TABLE, deals, "deals table", deals_reader.COLUMNS),
+        (L.SURVEY_TABLE, survey, "survey responses table", survey_reader.COLUMNS),
+    ):
+        if path is None:
+            continue
+        rows = next((rows for _, rows in table_sheets(path, what) if rows), [])
+        if rows:
+            out[table.name] = _export_cells(table, aliases, rows[0], rows[1:])
+    return out
+
+
+def _export_cells(
+    table: L.Table,
+    aliases: dict[str, tuple[str, ...]],
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+) -> list[list[Any]]:
+    """An export's rows (a CSV's texts: the deals, the survey) as rows of the workbook's ``table``, typed
+    by its columns (dates as dates, amounts and scores as numbers); each export column goes to the
+    table's column of its field, found by the names the reader knows (``aliases``); results empty.
+
+    A cell that is not what its column takes stays the text it was, so the button reports it.
+    """
+    from partnerkit.io.facts import header_key
+
+    field_of = {alias: name for name, known in aliases.items() for alias in known}
+    where: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = field_of.get(header_key(h))
+        if name is not None:
+            where.setdefault(name, i)
+    picks = [None if c.result or not c.path else where.get(c.path[0]) for c in table.columns]
+    out: list[list[Any]] = []
+    for line in rows:
+        cells: list[Any] = []
+        for column, at in zip(table.columns, picks, strict=True):
+            text = line[at] if at is not None and at < len(line) else None
+            cells.append(_typed_export(column.kind, text))
+        out.append(cells)
+    return out
+
+
+def _typed_export(kind: L.Kind, text: Any) -> Any:
+    import re
+    from decimal import Decimal, InvalidOperation
+
+    from partnerkit.io.workbook.results import number_value
+
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        return text
+    value = text.strip()
+    try:
+        if kind is L.Kind.DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        if kind is L.Kind.CENTS:
+            return number_value(Decimal(value))
+        if kind is L.Kind.INT and value.isdigit():
+            return int(value)
+    except (ValueError, InvalidOperation):
+        return value
+    return value
 
 
 def import_workbook(loaded: LoadedPlan, output: str | Path) -> Path:
@@ -215,6 +322,128 @@ def status_column(
     return status_values(problems, ground.ratio if ground is not None else None, now, button, review_date)
 
 
+# --- running the program: the Deals, Payouts and Actuals sheets -------------------------------------------
+
+
+def _export_rows(table: TableData, results: frozenset[str] = frozenset()) -> list[list[Any]]:
+    """A program table as its export's reader takes it: header first; partnerkit's result columns unnamed,
+    so the reader passes over them as it passes over a column without a header."""
+    from partnerkit.io.workbook.refs import normalize_header
+
+    header = ["" if normalize_header(h) in results else h for h in table.headers]
+    return [header, *table.rows]
+
+
+def _has_rows(table: TableData | None) -> bool:
+    return table is not None and any(any(c not in (None, "") for c in row) for row in table.rows)
+
+
+def program_deals(loaded: LoadedPlan, tables: dict[str, TableData]) -> LoadedDeals | None:
+    """The Deals table read like a CRM export (``deals_from_rows``), each problem on its cell; None
+    when the workbook has no Deals table (a workbook built before it)."""
+    from partnerkit.io.workbook import layout as L
+    from partnerkit.io.workbook.refs import normalize_header
+    from partnerkit.services.deals import deals_from_rows
+
+    table = tables.get(L.DEALS_TABLE.name)
+    if table is None:
+        return None
+    results = frozenset(normalize_header(c.header) for c in L.DEALS_TABLE.results)
+    return deals_from_rows(
+        _export_rows(table, results), loaded, sheet=table.sheet, top=table.top, left=table.left
+    )
+
+
+def program_survey(loaded: LoadedPlan, tables: dict[str, TableData]) -> LoadedSurvey | None:
+    """The Survey table's responses (None when it is missing or empty: the survey is optional)."""
+    from partnerkit.io.workbook import layout as L
+    from partnerkit.services.deals import survey_from_rows
+
+    table = tables.get(L.SURVEY_TABLE.name)
+    if table is None or not _has_rows(table):
+        return None
+    return survey_from_rows(_export_rows(table), loaded, sheet=table.sheet, top=table.top, left=table.left)
+
+
+def payout_period(settings: WorkbookSettings | None, as_of: date) -> Period:
+    """The period Run payouts pays: the Settings' Payout period, else the quarter before ``as_of``."""
+    from datetime import timedelta
+
+    from partnerkit.pipeline.periods import parse_period, quarter_of
+
+    if settings is not None and settings.payout_period:
+        return parse_period(settings.payout_period)
+    return quarter_of(quarter_of(as_of).start - timedelta(days=1))
+
+
+def deal_results(
+    loaded: LoadedPlan, deals: LoadedDeals, rows: int, as_of: date
+) -> tuple[dict[str, list[Any]], list[Problem]]:
+    """Check deals: each Deals row's registration, protection end, findings and why (``rows`` data rows),
+    and every problem on its cell. A table with errors is not checked (as ``deals check``): its
+    columns come back empty."""
+    from partnerkit.io.workbook import layout as L
+    from partnerkit.io.workbook.results import deal_columns
+    from partnerkit.services.deals import check_deals
+
+    if not deals.ok:
+        return {c.header: [None] * rows for c in L.DEALS_TABLE.results}, list(deals.problems)
+    result = check_deals(loaded, deals, as_of)
+    table = deals.table
+    data_rows = [r - 1 for r in table.row_number] if table is not None else []
+    return deal_columns(result, data_rows, rows), [*result.problems, *result.findings]
+
+
+def payout_results(
+    loaded: LoadedPlan, deals: LoadedDeals, period: Period, folder: Path | None = None
+) -> tuple[list[list[Any]] | None, list[Problem], list[list[Any]]]:
+    """Run payouts: the Payouts table's rows (one per partner, then the run total), the problems, and
+    the Documents table's rows for the files written into ``folder`` when given (the summary and each
+    partner's statement; edited ones are kept); no rows when the deals table has errors (nothing is
+    paid from it, as ``partnerkit payouts``)."""
+    from partnerkit.io.word.batch import draft_filename
+    from partnerkit.io.workbook.results import payout_rows
+    from partnerkit.services.payouts import run_payouts
+
+    if not deals.ok:
+        return None, list(deals.problems), []
+    result = run_payouts(loaded, deals, period, folder, replace_unedited=True)
+    named = {draft_filename(s.partner): s.partner for s in result.run.statements}
+    documents: list[list[Any]] = []
+    for path in result.written:
+        if path.name == "summary.csv":
+            documents.append(["Payout summary", "", str(path)])
+        elif path.suffix == ".docx":
+            documents.append(["Payout statement", named.get(path.name, ""), str(path)])
+    return payout_rows(result.run), result.problems, documents
+
+
+def actuals_results(
+    loaded: LoadedPlan, deals: LoadedDeals, survey: LoadedSurvey | None, as_of: date, period: Period
+) -> tuple[list[list[Any]] | None, list[Problem]]:
+    """Program actuals: the Actuals table's rows, the metrics on ``as_of`` and each tier's economics over
+    ``period`` (the payout period); None when the deals or the survey have errors."""
+    from partnerkit.io.workbook.results import actuals_rows
+    from partnerkit.services.actuals import program_actuals
+
+    survey_problems = list(survey.problems) if survey is not None else []
+    if not deals.ok or any(p.is_error for p in survey_problems):
+        return None, [*deals.problems, *survey_problems]
+    result = program_actuals(loaded, deals, survey if survey is not None else (), as_of, period=period)
+    return actuals_rows(result, require_plan(loaded).product.currency), result.problems
+
+
+def _new_problems(seen: set[tuple[Any, ...]], problems: list[Problem]) -> list[Problem]:
+    """The problems not reported yet: the deals table's own come back from every job that reads it."""
+    out = []
+    for p in problems:
+        key = (p.location, p.path, p.message, p.severity)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
 @dataclass
 class WorkbookResults:
     """Everything the buttons write, for sync to patch in: result columns per table, the owned sheets'
@@ -236,7 +465,8 @@ def workbook_results(
     button: str = "workbook sync",
 ) -> WorkbookResults:
     """What every button writes, computed by the same job functions the buttons call: tiers on
-    Partners, the tier review, the terms, the schedule (columns, summary, Gantt chart) and the status."""
+    Partners, the tier review, the terms, the schedule (columns, summary, Gantt chart), the deals'
+    verdicts, the payouts and the actuals (when the Deals table has rows), and the status."""
     from partnerkit.io.workbook import layout as L
 
     out = WorkbookResults()
@@ -262,10 +492,39 @@ def workbook_results(
         picture = scheduled.picture(require_plan(loaded))
         if picture is not None:
             out.pictures[L.SCHEDULE] = {L.GANTT: picture}
+    if _has_rows(tables.get(L.DEALS_TABLE.name)):
+        _program_results(out, loaded, tables, as_of, settings)
     when = now or datetime.combine(as_of, datetime.min.time())
     everything = [*loaded.problems, *out.problems]
     out.columns["Status"] = {"Value": status_column(loaded, everything, when, button, as_of)}
     return out
+
+
+def _program_results(
+    out: WorkbookResults,
+    loaded: LoadedPlan,
+    tables: dict[str, TableData],
+    as_of: date,
+    settings: WorkbookSettings | None,
+) -> None:
+    """The Deals verdicts, the Payouts and the Actuals sheets, from one read of the Deals table."""
+    from partnerkit.io.workbook import layout as L
+
+    deals = program_deals(loaded, tables)
+    assert deals is not None  # the table has rows
+    seen: set[tuple[Any, ...]] = set()
+    columns, more = deal_results(loaded, deals, len(tables[L.DEALS_TABLE.name].rows), as_of)
+    out.problems += _new_problems(seen, more)
+    out.columns[L.DEALS_TABLE.name] = columns
+    period = payout_period(settings, as_of)
+    payouts, more, _ = payout_results(loaded, deals, period)
+    out.problems += _new_problems(seen, more)
+    if payouts is not None:
+        out.sheets[L.PAYOUTS] = [L.PAYOUTS_TABLE.headers, *payouts]
+    actuals, more = actuals_results(loaded, deals, program_survey(loaded, tables), as_of, period)
+    out.problems += _new_problems(seen, more)
+    if actuals is not None:
+        out.sheets[L.ACTUALS] = [L.ACTUALS_TABLE.headers, *actuals]
 
 
 @dataclass
@@ -331,7 +590,7 @@ def _sync(
     from partnerkit.io.workbook.results import problem_rows, problems_header
     from partnerkit.io.xlsxpatch import patch_workbook
 
-    tables, read_problems = read_tables(path)
+    tables, read_problems = read_tables(path, L.PROGRAM_INPUTS)
     loaded = plan_from_read_tables(tables, read_problems, path.name)
     settings, setting_problems = workbook_settings(tables)
     review = as_of or settings.review_date or today

@@ -18,8 +18,11 @@ def example_plan() -> Plan:
 
 @pytest.fixture(scope="session")
 def built_xlsm(tmp_path_factory: pytest.TempPathFactory, example_plan: Plan) -> Path:
+    """The demo's workbook: the example plan, with the example's deals and survey pasted in."""
+    from partnerkit.services.workbook import program_tables
+
     path = tmp_path_factory.mktemp("built") / "planner.xlsm"
-    return build_workbook(example_plan, path)
+    return build_workbook(example_plan, path, program=program_tables(example_plan))
 
 
 @pytest.fixture(scope="session")

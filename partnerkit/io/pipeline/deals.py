@@ -107,6 +107,14 @@ class DealsTable:
     columns: list[dict[str, int]] = field(default_factory=list)
     row_sheet: list[int] = field(default_factory=list)
     row_number: list[int] = field(default_factory=list)
+    origin: tuple[int, int] | None = None  # a workbook table's header cell: places are ``Deals!D17``
+
+    def at(self, sheet: str | None, row: int, col: int | None) -> str:
+        """The place of a cell of the rows read (row 0 is the header)."""
+        if self.origin is not None:
+            top, left = self.origin
+            return f"{sheet}!{letters_at(left + (col or 0))}{top + row + 1}"
+        return _where(self.source, sheet, row, col)
 
     @property
     def ok(self) -> bool:
@@ -116,9 +124,7 @@ class DealsTable:
     def where(self, index: int, name: str | None = None) -> str:
         """``deals.csv:88`` or ``deals.xlsx: Deals!D17`` for deal row ``index`` (and its field)."""
         sheet_no = self.row_sheet[index]
-        return _where(
-            self.source, self.sheets[sheet_no], self.row_number[index], self.columns[sheet_no].get(name or "")
-        )
+        return self.at(self.sheets[sheet_no], self.row_number[index], self.columns[sheet_no].get(name or ""))
 
     def place(self, problem: Problem) -> Problem:
         """A problem about ``deals[i].field`` placed at its cell; others at the file."""
@@ -190,6 +196,35 @@ def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> 
     return table
 
 
+def read_deal_rows(
+    rows: list[list[Any]],
+    partners: Mapping[str, str],
+    currency: str,
+    *,
+    sheet: str,
+    top: int = 0,
+    left: int = 0,
+) -> DealsTable:
+    """Read a deals table already read from a workbook (its header row, then its data rows), as
+    ``read_deals`` reads a file: the same header matching and cell rules, every problem at its cell
+    of the sheet (``Deals!D17``, counting from the header at 0-based ``top``, ``left``)."""
+    from partnerkit.tiers.evaluate import no_gc
+
+    table = DealsTable(sheet, origin=(top, left))
+    with no_gc():
+        _Reader(table, partners, currency).read(sheet, rows)
+    if not table.deals and not table.problems:
+        table.problems.append(
+            Problem(
+                "the deals table has no deal rows",
+                location=table.at(sheet, 1, 0),
+                hint="paste the CRM export's rows under the table's header",
+                code="deals.empty",
+            )
+        )
+    return table
+
+
 def _names_deals(rows: list[list[Any]]) -> bool:
     return bool(rows) and any(_BY_HEADER.get(header_key(c)) == "deal_id" for c in rows[0][:500])
 
@@ -219,7 +254,7 @@ class _Reader:
         self.table.problems.append(
             Problem(
                 message,
-                location=_where(self.table.source, sheet, row, col),
+                location=self.table.at(sheet, row, col),
                 hint=hint,
                 severity=Severity.WARNING if warning else Severity.ERROR,
                 code="deals",
@@ -342,7 +377,7 @@ class _Reader:
                     warning=True,
                 )
             else:
-                self.seen[key] = _where(table.source, sheet, r, None if sheet is None else cols["partner"])
+                self.seen[key] = table.at(sheet, r, None if sheet is None else cols["partner"])
             table.deals.append(deal)
             table.row_sheet.append(sheet_no)
             table.row_number.append(r)

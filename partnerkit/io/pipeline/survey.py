@@ -7,7 +7,7 @@ have none) and must name a partner of the plan when given; ``comment`` and other
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -59,10 +59,42 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
 
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
     """
-    from partnerkit.model.values import did_you_mean, parse_date
-
     path = Path(path)
     table = SurveyTable(path.name)
+
+    def where(sheet: str | None, row: int, col: int) -> str:
+        return _where(path.name, sheet, row, col)
+
+    _read_sheets(table, table_sheets(path, "survey responses table"), partners, where)
+    if not table.responses and not table.problems:
+        table.problems.append(
+            Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
+        )
+    return table
+
+
+def read_survey_rows(
+    rows: list[list[Any]], partners: Mapping[str, str], *, sheet: str, top: int = 0, left: int = 0
+) -> SurveyTable:
+    """Read survey responses already read from a workbook (header row, then data rows), as
+    ``read_survey`` reads a file, every problem at its cell (``Survey!C5``); blank rows are no responses."""
+    table = SurveyTable(sheet)
+
+    def where(_: str | None, row: int, col: int) -> str:
+        return f"{sheet}!{letters_at(left + col)}{top + row + 1}"
+
+    _read_sheets(table, [(sheet, rows)], partners, where)
+    return table
+
+
+def _read_sheets(
+    table: SurveyTable,
+    sheets: list[tuple[str | None, list[list[Any]]]],
+    partners: Mapping[str, str],
+    where: Callable[[str | None, int, int], str],
+) -> None:
+    """Read header-plus-rows tables of responses into ``table``, each problem placed by ``where``."""
+    from partnerkit.model.values import did_you_mean, parse_date
 
     def problem(
         sheet: str | None, row: int, col: int, message: str, hint: str | None = None, warning: bool = False
@@ -70,14 +102,14 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
         table.problems.append(
             Problem(
                 message,
-                location=_where(path.name, sheet, row, col),
+                location=where(sheet, row, col),
                 hint=hint,
                 severity=Severity.WARNING if warning else Severity.ERROR,
                 code="survey",
             )
         )
 
-    for sheet, rows in table_sheets(path, "survey responses table"):
+    for sheet, rows in sheets:
         if not rows:
             continue
         header = rows[0]
@@ -156,8 +188,3 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
             if not bad:
                 assert day is not None
                 table.responses.append(SurveyResponse(day, score, partner))
-    if not table.responses and not table.problems:
-        table.problems.append(
-            Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
-        )
-    return table

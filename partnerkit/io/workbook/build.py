@@ -59,6 +59,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("generate_agreements", "Generate agreements", L.AGREEMENTS, (L.TERMS,)),
     Button("schedule_roadmap", "Schedule roadmap", L.SCHEDULE, (L.ROADMAP,)),
     Button("generate_strategy_report", "Generate strategy report", L.OVERVIEW),
+    Button("check_deals", "Check deals", L.DEALS),
+    Button("run_payouts", "Run payouts", L.PAYOUTS, (L.DEALS,)),
+    Button("program_actuals", "Program actuals", L.ACTUALS, (L.SURVEY, L.METRICS, L.DEALS)),
 )
 
 
@@ -333,12 +336,15 @@ def build_workbook(
     interpreter: str | None = None,
     settings: Mapping[str, CellValue] | None = None,
     gantt: bytes | None = None,
+    program: Mapping[str, Sequence[Sequence[CellValue]]] | None = None,
 ) -> Path:
     """Write the planning workbook for ``plan`` to ``path`` (.xlsm with the VBA project and buttons when
     ``macros``, else a plain .xlsx with the same sheets and tables).
 
     ``settings`` fills the Overview's Settings table (the review date, the optimizer); ``gantt``
-    is the Gantt chart (PNG) the Schedule sheet shows until the next run redraws it.
+    is the Gantt chart (PNG) the Schedule sheet shows until the next run redraws it; ``program``
+    fills the running program's tables (``{"Deals": rows, "Survey": rows}``, rows typed by their
+    columns: ``services.workbook.program_tables``).
     """
     import xlsxwriter
 
@@ -360,7 +366,7 @@ def build_workbook(
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     fmts = _Formats(wb, plan.product.currency)
-    rows = plan_rows(plan)
+    rows: dict[str, Sequence[Sequence[CellValue]]] = {**plan_rows(plan), **(program or {})}
     sheets = {name: _Sheet(wb.add_worksheet(name), name) for name in L.SHEETS}
     lists = _Lists(wb.add_worksheet(L.LISTS))
     lists.ws.hide()
@@ -599,7 +605,7 @@ INSTRUCTIONS = (
     "Pick values from the dropdowns; money, percentages and dates have their own formats.",
     "Click a button: it checks the plan, does its job and writes its results beside your rows.",
     "Every problem lands on the Problems sheet, with the sheet and the cell to fix.",
-    "The settings below: the review date for tiers (empty: today) and the roadmap's optimizer.",
+    "The settings below: the review date (empty: today), the roadmap's optimizer, the payout period.",
     'Documents (strategy, agreement drafts) go to the folder "<name> documents" beside this file.',
     "Without Excel, partnerkit workbook sync FILE writes the same results (see docs/excel.md).",
 )

@@ -15,16 +15,21 @@ NUMBER_FORMATS = {
     Kind.IDS: "@",
     Kind.INTS: "@",
     Kind.WEEKS: "@",
+    Kind.NUMBER: "General",
 }
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
-def money_format(currency: str) -> str:
-    """The number format of an amount in ``currency``: ``"$"#,##0`` for USD, ``#,##0 "CHF"`` otherwise."""
+def money_format(currency: str, *, cents: bool = False) -> str:
+    """The number format of an amount in ``currency``: ``"$"#,##0`` for USD, ``#,##0 "CHF"`` otherwise
+    (``"$"#,##0.00`` with ``cents``: payouts and deal amounts show every cent)."""
     symbol = CURRENCY_SYMBOLS.get(currency)
-    return f'"{symbol}"#,##0' if symbol else f'#,##0 "{currency}"'
+    digits = "#,##0.00" if cents else "#,##0"
+    return f'"{symbol}"{digits}' if symbol else f'{digits} "{currency}"'
 
 
 def number_format(kind: Kind, currency: str = "USD") -> str | None:
     """The number format of a cell of ``kind`` (None: Excel's General)."""
-    return money_format(currency) if kind is Kind.MONEY else NUMBER_FORMATS.get(kind)
+    if kind in (Kind.MONEY, Kind.CENTS):
+        return money_format(currency, cents=kind is Kind.CENTS)
+    return NUMBER_FORMATS.get(kind)

@@ -58,6 +58,8 @@ class Kind(StrEnum):
     RULE = "rule"  # a tier rule in the rule language, written as a one-line mapping
     FACT = "fact"  # a partner fact: a number, yes/no, a date or a text, kept as typed
     DATETIME = "datetime"  # a moment (the last run), written by partnerkit only
+    CENTS = "cents"  # money to the cent (deal amounts, payouts), in the plan's currency format
+    NUMBER = "number"  # a result number whose unit varies by row (a metric's target), shown as typed
 
 
 YES, NO = "Yes", "No"
@@ -220,6 +222,7 @@ class Row:
 
 OVERVIEW, PARTNERS, TIERS, AGREEMENTS, ROADMAP = "Overview", "Partners", "Tiers", "Agreements", "Roadmap"
 FACTS, REVIEW, TERMS, SCHEDULE = "Facts", "Review", "Terms", "Schedule"
+DEALS, PAYOUTS, SURVEY, ACTUALS = "Deals", "Payouts", "Survey", "Actuals"
 METRICS, ASSUMPTIONS, SOURCES, PROBLEMS, XLWINGS_CONF = (
     "Metrics",
     "Assumptions",
@@ -232,7 +235,8 @@ LISTS = "Lists"  # a hidden sheet holding the choices of dropdowns too long for 
 
 # In the order a partner manager works: the plan, the tier program and its review, the agreements
 # and their terms, the roadmap and its schedule, the strategy's tables, and what partnerkit found.
-# The "run the program" sheets (deals, payouts, actuals) join here, each after the sheet it feeds on.
+# The "run the program" sheets follow what they feed on: the deals and their payouts after the
+# agreements' terms, the survey and the actuals after the metrics they measure.
 SHEETS = (
     OVERVIEW,
     PARTNERS,
@@ -241,9 +245,13 @@ SHEETS = (
     REVIEW,
     AGREEMENTS,
     TERMS,
+    DEALS,
+    PAYOUTS,
     ROADMAP,
     SCHEDULE,
     METRICS,
+    SURVEY,
+    ACTUALS,
     ASSUMPTIONS,
     SOURCES,
     PROBLEMS,
@@ -262,14 +270,22 @@ PURPOSES: dict[str, str] = {
     ROADMAP: "The activities of each phase, the phases, quarter targets and the team's settings.",
     SCHEDULE: "The schedule's length, dates, critical path and method, and the Gantt chart. "
     "Written by Schedule roadmap.",
+    DEALS: "The CRM's deals export, pasted under the header (one row per partner touch). Shaded "
+    "columns are written by Check deals.",
+    PAYOUTS: "What each partner is owed for the payout period (Overview > Settings), and the run's "
+    "total. Written by Run payouts.",
     METRICS: "The strategy's metrics: targets and actuals per quarter.",
+    SURVEY: "Partner survey responses (0-10: would you recommend partnering with us?), pasted from "
+    "the survey tool; Program actuals reads them for partner NPS.",
+    ACTUALS: "The metrics' targets against what the deals and the survey show, and the program's "
+    "economics by tier. Written by Program actuals.",
     ASSUMPTIONS: "What the plan assumes, how sure it is, and how to check it.",
     SOURCES: "Where the plan's numbers come from; other tables cite them by id (S1, S2).",
     PROBLEMS: "Every problem partnerkit found, with the sheet and cell to fix. Written by every button.",
 }
 
 # The sheets partnerkit writes whole: their rows are replaced on each run (by the buttons and by sync).
-OWNED_SHEETS = (REVIEW, TERMS, PROBLEMS)
+OWNED_SHEETS = (REVIEW, TERMS, PAYOUTS, ACTUALS, PROBLEMS)
 
 _PARTNER_TYPES: tuple[str, ...] = tuple(
     str(m.value)
@@ -324,8 +340,13 @@ SETTINGS_ROWS = (
         "Yes: the shortest schedule OR-Tools finds (pip install 'partnerkit[optimize]'); No: the fast planner.",
     ),
     Row("Optimizer time limit (seconds)", Kind.INT, "How long the optimizer may search; empty: 10."),
+    Row(
+        "Payout period",
+        Kind.TEXT,
+        "The period Run payouts pays: 2026-Q3, 2026-07 or 2026; empty: the quarter before the review date.",
+    ),
 )
-REVIEW_DATE, OPTIMIZE, TIME_LIMIT = (r.label for r in SETTINGS_ROWS)
+REVIEW_DATE, OPTIMIZE, TIME_LIMIT, PAYOUT_PERIOD = (r.label for r in SETTINGS_ROWS)
 
 SETTINGS = Table(
     "Settings",
@@ -636,6 +657,92 @@ TERMS_TABLE = Table(
     ),
 )
 
+# --- running the program: deals, payouts, survey, actuals ----------------------------------------------
+
+# The deals export's columns as the shipped example writes them (io/pipeline/deals.py reads them by
+# their header, like any CRM export); the verdict of Check deals beside them.
+DEALS_TABLE = Table(
+    "Deals",
+    DEALS,
+    (
+        Column("Deal ID", ("deal_id",), Kind.TEXT, (), 12),
+        Column("Account Name", ("account_name",), Kind.TEXT, (), 28),
+        Column("Account Domain", ("account_domain",), Kind.TEXT, (), 24),
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Touch", ("touch",), Kind.CHOICE, ("sourced", "influenced", "referral"), 11),
+        Column("Registered On", ("registered_on",), Kind.DATE, (), 12),
+        Column("Approved On", ("approved_on",), Kind.DATE, (), 12),
+        Column("Stage", ("stage",), Kind.TEXT, (), 14),
+        Column("Close Date", ("close_date",), Kind.DATE, (), 12),
+        Column("Amount", ("amount",), Kind.CENTS, (), 13),
+        Column("Currency", ("currency",), Kind.TEXT, (), 9),
+        Column("Credit Override", ("credit",), Kind.CHOICE, ("sourced", "influenced", "none"), 11),
+        Column("Override Reason", ("credit_reason",), Kind.TEXT, (), 30),
+        Column("Refunded On", ("refunded_on",), Kind.DATE, (), 12),
+        result("Registration", 14),
+        result("Protected until", 12, Kind.DATE),
+        result("Finding", 16),
+        result("Why", 90),
+    ),
+)
+
+# One row per partner's statement, then the run's total (the sums of the rows, to the cent).
+PAYOUTS_TABLE = Table(
+    "Payouts",
+    PAYOUTS,
+    (
+        result("Partner", 26),
+        result("Category", 12),
+        result("Tier", 12),
+        result("Period", 9),
+        result("Currency", 9),
+        result("Sourced revenue", 13, Kind.CENTS),
+        result("Earned", 13, Kind.CENTS),
+        result("Clawed back", 13, Kind.CENTS),
+        result("Accelerator", 13, Kind.CENTS),
+        result("Net", 13, Kind.CENTS),
+        result("Brought forward", 13, Kind.CENTS),
+        result("Payable", 13, Kind.CENTS),
+        result("Carried over", 13, Kind.CENTS),
+        result("Status", 40),
+    ),
+)
+RUN_TOTAL = "Run total"  # the Partner cell of the Payouts table's last row
+
+SURVEY_TABLE = Table(
+    "Survey",
+    SURVEY,
+    (
+        Column("Partner", ("partner",), Kind.CHOICE, (), 26, source="Partners[Name]"),
+        Column("Responded On", ("responded_on",), Kind.DATE, (), 12),
+        Column("Score", ("score",), Kind.INT, (), 8),
+        Column("Comment", ("comment",), Kind.TEXT, (), 60),
+    ),
+)
+
+# Every metric in Q1, Q2 and Year 1 (partner NPS among them), then the economics of each tier: one
+# table, so the sheet is partnerkit's whole (as the Review sheet is) and sync can rewrite it.
+ACTUALS_TABLE = Table(
+    "Actuals",
+    ACTUALS,
+    (
+        result("Section", 18),
+        result("Item", 28),
+        result("Period", 9),
+        result("Target", 12, Kind.NUMBER),
+        result("Actual", 12, Kind.NUMBER),
+        result("Attainment", 11, Kind.PERCENT),
+        result("Variance", 12, Kind.NUMBER),
+        result("Responses", 10, Kind.INT),
+        result("Partners", 9, Kind.INT),
+        result("Benefit cost", 13, Kind.CENTS),
+        result("Sourced revenue", 13, Kind.CENTS),
+        result("Cost per partner", 13, Kind.CENTS),
+        result("Break-even revenue per partner", 14, Kind.CENTS),
+        result("Detail", 70),
+    ),
+)
+
 SUMMARY_ROWS = (
     Row("Activities", Kind.INT),
     Row("Length (weeks)", Kind.INT),
@@ -676,7 +783,11 @@ TABLES: tuple[Table, ...] = (
     TARGETS,
     ROADMAP_SETTINGS,
     ROADMAP_SUMMARY,
+    DEALS_TABLE,
+    PAYOUTS_TABLE,
     METRICS_TABLE,
+    SURVEY_TABLE,
+    ACTUALS_TABLE,
     ASSUMPTIONS_TABLE,
     SOURCES_TABLE,
     PROBLEMS_TABLE,
@@ -685,7 +796,15 @@ TABLES: tuple[Table, ...] = (
 # Tables that are not the plan: what the buttons read besides it, and what they write.
 DOOR_TABLES = {SETTINGS.name, STATUS.name, ROADMAP_SUMMARY.name}
 
-INPUT_TABLES = tuple(t for t in TABLES if t.inputs and t.name not in (STATUS.name, ROADMAP_SUMMARY.name))
+# The running program's own inputs (the CRM's deals, the survey): read beside the plan, never into it,
+# and only by the jobs that use them (a large deals export would slow every other button).
+PROGRAM_INPUTS = (DEALS_TABLE, SURVEY_TABLE)
+
+INPUT_TABLES = tuple(
+    t
+    for t in TABLES
+    if t.inputs and t.name not in (STATUS.name, ROADMAP_SUMMARY.name) and t not in PROGRAM_INPUTS
+)
 
 # Tables added after the first workbooks were built: a workbook without them still reads.
 OPTIONAL_TABLES = {
@@ -695,6 +814,8 @@ OPTIONAL_TABLES = {
     FACT_SPECS.name,
     PARTNER_FACTS.name,
     SETTINGS.name,
+    DEALS_TABLE.name,
+    SURVEY_TABLE.name,
 }
 
 # Which plan fields each (Field, Value) table holds, by the first parts of their paths.

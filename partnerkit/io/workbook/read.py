@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -131,8 +131,9 @@ class _Styles:
         return oracle
 
 
-def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
-    """Every table of the layout found in the workbook, read with calamine; missing tables are problems."""
+def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, TableData], list[Problem]]:
+    """Every input table of the layout found in the workbook (and the ``extra`` ones, such as
+    ``layout.PROGRAM_INPUTS``), read with calamine; missing tables are problems."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     package = check_workbook_file(path)
@@ -155,7 +156,7 @@ def read_tables(path: Path) -> tuple[dict[str, TableData], list[Problem]]:
         names = set(book.table_names or [])
         scanned: dict[str, tuple[frozenset[tuple[int, int]], dict[tuple[int, int], str], list[Any]]] = {}
         holders = table_sheets(package)
-        for table in L.INPUT_TABLES:
+        for table in (*L.INPUT_TABLES, *extra):
             if table.name not in names:
                 problems.append(
                     Problem(

@@ -340,3 +340,153 @@ def terms_rows(reviews: Sequence[TermsReview]) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+# --- running the program: deals, payouts, actuals -------------------------------------------------------
+
+
+def number_value(value: Decimal | None) -> float | int | None:
+    """An exact amount as Excel stores numbers; whole numbers stay whole."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+
+
+def deal_columns(check: Any, data_rows: Sequence[int], count: int) -> Columns:
+    """Registration, protection end, findings and why beside each row of the Deals table (Check deals).
+
+    ``check`` is the service's ``DealCheck``; ``data_rows[i]`` is the 0-based data row of deal ``i``
+    (rows with a bad cell are no deals and stay empty).
+    """
+    columns = _empty(("Registration", "Protected until", "Finding", "Why"), count)
+    registrations = check.check
+    findings: dict[int, list[Any]] = {}
+    for finding in registrations.findings:
+        findings.setdefault(finding.row, []).append(finding)
+    for i, row in enumerate(data_rows):
+        if not 0 <= row < count:
+            continue
+        columns["Registration"][row] = registrations.status[i].value
+        columns["Protected until"][row] = registrations.protected_until[i]
+        found = sorted(findings.get(i, []), key=lambda f: f.kind.value)
+        if found:
+            columns["Finding"][row] = ", ".join(f.kind.value for f in found)
+            columns["Why"][row] = "; ".join(f.reason for f in found)
+    return columns
+
+
+def payout_rows(run: Any) -> list[list[Any]]:
+    """The Payouts table's rows: one per statement of the run (``PayoutRun``), then the run's total."""
+    rows: list[list[Any]] = []
+    for s in run.statements:
+        row = s.summary_row()
+        rows.append(
+            [
+                s.partner,
+                row["category"],
+                row["tier"] or None,
+                row["period"],
+                row["currency"],
+                *(
+                    number_value(row[k])
+                    for k in (
+                        "sourced_revenue",
+                        "earned",
+                        "clawed_back",
+                        "accelerator",
+                        "net",
+                        "carried_in",
+                        "payable",
+                        "carried_out",
+                    )
+                ),
+                row["status"],
+            ]
+        )
+    totals = run.totals()
+    sourced = sum((s.sourced_revenue for s in run.statements), Decimal(0))
+    net = sum((s.net for s in run.statements), Decimal(0))
+    rows.append(
+        [
+            L.RUN_TOTAL,
+            None,
+            None,
+            totals["period"],
+            totals["currency"],
+            *(
+                number_value(v)
+                for v in (
+                    sourced,
+                    totals["earned"],
+                    totals["clawed_back"],
+                    totals["accelerator"],
+                    net,
+                    totals["carried_in"],
+                    totals["payable"],
+                    totals["carried_out"],
+                )
+            ),
+            f"paid to {totals['paid']} of {totals['partners']} partners",
+        ]
+    )
+    return rows
+
+
+def _metric_value(value: Decimal | None, unit: str) -> Any:
+    # A percentage metric's target shows as the plan writes it ("35%"); counts, money and NPS as numbers.
+    if value is None:
+        return None
+    if unit == "percent":
+        from partnerkit.model.values import format_percent
+
+        return format_percent(value)  # the plan's own words: "35%"
+    return number_value(value)
+
+
+def actuals_rows(result: Any, currency: str = "USD") -> list[list[Any]]:
+    """The Actuals table's rows from the service's ``ActualsResult``: each metric per period, then each
+    tier (its costs in ``currency``, the plan's)."""
+    from partnerkit.model.values import Money, format_money, format_percent
+
+    def money(amount: Decimal) -> str:
+        return format_money(Money(amount=amount, currency=currency))
+
+    headers = L.ACTUALS_TABLE.headers
+    rows: list[list[Any]] = []
+    for m in result.metrics:
+        detail = [f"{m.start.isoformat()} to {m.end.isoformat()}", m.status]
+        if m.source:
+            detail.insert(1, f"from {m.source}")
+        cells = {
+            "Section": "Metric",
+            "Item": m.metric,
+            "Period": m.period,
+            "Target": _metric_value(m.target, m.unit.value),
+            "Actual": _metric_value(m.actual, m.unit.value),
+            "Attainment": None if m.attainment is None else float(m.attainment),
+            "Variance": _metric_value(m.variance, m.unit.value),
+            "Responses": None if m.nps is None else m.nps.responses,
+            "Detail": "; ".join(detail),
+        }
+        rows.append([cells.get(h) for h in headers])
+    for t in result.economics:
+        parts = [
+            f"co-marketing {money(t.co_marketing)}",
+            f"revenue share {money(t.revenue_share)}",
+            f"other payouts {money(t.other_payouts)}",
+        ]
+        if t.cost_ratio is not None:
+            parts.append(f"cost is {format_percent(t.cost_ratio)} of sourced revenue")
+        cells = {
+            "Section": "Program economics",
+            "Item": t.tier,
+            "Period": t.period.label,
+            "Partners": t.partners,
+            "Benefit cost": number_value(t.total_cost),
+            "Sourced revenue": number_value(t.sourced_revenue),
+            "Cost per partner": number_value(t.cost_per_partner),
+            "Break-even revenue per partner": number_value(t.break_even_revenue_per_partner),
+            "Detail": "; ".join(parts),
+        }
+        rows.append([cells.get(h) for h in headers])
+    return rows

@@ -1,7 +1,8 @@
 """The Overview's Settings table: what the buttons (and sync) read besides the plan, as typed cells.
 
 These are the command line's options, as cells: the review date of ``partnerkit tiers --as-of``
-(empty: the door's today), ``partnerkit roadmap --optimize`` and its time limit. A bad value is a
+(empty: the door's today), ``partnerkit roadmap --optimize`` and its time limit, and the period of
+``partnerkit payouts --period`` (empty: the quarter before the review date). A bad value is a
 problem on its cell, and its default applies.
 """
 
@@ -21,11 +22,13 @@ DEFAULT_TIME_LIMIT = 10.0
 
 @dataclass(frozen=True)
 class WorkbookSettings:
-    """The settings as read: the review date (None: today), whether to optimise, and for how long."""
+    """The settings as read: the review date (None: today), whether to optimise, and for how long, and
+    the payout period (None: the quarter before the review date)."""
 
     review_date: date | None = None
     optimize: bool = False
     time_limit: float = DEFAULT_TIME_LIMIT
+    payout_period: str | None = None
     cells: dict[str, str] | None = None  # setting -> its cell (``Overview!B22``), for problems
 
     def cell(self, setting: str) -> str | None:
@@ -72,6 +75,8 @@ def read_settings(table: TableData | None) -> tuple[WorkbookSettings, list[Probl
                     raise CellRuleError("a date (YYYY-MM-DD)") from None
             if known.kind is Kind.INT and (not isinstance(converted, int) or converted <= 0):
                 raise CellRuleError("a whole number of seconds above 0")
+            if known.label == L.PAYOUT_PERIOD:
+                converted = _period_label(converted)
         except CellRuleError as exc:
             problems.append(
                 Problem(
@@ -85,12 +90,25 @@ def read_settings(table: TableData | None) -> tuple[WorkbookSettings, list[Probl
         values[known.label] = converted
     review = values.get(L.REVIEW_DATE)
     limit = values.get(L.TIME_LIMIT)
+    period = values.get(L.PAYOUT_PERIOD)
     return (
         WorkbookSettings(
             review_date=date.fromisoformat(review) if isinstance(review, str) else None,
             optimize=values.get(L.OPTIMIZE) is True,
             time_limit=float(limit) if isinstance(limit, int) else DEFAULT_TIME_LIMIT,
+            payout_period=period if isinstance(period, str) else None,
             cells=cells,
         ),
         problems,
     )
+
+
+def _period_label(value: object) -> str:
+    """A payout period as ``partnerkit payouts --period`` takes it (``2026-Q3``, ``2026-07``, ``2026``)."""
+    from partnerkit.pipeline.periods import parse_period
+
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    try:
+        return parse_period(text).label
+    except ValueError:
+        raise CellRuleError("a period such as 2026-Q3, 2026-07 or 2026") from None
