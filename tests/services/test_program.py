@@ -243,3 +243,36 @@ def test_libreoffice_opens_a_statement(loaded: LoadedPlan, export: Path, tmp_pat
         "Page 1 of 2",
     ):
         assert expected in text, expected
+
+
+def test_a_rerun_replaces_its_own_files_but_never_an_edit(
+    loaded: LoadedPlan, export: Path, tmp_path: Path
+) -> None:
+    from partnerkit.io.files import OutputExistsError
+
+    deals = read_deals(export, loaded)
+    folder = tmp_path / "q3"
+    first = run_payouts(loaded, deals, "2026-Q3", folder)
+    before = {p.name: p.read_bytes() for p in first.written}
+    again = run_payouts(loaded, deals, "2026-Q3", folder)  # the run's own, unedited files
+    assert {p.name: p.read_bytes() for p in again.written} == before
+    edited = folder / "Stackpay.csv"
+    edited.write_text(edited.read_text(encoding="utf-8") + "finance's note\n", encoding="utf-8")
+    summary = (folder / "summary.csv").stat().st_mtime_ns
+    with pytest.raises(OutputExistsError, match=r"Stackpay\.csv was edited after partnerkit wrote it"):
+        run_payouts(loaded, deals, "2026-Q3", folder)
+    assert (folder / "summary.csv").stat().st_mtime_ns == summary  # nothing was written
+    assert edited.read_text(encoding="utf-8").endswith("finance's note\n")
+    forced = run_payouts(loaded, deals, "2026-Q3", folder, force=True)
+    assert {p.name: p.read_bytes() for p in forced.written} == before
+    run_payouts(loaded, deals, "2026-Q3", folder)  # what --force wrote is partnerkit's own again
+
+
+def test_a_file_partnerkit_did_not_write_is_kept(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    from partnerkit.io.files import OutputExistsError
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("ours\n", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match=r"summary\.csv was not written by partnerkit"):
+        run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["summary.csv"]
