@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import os
 import re
@@ -163,10 +164,61 @@ def blocks(path: Path) -> list[tuple[str, str]]:
     return [(kind, body) for kind, body in BLOCK.findall(path.read_text(encoding="utf-8"))]
 
 
+def commands(body: str) -> list[tuple[str, list[str]]]:
+    """The ``$ ...`` lines of a console block, each with the output lines shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            found.append((line, []))
+        elif found:
+            found[-1][1].append(line)
+    return [(line, shown if any(s.strip() for s in shown) else []) for line, shown in found]
+
+
+ELIDED = "..."
+
+
+def shown_matches(shown: list[str], printed: list[str]) -> bool:
+    """True when the output a document shows is what the command printed, line for line.
+
+    Trailing spaces do not count; a line ``...`` stands for any number of printed lines, and a line
+    ending in `` ...`` for a printed line that starts with the text before it.
+    """
+    shown = [s.rstrip() for s in shown]
+    printed = [p.rstrip() for p in printed]
+
+    def match(i: int, j: int) -> bool:
+        if i == len(shown):
+            return j == len(printed)
+        if shown[i] == ELIDED:
+            return any(match(i + 1, k) for k in range(j, len(printed) + 1))
+        if j == len(printed):
+            return False
+        line = shown[i]
+        if line.endswith(" " + ELIDED):
+            same = printed[j].startswith(line[: -len(ELIDED)].rstrip())
+        else:
+            same = printed[j] == line
+        return same and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def test_shown_output_is_compared_line_for_line() -> None:
+    """Guards the comparison the doc examples rely on: an elision is explicit, a changed figure fails."""
+    printed = ["Total payable $44,700 to 6 of 8 partners", "a", "b", "Findings (6)"]
+    assert shown_matches(printed, printed)
+    assert shown_matches(["Total payable $44,700 ...", ELIDED, "Findings (6)"], printed)
+    assert not shown_matches(["Total payable $44,000 to 6 of 8 partners", ELIDED], printed)
+    assert not shown_matches(["Total payable $44,700 to 6 of 8 partners", "Findings (6)"], printed)
+    assert not shown_matches(printed[:2], printed)
+
+
 @pytest.mark.parametrize("path", [p for p in doc_files() if blocks(p)], ids=lambda p: p.name)
 def test_doc_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each ``console`` line starting with ``$ partnerkit`` runs (exit code as its ``# exit N`` comment says,
-    else 0), and each ``python`` block runs, in order, in one temporary folder per document."""
+    else 0) and prints what the lines under it show (``shown_matches``), and each ``python`` block runs,
+    in order, in one temporary folder per document."""
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     namespace: dict[str, object] = {}
@@ -174,7 +226,7 @@ def test_doc_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
         if kind == "python":
             exec(compile(body, f"{path.name}:python", "exec"), namespace)
             continue
-        for line in body.splitlines():
+        for line, shown in commands(body):
             if not line.startswith("$ partnerkit "):
                 continue
             command, _, comment = line[2:].partition(" # ")
@@ -183,3 +235,61 @@ def test_doc_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
             assert result.exit_code == expected, (
                 f"{path.name}: `{command}` exited {result.exit_code}:\n{result.output}"
             )
+            if shown:
+                printed = result.stdout.splitlines()
+                assert shown_matches(shown, printed), (
+                    f"{path.name}: `{command}` printed otherwise than the document shows:\n"
+                    + "\n".join(difflib.unified_diff(shown, printed, "document", "printed", lineterm=""))
+                )
+
+
+# --- the hand-checked worked example is what the strategy shows -----------------------------------
+
+
+def marked_rows(text: str, name: str) -> list[list[str]]:
+    """The body rows of the table between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
+    table = text.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
+    lines = [line.strip() for line in table.strip().splitlines()]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def bold(cell: str) -> str:
+    """The figure a hand-checked cell arrives at: its last bold text, else the cell itself."""
+    found = re.findall(r"\*\*(.+?)\*\*", cell)
+    return found[-1] if found else cell
+
+
+def test_the_hand_checked_actuals_are_what_the_strategy_shows() -> None:
+    """docs/deals.md's hand-checked metrics and economics equal the cells of the strategy's Actuals section."""
+    from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
+    from partnerkit.io.planfile import example_plan_path, load
+    from partnerkit.report.document import Table
+    from partnerkit.report.strategy import ACTUALS, build_strategy
+    from partnerkit.services import program_actuals, read_deals, read_survey
+
+    loaded = load(example_plan_path())
+    assert loaded.plan is not None
+    deals, survey = read_deals(example_deals_path(), loaded), read_survey(example_survey_path(), loaded)
+    actuals = program_actuals(loaded, deals, survey, date(2026, 9, 30))
+    section = build_strategy(loaded.plan, actuals=actuals).section(ACTUALS)
+
+    def table(title: str) -> Table:
+        [found] = [b for b in section.section(title).blocks if isinstance(b, Table)]
+        return found
+
+    text = (DOCS / "deals.md").read_text(encoding="utf-8")
+    shown = {(str(row[0]), str(row[1])): row[2:6] for row in table("Metrics against Targets").rows}
+    checked = marked_rows(text, "actuals")
+    assert len(checked) == 11
+    for metric, period, target, actual, attainment, variance in checked:
+        assert shown[(metric, period)] == (target, bold(actual), bold(attainment), bold(variance)), (
+            metric,
+            period,
+        )
+    measured = {key for key, row in shown.items() if row[1] != "-"}
+    assert measured <= {(m, p) for m, p, *_ in checked}  # every measured figure is checked by hand
+    economics = {str(row[0]): tuple(row[1:]) for row in table("Program Economics by Tier").rows}
+    rows = marked_rows(text, "economics")
+    assert [r[0] for r in rows] == list(economics)
+    for tier, *cells in rows:
+        assert economics[tier] == tuple(bold(c) for c in cells), tier

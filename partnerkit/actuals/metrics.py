@@ -26,7 +26,7 @@ from typing import Any
 
 from partnerkit.actuals.nps import NetPromoterScore, SurveyResponse, net_promoter_score
 from partnerkit.model import Metric, MetricMeasure, MetricUnit, Plan
-from partnerkit.model.values import format_percent
+from partnerkit.model.values import fold_name, format_percent
 from partnerkit.pipeline.attribution import Attribution
 from partnerkit.pipeline.deals import Deal
 from partnerkit.pipeline.periods import Period, quarter_of
@@ -212,11 +212,11 @@ def active_partners(
         RegistrationStatus.NOT_ALLOWED,
     }
     names = set(attribution.categories)
-    folded = {n.casefold(): n for n in names}
+    folded = {fold_name(n): n for n in names}
     active: set[str] = set()
     for i, d in enumerate(deals):
         if check.status[i] in counted and d.registered_on is not None and d.registered_on in window:
-            name = d.partner if d.partner in names else folded.get(d.partner.casefold())
+            name = d.partner if d.partner in names else folded.get(fold_name(d.partner))
             if name is not None:
                 active.add(name)
     for credit in attribution.deals:

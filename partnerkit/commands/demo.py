@@ -1,4 +1,4 @@
-"""``partnerkit demo``: everything partnerkit makes, from the built-in example plan."""
+"""``partnerkit demo``: everything partnerkit makes, from the built-in example plan and its example deals."""
 
 from __future__ import annotations
 
@@ -11,9 +11,20 @@ import click
 
 if TYPE_CHECKING:
     from partnerkit.loaded import LoadedPlan
+    from partnerkit.services import ActualsResult, LoadedDeals
 
 EXAMPLE_REVIEW_DATE = date(2026, 10, 1)
 """The review date the demo uses, so the example's dated facts give the same answer on any day."""
+
+
+def last_full_quarter(day: date) -> str:
+    """The last calendar quarter over before ``day``: ``2026-Q3`` for 1 October 2026."""
+    done = (day.month - 1) // 3
+    return f"{day.year}-Q{done}" if done else f"{day.year - 1}-Q4"
+
+
+EXAMPLE_PERIOD = last_full_quarter(EXAMPLE_REVIEW_DATE)
+"""The quarter the demo runs the program for: its payouts, and the deals and actuals on its last day."""
 
 # Each step writes some files into the output folder through one service and returns their paths.
 # A capability adds its output to the demo by adding a step here.
@@ -46,12 +57,13 @@ def write_roadmap_chart(loaded: LoadedPlan, outdir: Path) -> list[Path]:
 
 
 def write_strategy_markdown(loaded: LoadedPlan, outdir: Path) -> list[Path]:
-    """The strategy in Markdown, showing the roadmap chart."""
-    return _strategy(loaded, outdir / "strategy.md", chart=outdir / "roadmap.png")[:1]
+    """The strategy in Markdown, showing the roadmap chart, with its Actuals section and their chart."""
+    paths = _strategy(loaded, outdir / "strategy.md", chart=outdir / "roadmap.png")
+    return [p for p in paths if p != outdir / "roadmap.png"]  # the roadmap chart is a step of its own
 
 
 def write_strategy_word(loaded: LoadedPlan, outdir: Path) -> list[Path]:
-    """The strategy in Word, with the roadmap chart."""
+    """The strategy in Word, with the roadmap chart and the Actuals section."""
     return _strategy(loaded, outdir / "strategy.docx")
 
 
@@ -61,10 +73,68 @@ def _strategy(loaded: LoadedPlan, output: Path, chart: Path | None = None) -> li
 
     try:
         # A rerun replaces the demo's own strategy but keeps one the user edited.
-        return write_strategy(loaded, output, chart=chart, replace_unedited=True).paths
+        return write_strategy(
+            loaded, output, chart=chart, replace_unedited=True, actuals=example_actuals(loaded)
+        ).paths
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         return []
+
+
+def example_deals(loaded: LoadedPlan) -> LoadedDeals:
+    """The shipped example deals export, read for the example plan (it reads cleanly: a test keeps it so)."""
+    from partnerkit.io.pipeline.examples import example_deals_path
+    from partnerkit.services import read_deals
+
+    deals = read_deals(example_deals_path(), loaded)
+    assert deals.ok, deals.problems
+    return deals
+
+
+def example_actuals(loaded: LoadedPlan) -> ActualsResult:
+    """The example's metrics, partner NPS and economics on the last day of the demo's quarter."""
+    from partnerkit.io.pipeline.examples import example_survey_path
+    from partnerkit.services import program_actuals, read_survey
+    from partnerkit.services.payouts import period_of
+
+    closed = period_of(EXAMPLE_PERIOD).end
+    survey = read_survey(example_survey_path(), loaded)
+    return program_actuals(loaded, example_deals(loaded), survey, closed, period=EXAMPLE_PERIOD)
+
+
+def write_deals_check(loaded: LoadedPlan, outdir: Path) -> list[Path]:
+    """The example deals checked on the quarter's last day, as `partnerkit deals check` prints it (and --json)."""
+    import json
+
+    from partnerkit.commands.deals import check_text
+    from partnerkit.io.files import write_text_atomic
+    from partnerkit.io.pipeline.examples import example_deals_path
+    from partnerkit.services import check_deals
+    from partnerkit.services.payouts import period_of
+
+    result = check_deals(loaded, example_deals(loaded), period_of(EXAMPLE_PERIOD).end)
+    data = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return [
+        write_text_atomic(outdir / "deals-check.txt", check_text(result, example_deals_path().name)),
+        write_text_atomic(outdir / "deals-check.json", data),
+    ]
+
+
+def write_payout_run(loaded: LoadedPlan, outdir: Path) -> list[Path]:
+    """The payout run of the demo's quarter: summary.csv, and a CSV and a Word statement per partner."""
+    from partnerkit.io.files import OutputExistsError
+    from partnerkit.services import run_payouts
+
+    try:
+        # A rerun replaces the run's own files but keeps a statement the user edited.
+        result = run_payouts(
+            loaded, example_deals(loaded), EXAMPLE_PERIOD, outdir / "payouts" / EXAMPLE_PERIOD
+        )
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        return []
+    assert result.ok, result.problems
+    return result.written
 
 
 def write_agreement_drafts(loaded: LoadedPlan, outdir: Path) -> list[Path]:
@@ -141,6 +211,8 @@ STEPS: list[tuple[str, Step]] = [
     ("strategy (Word)", write_strategy_word),
     ("agreement draft (Word)", write_agreement_drafts),
     ("tiers and tier review", write_tier_reports),
+    ("deals check", write_deals_check),
+    (f"payout run {EXAMPLE_PERIOD}", write_payout_run),
     ("deal terms (JSON)", write_terms_json),
     ("planning workbook", write_workbook),
 ]
@@ -150,6 +222,10 @@ STEPS: list[tuple[str, Step]] = [
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 def demo(outdir: Path) -> None:
     """Write everything partnerkit produces from the built-in example plan into OUTDIR.
+
+    The program is run from the shipped example deals export and survey: the deals checked and the
+    payouts run for the last full quarter before the example's review date (2026-Q3), and the
+    strategy's Actuals section measured on that quarter's last day.
 
     \b
     Example:

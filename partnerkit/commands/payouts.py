@@ -56,6 +56,11 @@ def _period(ctx: click.Context, param: click.Parameter, value: str) -> Period:
     metavar="FILE",
     help="Your own statement template (.docx), rendered in a sandbox.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace files in DIR that were edited or not written by partnerkit (a rerun replaces its own).",
+)
 @json_option
 def payouts(
     plan: Path,
@@ -64,13 +69,15 @@ def payouts(
     output: Path | None,
     carried_in: Path | None,
     template: Path | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """What each partner is owed for PERIOD under its agreement: margins, revenue share, referral fees,
     accelerators, clawbacks and the minimum payout carried over (docs/payouts.md).
 
     Exits 0 when the run can be paid, 1 when the deals or the run have errors (nothing is written),
-    2 when a file cannot be read.
+    2 when a file cannot be read or DIR holds a file of the run that someone edited (--force
+    replaces it; a rerun replaces the files partnerkit wrote).
 
     \b
     Example:
@@ -83,7 +90,7 @@ def payouts(
     if output is not None and output.exists() and not output.is_dir():
         raise click.UsageError(f"-o {output} is a file; give a folder")
     loaded, table = load_deals_or_exit(plan, deals_path)
-    result = run_payouts(loaded, table, period, output, carried_in=carried_in, template=template)
+    result = run_payouts(loaded, table, period, output, carried_in=carried_in, template=template, force=force)
     if as_json:
         print_json(result.to_dict())
     else:

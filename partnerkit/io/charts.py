@@ -1,9 +1,11 @@
-"""Charts of the roadmap: a Gantt chart (PNG or SVG) with quarters, weeks off, dependencies and the critical path."""
+"""Charts: the roadmap's Gantt chart (quarters, weeks off, dependencies, the critical path), and the
+program's actuals against its targets. PNG or SVG."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,9 @@ from partnerkit.errors import PartnerkitError
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
 
+    from partnerkit.actuals.metrics import ActualRow
     from partnerkit.roadmap.schedule import Schedule
 
 CHART_FORMATS = {".png": "png", ".svg": "svg"}
@@ -259,3 +263,174 @@ def write_gantt(
 
     data = render_gantt(schedule, chart_format(path), title=title, quarter_names=quarter_names)
     return write_bytes_atomic(path, data)
+
+
+# --- actuals against targets -------------------------------------------------------------------
+
+TARGET_COLOUR = "#BBBBBB"
+ACTUAL_COLOUR = "#0072B2"
+COLUMNS = 3
+
+
+def charted_metrics(rows: Sequence[ActualRow]) -> list[str]:
+    """The metrics the actuals chart shows, in the plan's order: those with an actual in some period."""
+    names: list[str] = []
+    for row in rows:
+        if row.actual is not None and row.metric not in names:
+            names.append(row.metric)
+    return names
+
+
+def render_actuals(rows: Sequence[ActualRow], fmt: str = "png", *, currency: str = "USD") -> bytes | None:
+    """Each metric's target beside its actual for Q1, Q2 and Year 1 (one panel per metric), as PNG or
+    SVG bytes; None when no metric has an actual. Bars are labelled with their value and the actual
+    with its attainment, from the same rows the Actuals section's table shows."""
+    names = charted_metrics(rows)
+    if not names:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.patches import Patch
+
+    columns = min(COLUMNS, len(names))
+    lines = -(-len(names) // columns)
+    with plt.rc_context({"svg.hashsalt": "partnerkit", "svg.fonttype": "none", "font.size": 9}):
+        fig, axes = plt.subplots(lines, columns, figsize=(4.3 * columns, 3.2 * lines), squeeze=False)
+        for number, name in enumerate(names):
+            _actuals_panel(
+                axes[number // columns][number % columns], [r for r in rows if r.metric == name], currency
+            )
+        for number in range(len(names), lines * columns):
+            axes[number // columns][number % columns].set_visible(False)
+        fig.legend(
+            handles=[
+                Patch(facecolor="white", edgecolor="#7F7F7F", hatch="///", label="Target"),
+                Patch(facecolor=ACTUAL_COLOUR, label="Actual (attainment)"),
+            ],
+            loc="upper left",
+            ncol=2,
+            frameon=False,
+            fontsize=8,
+        )
+        fig.suptitle("Target against actual", x=0.5, fontsize=12, fontweight="bold")
+        fig.tight_layout(rect=(0, 0, 1, 0.93))
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _actuals_panel(ax: Axes, rows: Sequence[ActualRow], currency: str) -> None:
+    from partnerkit.model import MetricUnit, format_percent
+
+    unit = rows[0].unit
+    periods = [r.period for r in rows]
+    xs = list(range(len(rows)))
+    width = 0.38
+    targets = [float(r.target) if r.target is not None else 0.0 for r in rows]
+    actuals = [float(r.actual) if r.actual is not None else 0.0 for r in rows]
+    ax.bar(
+        [x - width / 2 for x in xs],
+        targets,
+        width,
+        facecolor="white",
+        edgecolor="#7F7F7F",
+        hatch="///",
+        zorder=2,
+    )
+    ax.bar([x + width / 2 for x in xs], actuals, width, color=ACTUAL_COLOUR, zorder=3)
+    top = max([*targets, *actuals, 0.0])
+    bottom = min([*targets, *actuals, 0.0])
+    span = (top - bottom) or 1.0
+    for x, r in zip(xs, rows, strict=True):
+        if r.target is not None:
+            ax.text(
+                x - width / 2,
+                max(float(r.target), 0.0) + span * 0.02,
+                _short(r.target, unit, currency),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#606060",
+            )
+        else:
+            ax.text(
+                x - width / 2,
+                span * 0.02,
+                "no target",
+                ha="center",
+                va="bottom",
+                fontsize=6,
+                color="#909090",
+                rotation=90,
+            )
+        if r.actual is not None:
+            label = _short(r.actual, unit, currency)
+            if r.attainment is not None:
+                label += f"\n{format_percent(r.attainment)}"  # as the section's table shows it
+            ax.text(
+                x + width / 2,
+                max(float(r.actual), 0.0) + span * 0.02,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#202020",
+            )
+    ax.set_xticks(xs)
+    ax.set_xticklabels(periods)
+    ax.set_ylim(min(bottom * 1.25, 0.0), top * 1.3 if top > 0 else 1.0)
+    ax.axhline(0, color="#404040", lw=0.8, zorder=4)
+    name = rows[0].metric
+    ax.set_title(
+        name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…",
+        loc="left",
+        fontsize=10,
+        fontweight="bold",
+    )
+    ax.yaxis.set_major_formatter(lambda value, _: _short(Decimal(str(float(value))), unit, currency))
+    ax.tick_params(axis="y", labelsize=7)
+    if unit is MetricUnit.NPS:
+        ax.set_ylabel("NPS", fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{(fraction * 100).quantize(Decimal('0.1'))}%".replace(".0%", "%")
+
+
+def _short(value: Decimal, unit: object, currency: str) -> str:
+    """A bar's label: ``$1.5M``, ``$75K``, ``36``, ``35%``, ``25.0``."""
+    from partnerkit.model import MetricUnit
+
+    if unit is MetricUnit.PERCENT:
+        return _percent(value)
+    if unit is MetricUnit.NPS:
+        return f"{value:.1f}"
+    if unit is MetricUnit.MONEY:
+        sign = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+        tail = "" if sign else f" {currency}"
+        magnitude = abs(value)
+        if magnitude >= 1_000_000:
+            text = f"{magnitude / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+        elif magnitude >= 1_000:
+            text = f"{magnitude / 1_000:.1f}".rstrip("0").rstrip(".") + "K"
+        else:
+            text = f"{magnitude:.0f}"
+        return f"{'-' if value < 0 else ''}{sign}{text}{tail}"
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.1f}"
+
+
+def write_actuals_chart(rows: Sequence[ActualRow], path: Path, *, currency: str = "USD") -> Path | None:
+    """Write the actuals chart to ``path`` (.png or .svg), atomically; None (nothing written) without actuals."""
+    from partnerkit.io.files import write_bytes_atomic
+
+    fmt = CHART_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise PartnerkitError(f"{path}: the actuals chart is written as .png or .svg")
+    data = render_actuals(rows, fmt, currency=currency)
+    return write_bytes_atomic(path, data) if data is not None else None

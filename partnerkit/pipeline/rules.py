@@ -24,6 +24,7 @@ from decimal import Decimal
 from partnerkit.deals.terms import IntegrationTerms, ResellerTerms
 from partnerkit.model import Plan
 from partnerkit.model.partners import AnyPartner, CategoryKind, DistributionPartner
+from partnerkit.model.values import fold_name
 from partnerkit.pipeline.deals import Touch
 
 
@@ -152,11 +153,11 @@ def _no_registration(partner: AnyPartner, terms: ResellerTerms | None = None) ->
 
 
 def rules_by_name(rules: dict[str, PartnerRules], names: set[str]) -> dict[str, PartnerRules]:
-    """The rules of each name in ``names`` that is a partner, compared exactly, then without case."""
-    folded = {key.casefold(): value for key, value in rules.items()}
+    """The rules of each name in ``names`` that is a partner, compared exactly, then folded (``fold_name``)."""
+    folded = {fold_name(key): value for key, value in rules.items()}
     out = {}
     for name in names:
-        found = rules.get(name) or folded.get(name.casefold())
+        found = rules.get(name) or folded.get(fold_name(name))
         if found is not None:
             out[name] = found
     return out

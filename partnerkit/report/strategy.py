@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
+from partnerkit.actuals import ActualRow, TierEconomics
 from partnerkit.claims import grounding
 from partnerkit.deals import IntegrationTerms, build_all_terms
 from partnerkit.errors import PlanError
@@ -24,6 +27,7 @@ from partnerkit.model import (
     format_percent,
 )
 from partnerkit.model.roadmap import Target
+from partnerkit.pipeline.periods import Period
 from partnerkit.report.document import (
     Bullets,
     Cell,
@@ -44,19 +48,61 @@ TITLE = "Partnership Strategy"
 ROADMAP = "Prioritized Roadmap"
 CHART_CAPTION = "Roadmap: activities by week, critical path highlighted"
 ROADMAP_COLUMNS = ("Week", "Activity", "Partner Type", "Goal")
+ACTUALS = "Actuals"
+ACTUALS_CAPTION = "Actuals: target against actual, by metric and period"
+METRIC_COLUMNS = ("Metric", "Period", "Target", "Actual", "Attainment", "Variance", "Status")
+NPS_COLUMNS = ("Period", "NPS", "Promoters", "Passives", "Detractors", "Responses")
+ECONOMICS_COLUMNS = (
+    "Tier",
+    "Partners",
+    "Co-Marketing",
+    "Revenue Share",
+    "Other Payouts",
+    "Benefit Cost",
+    "Partner-Sourced Revenue",
+    "Break-Even Revenue per Partner",
+)
 Chart = str | os.PathLike[str] | bytes
 
 
+class ProgramActuals(Protocol):
+    """The figures of the Actuals section, as ``partnerkit.program_actuals`` returns them (``ActualsResult``)."""
+
+    @property
+    def as_of(self) -> date:
+        """The day the actuals were measured on."""
+
+    @property
+    def period(self) -> Period:
+        """The period of the program economics."""
+
+    @property
+    def metrics(self) -> Sequence[ActualRow]:
+        """Every metric in Q1, Q2 and Year 1: target, actual, attainment, variance."""
+
+    @property
+    def economics(self) -> Sequence[TierEconomics]:
+        """The economics of each tier over ``period``."""
+
+
 def build_strategy(
-    plan: Plan, schedule: Schedule | None = None, *, roadmap_chart: Chart | None = None
+    plan: Plan,
+    schedule: Schedule | None = None,
+    *,
+    roadmap_chart: Chart | None = None,
+    actuals: ProgramActuals | None = None,
+    actuals_chart: Chart | None = None,
 ) -> Document:
     """The whole Partnership Strategy of ``plan``, in the template's order, with the grounding ratio.
 
     ``schedule`` is the scheduled roadmap (``schedule_roadmap(plan)`` when not given; the planned weeks
     when the roadmap cannot be scheduled); ``roadmap_chart`` is its Gantt chart, a path or PNG bytes.
+    With ``actuals`` (the program run against the plan) an Actuals section follows the success
+    metrics, showing ``actuals_chart``; without them the strategy has no Actuals section.
     """
     product = plan.product
     ratio = f"{grounding(plan).ratio:.2f}"
+    measured = (actuals_section(plan, actuals, chart=actuals_chart),) if actuals is not None else ()
     return Document(
         title=TITLE,
         details=(
@@ -73,6 +119,7 @@ def build_strategy(
             deal_frameworks(plan),
             roadmap(plan, schedule, chart=roadmap_chart),
             success_metrics(plan),
+            *measured,
             assumptions_log(plan),
             sources(plan),
         ),
@@ -599,6 +646,134 @@ def success_metrics(plan: Plan) -> Section:
             )
         )
     return Section("Success Metrics", tuple(blocks))
+
+
+def signed_value(unit: MetricUnit, value: Decimal | None, currency: str) -> str:
+    """A figure in its unit with its sign: ``-$18,000``, ``-4``, ``12.5%``, ``25.0``; '-' when not set."""
+    if value is None:
+        return "-"
+    if unit is MetricUnit.MONEY:
+        shown = format_money(Money(amount=abs(value), currency=currency))
+        return f"-{shown}" if value < 0 else shown
+    if unit is MetricUnit.PERCENT:
+        return format_percent(value)
+    if unit is MetricUnit.NPS:
+        return str(value)
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+
+
+def money_value(amount: Decimal | None, currency: str) -> str:
+    """An amount of the plan's currency, signed: ``$25,000``, ``$480.06``, ``-$5,600``; '-' when none."""
+    return signed_value(MetricUnit.MONEY, amount, currency)
+
+
+def metrics_against_targets(plan: Plan, actuals: ProgramActuals, chart: Chart | None = None) -> Section:
+    """Each metric in Q1, Q2 and Year 1: target, actual, attainment (actual / target), variance, status."""
+    currency = plan.product.currency
+    rows = [
+        [
+            row.metric,
+            row.period,
+            signed_value(row.unit, row.target, currency),
+            signed_value(row.unit, row.actual, currency),
+            format_percent(row.attainment) if row.attainment is not None else None,
+            signed_value(row.unit, row.variance, currency),
+            row.status,
+        ]
+        for row in actuals.metrics
+    ]
+    blocks: list[Paragraph | Figure | Table] = []
+    if chart:
+        blocks.append(Figure(ACTUALS_CAPTION, chart))
+    blocks.append(_table(METRIC_COLUMNS, rows))
+    blocks.append(
+        Paragraph(
+            "Attainment is actual / target; variance is actual - target. A period not over is counted "
+            "to the measuring day (to date); a metric without a measure keeps the actuals typed in the plan.",
+            note=True,
+        )
+    )
+    return Section("Metrics against Targets", tuple(blocks))
+
+
+def partner_nps(actuals: ProgramActuals) -> Section | None:
+    """Partner NPS per period (% promoters minus % detractors) with its response counts; None without NPS."""
+    several = len({row.metric for row in actuals.metrics if row.nps is not None}) > 1
+    rows = [
+        [
+            f"{row.period} ({row.metric})" if several else row.period,
+            str(row.nps.score) if row.nps.score is not None else None,
+            row.nps.promoters,
+            row.nps.passives,
+            row.nps.detractors,
+            row.nps.responses,
+        ]
+        for row in actuals.metrics
+        if row.nps is not None
+    ]
+    if not rows:
+        return None
+    return Section(
+        "Partner NPS",
+        (
+            _table(NPS_COLUMNS, rows),
+            Paragraph(
+                "Promoters answer 9-10, passives 7-8, detractors 0-6; NPS is % promoters minus % detractors.",
+                note=True,
+            ),
+        ),
+    )
+
+
+def program_economics(plan: Plan, actuals: ProgramActuals) -> Section:
+    """Each tier's benefit cost against its partner-sourced revenue, and the break-even revenue per partner."""
+    currency = plan.product.currency
+    rows = [
+        [
+            t.tier,
+            t.partners,
+            money_value(t.co_marketing, currency),
+            money_value(t.revenue_share, currency),
+            money_value(t.other_payouts, currency),
+            money_value(t.total_cost, currency),
+            money_value(t.sourced_revenue, currency),
+            money_value(t.break_even_revenue_per_partner, currency),
+        ]
+        for t in actuals.economics
+    ]
+    period = actuals.period
+    return Section(
+        "Program Economics by Tier",
+        (
+            Paragraph(f"{period.label}: {period.start.isoformat()} to {period.end.isoformat()}.", note=True),
+            _table(ECONOMICS_COLUMNS, rows),
+            Paragraph(
+                "Benefit cost: the tier's co-marketing budget for each of its partners, plus the revenue "
+                "share and other payouts (margins, referral fees, accelerators, net of clawbacks) its "
+                "partners earned. Break-even revenue per partner: the co-marketing per partner divided "
+                "by one minus the payouts per unit of partner-sourced revenue.",
+                note=True,
+            ),
+        ),
+    )
+
+
+def actuals_section(plan: Plan, actuals: ProgramActuals, *, chart: Chart | None = None) -> Section:
+    """The program run against the plan: metrics against targets (with ``chart``), partner NPS, economics."""
+    sources = ["the deals table"]
+    if any(row.nps is not None and row.nps.responses for row in actuals.metrics):
+        sources.append("the partner survey")
+    lead = Paragraph(
+        f"Measured on {actuals.as_of.isoformat()} from {' and '.join(sources)}.",
+        note=True,
+    )
+    nps = partner_nps(actuals)
+    parts = [
+        metrics_against_targets(plan, actuals, chart),
+        *([nps] if nps else []),
+        program_economics(plan, actuals),
+    ]
+    return Section(ACTUALS, (lead,), tuple(parts))
 
 
 def assumptions_log(plan: Plan) -> Section:

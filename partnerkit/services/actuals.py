@@ -34,6 +34,11 @@ class ActualsResult:
     economics: list[TierEconomics]
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def ok(self) -> bool:
+        """True when no problem is an error (the figures count every deal and response)."""
+        return not any(p.is_error for p in self.problems)
+
     def metric_rows(self) -> list[dict[str, Any]]:
         """One plain row per metric and period (numbers as exact strings), for a sheet or a report."""
         return [row.to_dict() for row in self.metrics]

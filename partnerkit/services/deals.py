@@ -62,8 +62,10 @@ class LoadedSurvey:
 
 
 def partner_names(plan: Plan) -> dict[str, str]:
-    """The plan's partner names by their folded spelling, for the readers' partner look-ups."""
-    return {partner.name.casefold(): partner.name for _, partner in plan.partners()}
+    """The plan's partner names by their folded spelling (``fold_name``), for the readers' look-ups."""
+    from partnerkit.model.values import fold_name
+
+    return {fold_name(partner.name): partner.name for _, partner in plan.partners()}
 
 
 def read_deals(path: str | Path, loaded: LoadedPlan) -> LoadedDeals:

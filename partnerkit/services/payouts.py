@@ -65,6 +65,7 @@ def run_payouts(
     template: str | Path | None = None,
     prepared: date | None = None,
     replace_unedited: bool = False,
+    force: bool = False,
 ) -> PayoutResult:
     """The payout run of ``period`` (``2026-Q3``) under each partner's agreement (docs/payouts.md).
 
@@ -72,9 +73,13 @@ def run_payouts(
     the previous run. With ``output_dir``, a run without errors writes ``summary.csv``, a CSV and a
     Word statement per partner (from the shipped template, or ``template``, rendered in a sandbox);
     statements are dated ``prepared`` (default: the period's last day, so a rerun writes the same
-    files). A run with errors writes nothing. Raises TemplateError for a template that cannot render.
-    With ``replace_unedited`` (the workbook's button), a file already in ``output_dir`` is replaced
-    only when partnerkit wrote it and nobody changed it since; an edited one is kept, with a warning.
+    files). A run with errors writes nothing. The overwrite rule: a file already in ``output_dir``
+    is replaced only when partnerkit wrote it there and nobody changed it since (a rerun of the run
+    replaces its own files; ``.partnerkit-written.json`` keeps their digests), or with ``force``;
+    otherwise OutputExistsError names it and nothing is written. Raises TemplateError for a template
+    that cannot render.
+    With ``replace_unedited`` (the workbook's button), an edited file is kept with a warning and
+    the rest of the run is written, instead of nothing.
     """
     from partnerkit.payouts.run import compute_payouts
 
@@ -103,12 +108,18 @@ def run_payouts(
             written += done
             problems += more
         else:
+            if not force:
+                _refuse_edited(run, folder)
             written += write_payout_csvs(run, folder)
             docs, warnings = render_statements(
                 run, plan, folder, prepared=prepared or span.end, template=template
             )
             written += docs
             problems += warnings
+            from partnerkit.io.files import digest, record
+
+            # Every run records its files, so that the next run of the period may replace them.
+            record(folder, {path.name: digest(path) for path in written})
     return PayoutResult(run, written, problems)
 
 
@@ -146,3 +157,22 @@ def _write_unedited(
             written.append(target)
     record(folder, recorded)
     return written, problems
+
+
+def payout_files(run: PayoutRun, folder: Path) -> list[Path]:
+    """The files a run writes into ``folder``: ``summary.csv``, then a CSV and a Word statement per partner."""
+    from partnerkit.io.pipeline.payouts import statement_filename
+
+    names = [statement_filename(s.partner, suffix) for s in run.statements for suffix in (".csv", ".docx")]
+    return [folder / "summary.csv", *(folder / name for name in names)]
+
+
+def _refuse_edited(run: PayoutRun, folder: Path) -> None:
+    """OutputExistsError for the first file of the run the overwrite rule keeps (edited, or not ours)."""
+    from partnerkit.io.files import OutputExistsError, Overwrite, kept_reason, read_manifest
+
+    manifest = read_manifest(folder)  # read once: a run of 10,000 partners has 20,001 files
+    for path in payout_files(run, folder):
+        reason = kept_reason(path, Overwrite.UNEDITED, manifest)
+        if reason is not None:
+            raise OutputExistsError(f"{path}: {reason}; nothing was written (--force replaces it)")

@@ -180,3 +180,29 @@ def test_survey_responses(example_plan: Plan, tmp_path: Path) -> None:
         in messages[1]
     )
     assert messages[2].startswith("survey.csv:5: 'Date' 'yesterday'")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Orbit\u00a0CRM", "orbit  crm", "Or\u200bbit CRM", "\uff2frbit CRM"],
+    ids=["no-break space", "case and spaces", "zero-width space", "full-width letter"],
+)
+def test_partner_names_fold_alike_in_every_reader(example_plan: Plan, tmp_path: Path, spelling: str) -> None:
+    """The deals, survey and payout-summary readers find a partner with ``fold_name``, as the facts reader does."""
+    from partnerkit.io.pipeline.payouts import read_carried_over
+    from partnerkit.model.values import fold_name
+
+    assert fold_name(spelling) == fold_name("Orbit CRM")
+    names = partner_names(example_plan)
+    deals = read(
+        example_plan,
+        write(tmp_path, HEADER, GOOD.replace("Brightline Advisory", spelling)),
+    )
+    assert deals.problems == [] and [d.partner for d in deals.deals] == ["Orbit CRM"]
+    survey = read_survey(
+        write(tmp_path, "Partner,Date,NPS", f"{spelling},2026-05-20,9", name="survey.csv"), names
+    )
+    assert survey.problems == [] and [r.partner for r in survey.responses] == ["Orbit CRM"]
+    summary = write(tmp_path, "partner,carried_out", f"{spelling},12.50", "Total,12.50", name="summary.csv")
+    balances, problems = read_carried_over(summary, names)
+    assert problems == [] and balances == {"Orbit CRM": Decimal("12.50")}

@@ -243,3 +243,97 @@ def test_libreoffice_opens_a_statement(loaded: LoadedPlan, export: Path, tmp_pat
         "Page 1 of 2",
     ):
         assert expected in text, expected
+
+
+def test_a_rerun_replaces_its_own_files_but_never_an_edit(
+    loaded: LoadedPlan, export: Path, tmp_path: Path
+) -> None:
+    from partnerkit.io.files import OutputExistsError
+
+    deals = read_deals(export, loaded)
+    folder = tmp_path / "q3"
+    first = run_payouts(loaded, deals, "2026-Q3", folder)
+    before = {p.name: p.read_bytes() for p in first.written}
+    again = run_payouts(loaded, deals, "2026-Q3", folder)  # the run's own, unedited files
+    assert {p.name: p.read_bytes() for p in again.written} == before
+    edited = folder / "Stackpay.csv"
+    edited.write_text(edited.read_text(encoding="utf-8") + "finance's note\n", encoding="utf-8")
+    summary = (folder / "summary.csv").stat().st_mtime_ns
+    with pytest.raises(OutputExistsError, match=r"Stackpay\.csv was edited after partnerkit wrote it"):
+        run_payouts(loaded, deals, "2026-Q3", folder)
+    assert (folder / "summary.csv").stat().st_mtime_ns == summary  # nothing was written
+    assert edited.read_text(encoding="utf-8").endswith("finance's note\n")
+    forced = run_payouts(loaded, deals, "2026-Q3", folder, force=True)
+    assert {p.name: p.read_bytes() for p in forced.written} == before
+    run_payouts(loaded, deals, "2026-Q3", folder)  # what --force wrote is partnerkit's own again
+
+
+def test_a_file_partnerkit_did_not_write_is_kept(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
+    from partnerkit.io.files import OutputExistsError
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("ours\n", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match=r"summary\.csv was not written by partnerkit"):
+        run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["summary.csv"]
+
+
+def test_report_with_the_deals_gains_the_actuals_section(export: Path, tmp_path: Path) -> None:
+    plan = str(example_plan_path())
+    survey = str(example_survey_path())
+    out = tmp_path / "strategy.md"
+    code, stdout, err = run(
+        "report", plan, "-o", str(out), "--deals", str(export), "--survey", survey, "--as-of", "2026-09-30"
+    )
+    assert code == 0, err
+    assert f"wrote {tmp_path / 'strategy-actuals.png'}" in stdout
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "| Partner-sourced revenue | Year 1 | $1,500,000 | $230,200.15 | 15.35% | -$1,269,799.85 | to date |"
+        in text
+    )
+    assert "| Year 1 | 20.0 | 5 | 2 | 3 | 10 |" in text  # the survey's NPS with its counts
+    code, _, err = run("report", plan, "-o", str(tmp_path / "s.md"), "--survey", survey)
+    assert code == 2 and "give the deals table with --deals" in err
+
+
+def test_report_stops_on_problems_in_the_deals_or_the_survey(export: Path, tmp_path: Path) -> None:
+    plan = str(example_plan_path())
+    bad = tmp_path / "bad.csv"
+    bad.write_text(export.read_text(encoding="utf-8").replace("Stackpay", "Stakpay"), encoding="utf-8")
+    out = tmp_path / "strategy.docx"
+    code, _, err = run("report", plan, "-o", str(out), "--deals", str(bad), "--as-of", "2026-09-30")
+    assert code == 1 and not out.exists()
+    assert "bad.csv:19: 'Partner' 'Stakpay': not a partner of the plan (did you mean 'Stackpay'?)" in err
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Partner,Date,NPS\nKeystone IT Partners,2026-05-20,11\n", encoding="utf-8")
+    code, _, err = run("report", plan, "-o", str(out), "--deals", str(export), "--survey", str(survey))
+    assert code == 1 and not out.exists() and "survey.csv:2: 'NPS' '11': 11 is outside 0-10" in err
+    mixed = tmp_path / "mixed.csv"
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lines[11] = lines[11].replace(",USD,", ",EUR,")  # D-1032: the attribution leaves it out with an error
+    mixed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run("report", plan, "-o", str(out), "--deals", str(mixed), "--as-of", "2026-09-30")
+    assert code == 1 and not out.exists() and "mixed.csv:12" in err
+
+
+def test_the_demo_runs_the_program(tmp_path: Path) -> None:
+    """The demo checks the example deals, pays 2026-Q3 and measures the strategy's actuals on 30 September."""
+    code, out, err = run("demo", str(tmp_path))
+    assert code == 0, err
+    check = (tmp_path / "deals-check.txt").read_text(encoding="utf-8")
+    assert check.startswith("Registrations on 2026-09-30 (ledgerly-deals.csv, 20 rows): 14 protected, 1 lost")
+    assert json.loads((tmp_path / "deals-check.json").read_text(encoding="utf-8"))["as_of"] == "2026-09-30"
+    summary = (tmp_path / "payouts" / "2026-Q3" / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[-1].split(",")[11] == "44000.00"  # payable, with nothing brought forward (docs/payouts.md)
+    assert (tmp_path / "payouts" / "2026-Q3" / "Keystone-IT-Partners.docx").exists()
+    strategy = (tmp_path / "strategy.md").read_text(encoding="utf-8")
+    golden = (Path(__file__).parent.parent / "golden" / "strategy-actuals.md").read_text(encoding="utf-8")
+    assert golden in strategy  # the section the docs check by hand
+    assert (tmp_path / "strategy-actuals.png").exists() and "strategy-actuals.png" in out
+    assert "Program Economics by Tier" in "\n".join(outline(tmp_path / "strategy.docx"))
+    edited = tmp_path / "payouts" / "2026-Q3" / "Stackpay.csv"
+    edited.write_text("finance's copy\n", encoding="utf-8")
+    code, _, err = run("demo", str(tmp_path))
+    assert code == 0 and "Stackpay.csv was edited after partnerkit wrote it" in err
+    assert edited.read_text(encoding="utf-8") == "finance's copy\n"

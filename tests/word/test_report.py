@@ -199,3 +199,22 @@ def test_report_command_writes_word(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(example_plan_path()), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert outline(out)[2] == "[Title] Partnership Strategy"
+
+
+def test_actuals_outline_matches_golden(tmp_path: Path, check_golden: Callable[..., None]) -> None:
+    """The Word strategy's Actuals section, from its heading to the next one of its level, held as an outline."""
+    from datetime import date
+
+    from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
+    from partnerkit.io.planfile import load
+    from partnerkit.services import program_actuals, read_deals, read_survey, write_strategy
+
+    loaded = load(example_plan_path())
+    deals, survey = read_deals(example_deals_path(), loaded), read_survey(example_survey_path(), loaded)
+    actuals = program_actuals(loaded, deals, survey, date(2026, 9, 30))
+    path = write_strategy(loaded, tmp_path / "strategy.docx", actuals=actuals).document
+    lines = outline(path)
+    start = lines.index("[Heading 1] Actuals")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("[Heading 1] "))
+    assert lines[end] == "[Heading 1] Assumptions Log"
+    check_golden("strategy-actuals", lines[start:end], path)

@@ -28,6 +28,7 @@ from typing import Any
 
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.ooxml.refs import letters_at
+from partnerkit.model.values import fold_name
 from partnerkit.pipeline.deals import CreditOverride, Deal, Touch, deal_row_problems, parse_stage
 from partnerkit.problems import Problem, Severity
 
@@ -157,7 +158,7 @@ def _where(source: str, sheet: str | None, row: int, col: int | None) -> str:
 
 
 def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> DealsTable:
-    """Read the deals table at ``path``; ``partners`` maps the plan's partner names (folded) to the names.
+    """Read the deals table at ``path``; ``partners`` maps the plan's partner names (``fold_name``) to the names.
 
     Rows with a bad cell are left out, each bad cell is a problem; a table without deal rows is one.
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
@@ -424,7 +425,7 @@ class _Reader:
         text = " ".join(str(cell).split())
         known = self.names.get(text)
         if known is None:
-            found = self.partners.get(text.casefold())
+            found = self.partners.get(fold_name(text))
             if found is not None:
                 known = found
             else:

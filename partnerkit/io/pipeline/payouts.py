@@ -17,6 +17,7 @@ from typing import Any
 
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.files import write_text_atomic
+from partnerkit.model.values import fold_name
 from partnerkit.payouts.statements import PayoutRun, Statement
 from partnerkit.problems import Problem
 
@@ -136,7 +137,7 @@ def write_payout_csvs(run: PayoutRun, folder: Path) -> list[Path]:
 def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[str, Decimal], list[Problem]]:
     """The ``carried_out`` balance of each partner in a previous run's ``summary.csv``, and the problems.
 
-    ``partners`` maps the plan's partner names (folded) to the names; the Total row is skipped.
+    ``partners`` maps the plan's partner names (``fold_name``) to the names; the Total row is skipped.
     """
     path = Path(path)
     balances: dict[str, Decimal] = {}
@@ -160,7 +161,7 @@ def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[
             if not name or name == TOTAL:
                 continue
             where = f"{path.name}:{r}" if sheet is None else f"{path.name}: {sheet}!{r}"
-            partner = partners.get(name.casefold())
+            partner = partners.get(fold_name(name))
             raw = line[cc] if cc < len(line) else None
             try:
                 amount = Decimal(str(raw).strip() or "0") if raw is not None else Decimal(0)

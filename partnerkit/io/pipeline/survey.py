@@ -16,6 +16,7 @@ from typing import Any
 from partnerkit.actuals.nps import SurveyResponse, score_problem
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.ooxml.refs import letters_at
+from partnerkit.model.values import fold_name
 from partnerkit.problems import Problem, Severity
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -55,7 +56,7 @@ def _where(source: str, sheet: str | None, row: int, col: int) -> str:
 
 
 def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
-    """Read survey responses at ``path``; ``partners`` maps the plan's partner names (folded) to the names.
+    """Read survey responses at ``path``; ``partners`` maps the plan's partner names (``fold_name``) to the names.
 
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
     """
@@ -174,7 +175,7 @@ def _read_sheets(
             partner = None
             if "partner" in cols and line[cols["partner"]] not in (None, ""):
                 text = " ".join(str(line[cols["partner"]]).split())
-                partner = partners.get(text.casefold())
+                partner = partners.get(fold_name(text))
                 if partner is None:
                     guess = did_you_mean(text, partners.values())
                     problem(

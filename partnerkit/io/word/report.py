@@ -29,8 +29,10 @@ from partnerkit.report.document import (
     Section,
     Table,
 )
-from partnerkit.report.strategy import build_strategy
+from partnerkit.report.strategy import ProgramActuals, build_strategy
 from partnerkit.roadmap.schedule import Schedule
+
+Chart = str | os.PathLike[str] | bytes
 
 
 def _t(value: object) -> str:
@@ -219,10 +221,17 @@ def render_docx(document: Document) -> Any:
 
 
 def build_strategy_document(
-    plan: Plan, *, schedule: Schedule | None = None, chart: str | os.PathLike[str] | bytes | None = None
+    plan: Plan,
+    *,
+    schedule: Schedule | None = None,
+    chart: Chart | None = None,
+    actuals: ProgramActuals | None = None,
+    actuals_chart: Chart | None = None,
 ) -> Any:
     """The strategy as a python-docx Document (see ``write_strategy_docx``)."""
-    return render_docx(build_strategy(plan, schedule, roadmap_chart=chart))
+    return render_docx(
+        build_strategy(plan, schedule, roadmap_chart=chart, actuals=actuals, actuals_chart=actuals_chart)
+    )
 
 
 def write_strategy_docx(
@@ -230,15 +239,20 @@ def write_strategy_docx(
     path: str | os.PathLike[str],
     *,
     schedule: Schedule | None = None,
-    chart: str | os.PathLike[str] | bytes | None = None,
+    chart: Chart | None = None,
+    actuals: ProgramActuals | None = None,
+    actuals_chart: Chart | None = None,
 ) -> Path:
     """Write the Partnership Strategy to ``path`` as a Word document; returns the path.
 
     ``schedule`` is the scheduled roadmap (``schedule_roadmap(plan)`` when not given; the planned weeks
-    when the roadmap cannot be scheduled) and ``chart`` the roadmap's Gantt chart (a path or PNG bytes).
+    when the roadmap cannot be scheduled) and ``chart`` the roadmap's Gantt chart (a path or PNG bytes);
+    ``actuals`` adds the Actuals section with ``actuals_chart`` (see ``build_strategy``).
     """
     from partnerkit.io.files import write_bytes_atomic
 
     buffer = BytesIO()
-    build_strategy_document(plan, schedule=schedule, chart=chart).save(buffer)
+    build_strategy_document(
+        plan, schedule=schedule, chart=chart, actuals=actuals, actuals_chart=actuals_chart
+    ).save(buffer)
     return write_bytes_atomic(Path(path), buffer.getvalue())
