@@ -235,12 +235,14 @@ def tier_review(
 
 
 def _approved(review: TierReview, names: list[str]) -> list[Any]:
-    """The proposals of the partners named (exact, then without case), in the review's order."""
+    """The proposals of the partners named (exact, then as ``fold_name`` folds them), in the review's order."""
+    from partnerkit.model.values import fold_name
+
     by_name = {p.partner: p for p in review.proposals}
-    folded = {p.partner.casefold(): p for p in review.proposals}
+    folded = {fold_name(p.partner): p for p in review.proposals}
     chosen = []
     for name in names:
-        found = by_name.get(name) or folded.get(name.casefold())
+        found = by_name.get(name) or folded.get(fold_name(name))
         if found is None:
             from partnerkit.model.values import did_you_mean
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit.model.partners import TierSpell
 from partnerkit.model.program import ProgramPartner, TierProgramFile, tier_partners
+from partnerkit.model.values import fold_name
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -66,11 +67,11 @@ def apply_proposals(source: Plan | TierProgramFile, proposals: list[Proposal], a
     folded: dict[str, Any] = {}
     for _, partner in tier_partners(updated, applied_only=False):
         entries[partner.name] = partner
-        folded.setdefault(partner.name.casefold(), partner)
+        folded.setdefault(fold_name(partner.name), partner)
     applied: list[Proposal] = []
     skipped: list[tuple[str, str]] = []
     for proposal in proposals:
-        partner = entries.get(proposal.partner) or folded.get(proposal.partner.casefold())
+        partner = entries.get(proposal.partner) or folded.get(fold_name(proposal.partner))
         if partner is None:
             if isinstance(updated, TierProgramFile):
                 partner = ProgramPartner(name=proposal.partner)
