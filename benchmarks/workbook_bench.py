@@ -1,31 +1,45 @@
-"""Benchmark the planning workbook: read a 100,000-row partner sheet, and sync a 10,000-partner workbook.
+"""The planning workbook's read: a 100,000-row Partners sheet into a validated plan, against openpyxl and calamine.
 
-Baselines, measured in the same run: openpyxl reading the same sheet (the issue quotes ~28 s) and
-python-calamine's raw table read (~2 s); targets: read under 3 s, sync under 5 s.
+    python benchmarks/workbook_bench.py [--rows 100000] [--repeat 5] [--quick]
 
-    python benchmarks/workbook_bench.py            # everything
-    python benchmarks/workbook_bench.py --quick    # skip openpyxl's slow full-load mode
+Contenders, each in its own process, alternating:
+
+* partnerkit: ``load_plan_from_workbook`` (every table read, every cell rule, the plan model validated);
+* openpyxl, normal load and read_only load, every row of the Partners sheet as values (what a user
+  writes without partnerkit, before any validation);
+* python-calamine, the raw Partners table as Python lists (the floor: no checks at all);
+
+and, end to end, ``partnerkit validate`` on the same workbook beside a plain script that loads it
+with openpyxl read_only. Targets (issue 14): read under 3 s, at least 9x openpyxl's normal load,
+under 400 MB, within 2x of raw calamine; ``partnerkit validate`` under 4 s and 500 MB.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
+import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from partnerkit.io.planfile import load_example_plan
-from partnerkit.io.workbook.build import build_workbook
-from partnerkit.model import Plan
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+from harness import Contender
+
+OPENPYXL_SCRIPT = (
+    "import sys, openpyxl\n"
+    "book = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
+    "rows = [r for r in book['Partners'].iter_rows(values_only=True)]\n"
+    "book.close()\n"
+)
 
 
-def plan_with(partners: int) -> Plan:
+def plan_with(partners: int) -> Any:
     """The example plan with ``partners`` distribution partners (copies of the first, renamed)."""
-    plan = load_example_plan()
-    data = plan.model_dump(mode="json")
+    from partnerkit.io.planfile import load_example_plan
+    from partnerkit.model import Plan
+
+    data = load_example_plan().model_dump(mode="json")
     template = data["categories"]["distribution"]["partners"][0]
     others = sum(len(data["categories"][k]["partners"]) for k in ("integration", "ecosystem"))
     rows = []
@@ -37,129 +51,105 @@ def plan_with(partners: int) -> Plan:
     return Plan.model_validate(data, context={"currency": "USD"})
 
 
-def timed(label: str, func: Callable[[], Any], results: list[tuple[str, float, str]], note: str = "") -> Any:
-    start = time.perf_counter()
-    value = func()
-    results.append((label, time.perf_counter() - start, note))
-    return value
+def make_workbook(path: Path, partners: int) -> Path:
+    """Write the planning workbook of a ``partners``-partner plan (xlsxwriter, no macros)."""
+    from partnerkit.io.workbook.build import build_workbook
+
+    build_workbook(plan_with(partners), path, macros=False)
+    return path
 
 
-def read_openpyxl(path: Path, read_only: bool) -> int:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=read_only, data_only=True)
-    count = sum(1 for _ in book["Partners"].iter_rows(values_only=True))
-    book.close()
-    return count
+# --- the contenders (factories: set-up here, the returned function is timed) ---------------------
 
 
-def read_calamine(path: Path) -> int:
-    from python_calamine import CalamineWorkbook
-
-    with CalamineWorkbook.from_path(str(path), load_tables=True) as book:
-        return len(book.get_table_by_name("Partners").to_python())
-
-
-def read_partner_rows(path: Path) -> int:
-    """partnerkit's reading proper: every table, every cell rule, into plan data with cell references."""
-    from partnerkit.io.workbook.plandata import plan_data_from_tables
-    from partnerkit.io.workbook.read import paused_gc, read_tables
-
-    with paused_gc():
-        tables, _ = read_tables(path)
-        data, _, problems = plan_data_from_tables(tables, path.name)
-    assert not problems, problems[:3]
-    return sum(len(data["categories"][k]["partners"]) for k in ("integration", "distribution", "ecosystem"))
-
-
-def read_and_validate(path: Path) -> int:
-    """The reading plus the plan model's validation (no plan checks)."""
-    from partnerkit.io.workbook.plandata import plan_data_from_tables
-    from partnerkit.io.workbook.read import paused_gc, read_tables
-    from partnerkit.model import Plan
-
-    with paused_gc():
-        tables, _ = read_tables(path)
-        data, _, _ = plan_data_from_tables(tables, path.name)
-        plan = Plan.model_validate(data, context={"currency": "USD"})
-    return sum(1 for _ in plan.partners())
-
-
-def read_partnerkit(path: Path) -> int:
-    """What every command does with a workbook: read, validate, and run every plan check."""
+def partnerkit_read(path: str) -> Any:
+    """partnerkit: the workbook into a validated plan."""
     from partnerkit.io.workbook.read import load_plan_from_workbook
 
-    plan, problems = load_plan_from_workbook(path)
-    assert plan is not None, problems[:3]
-    return sum(1 for _ in plan.partners())
+    def work() -> int:
+        plan, problems = load_plan_from_workbook(path)
+        assert plan is not None, [str(p) for p in problems[:3]]
+        return sum(1 for _ in plan.partners())
+
+    return work
 
 
-def sync(path: Path) -> str:
-    from datetime import date
+def openpyxl_read(path: str, read_only: bool) -> Any:
+    """openpyxl: every row of the Partners sheet, values only."""
+    import openpyxl
 
-    from partnerkit.services import sync_workbook
+    def work() -> int:
+        book = openpyxl.load_workbook(path, read_only=read_only, data_only=True)
+        rows = list(book["Partners"].iter_rows(values_only=True))
+        book.close()
+        return len(rows) - 1
 
-    outcome = sync_workbook(path, as_of=date(2026, 10, 1))
-    return outcome.summary()
+    return work
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip openpyxl's full (not read-only) load")
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--sync-partners", type=int, default=10_000)
-    args = parser.parse_args()
-    results: list[tuple[str, float, str]] = []
+def calamine_read(path: str) -> Any:
+    """python-calamine: the raw Partners table as lists of Python values."""
+    from python_calamine import CalamineWorkbook
+
+    def work() -> int:
+        with CalamineWorkbook.from_path(path, load_tables=True) as book:
+            return len(book.get_table_by_name("Partners").to_python())
+
+    return work
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the workbook, run the contenders alternating, print the tables and targets."""
+    bench = harness.Bench("workbook_bench", (__doc__ or "").splitlines()[0])
+    bench.parser.add_argument("--rows", type=int, default=100_000, help="partners in the workbook")
+    args = bench.parse(argv)
+    rows = 300 if args.quick else args.rows
+    me = str(Path(__file__).resolve())
     with tempfile.TemporaryDirectory() as folder:
-        big = Path(folder) / "big.xlsx"
-        timed(
-            f"build a {args.rows:,}-partner workbook (xlsxwriter)",
-            lambda: build_workbook(plan_with(args.rows), big, macros=False),
-            results,
-            "setup",
+        book = make_workbook(Path(folder) / "partners.xlsx", rows)
+        print(f"   workbook: {rows:,} partners, {book.stat().st_size / 1e6:.1f} MB")
+        read = harness.run(
+            f"read {rows:,} partners",
+            [
+                Contender.call("partnerkit (validated plan)", me, "partnerkit_read", path=str(book)),
+                Contender.call(
+                    "openpyxl load", me, "openpyxl_read", baseline=True, path=str(book), read_only=False
+                ),
+                Contender.call("openpyxl read_only", me, "openpyxl_read", path=str(book), read_only=True),
+                Contender.call("calamine raw table", me, "calamine_read", path=str(book)),
+            ],
+            args.repeat,
         )
-        if not args.quick:
-            timed("openpyxl, full load", lambda: read_openpyxl(big, False), results, "baseline")
-        timed("openpyxl, read_only", lambda: read_openpyxl(big, True), results, "baseline")
-        timed("python-calamine, raw table", lambda: read_calamine(big), results, "baseline")
-        count = timed(
-            "partnerkit: read the sheets into plan data",
-            lambda: read_partner_rows(big),
-            results,
-            "target < 3 s",
+        bench.table(read, "the work alone, in each child; memory: the child's peak")
+        ours, work = "partnerkit (validated plan)", f"workbook read, {rows:,} partners"
+        bench.under_seconds(read, ours, 3, work)
+        bench.faster(read, ours, "openpyxl load", 9, work)
+        bench.under_mb(read, ours, 400, work)
+        bench.within(read, ours, "calamine raw table", 2, work)
+        print(
+            f"   (openpyxl read_only takes {read.ratio('openpyxl read_only', ours):.1f}x partnerkit's time)"
         )
-        assert count >= args.rows
-        timed("partnerkit: ... + plan model validation", lambda: read_and_validate(big), results, "")
-        timed(
-            "partnerkit: ... + every plan check (load)",
-            lambda: read_partnerkit(big),
-            results,
-            "as commands do",
+
+        validate = harness.run(
+            "the command, end to end",
+            [
+                Contender.command(
+                    "partnerkit validate", [*harness.partnerkit_command(), "validate", book], ok_codes=(0, 1)
+                ),
+                Contender.command(
+                    "python: openpyxl read_only script",
+                    [sys.executable, "-c", OPENPYXL_SCRIPT, book],
+                    baseline=True,
+                ),
+            ],
+            args.repeat,
         )
-        medium = Path(folder) / "planner.xlsm"
-        build_workbook(plan_with(args.sync_partners), medium)
-        try:
-            summary = timed(
-                f"partnerkit workbook sync, {args.sync_partners:,} partners",
-                lambda: sync(medium),
-                results,
-                "target < 5 s",
-            )
-            print(f"sync: {summary}")
-        except Exception as exc:  # the sync adapter may not be installed yet
-            results.append(
-                (
-                    f"partnerkit workbook sync, {args.sync_partners:,} partners",
-                    float("nan"),
-                    f"not run: {exc}",
-                )
-            )
-        shutil.rmtree(folder, ignore_errors=True)
-    width = max(len(r[0]) for r in results)
-    print(f"{'step'.ljust(width)}  {'seconds':>8}  note")
-    for label, seconds, note in results:
-        print(f"{label.ljust(width)}  {seconds:8.2f}  {note}")
+        bench.table(validate, "start-up included")
+        work = f"partnerkit validate, {rows:,} partners"
+        bench.under_seconds(validate, "partnerkit validate", 4, work)
+        bench.under_mb(validate, "partnerkit validate", 500, work)
+    return bench.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
