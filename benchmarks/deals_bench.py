@@ -321,6 +321,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   both find the same losing registrations: {'yes' if agree else 'NO'}")
             if not agree:
                 return 1
+        ours = "partnerkit check_registrations"
+        bench.target(
+            harness.Target(
+                f"conflict check, {baseline_sizes[-1]:,} deals",
+                "none set (figures only)",
+                f"{compared.ratio('plain pairwise loop', ours):.1f}x the pairwise loop",
+                None,
+                **bench.figures(compared, ours),
+            )
+        )
     return bench.finish()
 
 
