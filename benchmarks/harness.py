@@ -11,8 +11,12 @@ Two kinds of contender:
 * ``Contender.command``: a command line (``partnerkit workbook sync ...``), timed end to end, start-up
   included, as a user meets it;
 * ``Contender.call``: a factory function of the benchmark script, run in the child: the factory does
-  the set-up (untimed) and returns the work; the child times the work alone and reports back. The
-  peak memory still includes the set-up's inputs, which both sides of a comparison hold alike.
+  the set-up (untimed) and returns the work; the child times the work alone, as a first call in a
+  fresh process (lazy imports inside it included), and reports back. The peak memory still
+  includes the set-up's inputs, in each contender's own form of them.
+
+Every sample is started by a small launcher process (``_Launcher``), so that what the benchmark
+script itself holds (a 100,000-partner input it built) is not charged to its contenders.
 
 Every script prints its targets with "met" or "MISSED", the load average before and after and the
 core count. With ``PARTNERKIT_BENCH_SUMMARY`` set to a file name, each target is also appended to it
