@@ -26,6 +26,7 @@ as a JSON line, which ``run_all.py`` gathers into one table.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib.util
 import json
@@ -169,6 +170,18 @@ def start_launcher() -> None:
     global _LAUNCHER
     if _LAUNCHER is None:
         _LAUNCHER = _Launcher()
+        atexit.register(stop_launcher)
+
+
+def stop_launcher() -> None:
+    """Let the launcher finish and reap it (at exit, or when a caller is done with the harness)."""
+    global _LAUNCHER
+    if _LAUNCHER is not None:
+        process, _LAUNCHER = _LAUNCHER.process, None
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()  # the launcher's loop ends at the end of its input
+        process.wait()
+        process.stdout.close()
 
 
 def _launch_loop() -> None:

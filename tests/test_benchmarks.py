@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import harness  # noqa: E402
 import run_all  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _launcher_reaped() -> Iterator[None]:
+    # The in-process tests start the harness's launcher; reap it when they are done.
+    yield
+    harness.stop_launcher()
 
 
 def run_script(*argv: str) -> str:
