@@ -1,60 +1,53 @@
-"""Benchmark: check 1,000,000 deals for conflicts and compute a quarter's payouts for 10,000 partners.
+"""Deals at scale: 1,000,000 deals checked for conflicts and a quarter's payouts for 10,000 partners.
 
-Prints, in one run:
+    python benchmarks/deals_bench.py [--deals 1000000] [--partners 10000] [--repeat 5] [--quick]
 
-* the conflict check (``check_registrations``) and the whole job (check, attribution, the 2026-Q3
-  payout run) at 250k, 500k and 1M deals, to show the growth is linear, with peak memory;
-* the conflict check against a straightforward baseline written plainly (each registration
-  compared with every other registration, accounts folded inside the comparison), alternating the
-  two, at sizes where the baseline finishes, with medians and ratios; both must agree.
+Each sample runs in its own process (harness.py), alternating:
 
-Targets on a 2-core machine: under 10 s end to end for 1M deals and 10,000 partners, under 2 GB.
+* the whole job (partner rules, account matching, the conflict check, attribution, the 2026-Q3
+  payout run) at 250k, 500k and 1M deals: the times show whether growth is linear (the exponent of
+  a log-log fit is printed), the peak memory is the child's, its deals included;
+* the conflict check against the plain pairwise baseline at sizes where the baseline finishes:
+  deals as plain dicts, account names and domains folded by a few lines of string code, each
+  registration compared with every earlier one. It imports nothing of partnerkit: the partners'
+  protection days come from a JSON file written beforehand. Both must find the same losers.
 
-    python benchmarks/deals_bench.py [--deals 1000000] [--partners 10000] [--repeats 5] [--quick]
+Targets on a 2-core machine (issue 14): under 10 s end to end for 1M deals and 10,000 partners,
+under 2 GB; growth close to linear (exponent under 1.2).
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
-import gc
-import os
+import hashlib
+import json
 import random
-import resource
-import statistics
 import sys
-import time
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from partnerkit.io.planfile import example_plan_path
-from partnerkit.model import Plan
-from partnerkit.payouts import compute_payouts
-from partnerkit.pipeline import (
-    Deal,
-    RegistrationStatus,
-    Stage,
-    Touch,
-    attribute,
-    check_registrations,
-    parse_period,
-    partner_rules,
-    same_account,
-)
-from partnerkit.pipeline.registrations import accounts_of
-from partnerkit.pipeline.rules import PartnerRules, rules_by_name
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+from harness import Contender
 
 AS_OF = date(2026, 9, 30)
-PERIOD = parse_period("2026-Q3")
 START = date(2025, 7, 1)
 SUFFIXES = ["Inc", "Inc.", "LLC", "Ltd", "GmbH", "S.A.", ""]
+TOUCHES = ["sourced", "sourced", "referral", "influenced"]
+TARGET_SECONDS, TARGET_MB, TARGET_EXPONENT = 10.0, 2048, 1.2
 
 
-def big_plan(partners: int) -> Plan:
+def big_plan(partners: int) -> Any:
     """The example plan with ``partners`` partners: integration and distribution, in every tier."""
     import yaml
+
+    from partnerkit.io.planfile import example_plan_path
+    from partnerkit.model import Plan
 
     data = yaml.safe_load(example_plan_path().read_text(encoding="utf-8"))
     integ = data["categories"]["integration"]["partners"]
@@ -70,8 +63,8 @@ def big_plan(partners: int) -> Plan:
     return Plan.model_validate(data, context={"currency": "USD"})
 
 
-def synthetic_deals(count: int, plan: Plan, seed: int = 7) -> list[Deal]:
-    """``count`` deal rows on count/3 accounts, about three registrations each over 15 months.
+def synthetic_rows(count: int, names: list[str], seed: int = 7) -> Iterator[dict[str, Any]]:
+    """``count`` deal rows, as plain dicts, on count/3 accounts, about three registrations each over 15 months.
 
     Like a CRM export: each account has its CRM name and domain; one row in ten carries the name as
     a partner typed it (another legal suffix, other case), one in ten the domain with ``www.``, one in
@@ -79,11 +72,7 @@ def synthetic_deals(count: int, plan: Plan, seed: int = 7) -> list[Deal]:
     lost; one won deal in forty is refunded.
     """
     rnd = random.Random(seed)
-    names = [p.name for _, p in plan.partners()]
     accounts = max(count // 3, 1)
-    out = []
-    won, lost, open_ = Stage.WON, Stage.LOST, Stage.OPEN
-    touches = [Touch.SOURCED, Touch.SOURCED, Touch.REFERRAL, Touch.INFLUENCED]
     for n in range(count):
         a = rnd.randrange(accounts)
         spelling = rnd.randrange(10 * len(SUFFIXES))
@@ -91,199 +80,258 @@ def synthetic_deals(count: int, plan: Plan, seed: int = 7) -> list[Deal]:
         where = rnd.randrange(10)
         domain = None if where == 0 else (f"account{a}.example" if where > 1 else f"www.account{a}.example")
         registered = START + timedelta(days=rnd.randrange(450))
-        touch = touches[n % 4]
+        touch = TOUCHES[n % 4]
         approved = registered + timedelta(days=rnd.randrange(5)) if n % 7 else None
         roll = rnd.random()
-        stage = won if roll < 0.45 else (lost if roll < 0.6 else open_)
+        stage = "won" if roll < 0.45 else ("lost" if roll < 0.6 else "open")
         close = registered + timedelta(days=rnd.randrange(150))
-        out.append(
-            Deal(
-                deal_id=f"D-{n}",
-                account_name=name,
-                account_domain=domain,
-                partner=names[rnd.randrange(len(names))],
-                touch=touch,
-                stage=stage,
-                amount=Decimal(rnd.randrange(100_000, 10_000_000)) / 100,
-                currency="USD",
-                registered_on=registered if touch is not Touch.INFLUENCED or n % 3 == 0 else None,
-                approved_on=approved if touch is not Touch.INFLUENCED else None,
-                close_date=close if stage is not open_ else None,
-                refunded_on=close + timedelta(days=rnd.randrange(200))
-                if stage is won and n % 40 == 0
-                else None,
-            )
-        )
+        yield {
+            "deal_id": f"D-{n}",
+            "account_name": name,
+            "account_domain": domain,
+            "partner": names[rnd.randrange(len(names))],
+            "touch": touch,
+            "stage": stage,
+            "amount": Decimal(rnd.randrange(100_000, 10_000_000)) / 100,
+            "currency": "USD",
+            "registered_on": registered if touch != "influenced" or n % 3 == 0 else None,
+            "approved_on": approved if touch != "influenced" else None,
+            "close_date": close if stage != "open" else None,
+            "refunded_on": close + timedelta(days=rnd.randrange(200))
+            if stage == "won" and n % 40 == 0
+            else None,
+        }
+
+
+def partnerkit_deals(count: int, names: list[str], seed: int = 7) -> list[Any]:
+    """The rows as partnerkit's Deal records (built row by row: no second copy of the rows is held)."""
+    from partnerkit.pipeline import Deal, Stage, Touch
+
+    touch, stage = {t.value: t for t in Touch}, {s.value: s for s in Stage}
+    out = []
+    for row in synthetic_rows(count, names, seed):
+        row["touch"], row["stage"] = touch[row["touch"]], stage[row["stage"]]
+        out.append(Deal(**row))
     return out
 
 
-def plain_conflicts(
-    plan: Plan, deals: Sequence[Deal], as_of: date, rules: dict[str, PartnerRules]
-) -> list[int]:
-    """The baseline, written plainly: every registration compared with every other one.
+def digest(rows: list[int]) -> str:
+    """A short fingerprint of the losing rows, to check both contenders agree."""
+    return hashlib.sha256(",".join(map(str, rows)).encode()).hexdigest()[:16]
 
-    Registrations are taken in approval order; one loses when an earlier protected registration of
-    another partner on the same account (folded inside the comparison) covers its approval day.
-    Returns the rows that lose.
-    """
-    by_name = rules_by_name(rules, {d.partner for d in deals})
-    regs = [
-        i
-        for i, d in enumerate(deals)
-        if d.touch is not Touch.INFLUENCED
-        and d.registered_on is not None
-        and d.registered_on <= as_of
-        and d.partner in by_name
-        and by_name[d.partner].may_register
-        and d.approved_on is not None
-        and d.approved_on <= as_of
-    ]
-    regs.sort(
-        key=lambda i: (deals[i].approved_on, deals[i].registered_on, deals[i].deal_id, deals[i].partner)
+
+# --- the baseline: plain Python, nothing of partnerkit ----------------------------------------------
+
+LEGAL = {"inc", "llc", "ltd", "gmbh", "sa"}
+
+
+def fold_name(name: str | None) -> str | None:
+    """A company name as compared: lower case, no dots or commas, no trailing legal suffix."""
+    words = (name or "").lower().replace(".", "").replace(",", " ").split()
+    while len(words) > 1 and words[-1] in LEGAL:
+        words.pop()
+    return " ".join(words) or None
+
+
+def fold_domain(domain: str | None) -> str | None:
+    """A domain as compared: lower case, without ``www.``."""
+    if not domain:
+        return None
+    domain = domain.strip().lower()
+    return domain[4:] if domain.startswith("www.") else domain
+
+
+def pairwise_contender(count: int, rules_file: str, seed: int) -> Any:
+    """The baseline: every registration compared with every earlier protected one."""
+    facts = json.loads(Path(rules_file).read_text(encoding="utf-8"))
+    rules, names = facts["rules"], facts["names"]
+    deals = list(synthetic_rows(count, names, seed))
+
+    def work() -> Any:
+        regs = [
+            i
+            for i, d in enumerate(deals)
+            if d["touch"] != "influenced"
+            and d["registered_on"] is not None
+            and d["registered_on"] <= AS_OF
+            and d["partner"] in rules
+            and rules[d["partner"]]["may_register"]
+            and d["approved_on"] is not None
+            and d["approved_on"] <= AS_OF
+        ]
+        regs.sort(key=lambda i: (deals[i]["approved_on"], deals[i]["registered_on"], deals[i]["deal_id"]))
+        protected: dict[int, date] = {}
+        lost = []
+        for i in regs:
+            d = deals[i]
+            name, domain = fold_name(d["account_name"]), fold_domain(d["account_domain"])
+            beaten = False
+            for j, until in protected.items():
+                other = deals[j]
+                if (
+                    other["partner"] != d["partner"]
+                    and other["approved_on"] <= d["approved_on"] <= until
+                    and (
+                        (domain is not None and domain == fold_domain(other["account_domain"]))
+                        or (name is not None and name == fold_name(other["account_name"]))
+                    )
+                ):
+                    beaten = True
+                    break
+            if beaten:
+                lost.append(i)
+            else:
+                rule = rules[d["partner"]]
+                days = rule["days"].get(d["touch"]) or rule["days"].get("default") or 1
+                protected[i] = d["approved_on"] + timedelta(days=days - 1)
+        return lambda: digest(sorted(lost))
+
+    return work
+
+
+# --- partnerkit ---------------------------------------------------------------------------------
+
+
+def check_contender(count: int, partners: int, seed: int) -> Any:
+    """partnerkit's conflict check alone (account matching included), on the baseline's rows."""
+    from partnerkit.pipeline import RegistrationStatus, check_registrations, partner_rules
+
+    plan = big_plan(partners)
+    rules = partner_rules(plan)
+    deals = partnerkit_deals(count, [p.name for _, p in plan.partners()], seed)
+
+    def work() -> Any:
+        check = check_registrations(plan, deals, AS_OF, rules=rules)
+        lost = [i for i, s in enumerate(check.status) if s is RegistrationStatus.LOST]
+        return lambda: digest(lost)
+
+    return work
+
+
+def job_contender(count: int, partners: int) -> Any:
+    """The whole job: partner rules, accounts, the conflict check, attribution, the quarter's payouts."""
+    from partnerkit.payouts import compute_payouts
+    from partnerkit.pipeline import (
+        RegistrationStatus,
+        attribute,
+        check_registrations,
+        parse_period,
+        partner_rules,
     )
-    protected: dict[int, date] = {}
-    lost = []
-    for i in regs:
-        d = deals[i]
-        rule = by_name[d.partner]
-        beaten = False
-        for j in regs:
-            if j == i or j not in protected:
-                continue
-            other = deals[j]
-            if (
-                by_name[other.partner].partner != rule.partner
-                and other.approved_on <= d.approved_on <= protected[j]  # type: ignore[operator]
-                and same_account(
-                    (d.account_name, d.account_domain), (other.account_name, other.account_domain)
-                )
-            ):
-                beaten = True
-                break
-        if beaten:
-            lost.append(i)
-        else:
-            days = rule.protection_for(d.touch) or rule.protection_days or 1
-            protected[i] = d.approved_on + timedelta(days=days - 1)  # type: ignore[operator]
-    return sorted(lost)
+    from partnerkit.pipeline.registrations import accounts_of
+
+    plan = big_plan(partners)
+    deals = partnerkit_deals(count, [p.name for _, p in plan.partners()])
+    period = parse_period("2026-Q3")
+
+    def work() -> Any:
+        rules = partner_rules(plan)
+        accounts = accounts_of(deals)
+        check = check_registrations(plan, deals, period.end, rules=rules, accounts=accounts)
+        credit = attribute(plan, deals, check, rules=rules, period=period)
+        run = compute_payouts(plan, deals, period, rules=rules, check=check, attribution=credit)
+        return f"lost {check.count(RegistrationStatus.LOST)}, statements {len(run.statements)}"
+
+    return work
 
 
-def linear_conflicts(
-    plan: Plan, deals: Sequence[Deal], as_of: date, rules: dict[str, PartnerRules]
-) -> list[int]:
-    """partnerkit's check (account matching included): the rows that lose."""
-    check = check_registrations(plan, deals, as_of, rules=rules)
-    return [i for i, s in enumerate(check.status) if s is RegistrationStatus.LOST]
+def write_rules(path: Path, partners: int) -> Path:
+    """The partners' names and protection days, as plain JSON for the baseline."""
+    from partnerkit.pipeline import Touch, partner_rules
 
-
-def job_once(plan: Plan, deals: Sequence[Deal], rules: dict[str, PartnerRules]) -> dict[str, Any]:
-    """One run of the whole job; per step (wall s, CPU s), and the check and the run under "result"."""
-    out: dict[str, Any] = {}
-
-    def step(name: str, work: Callable[[], Any]) -> Any:
-        gc.collect()  # a full collection over a million rows is not the job's: keep it out of the timing
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = work()
-        out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
-        return result
-
-    accounts = step("accounts", lambda: accounts_of(deals))
-    check = step(
-        "check", lambda: check_registrations(plan, deals, PERIOD.end, rules=rules, accounts=accounts)
-    )
-    credit = step("attribute", lambda: attribute(plan, deals, check, rules=rules, period=PERIOD))
-    run = step(
-        "payouts", lambda: compute_payouts(plan, deals, PERIOD, rules=rules, check=check, attribution=credit)
-    )
-    out["result"] = (check, run)
-    return out
-
-
-def timed(job: Callable[[], Any]) -> tuple[float, Any]:
-    gc.collect()
-    start = time.perf_counter()
-    result = job()
-    return time.perf_counter() - start, result
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    plan = big_plan(partners)
+    rules = {}
+    for name, rule in partner_rules(plan).items():
+        days = {t.value: rule.protection_for(t) for t in Touch}
+        days["default"] = rule.protection_days
+        rules[name] = {"may_register": rule.may_register, "days": days}
+    names = [p.name for _, p in plan.partners()]
+    path.write_text(json.dumps({"rules": rules, "names": names}), encoding="utf-8")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--deals", type=int, default=1_000_000)
-    parser.add_argument("--partners", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each baseline comparison")
-    parser.add_argument("--job-repeats", type=int, default=3, help="runs of the whole job at each size")
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    args = parser.parse_args(argv)
-    sizes = [args.deals // 4, args.deals // 2, args.deals]
-    baseline_sizes = [500, 1000, 2000, 4000]
-    if args.quick:
-        sizes, baseline_sizes, args.repeats, args.job_repeats = [2500, 5000, 10_000], [250, 500], 3, 1
+    """Run the growth series and the baseline comparison; print the tables and targets."""
+    bench = harness.Bench("deals_bench", (__doc__ or "").splitlines()[0])
+    bench.parser.add_argument("--deals", type=int, default=1_000_000)
+    bench.parser.add_argument("--partners", type=int, default=10_000)
+    args = bench.parse(argv)
+    me = str(Path(__file__).resolve())
+    deals, partners = (4_000, 200) if args.quick else (args.deals, args.partners)
+    sizes = [deals // 4, deals // 2, deals]
+    baseline_sizes = [200, 400] if args.quick else [1000, 2000, 4000]
 
-    t_plan, plan = timed(lambda: big_plan(args.partners))
-    t_rules, rules = timed(lambda: partner_rules(plan))
-    print(f"plan with {args.partners:,} partners: built in {t_plan:.2f} s; partner rules {t_rules:.2f} s")
-
-    print(
-        f"\nlinear growth (wall seconds, median of {args.job_repeats} runs; generating the rows is not timed)"
+    growth = harness.run(
+        f"the whole job, {partners:,} partners",
+        [
+            Contender.call(f"partnerkit job, {n:,} deals", me, "job_contender", count=n, partners=partners)
+            for n in sizes
+        ],
+        args.repeat,
     )
-    print(
-        f"{'deals':>10} {'accounts':>9} {'check':>7} {'attribute':>10} {'payouts':>8} {'job':>7} "
-        f"{'job cpu':>8} {'s / 1M':>7} {'lost':>8} {'statements':>11} {'peak MB':>8}"
-    )
-    last: dict[str, float] = {}
-    for size in sizes:
-        t_gen, deals = timed(lambda size=size: synthetic_deals(size, plan))
-        runs = [job_once(plan, deals, rules)]
-        for _ in range(args.job_repeats - 1):
-            again = job_once(plan, deals, rules)
-            del again["result"]  # one run's results in memory at a time, as in real use
-            runs.append(again)
-        steps = {
-            k: statistics.median(r[k][0] for r in runs) for k in ("accounts", "check", "attribute", "payouts")
-        }
-        job = statistics.median(sum(r[k][0] for k in steps) for r in runs)
-        cpu = statistics.median(sum(r[k][1] for k in steps) for r in runs)
-        check, run = runs[0]["result"]
-        lost = check.count(RegistrationStatus.LOST)
-        print(
-            f"{size:>10,} {steps['accounts']:>9.2f} {steps['check']:>7.2f} {steps['attribute']:>10.2f} "
-            f"{steps['payouts']:>8.2f} {job:>7.2f} {cpu:>8.2f} {job / size * 1e6:>7.2f} {lost:>8,} "
-            f"{len(run.statements):>11,} {peak_mb():>8.0f}"
+    bench.table(growth, "the work alone; memory: the child's peak, its deals included")
+    points = [(n, growth.median(f"partnerkit job, {n:,} deals")) for n in sizes]
+    exponent = harness.fit_exponent(points)
+    for n, seconds in points:
+        print(f"   {n:>10,} deals: {seconds / n * 1e6:6.2f} s per million")
+    largest = f"partnerkit job, {deals:,} deals"
+    work = f"deals job, {deals:,} deals, {partners:,} partners"
+    bench.under_seconds(growth, largest, TARGET_SECONDS, work)
+    bench.under_mb(growth, largest, TARGET_MB, work)
+    bench.target(
+        harness.Target(
+            f"deals job growth, {sizes[0]:,} to {deals:,} deals",
+            f"exponent < {TARGET_EXPONENT:g}",
+            f"time ~ size^{exponent:.2f}",
+            exponent < TARGET_EXPONENT,
+            partnerkit=growth.median(largest),
+            memory=growth.median(largest, "rss_mb"),
         )
-        last = {"total": job + t_rules, "gen": t_gen, "cpu": cpu + t_rules}
-        del deals, runs, check, run
-    print(
-        f"\nend to end at {sizes[-1]:,} deals: {last['total']:.2f} s wall, {last['cpu']:.2f} s CPU (partner rules, "
-        f"accounts, check, attribution, payouts; medians); generating the rows took {last['gen']:.2f} s more; "
-        f"peak memory {peak_mb():.0f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-    )
-    print(
-        f"target under 10 s: {'met' if last['total'] < 10 else 'NOT met'}; "
-        f"under 2 GB: {'met' if peak_mb() < 2048 else 'NOT met'}"
     )
 
-    print(
-        f"\nconflict check against the plain pairwise baseline (alternating, {args.repeats} repeats, medians)"
-    )
-    print(f"{'deals':>8} {'baseline s':>11} {'linear s':>9} {'ratio':>8} {'agree':>6}")
-    for size in baseline_sizes:
-        deals = synthetic_deals(size, plan, seed=size)
-        base_times, fast_times = [], []
-        agree = True
-        for _ in range(args.repeats):
-            tb, slow = timed(lambda deals=deals: plain_conflicts(plan, deals, AS_OF, rules))
-            tf, fast = timed(lambda deals=deals: linear_conflicts(plan, deals, AS_OF, rules))
-            base_times.append(tb)
-            fast_times.append(tf)
-            agree = agree and slow == fast
-        mb, mf = statistics.median(base_times), statistics.median(fast_times)
-        print(f"{size:>8,} {mb:>11.3f} {mf:>9.4f} {mb / mf:>7.0f}x {'yes' if agree else 'NO':>6}")
-    return 0
+    with tempfile.TemporaryDirectory() as folder:
+        rules = str(write_rules(Path(folder) / "rules.json", partners))
+        for n in baseline_sizes:
+            compared = harness.run(
+                f"conflict check, {n:,} deals",
+                [
+                    Contender.call(
+                        "partnerkit check_registrations",
+                        me,
+                        "check_contender",
+                        count=n,
+                        partners=partners,
+                        seed=n,
+                    ),
+                    Contender.call(
+                        "plain pairwise loop",
+                        me,
+                        "pairwise_contender",
+                        baseline=True,
+                        count=n,
+                        rules_file=rules,
+                        seed=n,
+                    ),
+                ],
+                args.repeat,
+            )
+            bench.table(compared, "the check alone")
+            found = compared.answers()
+            agree = len(set().union(*found.values())) == 1
+            print(f"   both find the same losing registrations: {'yes' if agree else 'NO'}")
+            if not agree:
+                return 1
+        ours = "partnerkit check_registrations"
+        bench.target(
+            harness.Target(
+                f"conflict check, {baseline_sizes[-1]:,} deals",
+                "none set (figures only)",
+                f"{compared.ratio('plain pairwise loop', ours):.1f}x the pairwise loop",
+                None,
+                **bench.figures(compared, ours),
+            )
+        )
+    return bench.finish()
 
 
 if __name__ == "__main__":

@@ -1,71 +1,86 @@
-"""Benchmark the roadmap scheduler against a plain baseline, its growth, and the CP-SAT optimiser.
+"""The roadmap scheduler against a plain serial scheme, its growth at a fixed team, and the CP-SAT optimiser.
 
-Run: python benchmarks/roadmap_bench.py [--seed N] [--repeats N] [--quick] [--no-optimum]
+    python benchmarks/roadmap_bench.py [--seed N] [--repeat 5] [--quick] [--no-optimum]
 
-1. Side by side: ``schedule_roadmap`` (the whole call from the Roadmap model: checks, two rules,
-   slack, critical path) against a plain serial scheme written here (one pass in file order, first
-   free window, nothing else), run alternately, ``--repeats`` times each; medians and their ratio.
-2. Growth at a fixed team: the same random roadmaps at 500 to 8,000 activities with eight people,
-   and the exponent of time against size (the slope of log time on log size).
+1. Side by side, each sample in its own process, alternating (harness.py): ``schedule_roadmap`` (the
+   whole call from the Roadmap model: checks, two rules, slack, critical path) against a plain serial
+   scheme written here over plain dicts (one pass in dependency order, first free window, nothing
+   else; it imports nothing of partnerkit), at sizes where the team grows with the roadmap.
+2. Growth at a fixed team of eight: the same random roadmaps at 500 to 8,000 activities, both
+   contenders, and the exponent of time against size (the slope of a log-log fit).
 3. ``--optimize`` on random 40-activity roadmaps: time against its limit, run twice to show the
-   schedule is the same, and the makespan against the heuristic's.
+   schedule is the same, and the makespan against the heuristic's (in this process).
 4. Heuristic against the proven optimum on small random roadmaps (the gap table).
 
-Every target is printed with whether this run met it. Figures move with the machine's load.
+Targets: 2,000 activities in under 1 s; growth at a fixed team like size^k with k < 1.5; the optimiser
+within its limit and the same schedule twice. Figures move with the machine's load.
 """
 
 from __future__ import annotations
 
-import argparse
-import math
 import random
-import statistics
+import sys
 import time
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from partnerkit.model.roadmap import Activity, Phase, ProgramSettings, Roadmap
-from partnerkit.model.values import Priority
-from partnerkit.roadmap import schedule_roadmap
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+from harness import Contender
 
 TARGET_SECONDS = 1.0  # 2,000 activities
 TARGET_EXPONENT = 1.5  # growth at a fixed team: close to linear
 OPTIMIZE_LIMIT = 10.0  # seconds, the default --time-limit
+WEEKS_OFF = (26, 52, 78)
 
 
-def random_roadmap(n: int, *, seed: int, capacity: int, max_deps: int = 3, window: int = 60) -> Roadmap:
-    """``n`` activities; each depends on up to ``max_deps`` of the ``window`` activities before it."""
+def random_activities(
+    n: int, *, seed: int, capacity: int, max_deps: int = 3, window: int = 60
+) -> list[dict[str, Any]]:
+    """``n`` activities as plain dicts; each depends on up to ``max_deps`` of the ``window`` activities before it."""
     rng = random.Random(seed)
     activities = []
     for i in range(n):
         earlier = list(range(max(0, i - window), i))
         deps = rng.sample(earlier, k=min(len(earlier), rng.randint(0, max_deps)))
         activities.append(
-            Activity(
-                id=f"a{i}",
-                name=f"Activity {i}",
-                goal="benchmark",
-                duration_weeks=rng.randint(1, 8),
-                people=rng.randint(1, min(3, capacity)),
-                priority=rng.choice(["P0", "P1", "P2"]),
-                depends_on=[f"a{d}" for d in deps],
-            )
+            {
+                "id": f"a{i}",
+                "name": f"Activity {i}",
+                "goal": "benchmark",
+                "duration_weeks": rng.randint(1, 8),
+                "people": rng.randint(1, min(3, capacity)),
+                "priority": rng.choice(["P0", "P1", "P2"]),
+                "depends_on": [f"a{d}" for d in deps],
+            }
         )
     rng.shuffle(activities)  # file order must not matter
-    settings = ProgramSettings(capacity=capacity, weeks_off=[26, 52, 78])
+    return activities
+
+
+def random_roadmap(n: int, *, seed: int, capacity: int, max_deps: int = 3, window: int = 60) -> Any:
+    """The same activities as partnerkit's Roadmap model."""
+    from partnerkit.model.roadmap import Activity, Phase, ProgramSettings, Roadmap
+
+    activities = [
+        Activity(**a)
+        for a in random_activities(n, seed=seed, capacity=capacity, max_deps=max_deps, window=window)
+    ]
+    settings = ProgramSettings(capacity=capacity, weeks_off=list(WEEKS_OFF))
     return Roadmap(settings=settings, phases=[Phase(quarter="Q1", name="All", activities=activities)])
 
 
-def plain_schedule(roadmap: Roadmap) -> int:
+def plain_schedule(activities: list[dict[str, Any]], capacity: int) -> int:
     """The baseline: one pass of the serial scheme in dependency order, each activity in its first free window.
 
-    Weeks off, dependencies and capacity are kept; no priorities, no slack, no critical path.
+    Dependencies and capacity are kept (weeks off are not); no priorities, no slack, no critical path.
     Returns the makespan in working weeks.
     """
-    settings = roadmap.settings
-    activities = {a.id: a for a in roadmap.activities()}
+    by_id = {a["id"]: a for a in activities}
     order: list[str] = []
     seen: set[str] = set()
-    for root in sorted(activities):
+    for root in sorted(by_id):
         stack = [(root, False)]
         while stack:
             node, expanded = stack.pop()
@@ -76,104 +91,79 @@ def plain_schedule(roadmap: Roadmap) -> int:
                 continue
             seen.add(node)
             stack.append((node, True))
-            stack.extend((d, False) for d in activities[node].depends_on if d not in seen)
+            stack.extend((d, False) for d in by_id[node]["depends_on"] if d not in seen)
     free: list[int] = []
     end: dict[str, int] = {}
     for node in order:
-        a = activities[node]
-        start = max((end[d] for d in a.depends_on), default=0)
+        a = by_id[node]
+        duration, people = a["duration_weeks"], a["people"]
+        start = max((end[d] for d in a["depends_on"]), default=0)
         while True:
-            while len(free) < start + a.duration:
-                free.append(settings.capacity)
-            clash = [k for k in range(start, start + a.duration) if free[k] < a.people]
+            while len(free) < start + duration:
+                free.append(capacity)
+            clash = [k for k in range(start, start + duration) if free[k] < people]
             if not clash:
                 break
             start = clash[-1] + 1
-        for k in range(start, start + a.duration):
-            free[k] -= a.people
-        end[node] = start + a.duration
+        for k in range(start, start + duration):
+            free[k] -= people
+        end[node] = start + duration
     return max(end.values(), default=0)
 
 
-def lower_bounds(roadmap: Roadmap) -> tuple[int, int]:
-    """(longest dependency chain in weeks, total person-weeks / capacity): no schedule beats either."""
-    acts = {a.id: a for a in roadmap.activities()}
-    finish: dict[str, int] = {}
-    # Each activity depends only on activities with a smaller number: number order is an order of work.
-    for a in sorted(acts.values(), key=lambda a: int(a.id[1:])):
-        finish[a.id] = a.duration + max((finish[d] for d in a.depends_on), default=0)
-    work = sum(a.duration * a.people for a in acts.values())
-    return max(finish.values()), -(-work // roadmap.settings.capacity)
+# --- the contenders (factories: the set-up here, the returned function is timed) --------------------
 
 
-def _timed(call: Callable[[], object]) -> float:
-    began = time.perf_counter()
-    call()
-    return time.perf_counter() - began
+def partnerkit_contender(n: int, seed: int, capacity: int) -> Any:
+    """partnerkit's ``schedule_roadmap`` from the Roadmap model."""
+    from partnerkit.roadmap import schedule_roadmap
+
+    roadmap = random_roadmap(n, seed=seed, capacity=capacity)
+
+    def work() -> Any:
+        return f"makespan {schedule_roadmap(roadmap).makespan_weeks} weeks"
+
+    return work
 
 
-def side_by_side(roadmap: Roadmap, repeats: int) -> tuple[float, float]:
-    """Median seconds of the baseline and of schedule_roadmap, run alternately (the order swaps each round)."""
-    plain: list[float] = []
-    ours: list[float] = []
-    for round_ in range(repeats):
-        pair = [("plain", lambda: plain_schedule(roadmap)), ("ours", lambda: schedule_roadmap(roadmap))]
-        if round_ % 2:
-            pair.reverse()
-        for name, call in pair:
-            (plain if name == "plain" else ours).append(_timed(call))
-    return statistics.median(plain), statistics.median(ours)
+def plain_contender(n: int, seed: int, capacity: int) -> Any:
+    """The plain serial scheme over dicts."""
+    activities = random_activities(n, seed=seed, capacity=capacity)
+
+    def work() -> Any:
+        return f"makespan {plain_schedule(activities, capacity)} weeks"
+
+    return work
 
 
-def verdict(met: bool) -> str:
-    """``met`` or ``MISSED``."""
-    return "met" if met else "MISSED"
-
-
-def table_side_by_side(seed: int, repeats: int, sizes: tuple[int, ...]) -> None:
-    """Section 1: partnerkit's scheduler against the plain serial scheme."""
-    print(f"1. schedule_roadmap against a plain serial scheme ({repeats} alternating runs each, medians)")
-    print(f"   target: 2,000 activities in under {TARGET_SECONDS:.1f} s")
-    print(
-        f"{'activities':>10} {'deps':>6} {'team':>5} {'plain s':>8} {'ours s':>8} {'ratio':>6} "
-        f"{'plain weeks':>11} {'our weeks':>9} {'chain LB':>8} {'work LB':>8} {'target':>7}"
-    )
+def side_by_side(
+    bench: harness.Bench, seed: int, repeat: int, sizes: list[int], fixed: int | None
+) -> list[harness.Results]:
+    """Both contenders at each size (the team grows with the roadmap, or stays ``fixed``)."""
+    me = str(Path(__file__).resolve())
+    out = []
     for n in sizes:
-        capacity = max(4, n // 250)
-        roadmap = random_roadmap(n, seed=seed, capacity=capacity)
-        deps = sum(len(a.depends_on) for a in roadmap.activities())
-        plain, ours = side_by_side(roadmap, repeats)
-        schedule = schedule_roadmap(roadmap)
-        chain_lb, work_lb = lower_bounds(roadmap)
-        target = verdict(ours < TARGET_SECONDS) if n == 2000 else ""
-        print(
-            f"{n:>10,} {deps:>6,} {capacity:>5} {plain:>8.3f} {ours:>8.3f} {ours / plain:>6.1f} "
-            f"{plain_schedule(roadmap):>11} {schedule.calendar.index_at_or_after(schedule.makespan_weeks) + 1:>9} "
-            f"{chain_lb:>8} {work_lb:>8} {target:>7}"
+        capacity = fixed or max(4, n // 250)
+        kwargs = {"n": n, "seed": seed, "capacity": capacity}
+        results = harness.run(
+            f"{n:,} activities, a team of {capacity}",
+            [
+                Contender.call("partnerkit schedule_roadmap", me, "partnerkit_contender", **kwargs),
+                Contender.call("plain serial scheme", me, "plain_contender", baseline=True, **kwargs),
+            ],
+            repeat,
         )
-    print("   (weeks are working weeks; the last two columns are lower bounds no schedule beats)")
+        bench.table(results, "the scheduling alone")
+        shown = {name: next(iter(a)) for name, a in results.answers().items()}
+        print(f"   partnerkit: {shown['partnerkit schedule_roadmap']}; plain: {shown['plain serial scheme']}")
+        out.append(results)
+    return out
 
 
-def table_growth(seed: int, repeats: int, sizes: tuple[int, ...], capacity: int = 8) -> None:
-    """Section 2: time against size with the same team, and the fitted exponent."""
-    print()
-    print(f"2. growth with a team of {capacity} throughout (median of {repeats})")
-    print(f"   target: time grows like size^k with k < {TARGET_EXPONENT}")
-    print(f"{'activities':>10} {'seconds':>8} {'makespan':>9}")
-    points: list[tuple[float, float]] = []
-    for n in sizes:
-        roadmap = random_roadmap(n, seed=seed, capacity=capacity)
-        seconds = statistics.median(_timed(lambda r=roadmap: schedule_roadmap(r)) for _ in range(repeats))
-        points.append((math.log(n), math.log(seconds)))
-        print(f"{n:>10,} {seconds:>8.3f} {schedule_roadmap(roadmap).makespan_weeks:>9}")
-    xs, ys = zip(*points, strict=True)
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x in xs)
-    print(f"   exponent k = {slope:.2f} ({verdict(slope < TARGET_EXPONENT)})")
-
-
-def table_optimize(seed: int, count: int) -> None:
+def table_optimize(bench: harness.Bench, seed: int, count: int) -> None:
     """Section 3: --optimize on 40 activities within its limit, the same twice, and its gap to the heuristic."""
+    from partnerkit.roadmap import schedule_roadmap
+
     try:
         from partnerkit.io.optimize import optimize_roadmap
     except ImportError:  # pragma: no cover
@@ -205,8 +195,18 @@ def table_optimize(seed: int, count: int) -> None:
             f"{k:>8} {capacity:>5} {heuristic:>9} {first.makespan_weeks:>9} {gap:>6.1%} {first.method:>9} "
             f"{first_s:>8.2f} {second_s:>8.2f} {'yes' if identical else 'NO':>5}"
         )
-    print(
-        f"   within the limit: {within}/{count} ({verdict(within == count)}); same schedule: {same}/{count} ({verdict(same == count)})"
+    bench.target(
+        harness.Target(
+            "roadmap --optimize, 40 activities",
+            f"within {OPTIMIZE_LIMIT:g} s",
+            f"{within}/{count} runs",
+            within == count,
+        )
+    )
+    bench.target(
+        harness.Target(
+            "roadmap --optimize, 40 activities", "same schedule twice", f"{same}/{count}", same == count
+        )
     )
     print("   (gap: how much longer the heuristic's schedule is than the optimiser's)")
 
@@ -215,6 +215,8 @@ def table_gaps(count: int, seed: int) -> None:
     """Section 4: heuristic against the optimum on small random instances."""
     from partnerkit.errors import PartnerkitError
     from partnerkit.io.optimize import optimize_roadmap
+    from partnerkit.model.values import Priority
+    from partnerkit.roadmap import schedule_roadmap
 
     print()
     print("4. heuristic against the optimum on small roadmaps (CP-SAT, 10 s limit each), makespan in weeks")
@@ -257,25 +259,56 @@ def table_gaps(count: int, seed: int) -> None:
             )
 
 
-def main() -> None:
-    """Print the benchmark tables."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs per figure (at least 5)")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer instances")
-    parser.add_argument("--no-optimum", action="store_true", help="skip the optimiser's sections")
-    parser.add_argument("--instances", type=int, default=12, help="small instances for the gap table")
-    args = parser.parse_args()
-    repeats = max(5, args.repeats)
+def main(argv: list[str] | None = None) -> int:
+    """Print the benchmark tables and targets."""
+    bench = harness.Bench("roadmap_bench", (__doc__ or "").splitlines()[0])
+    bench.parser.add_argument("--seed", type=int, default=7)
+    bench.parser.add_argument("--no-optimum", action="store_true", help="skip the optimiser's sections")
+    bench.parser.add_argument("--instances", type=int, default=12, help="small instances for the gap table")
+    args = bench.parse(argv)
+    sizes = [100, 400] if args.quick else [500, 2000, 8000]
+    growth = [100, 200, 400] if args.quick else [500, 1000, 2000, 4000, 8000]
 
-    sizes = (500, 2000) if args.quick else (500, 2000, 8000)
-    growth = (250, 500, 1000, 2000) if args.quick else (500, 1000, 2000, 4000, 8000)
-    table_side_by_side(args.seed, repeats, sizes)
-    table_growth(args.seed, repeats, growth)
-    if not args.no_optimum:
-        table_optimize(args.seed, 2 if args.quick else 4)
-        table_gaps(4 if args.quick else args.instances, args.seed)
+    print("\n1. schedule_roadmap against a plain serial scheme, the team growing with the roadmap")
+    for n, results in zip(sizes, side_by_side(bench, args.seed, args.repeat, sizes, None), strict=True):
+        if n == 2000 or (args.quick and n == sizes[-1]):
+            bench.under_seconds(
+                results, "partnerkit schedule_roadmap", TARGET_SECONDS, f"roadmap, {n:,} activities"
+            )
+
+    print("\n2. growth with a team of 8 throughout")
+    fixed = side_by_side(bench, args.seed, args.repeat, growth, 8)
+    print()
+    print(f"   {'activities':>10} {'partnerkit s':>12} {'plain s':>8}")
+    for n, results in zip(growth, fixed, strict=True):
+        print(
+            f"   {n:>10,} {results.median('partnerkit schedule_roadmap'):>12.3f} {results.median('plain serial scheme'):>8.3f}"
+        )
+    ours = harness.fit_exponent(
+        [(n, r.median("partnerkit schedule_roadmap")) for n, r in zip(growth, fixed, strict=True)]
+    )
+    plain = harness.fit_exponent(
+        [(n, r.median("plain serial scheme")) for n, r in zip(growth, fixed, strict=True)]
+    )
+    print(f"   growth exponent (log-log fit): partnerkit {ours:.2f}, plain scheme {plain:.2f}")
+    last = fixed[-1]
+    bench.target(
+        harness.Target(
+            f"roadmap growth, team of 8, {growth[0]:,} to {growth[-1]:,} activities",
+            f"exponent < {TARGET_EXPONENT:g}",
+            f"time ~ size^{ours:.2f} (plain: ^{plain:.2f})",
+            ours < TARGET_EXPONENT,
+            partnerkit=last.median("partnerkit schedule_roadmap"),
+            baseline=last.median("plain serial scheme"),
+            ratio=last.ratio("plain serial scheme", "partnerkit schedule_roadmap"),
+            memory=last.median("partnerkit schedule_roadmap", "rss_mb"),
+        )
+    )
+    if not (args.no_optimum or args.quick):
+        table_optimize(bench, args.seed, 4)
+        table_gaps(args.instances, args.seed)
+    return bench.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

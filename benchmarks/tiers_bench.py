@@ -4,31 +4,26 @@ The rules use trailing, calendar, completed and fiscal windows (``12 months``, `
 ``4 completed quarters``, ``1 fiscal year``) over revenue held in exact cents (Decimal), a points
 rule, a consistency gate on completed quarters, a time-in-tier gate and validity dates.
 
-Two ways to get every partner's tier and the (met, actual) of every criterion, timed in the same
-run, alternating, several times, and compared by their medians:
+Two ways to get every partner's tier and the (met, actual) of every criterion, each in its own
+process, alternating (harness.py), compared by their medians:
 
-* the columnar engine (``evaluate_facts`` plus ``compact_rows``, the explanation tuples);
+* partnerkit's columnar engine (``evaluate_facts`` plus ``compact_rows``, the explanation tuples);
 * a straightforward loop, written the way a first version would be: each partner a small pydantic
   record, the rules plain dicts as a YAML file holds them, window edges worked out once per review
-  date, then partner by partner, rule by rule. It shares nothing with partnerkit's rule objects.
+  date, then partner by partner, rule by rule. It shares nothing with partnerkit's objects: both
+  children generate the same plain rows from a seed, and each builds its own input from them.
 
-Both must give every partner the same tier. Optionally reads the same facts from an XLSX file with
-python-calamine (our reader) and openpyxl. Prints a table; no pass/fail.
+Both must give every partner the same tier. Targets (issue 14): under 1 s for 100,000 partners, and
+at least 10x the plain loop.
 
-    python benchmarks/tiers_bench.py [--partners 100000] [--repeats 5] [--xlsx] [--openpyxl]
+    python benchmarks/tiers_bench.py [--partners 100000] [--repeat 5] [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import os
+import hashlib
 import random
-import resource
-import statistics
 import sys
-import tempfile
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -36,26 +31,26 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from partnerkit.model.rules import FactSpec
-from partnerkit.model.tiers import Tier
-from partnerkit.tiers.evaluate import evaluate_facts
-from partnerkit.tiers.explain import compact_rows, explain
-from partnerkit.tiers.facts import DatedColumn, FactTable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+from harness import Contender
 
 AS_OF = date(2026, 10, 1)
 FISCAL_YEAR_STARTS = 2  # February
 
-SPECS = {
-    "revenue": FactSpec(kind="money", dated=True, label="revenue"),
-    "deals": FactSpec(kind="count", dated=True, label="deals"),
-    "certified_staff": FactSpec(kind="count", unit="certified staff"),
-    "executive_sponsor": FactSpec(kind="boolean"),
-    "joint_business_plan": FactSpec(kind="boolean"),
-    "integration_complete": FactSpec(kind="boolean"),
-    "agreement_signed": FactSpec(kind="boolean"),
-    "basic_training": FactSpec(kind="boolean"),
-    "csat": FactSpec(kind="number"),
-    "certification_expires": FactSpec(kind="date"),
+# The facts' kinds, as a plan file holds them (the engine's child turns them into FactSpecs).
+SPECS: dict[str, dict[str, Any]] = {
+    "revenue": {"kind": "money", "dated": True, "label": "revenue"},
+    "deals": {"kind": "count", "dated": True, "label": "deals"},
+    "certified_staff": {"kind": "count", "unit": "certified staff"},
+    "executive_sponsor": {"kind": "boolean"},
+    "joint_business_plan": {"kind": "boolean"},
+    "integration_complete": {"kind": "boolean"},
+    "agreement_signed": {"kind": "boolean"},
+    "basic_training": {"kind": "boolean"},
+    "csat": {"kind": "number"},
+    "certification_expires": {"kind": "date"},
 }
 
 POINTS = {
@@ -126,31 +121,58 @@ TIERS: list[dict[str, Any]] = [
 ]
 
 
-def make_facts(n: int, seed: int = 7) -> FactTable:
-    """n partners with random facts in exact cents; about 2% miss a fact (unknowns are real data)."""
+def make_rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """n partners as plain data, with random facts in exact cents; about 2% miss a fact (unknowns are real data)."""
     rng = random.Random(seed)
-    table = FactTable(partners=[f"Partner {i:06d}" for i in range(n)], current_tier=[], tier_since=[])
     tiers = ["Gold", "Silver", "Bronze", None]
-    cols: dict[str, list[Any]] = {k: [] for k, s in SPECS.items() if not s.dated}
-    revenue, deals = DatedColumn(), DatedColumn()
     quarter_ends = [date(2025, 12, 31), date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30)]
     cents = Decimal("0.01")
+    rows = []
     for i in range(n):
-        table.current_tier.append(tiers[i % 4])
-        table.tier_since.append(AS_OF - timedelta(days=rng.randint(30, 900)))
         scale = rng.choice((5000, 20000, 80000))
+        row: dict[str, Any] = {
+            "name": f"Partner {i:06d}",
+            "tier": tiers[i % 4],
+            "tier_since": AS_OF - timedelta(days=rng.randint(30, 900)),
+            "dated": {"revenue": [], "deals": []},
+        }
         for end in quarter_ends:
-            revenue.add(i, end, rng.randint(0, scale * 100) * cents)
-            deals.add(i, end - timedelta(days=20), rng.randint(0, 3))
-        cols["certified_staff"].append(rng.randint(0, 7))
+            row["dated"]["revenue"].append((end, rng.randint(0, scale * 100) * cents))
+            row["dated"]["deals"].append((end - timedelta(days=20), rng.randint(0, 3)))
+        facts: dict[str, Any] = {"certified_staff": rng.randint(0, 7)}
         for flag in ("executive_sponsor", "joint_business_plan", "integration_complete", "agreement_signed"):
-            cols[flag].append(rng.random() < 0.7)
-        cols["basic_training"].append(None if rng.random() < 0.02 else rng.random() < 0.8)
-        cols["csat"].append(Decimal(rng.randint(30, 100)) / 10)
-        cols["certification_expires"].append(AS_OF + timedelta(days=rng.randint(-60, 400)))
-    table.values = cols
-    table.dated = {"revenue": revenue, "deals": deals}
+            facts[flag] = rng.random() < 0.7
+        facts["basic_training"] = None if rng.random() < 0.02 else rng.random() < 0.8
+        facts["csat"] = Decimal(rng.randint(30, 100)) / 10
+        facts["certification_expires"] = AS_OF + timedelta(days=rng.randint(-60, 400))
+        row["facts"] = facts
+        rows.append(row)
+    return rows
+
+
+def fact_table(rows: list[dict[str, Any]]) -> Any:
+    """The rows as partnerkit's columnar fact table (what its facts reader builds from a CRM export)."""
+    from partnerkit.tiers.facts import DatedColumn, FactTable
+
+    table = FactTable(
+        partners=[r["name"] for r in rows],
+        current_tier=[r["tier"] for r in rows],
+        tier_since=[r["tier_since"] for r in rows],
+    )
+    table.values = {k: [r["facts"][k] for r in rows] for k in rows[0]["facts"]} if rows else {}
+    table.dated = {}
+    for name in ("revenue", "deals"):
+        column = DatedColumn()
+        for i, r in enumerate(rows):
+            for day, value in r["dated"][name]:
+                column.add(i, day, value)
+        table.dated[name] = column
     return table
+
+
+def digest(verdicts: list[str | None]) -> str:
+    """A short fingerprint of every partner's tier, to check both contenders agree."""
+    return hashlib.sha256("\n".join(str(v) for v in verdicts).encode()).hexdigest()[:16]
 
 
 # --- the baseline: a straightforward loop over per-partner pydantic records and rule dicts ----------
@@ -166,21 +188,13 @@ class PartnerRecord(BaseModel):
     dated: dict[str, list[tuple[date, Any]]]
 
 
-def to_records(table: FactTable) -> list[PartnerRecord]:
-    """The facts as records (built before timing: the baseline's data is already loaded)."""
-    dated: list[dict[str, list[tuple[date, Any]]]] = [{} for _ in table.partners]
-    for name, col in table.dated.items():
-        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-            dated[p].setdefault(name, []).append((date.fromordinal(d), v))
+def to_records(rows: list[dict[str, Any]]) -> list[PartnerRecord]:
+    """The rows as pydantic records (built before timing: the baseline's data is already loaded)."""
     return [
         PartnerRecord(
-            name=name,
-            tier=table.current_tier[i],
-            tier_since=table.tier_since[i],
-            facts={k: col[i] for k, col in table.values.items()},
-            dated=dated[i],
+            name=r["name"], tier=r["tier"], tier_since=r["tier_since"], facts=r["facts"], dated=r["dated"]
         )
-        for i, name in enumerate(table.partners)
+        for r in rows
     ]
 
 
@@ -331,147 +345,65 @@ def baseline(
     return out
 
 
-# --- XLSX ------------------------------------------------------------------------------------------
+# --- the contenders (factories: the set-up here, the returned function is timed) --------------------
 
 
-def write_xlsx(table: FactTable, path: Path) -> None:
-    """One row per partner with the undated facts and a tier column (what a CRM export looks like)."""
-    import xlsxwriter
+def engine_contender(partners: int) -> Any:
+    """partnerkit's columnar engine: verdicts and every criterion's (met, actual) tuples."""
+    from partnerkit.model.rules import FactSpec
+    from partnerkit.model.tiers import Tier
+    from partnerkit.tiers.evaluate import evaluate_facts
+    from partnerkit.tiers.explain import compact_rows
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
-    sheet = book.add_worksheet("Facts")
-    names = list(table.values)
-    sheet.write_row(0, 0, ["partner", "tier", "tier_since", *names])
-    for i, partner in enumerate(table.partners):
-        sheet.write_string(i + 1, 0, partner)
-        if table.current_tier[i]:
-            sheet.write_string(i + 1, 1, table.current_tier[i])
-        sheet.write_datetime(i + 1, 2, table.tier_since[i])
-        for c, name in enumerate(names, start=3):
-            value = table.values[name][i]
-            if value is None:
-                continue
-            if isinstance(value, date):
-                sheet.write_datetime(i + 1, c, value)
-            elif isinstance(value, bool):
-                sheet.write_boolean(i + 1, c, value)
-            else:
-                sheet.write_number(i + 1, c, float(value))
-    book.close()
-
-
-def openpyxl_read(path: Path) -> int:
-    """Rows read by openpyxl in read-only mode, values only (no parsing into facts)."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    count = sum(1 for _ in book["Facts"].iter_rows(values_only=True))
-    book.close()
-    return count
-
-
-def timed(fn: Any, *args: Any) -> tuple[float, float, Any]:
-    """Wall-clock and CPU seconds of one call (the collector paused, as the engine pauses it), and its result."""
-    gc.collect()
-    start, cpu = time.perf_counter(), time.process_time()
-    result = fn(*args)
-    return time.perf_counter() - start, time.process_time() - cpu, result
-
-
-def peak_mb() -> float:
-    """The process's peak resident memory so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def main() -> None:
-    """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--partners", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5, help="alternating runs of each (at least 5)")
-    parser.add_argument("--xlsx", action="store_true", help="also write and read the facts as XLSX")
-    parser.add_argument("--openpyxl", action="store_true", help="with --xlsx: openpyxl too (slow)")
-    args = parser.parse_args()
-    n, repeats = args.partners, max(5, args.repeats)
+    specs = {name: FactSpec(**spec) for name, spec in SPECS.items()}
     tiers = [Tier.model_validate(t) for t in TIERS]
-    criteria = sum(len(t.rules) for t in tiers)
-    table = make_facts(n)
-    records = to_records(table)
+    table = fact_table(make_rows(partners))
 
-    def engine() -> tuple[Any, Any]:
-        ev = evaluate_facts(tiers, table, AS_OF, SPECS, fiscal_year_starts=FISCAL_YEAR_STARTS)
-        return ev, compact_rows(ev)
+    def work() -> Any:
+        ev = evaluate_facts(tiers, table, AS_OF, specs, fiscal_year_starts=FISCAL_YEAR_STARTS)
+        compact_rows(ev)
+        return lambda: digest(list(ev.tier))
 
-    samples: dict[str, list[tuple[float, float]]] = {"engine": [], "baseline": []}
-    ev = base = None
-    for _ in range(repeats):  # alternating, so both see the same machine
-        wall, cpu, (ev, rows) = timed(engine)
-        samples["engine"].append((wall, cpu))
-        del rows
-        wall, cpu, base = timed(baseline, records, TIERS)
-        samples["baseline"].append((wall, cpu))
-    assert ev is not None and base is not None
-    agree = sum(1 for i, b in enumerate(base) if b[1] == ev.tier[i])
-    t_explain = timed(lambda: [explain(ev, i) for i in range(1000)])
+    return work
 
-    def median(name: str, k: int) -> float:
-        return statistics.median(s[k] for s in samples[name])
 
-    e_wall, e_cpu, b_wall, b_cpu = (
-        median("engine", 0),
-        median("engine", 1),
-        median("baseline", 0),
-        median("baseline", 1),
+def loop_contender(partners: int) -> Any:
+    """The straightforward loop: pydantic records, rule dicts, partner by partner."""
+    records = to_records(make_rows(partners))
+
+    def work() -> Any:
+        out = baseline(records, TIERS)
+        return lambda: digest([verdict for _, verdict, _ in out])
+
+    return work
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both contenders alternating, each in its own process, and print the table and targets."""
+    bench = harness.Bench("tiers_bench", (__doc__ or "").splitlines()[0])
+    bench.parser.add_argument("--partners", type=int, default=100_000)
+    args = bench.parse(argv)
+    n = 2_000 if args.quick else args.partners
+    me = str(Path(__file__).resolve())
+    criteria = sum(len(t["rules"]) for t in TIERS)
+    results = harness.run(
+        f"{n:,} partners, {len(TIERS)} tiers, {criteria} criteria",
+        [
+            Contender.call("partnerkit columnar engine", me, "engine_contender", partners=n),
+            Contender.call("plain pydantic loop", me, "loop_contender", baseline=True, partners=n),
+        ],
+        args.repeat,
     )
-    windows = "4 completed quarters, 1 fiscal year (Feb), 6 calendar months, 12 months"
-    print(
-        f"partners: {n:,}; tiers: {len(tiers)}; criteria: {criteria}; windows: {windows}; money in Decimal cents"
-    )
-    print(f"verdicts agree with the baseline: {agree:,} of {n:,}; repeats: {repeats}, alternating; medians")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print()
-    print(f"{'measure':52} {'wall s':>8} {'cpu s':>8} {'target':>8} {'met (wall/cpu)':>15}")
-    print(f"{'-' * 52} {'-' * 8} {'-' * 8} {'-' * 8} {'-' * 15}")
-
-    def line(label: str, wall: float, cpu: float, target: str = "", met: str = "") -> None:
-        print(f"{label:52} {wall:8.3f} {cpu:8.3f} {target:>8} {met:>15}")
-
-    def yes(ok: bool) -> str:
-        return "yes" if ok else "no"
-
-    line(
-        "columnar engine, verdicts + explanation tuples",
-        e_wall,
-        e_cpu,
-        "< 1 s",
-        f"{yes(e_wall < 1)}/{yes(e_cpu < 1)}",
-    )
-    line("straightforward loop (pydantic records, rule dicts)", b_wall, b_cpu)
-    ratio_wall, ratio_cpu = b_wall / e_wall, b_cpu / e_cpu
-    print(
-        f"{'speed-up: baseline median / engine median':52} {ratio_wall:7.1f}x {ratio_cpu:7.1f}x {'>= 3x':>8} "
-        f"{yes(ratio_wall >= 3) + '/' + yes(ratio_cpu >= 3):>15}"
-    )
-    line("worded explanation of 1,000 partners (on demand)", t_explain[0], t_explain[1])
-    for name in ("engine", "baseline"):
-        shown = ", ".join(f"{w:.2f}/{c:.2f}" for w, c in samples[name])
-        print(f"  {name} runs (wall/cpu s): {shown}")
-    if args.xlsx:
-        from partnerkit.io.facts import load_facts
-
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "facts.xlsx"
-            w_wall, w_cpu, _ = timed(write_xlsx, table, path)
-            r_wall, r_cpu, (read, problems) = timed(load_facts, path, SPECS, ["Gold", "Silver", "Bronze"])
-            line("write the XLSX with xlsxwriter (setup)", w_wall, w_cpu)
-            line(f"read facts from XLSX: python-calamine ({len(problems)} problems)", r_wall, r_cpu, "< 3 s")
-            if args.openpyxl:
-                o_wall, o_cpu, _ = timed(openpyxl_read, path)
-                line("read the same XLSX: openpyxl read-only, values only", o_wall, o_cpu)
-            del read
-    print(f"{'peak memory of the whole run (MB, max RSS)':52} {peak_mb():8.0f}")
-    if agree != n:
-        sys.exit("the engine and the baseline disagree")
+    bench.table(results, "the evaluation alone; memory includes each child's facts")
+    answers = results.answers()
+    agree = len(set().union(*answers.values())) == 1
+    print(f"   every partner's tier agrees between the two: {'yes' if agree else 'NO'}")
+    work = f"tier review, {n:,} partners"
+    bench.under_seconds(results, "partnerkit columnar engine", 1, work)
+    bench.faster(results, "partnerkit columnar engine", "plain pydantic loop", 10, work)
+    code = bench.finish()
+    return code if agree else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
