@@ -91,15 +91,7 @@ def load_facts(
         tiers = [t.name for t in plan.tiers] if tiers is None else tiers
     else:
         specs = plan
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot read the facts table ({exc.strerror or exc})") from None
-    try:
-        LIMITS.check_file_size(size)
-    except PackageError as exc:
-        raise exc.naming(path, UnreadableFileError, ": ") from None
+    path = _within_limits(Path(path), "facts table")
     suffix = path.suffix.lower()
     reader = FactsReader(specs, tiers, path.name)
     if suffix in (".xlsx", ".xlsm"):
@@ -122,14 +114,8 @@ def load_facts(
     return reader.table, reader.problems
 
 
-def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
-    """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
-
-    Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
-    encrypted, too large): the deals and survey readers share this with the facts table.
-    UnreadableFileError for a file that is not a CSV or workbook at all.
-    """
-    path = Path(path)
+def _within_limits(path: Path, what: str) -> Path:
+    """``path``, once it is known to exist and to be no larger than the tables' limit (else UnreadableFileError)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -138,6 +124,17 @@ def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None
         LIMITS.check_file_size(size)
     except PackageError as exc:
         raise exc.naming(path, UnreadableFileError, ": ") from None
+    return path
+
+
+def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
+    """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
+
+    Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
+    encrypted, too large): the deals and survey readers share this with the facts table.
+    UnreadableFileError for a file that is not a CSV or workbook at all.
+    """
+    path = _within_limits(Path(path), what)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return [
