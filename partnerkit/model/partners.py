@@ -127,6 +127,19 @@ class TierSpell(PlanModel):
     model_config = PlanModel.model_config | {"serialize_by_alias": True}
 
 
+def settle_tier_history(partner: Any) -> None:
+    """Set a partner's ``tier`` and ``tier_since`` from its tier history, as ``check_tier_history`` finds them."""
+    if partner.tier_history:
+        fields = partner.model_fields_set
+        partner.tier, partner.tier_since = check_tier_history(
+            partner.tier_history,
+            partner.tier,
+            partner.tier_since,
+            tier_set="tier" in fields,
+            since_set="tier_since" in fields,
+        )
+
+
 def check_tier_history(
     history: list[TierSpell], tier: str | None, since: date | None, *, tier_set: bool, since_set: bool
 ) -> tuple[str | None, date | None]:
@@ -184,15 +197,7 @@ class PartnerBase(PlanModel):
 
     @model_validator(mode="after")
     def _history_agrees(self) -> PartnerBase:
-        if self.tier_history:
-            fields = self.model_fields_set
-            self.tier, self.tier_since = check_tier_history(
-                self.tier_history,
-                self.tier,
-                self.tier_since,
-                tier_set="tier" in fields,
-                since_set="tier_since" in fields,
-            )
+        settle_tier_history(self)
         return self
 
     @field_validator("overrides")

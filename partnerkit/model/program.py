@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from partnerkit.model.metrics import Source
-from partnerkit.model.partners import TierSpell, _fact_dates, check_tier_history
+from partnerkit.model.partners import TierSpell, _fact_dates, settle_tier_history
 from partnerkit.model.rules import CategoryName, FactName, FactValue, TierProgram
 from partnerkit.model.tiers import Tier
 from partnerkit.model.values import IsoDate, Name, PlanModel, Text
@@ -43,15 +43,7 @@ class ProgramPartner(PlanModel):
 
     @model_validator(mode="after")
     def _history_agrees(self) -> ProgramPartner:
-        if self.tier_history:
-            fields = self.model_fields_set
-            self.tier, self.tier_since = check_tier_history(
-                self.tier_history,
-                self.tier,
-                self.tier_since,
-                tier_set="tier" in fields,
-                since_set="tier_since" in fields,
-            )
+        settle_tier_history(self)
         return self
 
 
