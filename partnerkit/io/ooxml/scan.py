@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from partnerkit.io.ooxml.refs import cell_ref, column_number, index_of, letters_at
+from partnerkit.io.ooxml.refs import cell_ref, column_letters, column_number, index_of, letters_at
 
 Position = tuple[int, int]
 Span = tuple[Position, Position]
@@ -47,8 +47,7 @@ _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ADDRESS = re.compile(rb"([A-Za-z]+)([0-9]+)")
-_MAX_FAST_COLUMNS = 1_000  # past this many distinct columns the sheet is huge anyway: walk it
-_MAX_FAST_ROUNDS = 8  # rows out of order more often than this: walk the sheet
+_HEAD_BYTES = 1 << 16  # the start of the sheet's data where the first guess of its width is taken
 
 
 @dataclass(frozen=True)
@@ -72,16 +71,28 @@ class Extent:
         return f"A1:{cell_ref(self.rows, self.columns)}" if self.cells else ""
 
 
-def _letters_pattern(known: Iterable[bytes]) -> bytes:
-    """A pattern matching exactly the column letters in ``known``, grouped by prefix so that a sheet of
-    200 columns costs a few comparisons per cell rather than 200."""
-    by_prefix: dict[bytes, set[bytes]] = {}
-    for letters in known:
-        by_prefix.setdefault(letters[:-1], set()).add(letters[-1:])
-    branches = [
-        re.escape(prefix) + b"[" + b"".join(sorted(last)) + b"]" for prefix, last in by_prefix.items()
-    ]
-    return b"(?:" + b"|".join(sorted(branches)) + b")"
+def _letters_after(n: int) -> bytes:
+    """A pattern matching column letters (any case) of a column after the ``n``-th (1-based)."""
+    if n <= 0:
+        return rb"[A-Za-z]+"
+    letters = column_letters(n)
+    both = [b"[" + c.encode() + c.lower().encode() + b"]" for c in letters]
+    branches = [rb"[A-Za-z]{%d,}" % (len(letters) + 1)]
+    for i, ch in enumerate(letters):
+        if ch < "Z":
+            after = chr(ord(ch) + 1)
+            branches.append(
+                b"".join(both[:i])
+                + f"[{after}-Z{after.lower()}-z]".encode()
+                + (rb"[A-Za-z]{%d}" % (len(letters) - i - 1))
+            )
+    return b"|".join(branches)
+
+
+def _round_down(n: int) -> int:
+    """``n`` with all but its two leading digits zeroed: 100003 -> 100000, 61234 -> 61000."""
+    scale = 10 ** max(len(str(n)) - 2, 0)
+    return max(n // scale * scale, 1)
 
 
 def _greater_than(n: int) -> bytes:
@@ -153,20 +164,21 @@ class SheetScan:
 
     def cells_outside_styles(self, columns: Iterable[int], styles: set[int]) -> frozenset[Position]:
         """The cells of ``columns`` (0-based) whose style index is not one of ``styles`` (no style counts as 0)."""
-        index = {letters_at(c).encode(): c for c in set(columns)}
-        if not index:
-            return frozenset()
-        # Later columns (longer letters) first, so that "AB" is not read as "A" and a row number.
-        ordered: list[bytes] = sorted(index, key=index.__getitem__, reverse=True)
-        letters = b"|".join(ordered)
-        pattern = re.compile(rb'<c r="(' + letters + rb')(\d+)"(?:[^>]*?\ss="(\d+)")?')
         # Style indexes compared as the digits Excel writes: one int() per cell would double the cost.
         inside = {str(s).encode() for s in styles}
-        return frozenset(
-            (int(row) - 1, index[col])
-            for col, row, style in pattern.findall(self.xml)
-            if (style or b"0") not in inside
-        )
+        found: set[Position] = set()
+        for col in set(columns):
+            # One sweep per column, its letters part of the literal the search skips ahead to: a
+            # pattern for several columns would stop at every cell of the sheet. "A" followed by
+            # digits is never the start of "AB".
+            letters = re.escape(letters_at(col).encode())
+            pattern = re.compile(rb'<c r="' + letters + rb'(\d+)"(?:[^>]*?\ss="(\d+)")?')
+            found.update(
+                (int(row) - 1, col)
+                for row, style in pattern.findall(self.xml)
+                if (style or b"0") not in inside
+            )
+        return frozenset(found)
 
     def extent(self, *, styled_blanks: bool = False) -> Extent:
         """How far the cells reach that a reader of values allocates room for (never the ``<dimension>``).
@@ -191,43 +203,46 @@ class SheetScan:
         return rb'"' if styled_blanks else rb"\"(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?<!/)>"
 
     def _fast_extent(self, styled_blanks: bool) -> Extent | None:
-        """The extent of a sheet whose every cell is written ``<c r="B7"``; None when the sheet is too odd
-        for a few sweeps (thousands of columns, rows far out of order)."""
+        """The extent of a sheet whose every cell is written ``<c r="B7"``, in one sweep; None for a sheet
+        with no cells near its start (then the walk is as quick)."""
         xml, end = self.xml, self._cell_end(styled_blanks)
-        # Columns: one sweep that stops at each column not seen yet; a sheet has few columns.
-        known: list[bytes] = []
+        cell = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)' + end)
+        # A first guess: the widest of the first cells (a header row names every column) and the
+        # last cell's row (rows are written in order). The first cell at the widest column and the
+        # last cell are where the sweeps of earlier versions stopped, so the far cells named in a
+        # refusal stay the same.
+        data = xml.find(b"<sheetData")
+        head_end = (max(data, 0)) + _HEAD_BYTES
         last_col, far_column = 0, ""
-        at = 0
-        while True:
-            skip = rb"(?!" + _letters_pattern(known) + rb"[0-9])" if known else b""
-            match = re.compile(rb'<c r="' + skip + rb"([A-Za-z]+)([0-9]+)" + end).search(xml, at)
-            if match is None:
-                break
-            known.append(match.group(1))
-            if len(known) > _MAX_FAST_COLUMNS:
-                return None
+        for match in cell.finditer(xml, max(data, 0), head_end):
             col = column_number(match.group(1).decode("ascii"))
             if col > last_col:
                 last_col, far_column = col, (match.group(1) + match.group(2)).decode("ascii").upper()
-            at = match.start() + 1
-        if not known:
-            return Extent(0, 0)
-        # Rows: start from the last cell (the last row, when rows are in order) and look for any cell
-        # below it; each find raises the bar, and the sweep goes on from there.
-        found = _last_match(xml, re.compile(rb'<c r="([A-Za-z]+)([0-9]+)' + end))
+        found = _last_match(xml, cell)
         if found is None:
-            return None  # unreachable: a column was found above
+            return Extent(0, 0)
+        if not last_col:
+            return None
         last_row, far_row = int(found.group(2)), (found.group(1) + found.group(2)).decode("ascii").upper()
-        at = 0
-        for _ in range(_MAX_FAST_ROUNDS):
-            below = re.compile(rb'<c r="([A-Za-z]+)0*(' + _greater_than(last_row) + rb")" + end)
-            match = below.search(xml, at)
-            if match is None:
-                return Extent(last_row, last_col, _normal(far_row), _normal(far_column))
-            last_row = int(match.group(2))
-            far_row = (match.group(1) + match.group(2)).decode("ascii").upper()
-            at = match.start() + 1
-        return None
+        # One sweep finds every cell past the guess: a column beyond it, or a row near or below
+        # the last (rows within a hundredth of the last one are looked at, the rest skipped).
+        floor = _round_down(last_row)
+        beyond = re.compile(
+            rb'<c r="(?=(?:'
+            + _letters_after(last_col)
+            + rb")[0-9]|[A-Za-z]++0*+"
+            + _greater_than(floor - 1)
+            + rb'")([A-Za-z]+)([0-9]+)'
+            + end
+        )
+        for match in beyond.finditer(xml):
+            letters, digits = match.group(1), match.group(2)
+            col, row = column_number(letters.decode("ascii")), int(digits)
+            if col > last_col:
+                last_col, far_column = col, (letters + digits).decode("ascii").upper()
+            if row > last_row:
+                last_row, far_row = row, (letters + digits).decode("ascii").upper()
+        return Extent(last_row, last_col, _normal(far_row), _normal(far_column))
 
     def _walked_extent(self, styled_blanks: bool) -> Extent:
         """The extent found tag by tag, placing cells without an address after the cell before them and

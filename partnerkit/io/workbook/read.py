@@ -13,7 +13,7 @@ import contextlib
 import gc
 import io
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,10 @@ class _Styles:
             self._scans[sheet] = SheetScan(self.package.read(part) if part is not None else b"")
         return self._scans[sheet]
 
+    def forget(self, sheet: str) -> None:
+        """Let go of ``sheet``'s bytes (tens of megabytes for a large sheet) once it is scanned."""
+        self._scans.pop(sheet, None)
+
     def check_extent(self, sheet: str) -> None:
         """Refuse ``sheet`` (RefusedPackage) when its used area is past the limit, before calamine reads it."""
         if sheet not in self._bounded:
@@ -118,15 +122,14 @@ class _Styles:
         return scan.formulas_without_value(), scan.error_cells(), scan.merged_ranges()
 
     def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
-        """A function telling, for a 0-based (row, column) holding a number, whether it shows a percentage."""
+        """A function telling, for a 0-based (row, column) holding a number, whether it shows a percentage.
 
-        @cache
-        def not_percent() -> frozenset[tuple[int, int]]:
-            scan = self._scan(sheet)
-            return scan.cells_outside_styles(columns, self._percent_styles)
+        The sheet is scanned now: the function keeps the cells found, not the sheet's bytes.
+        """
+        not_percent = self._scan(sheet).cells_outside_styles(columns, self._percent_styles)
 
         def oracle(row: int, col: int) -> bool | None:
-            return (row, col) not in not_percent()
+            return (row, col) not in not_percent
 
         return oracle
 
@@ -150,13 +153,15 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
         ) from None
     styles = _Styles(package)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
     damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
     found: dict[str, TableData] = {}
     try:
         names = set(book.table_names or [])
         scanned: dict[str, tuple[frozenset[tuple[int, int]], dict[tuple[int, int], str], list[Any]]] = {}
         holders = table_sheets(package)
-        for table in (*L.INPUT_TABLES, *extra):
+        tables = [*L.INPUT_TABLES, *extra]
+        for n, table in enumerate(tables):
             if table.name not in names:
                 problems.append(
                     Problem(
@@ -173,7 +178,12 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             holder = holders.get(table.name.casefold())
             for sheet in [holder] if holder is not None else styles.sheet_names():
                 styles.check_extent(sheet)
-            read = book.get_table_by_name(table.name)
+            # calamine parses the sheet without holding the GIL: the scan of the sheet's bytes for
+            # what calamine does not tell runs meanwhile, on the other core.
+            parsing = pool.submit(book.get_table_by_name, table.name)
+            if holder is not None and holder not in scanned:
+                scanned[holder] = styles.scan(holder)
+            read = parsing.result()
             start = read.start
             if start is None:
                 continue
@@ -188,11 +198,9 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
                     f"{path}: table {table.name} has {read.height:,} rows; "
                     f"partnerkit reads at most {LIMITS.max_rows:,}"
                 )
-            rows = read.to_python()
-            if read.sheet not in scanned:
-                scanned[read.sheet] = styles.scan(read.sheet)
-            uncalculated, errors, merged = scanned[read.sheet]
-            _fill_merged(rows, merged, top + 1, left)
+            sheet = read.sheet
+            if sheet not in scanned:
+                scanned[sheet] = styles.scan(sheet)
             percent_cols = [
                 left + i
                 for i, h in enumerate(headers)
@@ -204,16 +212,15 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             ]
             if table.key_value:
                 percent_cols = [left + 1]
+            oracle = styles.oracle(sheet, percent_cols) if percent_cols else None
+            if all(holders.get(t.name.casefold()) != sheet for t in tables[n + 1 :]):
+                styles.forget(sheet)  # the sheet's bytes go before its cells become Python values
+            rows = read.to_python()
+            del read  # calamine's copy of the cells, as soon as Python has its own
+            uncalculated, errors, merged = scanned[sheet]
+            _fill_merged(rows, merged, top + 1, left)
             found[table.name] = TableData(
-                table.name,
-                read.sheet,
-                headers,
-                rows,
-                top,
-                left,
-                styles.oracle(read.sheet, percent_cols) if percent_cols else None,
-                uncalculated,
-                errors,
+                table.name, sheet, headers, rows, top, left, oracle, uncalculated, errors
             )
     except PackageError as exc:
         raise exc.naming(path, UnreadableFileError, ": ") from None
@@ -223,6 +230,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             "or use its backup"
         ) from None
     finally:
+        pool.shutdown()
         book.close()
     return found, problems
 
