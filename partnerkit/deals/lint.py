@@ -413,7 +413,7 @@ def check_deal_terms(plan: Plan) -> list[Problem]:
 
     found: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    groups: set[tuple[str, str | None]] = set()
+    groups: set[tuple[Any, str | None]] = set()
     for category, index, partner in plan.categories.all_partners():
         if agreement_kind(category) is None:
             if partner.overrides:
@@ -431,7 +431,7 @@ def check_deal_terms(plan: Plan) -> list[Problem]:
         # one partner of each (category, tier) stands for the rest, so validate stays fast with
         # tens of thousands of partners.
         if not partner.overrides:
-            group = (category.value, partner.tier)
+            group = (category, partner.tier)  # the enum itself: its .value is a slow property
             if group in groups:
                 continue
             groups.add(group)

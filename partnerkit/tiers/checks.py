@@ -120,7 +120,7 @@ def _fits(rule: Any, spec: Any, fact: str, path: FieldPath) -> list[Problem]:
 
 def check_partner_facts(plan: TierSource) -> list[Problem]:
     """Partners carry only declared facts, each with a value of the fact's kind."""
-    from partnerkit.tiers.facts import facts_from_plan
+    from partnerkit.tiers.facts import facts_from_records
 
     specs = plan.tier_program.facts
     found: list[Problem] = []
@@ -139,7 +139,14 @@ def check_partner_facts(plan: TierSource) -> list[Problem]:
                         extra={REFERS_TO: (("fact", name),)},
                     )
                 )
-    _, problems = facts_from_plan(plan)
+    # Only a partner that carries facts can hold a wrong value: the fact table of a program whose
+    # partners mostly have none is not built just to check it.
+    records, paths = [], []
+    for partner_at, partner in tier_partners(plan):
+        if partner.facts:
+            records.append({"name": partner.name, "facts": partner.facts})
+            paths.append((*partner_at, "facts"))
+    _, problems = facts_from_records(records, specs, paths)
     return found + problems
 
 
@@ -231,11 +238,14 @@ def check_tier_history(plan: TierSource) -> list[Problem]:
 
     names = [t.name for t in plan.tiers]
     found = []
+    program = isinstance(plan, TierProgramFile)
     for partner_at, partner in tier_partners(plan, applied_only=False):
-        program_tier = isinstance(plan, TierProgramFile) and not partner.tier_history
-        if program_tier and partner.tier is not None and partner.tier not in names:
+        history = partner.tier_history
+        if not history and not program:
+            continue
+        if program and not history and partner.tier is not None and partner.tier not in names:
             found.append(_unknown_tier(partner.tier, names, (*partner_at, "tier")))
-        for h, spell in enumerate(partner.tier_history):
+        for h, spell in enumerate(history):
             if spell.tier is not None and spell.tier not in names:
                 found.append(_unknown_tier(spell.tier, names, (*partner_at, "tier_history", h, "tier")))
     return found
