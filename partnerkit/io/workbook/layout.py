@@ -9,7 +9,7 @@ from the plan.
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
 from functools import cache
@@ -875,7 +875,6 @@ class FieldRef:
     at: str | tuple[int, int]
     header: str
     value: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cell(self) -> str:

@@ -151,6 +151,10 @@ def _rows(found: TableData | None) -> Iterator[tuple[int, list[Any]]]:
     if found is None:
         return
     for i, row in enumerate(found.rows):
+        first = row[0] if row else None
+        if type(first) is str and first.strip():  # the common row: its first cell holds text
+            yield found.top + 1 + i, row
+            continue
         empty = row.count("") + row.count(None)
         # Cheap counting first; the closer look only for rows that are mostly empty anyway.
         if empty == len(row) or (empty * 2 > len(row) and all(is_blank(v) for v in row)):
@@ -242,7 +246,10 @@ def _read_rows(
         unit = None
         if unit_at is not None and unit_at < len(row) and isinstance(row[unit_at], str):
             unit = row[unit_at].strip().lower()
-        kept.append((row_no, row, reader.get(base), unit, keys.get("_fields"), (base, keys.get("category"))))
+        record = keys.get("_record")
+        if record is None:
+            record = reader.get(base)
+        kept.append((row_no, row, record, unit, keys.get("_fields"), (base, keys.get("category"))))
     if not kept:
         return
     width = len(found.headers)
@@ -288,6 +295,25 @@ def _read_rows(
             filled = [k for k, v in enumerate(values) if v is not None and v != ""]
         single = len(path) == 1
         everywhere = all(key in a for a in allowed_sets)  # a field of every row's category
+        if (
+            (plain or ids)
+            and not done
+            and everywhere
+            and single
+            and not blanks
+            and _all_plain_text(values, ids)
+        ):
+            # The most common column of a large sheet: every row has typed text (or one source
+            # id) without a non-breaking space; stored straight into the records in one sweep.
+            if ids:
+                for record, text in zip(records, map(str.strip, values), strict=True):
+                    if text:
+                        record[key] = [text]
+            else:
+                for record, text in zip(records, map(str.strip, values), strict=True):
+                    if text:
+                        record[key] = text
+            continue
         if (plain or ids) and not done and everywhere:
             # The common cells of a large sheet (typed text, one source id) stored straight into
             # their records; anything else goes the general way below.
@@ -363,6 +389,14 @@ def _read_rows(
                 records[k][key] = converted
             else:
                 _store(records[k], path, converted)
+
+
+def _all_plain_text(values: Sequence[Any], ids: bool) -> bool:
+    """True when every value is text without a non-breaking space (nor, for ids, a list separator)."""
+    if set(map(type, values)) != {str}:
+        return False
+    joined = "".join(values)  # one search of all the column's text, not one per cell
+    return "\u00a0" not in joined and not (ids and ("," in joined or ";" in joined))
 
 
 def _store(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -498,28 +532,40 @@ def plan_data_from_tables(
     categories = {k.casefold(): k for k in L.PARTNER_MODELS}
     fields = {k: set(m.model_fields) for k, m in L.PARTNER_MODELS.items()}
 
+    # A category as typed -> (category, its fields, its key, its partner list): found once per spelling.
+    known: dict[Any, tuple[str, set[str], str, list[dict[str, Any]]]] = {}
+
     def partner(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
-        category = str(keys.get("category") or "").strip()
-        match = categories.get(category.casefold())
-        cell = keys.get("category@", ref)
-        if match is None:
-            choices = ", ".join(L.PARTNER_MODELS)
-            reader.problem(cell, f"Category = {show_cell(keys.get('category'))}: expected one of {choices}")
-            return None
+        typed = keys.get("category")
+        hit = known.get(typed) if type(typed) is str else None
+        if hit is None:
+            category = str(typed or "").strip()
+            match = categories.get(category.casefold())
+            if match is None:
+                choices = ", ".join(L.PARTNER_MODELS)
+                cell = keys.get("category@", ref)
+                reader.problem(cell, f"Category = {show_cell(typed)}: expected one of {choices}")
+                return None
+            kind = match.lower()
+            listed = partner_lists.get(kind)
+            if listed is None:  # the list is found once; a partner row only appends to it
+                category_data = data.setdefault("categories", {}).setdefault(kind, {})
+                listed = partner_lists[kind] = category_data.setdefault("partners", [])
+            hit = (match, fields[match], kind, listed)
+            if type(typed) is str:
+                known[typed] = hit
+        match, keys["_fields"], kind, listed = hit
         keys["category"] = match
-        keys["_fields"] = fields[match]
-        kind = match.lower()
-        listed = partner_lists.get(kind)
-        if listed is None:  # the list is found once; a partner row only appends to it
-            category_data = data.setdefault("categories", {}).setdefault(kind, {})
-            listed = partner_lists[kind] = category_data.setdefault("partners", [])
+        record: dict[str, Any] = {}
+        keys["_record"] = record
         path: FieldPath = ("categories", kind, "partners", len(listed))
-        listed.append({})
+        listed.append(record)
         return path
 
     _read_rows(reader, L.PARTNERS_TABLE, tables.get("Partners"), partner, frozenset({"category"}))
     partner_paths: dict[str, FieldPath] = {}
-    for kind in L.PARTNER_MODELS:
+    named = any(any(True for _ in _rows(tables.get(t))) for t in ("TermOverrides", "PartnerFacts"))
+    for kind in L.PARTNER_MODELS if named else ():  # only rows naming partners need their names
         listed = dig(data, ("categories", kind.lower(), "partners")) or []
         for i, found in enumerate(listed):
             name = fold_name(str(found.get("name", "")))
