@@ -195,8 +195,10 @@ def _model_cited(
         value = getattr(node, name)
         if cites and path and isinstance(value, list | tuple | str):
             listed = list(value) if not isinstance(value, str) else [value]
-            if unknown_to is None or any(i not in unknown_to for i in listed):
+            if unknown_to is None or not unknown_to.issuperset(listed):
                 found.append(((*path, key), listed))
+        elif not value:  # an empty list or mapping, no model: nothing cited below it
+            continue
         elif isinstance(value, BaseModel):
             _model_cited(value, (*path, key), found, unknown_to)
         elif isinstance(value, list | tuple):

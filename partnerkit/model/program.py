@@ -38,8 +38,13 @@ class ProgramPartner(PlanModel):
     category: CategoryName | None = Field(None, description="Integration, Distribution or Ecosystem")
     tier: Name | None = Field(None, description="the partner's current tier, by name")
     tier_since: IsoDate | None = Field(None, description="when the partner entered its current tier")
-    tier_history: list[TierSpell] = Field(default_factory=list, description="the tiers held, oldest first")
-    facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(default_factory=dict)
+    # Empty defaults are valid as they stand (see PartnerBase).
+    tier_history: list[TierSpell] = Field(
+        default_factory=list, validate_default=False, description="the tiers held, oldest first"
+    )
+    facts: Annotated[dict[FactName, FactValue], BeforeValidator(_fact_dates)] = Field(
+        default_factory=dict, validate_default=False
+    )
 
     @model_validator(mode="after")
     def _history_agrees(self) -> ProgramPartner:

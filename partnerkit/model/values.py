@@ -66,6 +66,10 @@ def _enum_validator(enum_cls: type[E], what: str) -> BeforeValidator:
     article = "an" if what[:1].lower() in "aeiou" else "a"
 
     def check(value: Any) -> Any:
+        if type(value) is str:  # the value as typed in a file or a cell: one lookup
+            hit = exact.get(value)
+            if hit is not None:
+                return hit
         if isinstance(value, enum_cls):
             return value
         if isinstance(value, str):
@@ -127,6 +131,10 @@ _PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 
 def parse_percent(value: Any) -> Decimal:
     """Turn ``"25%"`` into ``Decimal("0.25")``; refuse bare numbers, which are ambiguous."""
+    if type(value) is str:  # the common case first
+        parsed = _percent_text(value)
+        if parsed is not None:
+            return parsed
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
@@ -320,6 +328,14 @@ def in_plan_years(day: date) -> date:
 
 def parse_date(value: Any) -> Any:
     """Accept ISO dates only; for other forms say which ISO date was probably meant."""
+    if type(value) is str and len(value) == 10:  # "2026-03-01", the common case, without detours
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if FIRST_PLAN_YEAR <= day.year <= LAST_PLAN_YEAR:
+                return day
     if isinstance(value, datetime):
         return in_plan_years(value.date())
     if isinstance(value, date):
