@@ -17,15 +17,17 @@ ratio of 1.0 (nothing is unsupported).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from partnerkit.model import Plan
 from partnerkit.problems import FieldPath, format_path
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One claim of the plan: where it is, what it says, and which sources it cites."""
 
+    # A tuple rather than a frozen dataclass: a plan of 100,000 partners makes 100,000 claims,
+    # and a tuple is made several times faster.
     path: FieldPath
     text: str
     sources: tuple[str, ...]
@@ -70,10 +72,14 @@ def claims(plan: Plan) -> list[Claim]:
     def add(path: FieldPath, text: str, sources: list[str]) -> None:
         found.append(Claim(path, text, tuple(sources)))
 
-    for i, p in enumerate(plan.categories.integration.partners):
-        add(("categories", "integration", "partners", i, "rationale"), f"{p.name}: {p.rationale}", p.sources)
-    for i, d in enumerate(plan.categories.distribution.partners):
-        add(("categories", "distribution", "partners", i, "rationale"), f"{d.name}: {d.rationale}", d.sources)
+    for kind in ("integration", "distribution"):
+        partners = getattr(plan.categories, kind).partners
+        found.extend(
+            Claim(
+                ("categories", kind, "partners", i, "rationale"), f"{p.name}: {p.rationale}", tuple(p.sources)
+            )
+            for i, p in enumerate(partners)
+        )
     for i, tier in enumerate(plan.tiers):
         rp = tier.revenue_potential
         if rp is not None and (rp.min is not None or rp.max is not None):

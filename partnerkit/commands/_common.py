@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -149,15 +150,28 @@ def print_problems(problems: Sequence[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
+def load_for_command(path: Path) -> LoadedPlan:
+    """Read a plan file for a command; what the read made stays out of the cyclic collector's sight.
+
+    A command's process ends with its plan, and a plan holds no cycles: frozen (``gc.freeze``), the
+    objects of a 100,000-partner plan are not walked again by a full collection later in the run,
+    which costs more than half a second for nothing. The library itself never freezes anything.
+    """
+    from partnerkit.io.planfile import load
+
+    loaded = load(path)
+    gc.freeze()
+    return loaded
+
+
 def load_or_exit(path: Path, *, quiet_warnings: bool = False) -> LoadedPlan:
     """Load a plan and print its problems; ends the command (exit 1) when the plan has errors.
 
     An unreadable file raises PartnerkitError, which the command group turns into exit code 2.
     """
     from partnerkit.errors import ProblemsFound
-    from partnerkit.io.planfile import load
 
-    loaded = load(path)
+    loaded = load_for_command(path)
     if not loaded.ok:
         print_problems(loaded.problems)
         count = sum(1 for p in loaded.problems if p.is_error)

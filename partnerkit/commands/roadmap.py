@@ -142,10 +142,10 @@ def _start_date(value: str | None) -> date | None:
 
 def _load_for_json(plan: Path, output: Path | None) -> LoadedPlan:
     """Load the plan; when it has errors, a script still gets ``{"scheduled": false, "problems"}``."""
+    from partnerkit.commands._common import load_for_command
     from partnerkit.errors import ProblemsFound
-    from partnerkit.io.planfile import load
 
-    loaded = load(plan)
+    loaded = load_for_command(plan)
     if not loaded.ok:
         print_problems(loaded.problems)
         _emit_json({"scheduled": False, "problems": [p.to_dict() for p in loaded.problems]}, output)

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from partnerkit.commands._common import json_option, plan_argument, print_json, print_problems
+from partnerkit.commands._common import (
+    json_option,
+    load_for_command,
+    plan_argument,
+    print_json,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from partnerkit.services import PlanCheck
@@ -35,10 +41,9 @@ def validate(plan: Path, as_json: bool, min_grounding: float | None) -> None:
       partnerkit validate plan.yaml --min-grounding 0.8 --json
     """
     from partnerkit.errors import ProblemsFound
-    from partnerkit.io.planfile import load
     from partnerkit.services import check_plan
 
-    result = check_plan(load(plan), min_grounding=min_grounding)
+    result = check_plan(load_for_command(plan), min_grounding=min_grounding)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -355,7 +355,7 @@ ACTIONS: dict[str, Action] = {
 def run(book: Any, action: str) -> None:
     """Run one action so that nothing reaches Excel as a traceback: failures land on the Problems sheet."""
     from partnerkit.errors import PartnerkitError
-    from partnerkit.io.workbook.read import paused_gc
+    from partnerkit.tiers.evaluate import no_gc
 
     function = ACTIONS.get(action)
     try:
@@ -368,7 +368,7 @@ def run(book: Any, action: str) -> None:
             )
         # A click is one short run over a large plan that holds no cycles: the collector's passes
         # over its millions of objects would cost more than the work (see io/workbook/read.py).
-        with paused_gc():
+        with no_gc():
             function(book)
     except PartnerkitError as exc:
         _report_failure(book, str(exc))

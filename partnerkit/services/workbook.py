@@ -573,12 +573,12 @@ def sync_workbook(
     workbook's Settings, else ``today`` (the door reads the clock: one of the two must be given);
     ``now`` is the status's "Last run". Results are computed only when the plan has no errors.
     """
-    from partnerkit.io.workbook.read import paused_gc
     from partnerkit.io.xlsxpatch import check_not_open
+    from partnerkit.tiers.evaluate import no_gc
 
     path = Path(path)
     check_not_open(path)
-    with paused_gc():  # the whole run: the plan holds no cycles, and the collector's passes cost more
+    with no_gc():  # the whole run: the plan holds no cycles, and the collector's passes cost more
         return _sync(path, as_of, today, now, backup)
 
 

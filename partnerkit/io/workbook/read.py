@@ -9,10 +9,8 @@ Only the sheets that hold the layout's tables are read.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -250,26 +248,17 @@ def _fill_merged(rows: list[list[Any]], ranges: list[Any], first_row: int, first
                     rows[r][c] = value
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while building a large plan: the data holds no cycles, and on
-    100,000 rows the collector's repeated passes over millions of new objects cost more than the read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_workbook_plan(path: str | Path) -> LoadedPlan:
     """Read a planning workbook: the plan if usable, every problem on its cell, and the cell locator.
 
     Raises UnreadableFileError for a file that is not a readable workbook at all.
     """
+    from partnerkit.tiers.evaluate import no_gc
+
     path = Path(path)
-    with paused_gc():
+    # The plan holds no cycles: the collector waits, and what the read made goes straight to the
+    # oldest generation (no_gc), so that the command's later work does not walk it three times.
+    with no_gc():
         tables, problems = read_tables(path)
         return plan_from_read_tables(tables, problems, path.name)
 
