@@ -232,30 +232,71 @@ def generate_agreements(book: Any, folder: Path | None = None) -> list[Path]:
     return [d.path for d in result.written]
 
 
-def generate_strategy_report(book: Any, folder: Path | None = None) -> list[Path]:
+def generate_strategy_report(book: Any, folder: Path | None = None, as_of: date | None = None) -> list[Path]:
     """Generate strategy report: the Partnership Strategy in Markdown (with its Gantt chart beside it)
     and in Word (with the chart inside), in a folder beside the workbook: the same service as
-    ``partnerkit report``."""
+    ``partnerkit report``. When the Deals sheet has rows, the strategy has its Actuals section too,
+    with the figures the Program actuals button writes (review date and payout period from the
+    Settings), as ``partnerkit report --deals --survey`` gives it."""
     from dataclasses import replace
 
     from partnerkit.services import write_strategy
 
-    read = _read(book)
+    button = "Generate strategy report"
+    read = _read(book, program=True)
     if not read.loaded.ok:
-        _finish(book, read, "Generate strategy report")
+        _finish(book, read, button)
         return []
+    actuals, problems, review = None, [], None
+    deals_table = read.tables.get(L.DEALS_TABLE.name)
+    if deals_table is not None and any(any(v not in (None, "") for v in row) for row in deals_table.rows):
+        found = _actuals(book, read, as_of)
+        if found is None:
+            return []
+        actuals, review = found
+        problems = actuals.problems
+        if not actuals.ok:
+            _finish(book, read, button, problems, review)
+            return []
     loaded = replace(read.loaded, path=Path(book.fullname))
     folder = folder if folder is not None else documents_folder(book.fullname)
     written: list[Path] = []
     for name in ("strategy.md", "strategy.docx"):
         # Like the agreements button: its own earlier strategy is replaced, an edited one is kept.
-        written += write_strategy(loaded, folder / name, replace_unedited=True).paths
+        written += write_strategy(loaded, folder / name, replace_unedited=True, actuals=actuals).paths
+    labels = {".png": "Roadmap chart"}
     documents = [
-        ["Roadmap chart" if p.suffix == ".png" else "Partnership strategy", "", str(p)] for p in written
+        [
+            "Actuals chart" if p.stem.endswith("-actuals") else labels.get(p.suffix, "Partnership strategy"),
+            "",
+            str(p),
+        ]
+        for p in written
     ]
     write_table(book, "Documents", documents)
-    _finish(book, read, "Generate strategy report")
+    _finish(book, read, button, problems, review)
     return written
+
+
+def _actuals(book: Any, read: BookRead, as_of: date | None) -> tuple[Any, date] | None:
+    """The program's actuals for the strategy, as Program actuals measures them; None (the problems
+    written) when the Deals or Survey table has errors."""
+    from partnerkit.services import program_actuals
+    from partnerkit.services.workbook import payout_period, program_deals, program_survey
+
+    deals = program_deals(read.loaded, read.tables)
+    if deals is None:
+        return None
+    review = _review_date(read, as_of)
+    survey = program_survey(read.loaded, read.tables)
+    survey_problems = list(survey.problems) if survey is not None else []
+    if not deals.ok or any(p.is_error for p in survey_problems):
+        _finish(book, read, "Generate strategy report", [*deals.problems, *survey_problems], review)
+        return None
+    period = payout_period(read.settings, review)
+    return program_actuals(
+        read.loaded, deals, survey if survey is not None else (), review, period=period
+    ), review
 
 
 def _program(book: Any, button: str) -> tuple[BookRead, Any] | None:

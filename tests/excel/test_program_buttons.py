@@ -349,3 +349,56 @@ def test_the_buttons_of_an_older_workbook_without_a_deals_sheet_say_so(
 )
 def test_the_new_buttons_are_found_by_caption_and_sheet(sheet: str, caption: str | None, action: str) -> None:
     assert choose_action(sheet, caption) == action
+
+
+def _actuals_section(markdown: str) -> str:
+    """The Actuals section of a Markdown strategy, from its heading to the next one of its level."""
+    start = markdown.index("## Actuals")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start : end if end != -1 else len(markdown)]
+
+
+def test_the_strategy_button_has_the_actuals_the_program_actuals_button_measures(
+    program_book: Any, tmp_path: Path
+) -> None:
+    """With deals on the Deals sheet, the strategy's Actuals section holds the figures of
+    ``program_actuals`` on the Settings' review date and payout period (the Actuals sheet's)."""
+    from partnerkit.io.planfile import load
+    from partnerkit.services import program_actuals, read_deals, read_survey, write_strategy
+
+    book = program_book(L.OVERVIEW)
+    paths = bridge.generate_strategy_report(book, tmp_path / "documents")
+    assert [p.name for p in paths] == [
+        "strategy.md",
+        "strategy-roadmap.png",
+        "strategy-actuals.png",
+        "strategy.docx",
+    ]
+    loaded = load(example_plan_path())
+    expected = program_actuals(
+        loaded,
+        read_deals(example_deals_path(), loaded),
+        read_survey(example_survey_path(), loaded),
+        REVIEW_DAY,
+        period="2026-Q3",
+    )
+    service = tmp_path / "service" / "strategy.md"
+    write_strategy(loaded, service, actuals=expected)
+    button = _actuals_section(paths[0].read_text(encoding="utf-8"))
+    assert button == _actuals_section(service.read_text(encoding="utf-8"))
+    assert "230,200.15" in button and "2026-Q3" in button
+    (documents,) = written(book, L.AGREEMENTS)
+    assert ["Actuals chart", "", str(paths[2])] in documents["values"]
+    assert status(book)["Last button"] == "Generate strategy report"
+
+
+def test_the_strategy_button_without_deals_has_no_actuals(program_book: Any, tmp_path: Path) -> None:
+    book = program_book(L.OVERVIEW)
+    values = book.sheets[L.DEALS].api["values"]
+    top, left = table_at(book, L.DEALS, L.DEALS_TABLE.name)
+    for r in range(top + 1, len(values)):  # the Deals table emptied, as in a new workbook
+        for c in range(left, left + len(DEALS)):
+            values[r][c] = ""
+    paths = bridge.generate_strategy_report(book, tmp_path / "documents")
+    assert "## Actuals" not in paths[0].read_text(encoding="utf-8")
+    assert not any(p.name == "strategy-actuals.png" for p in paths)
