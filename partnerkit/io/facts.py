@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,22 +128,39 @@ def _within_limits(path: Path, what: str) -> Path:
     return path
 
 
-def table_sheets(path: str | Path, what: str = "table") -> list[tuple[str | None, list[list[Any]]]]:
+@dataclass(frozen=True)
+class UnseenCell:
+    """A cell of an exported workbook that a reader of values sees as empty, and why: a formula saved
+    without its computed value, or a cell showing an error (``#N/A``). The readers report it on its
+    cell rather than read the row as if the cell were blank."""
+
+    message: str
+    hint: str
+
+
+def table_sheets(
+    path: str | Path, what: str = "table", *, unseen: bool = False
+) -> list[tuple[str | None, list[list[Any]]]]:
     """The rows of an exported table: a CSV (one table, sheet None) or every sheet of an .xlsx/.xlsm file.
 
     Read within the facts table's limits and refused in the same words (a binary file, not UTF-8,
-    encrypted, too large): the deals and survey readers share this with the facts table.
-    UnreadableFileError for a file that is not a CSV or workbook at all.
+    encrypted, too large): the deals and survey readers share this with the facts table. With
+    ``unseen``, a workbook's formula cells without a computed value and its error cells are
+    ``UnseenCell`` values in the rows (calamine reads them as empty). UnreadableFileError for a file
+    that is not a CSV or workbook at all.
     """
     path = _within_limits(Path(path), what)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return [
-            (name, _from_a1(rows, origin))
-            for name, rows, origin, _, _ in _bounded_sheets(
-                path, lambda headers: [n for n, h in headers.items() if h]
-            )
-        ]
+        out: list[tuple[str | None, list[list[Any]]]] = []
+        for name, rows, origin, uncalculated, errors in _bounded_sheets(
+            path, lambda headers: [n for n, h in headers.items() if h]
+        ):
+            placed = _from_a1(rows, origin)
+            if unseen:
+                _mark_unseen(placed, uncalculated, errors)
+            out.append((name, placed))
+        return out
     if suffix in (".csv", ".txt", ""):
         return [(None, _csv_rows(path))]
     raise UnreadableFileError(f"{path}: a {what} must be a .csv or .xlsx file, not {suffix}")
@@ -590,6 +608,20 @@ class FactsReader:
         if bad:
             return None
         return partner_col, date_col, tier_col, since_col, facts
+
+
+def _mark_unseen(
+    rows: list[list[Any]], uncalculated: Collection[tuple[int, int]], errors: Mapping[tuple[int, int], str]
+) -> None:
+    """Put an ``UnseenCell`` where rows placed from A1 hold a formula without a value or an error."""
+    for r, by_column in _unseen_cells(uncalculated, errors, (0, 0)).items():
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        for c, (message, hint) in by_column.items():
+            if len(row) <= c:
+                row.extend([None] * (c + 1 - len(row)))
+            row[c] = UnseenCell(message, hint)
 
 
 def _unseen_cells(

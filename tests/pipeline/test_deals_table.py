@@ -206,3 +206,64 @@ def test_partner_names_fold_alike_in_every_reader(example_plan: Plan, tmp_path: 
     summary = write(tmp_path, "partner,carried_out", f"{spelling},12.50", "Total,12.50", name="summary.csv")
     balances, problems = read_carried_over(summary, names)
     assert problems == [] and balances == {"Orbit CRM": Decimal("12.50")}
+
+
+def _deals_workbook(path: Path, rows: int) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Deals")
+    for c, head in enumerate(HEADER.split(",")):
+        sheet.write(0, c, head)
+    for r in range(1, rows + 1):
+        for c, value in enumerate(GOOD.replace("D-1,", f"D-{r},").split(",")):
+            sheet.write(r, c, value)
+        sheet.write_number(r, 9, 1000 * r)
+    book.close()
+    return path
+
+
+def test_a_formula_without_its_value_or_an_error_cell_is_a_problem_not_a_blank(
+    example_plan: Plan, tmp_path: Path
+) -> None:
+    """An export whose Amount is a formula saved without its value (a script wrote it), or whose
+    Stage shows #N/A, is not read as if the cell were empty: each is a problem at its cell, and the
+    row is left out; the other rows still count."""
+    from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
+    from tests.hostile.builders import drop_cached_value, show_error
+
+    path = _deals_workbook(tmp_path / "deals.xlsx", 3)
+    drop_cached_value(path, "Deals", "J2", "SUM(X1:X9)")
+    show_error(path, "Deals", "H3")
+    table = read(example_plan, path)
+    assert [d.deal_id for d in table.deals] == ["D-3"]
+    problems = {p.location: p for p in table.problems}
+    assert set(problems) == {"deals.xlsx: Deals!J2", "deals.xlsx: Deals!H3"}
+    amount = problems["deals.xlsx: Deals!J2"]
+    assert amount.is_error and amount.message == f"'Amount': {NO_COMPUTED_VALUE}"
+    assert amount.hint == NO_COMPUTED_VALUE_HINT
+    stage = problems["deals.xlsx: Deals!H3"]
+    assert stage.is_error and stage.message == "'Stage': the cell shows the error #N/A, not a value"
+
+
+def test_a_survey_score_showing_an_error_is_a_problem_at_its_cell(example_plan: Plan, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from tests.hostile.builders import show_error
+
+    path = tmp_path / "survey.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Survey")
+    for c, head in enumerate(["Partner", "Responded On", "Score"]):
+        sheet.write(0, c, head)
+    for r in (1, 2):
+        sheet.write(r, 0, "Brightline Advisory")
+        sheet.write(r, 1, "2026-07-01")
+        sheet.write_number(r, 2, 9)
+    book.close()
+    show_error(path, "Survey", "C3", "#DIV/0!")
+    table = read_survey(path, partner_names(example_plan))
+    assert len(table.responses) == 1
+    (problem,) = table.problems
+    assert problem.location == "survey.xlsx: Survey!C3"
+    assert problem.message == "'Score': the cell shows the error #DIV/0!, not a value"

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from partnerkit.io.facts import header_key, table_sheets
+from partnerkit.io.facts import UnseenCell, header_key, table_sheets
 from partnerkit.io.ooxml.refs import letters_at
 from partnerkit.model.values import fold_name
 from partnerkit.pipeline.deals import CreditOverride, Deal, Touch, deal_row_problems, parse_stage
@@ -166,7 +166,7 @@ def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> 
     from partnerkit.tiers.evaluate import no_gc
 
     path = Path(path)
-    sheets = table_sheets(path, "deals table")
+    sheets = table_sheets(path, "deals table", unseen=True)
     table = DealsTable(path.name)
     with_ids = [(s, rows) for s, rows in sheets if _names_deals(rows)]
     reader = _Reader(table, partners, currency)
@@ -328,6 +328,10 @@ class _Reader:
                 cell = line[c]
                 if cell is None or cell == "":
                     values[name] = None
+                    continue
+                if type(cell) is UnseenCell:  # a formula without its value, or an error
+                    self.problem(sheet, r, c, f"{header[c]!r}: {cell.message}", cell.hint)
+                    bad = True
                     continue
                 try:
                     values[name] = parse(cell)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from partnerkit.actuals.nps import SurveyResponse, score_problem
-from partnerkit.io.facts import header_key, table_sheets
+from partnerkit.io.facts import UnseenCell, header_key, table_sheets
 from partnerkit.io.ooxml.refs import letters_at
 from partnerkit.model.values import fold_name
 from partnerkit.problems import Problem, Severity
@@ -66,7 +66,7 @@ def read_survey(path: str | Path, partners: Mapping[str, str]) -> SurveyTable:
     def where(sheet: str | None, row: int, col: int) -> str:
         return _where(path.name, sheet, row, col)
 
-    _read_sheets(table, table_sheets(path, "survey responses table"), partners, where)
+    _read_sheets(table, table_sheets(path, "survey responses table", unseen=True), partners, where)
     if not table.responses and not table.problems:
         table.problems.append(
             Problem("the survey table has no responses", location=f"{path.name}:1", code="survey.empty")
@@ -135,6 +135,11 @@ def _read_sheets(
         for r in range(1, len(rows)):
             line = list(rows[r]) + [None] * max(0, max(cols.values()) + 1 - len(rows[r]))
             if all(cell in (None, "") for cell in line):
+                continue
+            unseen = [(c, line[c]) for c in cols.values() if type(line[c]) is UnseenCell]
+            for c, cell in unseen:  # a formula without its value, or an error: never read as blank
+                problem(sheet, r, c, f"{header[c]!r}: {cell.message}", cell.hint)
+            if unseen:
                 continue
             bad = False
             day_cell = line[cols["responded_on"]]
