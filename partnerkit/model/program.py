@@ -104,8 +104,6 @@ def tier_partners(
     A plan's partners are those of the categories ``tier_program.applies_to`` names (all of them
     with ``applied_only=False``); a program's partners all count, unless their category is left out.
     """
-    from partnerkit.model.partners import partner_path
-
     applies = set(source.tier_program.applies_to)
     if isinstance(source, TierProgramFile):
         for index, member in enumerate(source.partners):
@@ -115,9 +113,9 @@ def tier_partners(
     last, applied, key = None, False, ""
     for kind, index, partner in source.categories.all_partners():
         if kind is not last:  # an enum's value is a slow property: read it once per category
-            last, applied, key = kind, kind.value in applies, kind.value
+            last, applied, key = kind, kind.value in applies, kind.value.lower()
         if applied or not applied_only:
-            yield partner_path(key, index), partner
+            yield ("categories", key, "partners", index), partner  # partner_path, without a call per partner
 
 
 def spells(partner: Any) -> tuple[tuple[date, str | None], ...] | None:
