@@ -109,6 +109,19 @@ def test_an_address_out_of_order_is_found_wherever_it_is() -> None:
     assert (extent.rows, extent.columns, extent.far_row, extent.far_column) == (900000, 3, "B900000", "C3")
 
 
+def test_a_far_column_past_the_sheets_first_rows_is_found() -> None:
+    """The sweep guesses the width from the first cells: a wider cell thousands of rows down (far past
+    the bytes the guess reads), and a lower-case address, still count."""
+    rows = [f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="C{r}"><v>2</v></c></row>' for r in range(1, 6000)]
+    rows[4000] = '<row r="4001"><c r="A4001"><v>1</v></c><c r="ad4001"><v>3</v></c></row>'
+    rows[5000] = '<row r="5001"><c r="AE5001" s="4"/></row>'  # a styled blank: no value, no width
+    extent = SheetScan(f"<sheetData>{''.join(rows)}</sheetData>".encode()).extent()
+    assert (extent.rows, extent.columns, extent.far_row, extent.far_column) == (5999, 30, "C5999", "AD4001")
+    assert (
+        SheetScan(f"<sheetData>{''.join(rows)}</sheetData>".encode()).extent(styled_blanks=True).columns == 31
+    )
+
+
 # --- refused in one sentence, never an abort -----------------------------------------------------------
 
 
