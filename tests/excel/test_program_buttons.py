@@ -278,22 +278,24 @@ def test_a_payout_period_that_is_not_one_is_a_warning_on_its_cell(program_book: 
     assert warning[:3] == ["warning", L.OVERVIEW, f"B{top + 1 + len(L.SETTINGS_ROWS)}"]
 
 
-def test_program_actuals_writes_the_services_figures(program_book: Any) -> None:
+def example_actuals() -> tuple[Any, Any]:
+    """The example plan loaded, and its actuals as the service measures them on the Settings' review
+    date over the payout period the workbook sets (the quarter before it)."""
     from partnerkit.io.planfile import load
     from partnerkit.services import program_actuals, read_deals, read_survey
 
+    loaded = load(example_plan_path())
+    survey = read_survey(example_survey_path(), loaded)
+    deals = read_deals(example_deals_path(), loaded)
+    return loaded, program_actuals(loaded, deals, survey, REVIEW_DAY, period="2026-Q3")
+
+
+def test_program_actuals_writes_the_services_figures(program_book: Any) -> None:
     book = program_book(L.ACTUALS)
     rows = bridge.program_actuals(book)
     (write,) = written(book, L.ACTUALS)
     assert (write["start_row"], write["start_column"]) == (DATA, 0) and write["values"] == sent(rows)
-    loaded = load(example_plan_path())
-    expected = program_actuals(
-        loaded,
-        read_deals(example_deals_path(), loaded),
-        read_survey(example_survey_path(), loaded),
-        REVIEW_DAY,
-        period="2026-Q3",
-    )
+    _, expected = example_actuals()
     records = [dict(zip(ACTUALS, r, strict=True)) for r in rows]
     metrics = [r for r in records if r["Section"] == "Metric"]
     assert [(r["Item"], r["Period"]) for r in metrics] == [(m.metric, m.period) for m in expected.metrics]
@@ -363,8 +365,7 @@ def test_the_strategy_button_has_the_actuals_the_program_actuals_button_measures
 ) -> None:
     """With deals on the Deals sheet, the strategy's Actuals section holds the figures of
     ``program_actuals`` on the Settings' review date and payout period (the Actuals sheet's)."""
-    from partnerkit.io.planfile import load
-    from partnerkit.services import program_actuals, read_deals, read_survey, write_strategy
+    from partnerkit.services import write_strategy
 
     book = program_book(L.OVERVIEW)
     paths = bridge.generate_strategy_report(book, tmp_path / "documents")
@@ -374,14 +375,7 @@ def test_the_strategy_button_has_the_actuals_the_program_actuals_button_measures
         "strategy-actuals.png",
         "strategy.docx",
     ]
-    loaded = load(example_plan_path())
-    expected = program_actuals(
-        loaded,
-        read_deals(example_deals_path(), loaded),
-        read_survey(example_survey_path(), loaded),
-        REVIEW_DAY,
-        period="2026-Q3",
-    )
+    loaded, expected = example_actuals()
     service = tmp_path / "service" / "strategy.md"
     write_strategy(loaded, service, actuals=expected)
     button = _actuals_section(paths[0].read_text(encoding="utf-8"))
