@@ -141,8 +141,7 @@ class _Patch:
         edit.write_columns(first, plan)
         if sheet.name not in self.user_sheets:
             self.user_sheets.append(sheet.name)
-        for col, values in plan:
-            self.expected.extend(Expected(sheet.name, first + i, col, v) for i, v in enumerate(values))
+        self.expected.extend(Expected(sheet.name, first, col, down=values) for col, values in plan)
 
     def replace_sheet(self, sheet_name: str, rows: Sequence[Sequence[CellValue]]) -> None:
         """Replace the rows of an owned sheet from its table's header row down, and fit the table to them.
@@ -165,8 +164,7 @@ class _Patch:
         edit = self.edit(sheet)
         self.owned.add(sheet.part)
         edit.replace_rows(table_rows, first_row)
-        for r, values in enumerate(table_rows, start=first_row):
-            self.expected.extend(Expected(sheet.name, r, c, v) for c, v in enumerate(values, start=1))
+        self.expected.append(Expected(sheet.name, first_row, 1, rows=table_rows))
         if tables:
             self._fit_table(tables[0], table_rows)
 
@@ -308,7 +306,8 @@ class _Patch:
         for part in sorted(self.dirty):
             stored = self.package.find(part)
             assert stored is not None
-            data = serialize_xml(self.layout.tree(part))
+            edit = self.edits.get(part)
+            data = edit.serialize() if edit is not None else serialize_xml(self.layout.tree(part))
             if data != self.package.read(stored):
                 replaced[stored] = data
         for stored, data in self.media.items():
