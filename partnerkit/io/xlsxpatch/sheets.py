@@ -13,6 +13,7 @@ from partnerkit.io.ooxml.refs import (
     MAX_ROWS,
     cell_ref,
     column_letters,
+    column_number,
     column_of,
     parse_range,
     parse_ref,
@@ -33,6 +34,8 @@ def _cell_col(cell: Any, previous: int) -> int:
 
 
 _C = q("c")
+_F = q("f")
+_DIGITS = "0123456789"
 
 
 def _attr(value: str) -> str:
@@ -91,8 +94,23 @@ class SheetEdit:
         col = 0
         for cell in row.iterchildren(_C):
             ref = cell.get("r")
-            col = column_of(ref) if ref else col + 1
+            # column_of, inlined: this runs for every cell of every row a column is written into
+            col = column_number(ref.rstrip(_DIGITS).rstrip("$")) if ref else col + 1
             out[col] = cell
+        return out
+
+    def _styles(self, row: Any) -> dict[int, str]:
+        """The style of each cell of a row that has one, by column (``_cells``, in one pass)."""
+        out: dict[int, str] = {}
+        col = 0
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            col = column_number(ref.rstrip(_DIGITS).rstrip("$")) if ref else col + 1
+            style = cell.get("s")
+            if style:
+                out[col] = style
+            else:  # a later cell at the same place is the one that counts, as in _cells
+                out.pop(col, None)
         return out
 
     def _extent(self, row: Any) -> list[int]:
@@ -209,10 +227,11 @@ class SheetEdit:
                         row.append(cell)
                     cells[col] = cell
                     _widen_spans(row, col)
+                    ref = cell.get("r")
                 else:
-                    cell.set("r", cell_ref(r, col))
-                where = f"{self.name}!{cell_ref(r, col)}"
-                fill_cell(cell, value, where=where, date1904=self.date1904)
+                    ref = cell_ref(r, col)
+                    cell.set("r", ref)
+                fill_cell(cell, value, where=f"{self.name}!{ref}", date1904=self.date1904)
                 self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
@@ -230,9 +249,11 @@ class SheetEdit:
             if r < first_row:
                 continue
             old_attrs[r] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
-            old_styles[r] = {c: cell.get("s") for c, cell in self._cells(row).items() if cell.get("s")}
-            for f in row.iter(q("f")):
-                self.removed_formulas.add(cell_ref(*self._position(f.getparent())))
+            old_styles[r] = self._styles(row)
+        for f in self.data.iter(_F):  # one walk of the sheet, not one per row
+            cell = f.getparent()
+            if int(cell.getparent().get("r")) >= first_row:
+                self.removed_formulas.add(cell_ref(*self._position(cell)))
         col_styles = self._col_styles()
         data_rows = [r for r in old_styles if r > first_row]
         template = max(data_rows) if data_rows else None
@@ -351,6 +372,11 @@ class SheetEdit:
             cols = self._extent(row)
             out.append((int(row.get("r")), min(cols), max(cols)))
         return out
+
+    @property
+    def has_text(self) -> bool:
+        """Whether rows are kept as text, to be spliced in by ``serialize``."""
+        return self._rows_text is not None
 
     def serialize(self) -> bytes:
         """The sheet part as bytes, with the rows kept as text in their place."""
