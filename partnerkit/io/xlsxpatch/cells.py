@@ -114,8 +114,8 @@ def _xml_text(text: str) -> str:
 
 
 def cell_xml(ref: str, style: str | None, value: CellValue, *, sheet: str, date1904: bool) -> str:
-    """The ``<c>`` element ``fill_cell`` would make, as text (whole owned sheets are built as text,
-    then parsed once: many times faster than building them element by element)."""
+    """The ``<c>`` element ``fill_cell`` would make, as text (whole owned sheets are built as text and
+    spliced into their part: many times faster than building them element by element)."""
     head = f'<c r="{ref}" s="{style}"' if style is not None else f'<c r="{ref}"'
     if value is None or value == "":
         return head + "/>"
