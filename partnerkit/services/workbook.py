@@ -241,6 +241,26 @@ def review_results(loaded: LoadedPlan, as_of: date) -> tuple[list[list[Any]] | N
     return review_rows(result.to_dict()), result.problems
 
 
+def _tiers_and_review(
+    loaded: LoadedPlan, rows: int, as_of: date
+) -> tuple[dict[str, list[Any]], list[Problem], list[list[Any]] | None, list[Problem]]:
+    """``tier_results`` and ``review_results`` from one evaluation of the tiers (each evaluates them on
+    its own, as its button needs): the Partners columns and their problems, the Review rows and theirs."""
+    from partnerkit.io.workbook.results import review_rows, tier_columns
+    from partnerkit.services.plan import require_tiers
+    from partnerkit.services.tiers import tier_verdicts
+    from partnerkit.tiers.review import review_evaluation
+
+    verdicts = tier_verdicts(loaded, as_of)
+    if verdicts.evaluation is None:
+        return {}, verdicts.problems, None, list(verdicts.problems)
+    plan = require_plan(loaded)
+    columns = tier_columns(plan, verdicts.summaries(), _locator(loaded), rows)
+    budget = require_tiers(loaded).tier_program.benefits_budget_per_quarter  # as tier_review reads it
+    review = review_evaluation(verdicts.evaluation, budget.amount if budget else None)
+    return columns, verdicts.problems, review_rows(review.to_dict()), list(verdicts.problems)
+
+
 def terms_results(loaded: LoadedPlan) -> tuple[list[list[Any]], list[Problem]]:
     """Check terms: the Terms table's rows; each lint finding is a problem on the cell it concerns."""
     from partnerkit.io.workbook.results import terms_rows
@@ -472,12 +492,13 @@ def workbook_results(
     out = WorkbookResults()
     partners, activities = tables.get("Partners"), tables.get("Activities")
     if partners is not None:
-        found, more = tier_results(loaded, len(partners.rows), as_of)
+        found, more, rows, reviewed = _tiers_and_review(loaded, len(partners.rows), as_of)
         out.problems += more
         if found:
             out.columns["Partners"] = found
-    rows, more = review_results(loaded, as_of)
-    out.problems += more
+    else:
+        rows, reviewed = review_results(loaded, as_of)
+    out.problems += reviewed
     if rows is not None:
         out.sheets[L.REVIEW] = [L.REVIEW_TABLE.headers, *rows]
     terms, more = terms_results(loaded)

@@ -35,8 +35,9 @@ def storable_text(text: str) -> str:
 
 def escape_text(text: str) -> str:
     """Text as OOXML stores it: XML-illegal characters as _xHHHH_, literal _xHHHH_ protected."""
-    if not _NEEDS_WORK.search(text):
-        return text  # the common case, checked in one pass
+    # The common case first: a printable text has no control character, non-character or surrogate.
+    if "_x" not in text and (text.isprintable() or not _NEEDS_WORK.search(text)):
+        return text
     text = _LOOKS_ESCAPED.sub("_x005F_", storable_text(text))
     return _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
@@ -64,24 +65,30 @@ def _number_text(value: float | int | Decimal, where: str) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+_IS, _T, _V = q("is"), q("t"), q("v")
+
+
 def fill_cell(cell: Any, value: CellValue, *, where: str, date1904: bool) -> None:
     """Make ``cell`` (a ``<c>`` element) hold ``value``, keeping its address and style."""
+    attrib = cell.attrib
     for attr in ("t", "cm", "vm"):  # type, and metadata that belonged to the old value
-        cell.attrib.pop(attr, None)
-    for child in list(cell):
-        cell.remove(child)
+        if attr in attrib:
+            del attrib[attr]
+    if len(cell):
+        for child in list(cell):
+            cell.remove(child)
     if value is None or value == "":  # an empty text is an empty cell, as Excel stores it
         return
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise WorkbookError(f"{where}: text of {len(value):,} characters is over Excel's 32,767 limit")
-        cell.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+        attrib["t"] = "inlineStr"
+        t = etree.SubElement(etree.SubElement(cell, _IS), _T)
         t.text = escape_text(value)
         if value != value.strip() or "\n" in value or "\t" in value or "  " in value:
             t.set(XML_SPACE, "preserve")
         return
-    v = etree.SubElement(cell, q("v"))
+    v = etree.SubElement(cell, _V)
     if isinstance(value, bool):
         cell.set("t", "b")
         v.text = "1" if value else "0"
@@ -107,21 +114,23 @@ def _xml_text(text: str) -> str:
 
 
 def cell_xml(ref: str, style: str | None, value: CellValue, *, sheet: str, date1904: bool) -> str:
-    """The ``<c>`` element ``fill_cell`` would make, as text (whole owned sheets are built as text,
-    then parsed once: many times faster than building them element by element)."""
-    where = f"{sheet}!{ref}"
-    head = f'<c r="{ref}"' + (f' s="{style}"' if style is not None else "")
+    """The ``<c>`` element ``fill_cell`` would make, as text (whole owned sheets are built as text and
+    spliced into their part: many times faster than building them element by element)."""
+    head = f'<c r="{ref}" s="{style}"' if style is not None else f'<c r="{ref}"'
     if value is None or value == "":
         return head + "/>"
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            raise WorkbookError(f"{where}: text of {len(value):,} characters is over Excel's 32,767 limit")
+            raise WorkbookError(
+                f"{sheet}!{ref}: text of {len(value):,} characters is over Excel's 32,767 limit"
+            )
         space = (
             ' xml:space="preserve"'
             if (value != value.strip() or "\n" in value or "\t" in value or "  " in value)
             else ""
         )
         return f'{head} t="inlineStr"><is><t{space}>{_xml_text(escape_text(value))}</t></is></c>'
+    where = f"{sheet}!{ref}"
     if isinstance(value, bool):
         return f'{head} t="b"><v>{"1" if value else "0"}</v></c>'
     if isinstance(value, (int, float, Decimal)):

@@ -13,12 +13,13 @@ from partnerkit.io.ooxml.refs import (
     MAX_ROWS,
     cell_ref,
     column_letters,
+    column_number,
     column_of,
     parse_range,
     parse_ref,
     range_ref,
 )
-from partnerkit.io.ooxml.xml import MAIN_NS, parse_xml, q
+from partnerkit.io.ooxml.xml import MAIN_NS, parse_xml, q, serialize_xml
 from partnerkit.io.xlsxpatch.cells import CellValue, cell_xml, fill_cell, new_cell
 
 _ROW_LOOK = ("s", "customFormat", "ht", "customHeight")  # what a new row borrows from the row above
@@ -33,10 +34,14 @@ def _cell_col(cell: Any, previous: int) -> int:
 
 
 _C = q("c")
+_F = q("f")
+_DIGITS = "0123456789"
 
 
 def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    # As lxml writes an attribute, so a row written as text reads back as the row it copies.
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
 def _widen_spans(row: Any, col: int) -> None:
@@ -67,6 +72,10 @@ class SheetEdit:
         self.removed_formulas: set[str] = set()  # addresses whose formula is gone (for calcChain)
         self.cells_written = 0
         self._needs_sort = False
+        # Rows of an owned sheet kept as text and spliced into the part when it is written: parsing
+        # them into elements only to serialize them again costs more than writing them.
+        self._rows_text: str | None = None
+        self._rows_extent: tuple[int, int, int, int] | None = None  # top, left, bottom, right
         self._index_rows()
 
     # -- reading the sheet as it is -------------------------------------------------------------
@@ -85,8 +94,23 @@ class SheetEdit:
         col = 0
         for cell in row.iterchildren(_C):
             ref = cell.get("r")
-            col = column_of(ref) if ref else col + 1
+            # column_of, inlined: this runs for every cell of every row a column is written into
+            col = column_number(ref.rstrip(_DIGITS).rstrip("$")) if ref else col + 1
             out[col] = cell
+        return out
+
+    def _styles(self, row: Any) -> dict[int, str]:
+        """The style of each cell of a row that has one, by column (``_cells``, in one pass)."""
+        out: dict[int, str] = {}
+        col = 0
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            col = column_number(ref.rstrip(_DIGITS).rstrip("$")) if ref else col + 1
+            style = cell.get("s")
+            if style:
+                out[col] = style
+            else:  # a later cell at the same place is the one that counts, as in _cells
+                out.pop(col, None)
         return out
 
     def _extent(self, row: Any) -> list[int]:
@@ -203,10 +227,11 @@ class SheetEdit:
                         row.append(cell)
                     cells[col] = cell
                     _widen_spans(row, col)
+                    ref = cell.get("r")
                 else:
-                    cell.set("r", cell_ref(r, col))
-                where = f"{self.name}!{cell_ref(r, col)}"
-                fill_cell(cell, value, where=where, date1904=self.date1904)
+                    ref = cell_ref(r, col)
+                    cell.set("r", ref)
+                fill_cell(cell, value, where=f"{self.name}!{ref}", date1904=self.date1904)
                 self.cells_written += 1
 
     # -- replacing an owned sheet --------------------------------------------------------------
@@ -224,9 +249,11 @@ class SheetEdit:
             if r < first_row:
                 continue
             old_attrs[r] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
-            old_styles[r] = {c: cell.get("s") for c, cell in self._cells(row).items() if cell.get("s")}
-            for f in row.iter(q("f")):
-                self.removed_formulas.add(cell_ref(*self._position(f.getparent())))
+            old_styles[r] = self._styles(row)
+        for f in self.data.iter(_F):  # one walk of the sheet, not one per row
+            cell = f.getparent()
+            if int(cell.getparent().get("r")) >= first_row:
+                self.removed_formulas.add(cell_ref(*self._position(cell)))
         col_styles = self._col_styles()
         data_rows = [r for r in old_styles if r > first_row]
         template = max(data_rows) if data_rows else None
@@ -234,10 +261,10 @@ class SheetEdit:
             if row.tag != q("row") or int(row.get("r") or 0) >= first_row:
                 self.data.remove(row)
         self.rows = {r: row for r, row in self.rows.items() if r < first_row}
-        # The new rows as text, parsed once (a 10,000-row sheet in a fraction of the element-by-element
-        # time), then moved in.
+        # The new rows as text (a 10,000-row sheet in a fraction of the element-by-element time).
         parts: list[str] = []
         letters = [column_letters(c) for c in range(1, max((len(v) for v in rows), default=0) + 1)]
+        top = left = bottom = right = 0
         for i, values in enumerate(rows):
             r = first_row + i
             if len(values) > MAX_COLS:
@@ -248,8 +275,9 @@ class SheetEdit:
                 attrs = {k: v for k, v in old_attrs[template].items() if k in _ROW_LOOK}
             else:
                 attrs = {}
-            parts.append(f'<row r="{r}"' + "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items()) + ">")
+            parts.append(f'<row r="{r}"' + "".join(self._row_attrs(attrs)) + ">")
             styles = old_styles.get(r) or (old_styles.get(template, {}) if template and i > 0 else {})
+            first_col = last_col = 0
             for c, value in enumerate(values, start=1):
                 style = styles.get(c) or (col_styles.get(c) if i > 0 else None)
                 if value is None and style is None:
@@ -258,11 +286,25 @@ class SheetEdit:
                     cell_xml(f"{letters[c - 1]}{r}", style, value, sheet=self.name, date1904=self.date1904)
                 )
                 self.cells_written += 1
+                first_col = first_col or c
+                last_col = c
             parts.append("</row>")
-        xml = f'<sheetData xmlns="{MAIN_NS}">{"".join(parts)}</sheetData>'.encode()
-        new_rows = list(parse_xml(xml, f"the new rows of {self.name}").getroot())
-        self.data.extend(new_rows)
-        self.rows.update((int(row.get("r")), row) for row in new_rows)
+            if first_col:
+                top = top or r
+                bottom = r
+                left = min(left, first_col) if left else first_col
+                right = max(right, last_col)
+        text = "".join(parts)
+        if self.data.prefix is None:
+            # The part's default namespace is SpreadsheetML's, so the unprefixed rows mean what they say.
+            self._rows_text = text
+            self._rows_extent = (top, left, bottom, right) if top else None
+        else:
+            declared = "".join(f' xmlns:{p}="{_attr(ns)}"' for p, ns in self.data.nsmap.items() if p)
+            xml = f'<sheetData xmlns="{MAIN_NS}"{declared}>{text}</sheetData>'.encode()
+            new_rows = list(parse_xml(xml, f"the new rows of {self.name}").getroot())
+            self.data.extend(new_rows)
+            self.rows.update((int(row.get("r")), row) for row in new_rows)
         merges = self.root.find(q("mergeCells"))
         if merges is not None:  # merges of the old rows go; those above the rows written stay
             for merge in list(merges):
@@ -273,6 +315,22 @@ class SheetEdit:
             else:
                 self.root.remove(merges)
 
+    def _row_attrs(self, attrs: dict[str, str]) -> list[str]:
+        """A copied row's attributes as text; one in another namespace (x14ac:dyDescent) by its prefix."""
+        out = []
+        prefixes: dict[str, str] | None = None
+        for key, value in attrs.items():
+            if key.startswith("{"):
+                if prefixes is None:
+                    prefixes = {ns: p for p, ns in self.data.nsmap.items() if p}
+                ns, _, local = key[1:].partition("}")
+                prefix = prefixes.get(ns)
+                if prefix is None:  # a namespace the part does not declare: a look only, left out
+                    continue
+                key = f"{prefix}:{local}"
+            out.append(f' {key}="{_attr(value)}"')
+        return out
+
     # -- bookkeeping ---------------------------------------------------------------------------
     def finish(self) -> None:
         """Put rows in order and make ``<dimension>`` tell the truth about the cells."""
@@ -280,17 +338,57 @@ class SheetEdit:
             ordered = sorted(self.data.iterchildren(q("row")), key=lambda row: int(row.get("r")))
             others = [el for el in self.data if el.tag != q("row")]
             self.data[:] = ordered + others
-        top = left = 0
-        bottom = right = 0
-        for r, row in sorted(self.rows.items()):
-            cols = self._extent(row)
-            if cols:
-                top = top or r
-                bottom = r
-                low = min(cols)
-                left = min(left, low) if left else low
-                right = max(right, *cols)
+        extents = self._extents()
+        top = min((r for r, _, _ in extents), default=0)
+        bottom = max((r for r, _, _ in extents), default=0)
+        left = min((first for _, first, _ in extents), default=0)
+        right = max((last for _, _, last in extents), default=0)
+        if self._rows_extent is not None:  # the rows kept as text come after every row in the tree
+            r_top, r_left, r_bottom, r_right = self._rows_extent
+            top = top or r_top
+            bottom = r_bottom
+            left = min(left, r_left) if left else r_left
+            right = max(right, r_right)
         dimension = self.root.find(q("dimension"))
         ref = range_ref(top, left, bottom, right) if top else "A1"
         if dimension is not None:
             dimension.set("ref", ref)
+
+    def _extents(self) -> list[tuple[int, int, int]]:
+        """Each row with cells: its number and the columns of its first and last cell."""
+        rows = [row for row in self.data.iterchildren(q("row")) if row.find(_C) is not None]
+        # The first and last cell of every row at once (one XPath each), not row by row in Python;
+        # a cell without an address makes the row's columns count one by one.
+        ns = {"m": MAIN_NS}
+        firsts = self.data.xpath("m:row[m:c]/m:c[1]/@r", namespaces=ns)
+        lasts = self.data.xpath("m:row[m:c]/m:c[last()]/@r", namespaces=ns)
+        if len(firsts) == len(lasts) == len(rows):
+            return [
+                (int(row.get("r")), column_of(first), column_of(last))
+                for row, first, last in zip(rows, firsts, lasts, strict=True)
+            ]
+        out = []
+        for row in rows:
+            cols = self._extent(row)
+            out.append((int(row.get("r")), min(cols), max(cols)))
+        return out
+
+    @property
+    def has_text(self) -> bool:
+        """Whether rows are kept as text, to be spliced in by ``serialize``."""
+        return self._rows_text is not None
+
+    def serialize(self) -> bytes:
+        """The sheet part as bytes, with the rows kept as text in their place."""
+        if self._rows_text is None:
+            return serialize_xml(self.tree)
+        marker = etree.Comment(f" partnerkit rows {id(self)} ")
+        self.data.append(marker)
+        try:
+            data = serialize_xml(self.tree)
+        finally:
+            self.data.remove(marker)
+        spot = f"<!--{marker.text}-->".encode()
+        if data.count(spot) != 1:
+            raise WorkbookError(f"sheet {self.name} could not be written; it holds partnerkit's marker text")
+        return data.replace(spot, self._rows_text.encode())
