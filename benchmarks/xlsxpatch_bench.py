@@ -56,12 +56,15 @@ book.save(sys.argv[1])
 
 
 def make_planner(path: Path, partners: int) -> Path:
-    """The planning workbook (.xlsm, macros and buttons) of a ``partners``-partner plan."""
+    """The planning workbook (.xlsm, macros and buttons) of a ``partners``-partner plan, made the way
+    ``partnerkit workbook new`` makes it (its Gantt chart drawn, so sync redraws it only when the
+    schedule changes)."""
     from workbook_bench import plan_with
 
-    from partnerkit.io.workbook.build import build_workbook
+    from partnerkit.loaded import LoadedPlan
+    from partnerkit.services import new_workbook
 
-    build_workbook(plan_with(partners), path)
+    new_workbook(LoadedPlan(plan_with(partners), []), path)
     return path
 
 
