@@ -64,7 +64,12 @@ def make_planner(path: Path, partners: int) -> Path:
     from partnerkit.loaded import LoadedPlan
     from partnerkit.services import new_workbook
 
-    new_workbook(LoadedPlan(plan_with(partners), []), path)
+    plan = plan_with(partners)
+    for partner in plan.categories.distribution.partners:
+        # Each reseller signs as its own company: without a legal name every one of them would be a
+        # warning of the terms' check, and the sync would be timed writing 10,000 of them.
+        partner.legal_name = partner.legal_name or f"{partner.name} LLC"
+    new_workbook(LoadedPlan(plan, []), path)
     return path
 
 
