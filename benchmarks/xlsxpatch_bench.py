@@ -12,7 +12,8 @@ xlwings VBA project and buttons):
   plan, no tiers: the baseline only moves bytes).
 
 Under the table: what each left of the rest of the workbook (parts byte-identical, parts lost, the
-VBA project, formulas' cached values). Target (issue 14): sync under 5 s.
+VBA project, formulas' cached values). Targets: sync under 5 s (the goal set with issue 14's
+benchmark, which names no figure), and no slower than openpyxl's lossy load + save.
 """
 
 from __future__ import annotations
@@ -132,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         bench.table(results, "end to end, start-up included")
         print(f"   partnerkit kept: {kept(source, ours)}")
         print(f"   openpyxl kept:   {kept(source, theirs)}")
-        bench.under_seconds(results, sync, TARGET_SECONDS, f"workbook sync, {partners:,} partners")
+        work = f"workbook sync, {partners:,} partners"
+        bench.under_seconds(results, sync, TARGET_SECONDS, work)
+        # The user's alternative loses parts of the workbook; sync should not be slower than it.
+        bench.faster(results, sync, "openpyxl load + save (keep_vba)", 1.0, work)
     return bench.finish()
 
 
