@@ -996,6 +996,23 @@ def _track_result(tier: str, track: Outcome, i: int, on: date | None = None) -> 
     return TrackResult(tier, track.rule.name, track.met[i], have, most, met, len(track.children), on)
 
 
+def unknown_facts(ev: Evaluation, i: int) -> list[str]:
+    """The facts to record for the partner at row ``i``: those a tier above its verdict could not read
+    (``explain(ev, i).unknown``, without wording the rest of the verdict)."""
+    computed = ev.tier[i]
+    index = next((k for k, t in enumerate(ev.tiers) if t.tier.name == computed), len(ev.tiers))
+    return _unknown_above(ev, i, index)
+
+
+def _unknown_above(ev: Evaluation, i: int, index: int) -> list[str]:
+    unknown: list[str] = []
+    for outcome in ev.tiers[:index]:
+        if outcome.met[i] is None:
+            for rule_outcome in outcome.rules:
+                unknown += [f for f in _unknown(rule_outcome, i) if f not in unknown]
+    return unknown
+
+
 def explain(ev: Evaluation, i: int, *, criteria: bool = True) -> Verdict:
     """The full verdict of the partner at row ``i`` (without the criterion table if ``criteria`` is False)."""
     words = ev.cache.get("words")
@@ -1018,11 +1035,7 @@ def explain(ev: Evaluation, i: int, *, criteria: bool = True) -> Verdict:
             for g in found:
                 amount = g.amount if len(found) == 1 or g.increases else None
                 gaps.append(Gap(g.criterion, g.text, fact, amount, g.increases))
-    unknown: list[str] = []
-    for outcome in ev.tiers[:index]:
-        if outcome.met[i] is None:
-            for rule_outcome in outcome.rules:
-                unknown += [f for f in _unknown(rule_outcome, i) if f not in unknown]
+    unknown = _unknown_above(ev, i, index)
     warnings = expiry_warnings(ev, i, words)
     if current is not None and current not in ev.levels:
         warnings.append(f"current tier {current!r} is not a tier of the plan")

@@ -21,6 +21,7 @@ from partnerkit.tiers.explain import (
     explain,
     json_number,
     money,
+    unknown_facts,
     verdict_change,
 )
 
@@ -137,13 +138,13 @@ def review_evaluation(ev: Evaluation, plan_budget: Decimal | int | None = None) 
         if change is Change.UNDECIDED:
             # Missing facts could keep or lift the partner: nothing to approve until they are recorded.
             counts[current or ""] = counts.get(current or "", 0) + 1
-            unknown.append((name, explain(ev, i, criteria=False).unknown))
+            unknown.append((name, unknown_facts(ev, i)))
         elif change in (Change.UPGRADE, Change.NEW):
             verb = "qualifies for" if change is Change.UPGRADE else "qualifies as"
             reason = f"{verb} {computed}"
             higher = ev.undecided(i)
             if higher:
-                facts = explain(ev, i, criteria=False).unknown
+                facts = unknown_facts(ev, i)
                 reason += f"; {' or '.join(higher)} still possible: record {', '.join(facts)}"
                 unknown.append((name, facts))
             proposals.append(Proposal(name, current, computed, change, ev.as_of, reason, ev.held_since[i]))
