@@ -396,7 +396,7 @@ ACTIONS: dict[str, Action] = {
 def run(book: Any, action: str) -> None:
     """Run one action so that nothing reaches Excel as a traceback: failures land on the Problems sheet."""
     from partnerkit.errors import PartnerkitError
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.services import no_gc
 
     function = ACTIONS.get(action)
     try:

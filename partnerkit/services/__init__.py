@@ -41,6 +41,10 @@ from partnerkit.services.workbook import (
     sync_workbook,
 )
 
+# A door running one short job over a large plan pauses the cyclic collector the way the services
+# do (the plan holds no cycles); the Excel buttons do, each click being such a run.
+from partnerkit.tiers.evaluate import no_gc
+
 __all__ = [
     "ActualsResult",
     "AgreementResult",
@@ -70,6 +74,7 @@ __all__ = [
     "export_workbook",
     "import_workbook",
     "new_workbook",
+    "no_gc",
     "program_actuals",
     "read_deals",
     "read_facts",
