@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 
 import click
 
@@ -74,6 +75,8 @@ def agreements(
 
     loaded = load_or_exit(plan, quiet_warnings=True)
     total = agreement_count(loaded)
+    # No refresh thread (auto_refresh=False): a process without threads can fork its workers, which
+    # then start at once with the plan loaded. The bar is redrawn as drafts finish, ten times a second.
     with Progress(
         TextColumn("drafting"),
         BarColumn(),
@@ -83,14 +86,23 @@ def agreements(
         console=err_console(),
         transient=True,
         disable=as_json,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("", total=total)
+        shown = [0.0]
+
+        def advance(name: str) -> None:
+            bar.update(task, advance=1, description=name)
+            if (now := monotonic()) - shown[0] >= 0.1:
+                shown[0] = now
+                bar.refresh()
+
         result = draft_agreements(
             loaded,
             outdir,
             as_of=as_of.date() if as_of else None,
             workers=workers,
-            progress=lambda name: bar.update(task, advance=1, description=name),
+            progress=advance,
             template_dir=template_dir,
             force=force,
             pdf=pdf,
