@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from partnerkit.io.word.engine import CompiledTemplate
 
 CACHE_ENV = "PARTNERKIT_CACHE_DIR"
-_LIBRARIES = ("jinja2", "docxtpl", "lxml", "python-docx")
+_LIBRARIES = ("jinja2", "docxtpl", "lxml", "docx")
 
 
 def cache_folder() -> Path | None:
@@ -48,20 +48,33 @@ def cache_folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """partnerkit's code and the compiling libraries, as a digest: any change makes new keys."""
-    from importlib import metadata
+    """partnerkit's code and the compiling libraries, as a digest: any change makes new keys.
+
+    Size and time of each file, as Python's own bytecode cache checks its sources: every module of
+    partnerkit, and the first module of each library (an upgrade writes it anew).
+    """
+    from importlib.util import find_spec
 
     import partnerkit
 
     digest = hashlib.sha256(sys.version.encode())
+    files: list[str] = []
     for name in _LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{name}={metadata.version(name)};".encode())
-    root = Path(partnerkit.__file__).parent
-    # Size and time of every module, as Python's own bytecode cache checks its sources.
-    for path in sorted(root.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            files.append(spec.origin)
+    folders = [os.path.dirname(partnerkit.__file__)]
+    while folders:
+        with os.scandir(folders.pop()) as found:
+            for entry in found:
+                if entry.is_dir() and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    files.append(entry.path)
+    for path in sorted(files):
+        with contextlib.suppress(OSError):
+            stat = os.stat(path)
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()
 
 
