@@ -23,10 +23,6 @@ import pickle
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from partnerkit.io.word.engine import CompiledTemplate
 
 CACHE_ENV = "PARTNERKIT_CACHE_DIR"
 _LIBRARIES = ("jinja2", "docxtpl", "lxml", "docx")
@@ -55,15 +51,13 @@ def _code_version() -> str:
     """
     from importlib.util import find_spec
 
-    import partnerkit
-
     digest = hashlib.sha256(sys.version.encode())
     files: list[str] = []
     for name in _LIBRARIES:
         spec = find_spec(name)
         if spec is not None and spec.origin:
             files.append(spec.origin)
-    folders = [os.path.dirname(partnerkit.__file__)]
+    folders = [str(Path(__file__).resolve().parents[2])]  # the partnerkit package
     while folders:
         with os.scandir(folders.pop()) as found:
             for entry in found:
@@ -96,10 +90,8 @@ def _private(folder: Path) -> bool:
     return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
-def load_cached(key: str) -> CompiledTemplate | None:
-    """The compiled template kept under ``key``, or None (none kept, unreadable, or an unsafe folder)."""
-    from partnerkit.io.word.engine import CompiledTemplate
-
+def load_cached(key: str) -> object | None:
+    """What was kept under ``key`` (a compiled template), or None (none kept, unreadable, an unsafe folder)."""
     folder = cache_folder()
     if folder is None or not _private(folder):
         return None
@@ -108,12 +100,12 @@ def load_cached(key: str) -> CompiledTemplate | None:
             compiled = pickle.load(handle)
     except FileNotFoundError:
         return None
-    except Exception:
+    except Exception:  # a damaged or outdated file: the template is compiled again, and the file replaced
         return None
-    return compiled if isinstance(compiled, CompiledTemplate) else None
+    return compiled
 
 
-def save_cached(key: str, compiled: CompiledTemplate) -> None:
+def save_cached(key: str, compiled: object) -> None:
     """Keep a compiled template under ``key``; quietly nothing when the folder cannot be used."""
     from partnerkit.io.files import write_bytes_atomic
 

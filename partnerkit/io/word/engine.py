@@ -346,7 +346,7 @@ class WordTemplate:
 
         key = template_key(data, f"{cls.__module__}.{cls.__qualname__}")
         found = load_cached(key)
-        if found is not None and found.data == data:
+        if isinstance(found, CompiledTemplate) and found.data == data:
             return cls.from_export(replace(found, name=name))
         template = cls(data, name=name)
         save_cached(key, template.export())
