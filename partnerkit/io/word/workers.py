@@ -8,6 +8,7 @@ a worker that dies or hangs turns into a TemplateError, never a hung command.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -368,6 +369,9 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
     context = multiprocessing.get_context("fork")
     children: list[multiprocessing.process.BaseProcess] = []
     readers: list[multiprocessing.connection.Connection] = []
+    # The objects made so far (the plan, the templates) leave the garbage collector's view: a worker
+    # that collected them would write to every one of them and so copy all their memory.
+    gc.freeze()
     try:
         for share in shares[1:]:
             reader, writer = context.Pipe(duplex=False)
@@ -403,6 +407,7 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
         while open_readers:
             yield from received(block=True)
     finally:
+        gc.unfreeze()
         for process in children:
             if process.is_alive():
                 process.kill()
