@@ -1,6 +1,7 @@
 """``partnerkit agreements`` on 1,000 drafts with 1 and 2 workers, against a docxtpl loop; memory; compare.
 
     python benchmarks/word_bench.py [--count 1000] [--baseline-count 200] [--repeat 5] [--quick]
+                                    [--only workers|compare] [--source-only]
 
 Every contender is a command, run end to end in its own process, alternating:
 
@@ -140,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         help="leave partnerkit without bytecode (each sample compiles its modules, as an editable "
         "install under PYTHONDONTWRITEBYTECODE does)",
     )
+    bench.parser.add_argument(
+        "--only",
+        choices=("workers", "compare"),
+        help="run one comparison alone: 'workers' (1 worker against 2, without the docxtpl loop, so a "
+        "busy machine's quiet minutes go to more samples) or 'compare'",
+    )
     args = bench.parse(argv)
     if not args.source_only:
         byte_compile_partnerkit()
@@ -151,28 +158,28 @@ def main(argv: list[str] | None = None) -> int:
         one, two = "partnerkit agreements --workers 1", "partnerkit agreements --workers 2"
         loop = f"docxtpl loop ({base_count} drafts, scaled)"
         batch = [*pk, "agreements", plan_file, "--force", "-o"]
-        results = harness.run(
-            f"{count:,} agreement drafts",
-            [
+        if args.only != "compare":
+            contenders = [
                 Contender.command(one, [*batch, folder / "one", "--workers", "1"]),
                 Contender.command(two, [*batch, folder / "two", "--workers", "2"]),
-                Contender.command(
-                    loop,
-                    [sys.executable, "-c", DOCXTPL_LOOP, contexts, json.dumps(templates), folder / "loop"],
-                    baseline=True,
-                ),
-            ],
-            args.repeat,
-        )
-        scale = count / base_count
-        for sample in results.samples[loop]:
-            sample.wall, sample.cpu = sample.wall * scale, sample.cpu * scale
-        bench.table(results, f"end to end; the loop's times multiplied by {scale:g}")
-        drafts = sorted((folder / "one").glob("*.docx"))
-        print(f"   drafts written by partnerkit: {len(drafts):,}; by the loop: {base_count:,}")
-        work = f"agreements, {count:,} drafts"
-        bench.faster(results, two, one, 1.7, work)
-        bench.faster(results, one, loop, 4, work)
+            ]
+            if args.only is None:
+                loop_argv = [sys.executable, "-c", DOCXTPL_LOOP, contexts, json.dumps(templates)]
+                contenders.append(Contender.command(loop, [*loop_argv, folder / "loop"], baseline=True))
+            results = harness.run(f"{count:,} agreement drafts", contenders, args.repeat)
+            scale = count / base_count
+            for sample in results.samples.get(loop, []):
+                sample.wall, sample.cpu = sample.wall * scale, sample.cpu * scale
+            bench.table(results, f"end to end; the loop's times multiplied by {scale:g}")
+            drafts = sorted((folder / "one").glob("*.docx"))
+            by_loop = f"; by the loop: {base_count:,}" if args.only is None else ""
+            print(f"   drafts written by partnerkit: {len(drafts):,}{by_loop}")
+            work = f"agreements, {count:,} drafts"
+            bench.faster(results, two, one, 1.7, work)
+            if args.only is None:
+                bench.faster(results, one, loop, 4, work)
+        if args.only == "workers":
+            return bench.finish()
 
         plan, sent, back = returned_draft(folder)
         compare = "partnerkit agreement compare"
