@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
@@ -17,6 +19,16 @@ from partnerkit.commands._common import (
     plan_argument,
     print_json,
 )
+
+
+def skip_final_collection() -> None:
+    """Let the process end without Python's last garbage collection over everything it holds.
+
+    Run at exit (``atexit``), after the command: a batch's plan and results take a tenth of a second
+    to collect on the way out, serial time in front of no further work.
+    """
+    atexit.unregister(gc.freeze)  # once, however often the command runs in one process
+    atexit.register(gc.freeze)
 
 
 @click.command()
@@ -73,6 +85,7 @@ def agreements(
     from partnerkit.errors import ProblemsFound
     from partnerkit.services.agreements import agreement_count, draft_agreements
 
+    skip_final_collection()
     loaded = load_or_exit(plan, quiet_warnings=True)
     total = agreement_count(loaded)
     # No refresh thread (auto_refresh=False): a process without threads can fork its workers, which
