@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,19 @@ settings.register_profile("dev", max_examples=60, deadline=None, suppress_health
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled templates go to a folder of this test run (child processes too), never the user's cache."""
+    folder = tmp_path_factory.mktemp("template-cache")
+    before = os.environ.get("PARTNERKIT_CACHE_DIR")
+    os.environ["PARTNERKIT_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("PARTNERKIT_CACHE_DIR", None)
+    else:
+        os.environ["PARTNERKIT_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -173,6 +173,9 @@ def compare(
         output_path(output, plan=plan)
         if output.resolve() == returned.resolve():
             raise click.UsageError(f"-o {output} is the returned draft itself; choose another file name")
+    from partnerkit.commands.agreements import skip_final_collection
+
+    skip_final_collection()
     loaded = load_or_exit(plan, quiet_warnings=True)
     result = compare_agreement(
         loaded,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 
 import click
 
@@ -16,6 +19,16 @@ from partnerkit.commands._common import (
     plan_argument,
     print_json,
 )
+
+
+def skip_final_collection() -> None:
+    """Let the process end without Python's last garbage collection over everything it holds.
+
+    Run at exit (``atexit``), after the command: a batch's plan and results take a tenth of a second
+    to collect on the way out, serial time in front of no further work.
+    """
+    atexit.unregister(gc.freeze)  # once, however often the command runs in one process
+    atexit.register(gc.freeze)
 
 
 @click.command()
@@ -72,8 +85,11 @@ def agreements(
     from partnerkit.errors import ProblemsFound
     from partnerkit.services.agreements import agreement_count, draft_agreements
 
+    skip_final_collection()
     loaded = load_or_exit(plan, quiet_warnings=True)
     total = agreement_count(loaded)
+    # No refresh thread (auto_refresh=False): a process without threads can fork its workers, which
+    # then start at once with the plan loaded. The bar is redrawn as drafts finish, ten times a second.
     with Progress(
         TextColumn("drafting"),
         BarColumn(),
@@ -83,14 +99,23 @@ def agreements(
         console=err_console(),
         transient=True,
         disable=as_json,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("", total=total)
+        shown = [0.0]
+
+        def advance(name: str) -> None:
+            bar.update(task, advance=1, description=name)
+            if (now := monotonic()) - shown[0] >= 0.1:
+                shown[0] = now
+                bar.refresh()
+
         result = draft_agreements(
             loaded,
             outdir,
             as_of=as_of.date() if as_of else None,
             workers=workers,
-            progress=lambda name: bar.update(task, advance=1, description=name),
+            progress=advance,
             template_dir=template_dir,
             force=force,
             pdf=pdf,

@@ -178,7 +178,7 @@ def compare_agreement(
     from partnerkit.deals import build_terms
     from partnerkit.deals.compare import compare_agreements
     from partnerkit.io.files import policy, refuse_existing
-    from partnerkit.io.word.agreement import render_terms, shipped_name
+    from partnerkit.io.word.agreement import agreement_context, load_template, render_terms, shipped_name
     from partnerkit.io.word.compare import read_agreement
 
     plan = require_plan(loaded)
@@ -187,16 +187,19 @@ def compare_agreement(
     if redline is not None:
         refuse_existing([Path(redline)], policy(force))
     chosen = _template_for(loaded, terms.kind.value, template)
-    with tempfile.TemporaryDirectory(prefix="partnerkit-compare-") as work:
-        standard_path = Path(work) / "standard.docx"
-        render_terms(
-            terms,
-            standard_path,
-            as_of=as_of or plan.product.date,
-            template=chosen,
-            date_format=plan.documents.date_format,
-        )
-        standard_bytes = standard_path.read_bytes()
+    when = as_of or plan.product.date
+    if chosen is None:  # the shipped template, trusted: rendered here, in memory
+        shipped = load_template(terms.kind.value)
+        shipped.check_for(terms.kind.value, terms.partner_name)
+        context = agreement_context(terms, as_of=when, date_format=plan.documents.date_format)
+        standard_bytes = shipped.render(context, subject=terms.partner_name).data
+    else:  # legal's template renders in a worker with limits, into a file
+        with tempfile.TemporaryDirectory(prefix="partnerkit-compare-") as work:
+            standard_path = Path(work) / "standard.docx"
+            render_terms(
+                terms, standard_path, as_of=when, template=chosen, date_format=plan.documents.date_format
+            )
+            standard_bytes = standard_path.read_bytes()
     standard = read_agreement(standard_bytes, name="the standard draft")
     headings = [s.heading for s in standard.sections if s.heading]
     returned = read_agreement(returned_path, headings=headings)

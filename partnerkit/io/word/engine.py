@@ -335,7 +335,22 @@ class WordTemplate:
             data = path.read_bytes()
         except OSError as exc:
             raise TemplateError(f"cannot read template {path}: {exc.strerror or exc}") from exc
-        return cls(data, name=name or path.name)
+        return cls.compiled(data, name=name or path.name)
+
+    @classmethod
+    def compiled(cls, data: bytes, name: str = "template.docx") -> WordTemplate:
+        """The template of ``data``, compiled, or taken compiled from the cache (``io/word/cache.py``)."""
+        from dataclasses import replace
+
+        from partnerkit.io.word.cache import load_cached, save_cached, template_key
+
+        key = template_key(data, f"{cls.__module__}.{cls.__qualname__}")
+        found = load_cached(key)
+        if isinstance(found, CompiledTemplate) and found.data == data:
+            return cls.from_export(replace(found, name=name))
+        template = cls(data, name=name)
+        save_cached(key, template.export())
+        return template
 
     def _tree(self, part: str) -> nodes.Template:
         """The parsed tree of a part (parsed again from its source in a worker that loaded the code)."""
@@ -346,6 +361,8 @@ class WordTemplate:
     @property
     def trees(self) -> Mapping[str, nodes.Template]:
         """The parsed Jinja tree of every part that holds template tags, for checks."""
+        for part in self._compiled:
+            self._tree(part)  # a template loaded compiled parses its trees only when asked
         return self._trees
 
     def _explain(self, part: str, exc: Exception, context: Mapping[str, Any], subject: str | None) -> str:

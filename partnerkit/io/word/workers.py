@@ -8,8 +8,11 @@ a worker that dies or hangs turns into a TemplateError, never a hung command.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -302,3 +305,112 @@ def render_limited(
                 raise TemplateError(done.error)
             return done.problems, done.sha256
     raise TemplateError(f"{template}: nothing was rendered")  # pragma: no cover - one job, one result
+
+
+# --- shares given up front, to forked workers -------------------------------------------------------
+
+# Results a forked worker sends back per message: fewer, larger messages cost the parent less.
+_SEND_EVERY = 8
+
+
+def can_fork() -> bool:
+    """True where workers can be forked safely: Linux, and this process runs no other thread.
+
+    A forked worker starts in a moment with everything this process has loaded (the plan, the
+    compiled templates), where a spawned one imports and loads it all again. Forking a process that
+    runs threads can leave a lock held for ever in the child, and macOS's system libraries do not
+    survive a fork, so elsewhere the batch spawns its workers.
+    """
+    import sys
+    import threading
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _share_worker(
+    work: Callable[[Any], Any], share: list[Any], connection: multiprocessing.connection.Connection
+) -> None:
+    """In a forked worker: do ``work`` on each item of its share, sending the results in small batches."""
+    try:
+        batch: list[Any] = []
+        for item in share:
+            batch.append(work(item))
+            if len(batch) >= _SEND_EVERY:
+                connection.send(("done", batch))
+                batch = []
+        connection.send(("done", batch))
+        connection.send(("end", None))
+    except BaseException as exc:
+        try:
+            connection.send(("error", exc))
+        except Exception:
+            connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        connection.close()
+
+
+def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
+    """``work(item)`` for every item, on ``workers`` processes: this one and forked ones (see ``can_fork``).
+
+    The items are dealt out up front, in turn (item 0 here, item 1 to the first worker, ...), so each
+    process gets a fair share of every kind of item, and nothing is sent to a worker: it inherits the
+    items and whatever ``work`` uses. This process does its own share and, between two items, hands on
+    the results the workers sent. Results come in no particular order; an exception in a worker is
+    raised here.
+    """
+    from multiprocessing.connection import wait as wait_for
+
+    count = max(1, min(workers, len(items)))
+    shares = [items[i::count] for i in range(count)]
+    context = multiprocessing.get_context("fork")
+    children: list[multiprocessing.process.BaseProcess] = []
+    readers: list[multiprocessing.connection.Connection] = []
+    # The objects made so far (the plan, the templates) leave the garbage collector's view: a worker
+    # that collected them would write to every one of them and so copy all their memory.
+    gc.freeze()
+    try:
+        for share in shares[1:]:
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(target=_share_worker, args=(work, share, writer), daemon=True)
+            child.start()
+            writer.close()  # the child holds the only writing end: its exit ends the pipe
+            children.append(child)
+            readers.append(reader)
+        open_readers = list(readers)
+
+        def received(block: bool) -> Iterator[Any]:
+            ready = wait_for(open_readers, timeout=None if block else 0)
+            for reader in ready:
+                assert isinstance(reader, multiprocessing.connection.Connection)
+                try:
+                    what, payload = reader.recv()
+                except EOFError:
+                    raise TemplateError(
+                        "rendering stopped a worker process (out of memory or crashed)"
+                    ) from None
+                if what == "error":
+                    raise payload
+                if what == "end":
+                    open_readers.remove(reader)
+                    reader.close()
+                else:
+                    yield from payload
+
+        for item in shares[0]:
+            yield work(item)
+            if open_readers:
+                yield from received(block=False)
+        while open_readers:
+            yield from received(block=True)
+    finally:
+        gc.unfreeze()
+        for process in children:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        for reader in readers:
+            reader.close()
