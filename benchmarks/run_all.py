@@ -1,6 +1,6 @@
 """Run every benchmark and print one summary table: work, partnerkit, baseline, ratio, memory, target, verdict.
 
-    python benchmarks/run_all.py [--quick] [--repeat 5] [--only tiers_bench,startup]
+    python benchmarks/run_all.py [--quick] [--repeat 5] [--only tiers_bench,startup] [--source-only]
 
 Each script runs in its own process with the same options and prints its own tables as it goes;
 the summary at the end has one row per target. Columns: partnerkit and baseline are median wall
@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run, not a measurement")
     parser.add_argument("--repeat", type=int, default=5, help="samples per contender (default 5)")
     parser.add_argument("--only", default="", help="comma-separated script names (default: all)")
+    parser.add_argument(
+        "--source-only", action="store_true", help="leave partnerkit without bytecode (see harness.py)"
+    )
     args = parser.parse_args(argv)
     chosen = [s for s in SCRIPTS if not args.only or s in args.only.split(",")]
     before, started = os.getloadavg()[0], time.perf_counter()
@@ -90,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             command = [sys.executable, str(HERE / f"{name}.py"), "--repeat", str(args.repeat)]
             if args.quick:
                 command.append("--quick")
+            if args.source_only:
+                command.append("--source-only")
             print(f"\n$ python benchmarks/{name}.py {' '.join(command[2:])}", flush=True)
             if subprocess.run(command, env=env, check=False).returncode != 0:
                 failed.append(name)

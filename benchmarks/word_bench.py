@@ -115,32 +115,11 @@ def returned_draft(folder: Path) -> tuple[Path, Path, Path]:
     return plan, sent, back
 
 
-def byte_compile_partnerkit() -> None:
-    """Compile partnerkit's modules to bytecode, as installing it does, before the samples are timed.
-
-    The libraries of every contender are installed with their bytecode; partnerkit, installed
-    editable from its sources, gets none where Python may not write it (PYTHONDONTWRITEBYTECODE),
-    and each sample would compile some 150 modules again, a few tenths of a second a user never
-    waits.
-    """
-    import compileall
-
-    import partnerkit
-
-    compileall.compile_dir(Path(partnerkit.__file__).parent, quiet=1)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Write the inputs, run the contenders alternating, print the tables and targets."""
     bench = harness.Bench("word_bench", (__doc__ or "").splitlines()[0])
     bench.parser.add_argument("--count", type=int, default=1000, help="drafts in the batch")
     bench.parser.add_argument("--baseline-count", type=int, default=200, help="drafts for the docxtpl loop")
-    bench.parser.add_argument(
-        "--source-only",
-        action="store_true",
-        help="leave partnerkit without bytecode (each sample compiles its modules, as an editable "
-        "install under PYTHONDONTWRITEBYTECODE does)",
-    )
     bench.parser.add_argument(
         "--only",
         choices=("workers", "compare"),
@@ -148,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         "busy machine's quiet minutes go to more samples) or 'compare'",
     )
     args = bench.parse(argv)
-    if not args.source_only:
-        byte_compile_partnerkit()
     count, base_count = (20, 10) if args.quick else (args.count, min(args.baseline_count, args.count))
     pk = harness.partnerkit_command()
     with tempfile.TemporaryDirectory() as tmp:
