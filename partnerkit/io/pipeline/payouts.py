@@ -34,12 +34,7 @@ LINE_COLUMNS = [
     "amount",
     "note",
 ]
-SUMMARY_COLUMNS = [
-    "partner",
-    "category",
-    "tier",
-    "period",
-    "currency",
+SUMMARY_AMOUNTS = (
     "sourced_revenue",
     "earned",
     "clawed_back",
@@ -48,8 +43,9 @@ SUMMARY_COLUMNS = [
     "carried_in",
     "payable",
     "carried_out",
-    "status",
-]
+)
+"""The money columns of a statement's summary row, in order (summary.csv and the Payouts sheet)."""
+SUMMARY_COLUMNS = ["partner", "category", "tier", "period", "currency", *SUMMARY_AMOUNTS, "status"]
 TOTAL = "Total"
 
 

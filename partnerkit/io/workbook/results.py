@@ -377,6 +377,8 @@ def deal_columns(check: Any, data_rows: Sequence[int], count: int) -> Columns:
 
 def payout_rows(run: Any) -> list[list[Any]]:
     """The Payouts table's rows: one per statement of the run (``PayoutRun``), then the run's total."""
+    from partnerkit.io.pipeline.payouts import SUMMARY_AMOUNTS
+
     rows: list[list[Any]] = []
     for s in run.statements:
         row = s.summary_row()
@@ -387,19 +389,7 @@ def payout_rows(run: Any) -> list[list[Any]]:
                 row["tier"] or None,
                 row["period"],
                 row["currency"],
-                *(
-                    number_value(row[k])
-                    for k in (
-                        "sourced_revenue",
-                        "earned",
-                        "clawed_back",
-                        "accelerator",
-                        "net",
-                        "carried_in",
-                        "payable",
-                        "carried_out",
-                    )
-                ),
+                *(number_value(row[k]) for k in SUMMARY_AMOUNTS),
                 row["status"],
             ]
         )
