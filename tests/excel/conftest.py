@@ -149,3 +149,16 @@ def open_book(xw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         return xw.Book(json=payload(path, active_sheet, xw.__version__))
 
     return opener
+
+
+def companion() -> Any:
+    """The companion module the workbook's macros run (workbook/planner.py), loaded as Excel loads it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "planner", Path(__file__).parents[2] / "workbook" / "planner.py"
+    )
+    assert spec and spec.loader
+    planner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(planner)
+    return planner

@@ -12,6 +12,7 @@ from partnerkit.excel import actions as bridge
 from partnerkit.excel.buttons import choose_action
 from partnerkit.io.workbook import layout as L
 from partnerkit.model import Plan
+from tests.excel.conftest import companion
 
 
 def actions(book: Any) -> list[dict[str, Any]]:
@@ -225,16 +226,9 @@ def test_choose_action_by_control_then_sheet(sheet: str, caption: str | None, ac
 def test_main_dispatches_the_clicked_button(
     open_book: Any, example: Plan, xw: Any, sheet: str, expected: str, tmp_path: Path
 ) -> None:
-    import importlib.util
-
     book = open_book(example, active_sheet=sheet)
     book.set_mock_caller()
-    spec = importlib.util.spec_from_file_location(
-        "planner", Path(__file__).parents[2] / "workbook" / "planner.py"
-    )
-    assert spec and spec.loader
-    planner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(planner)
+    planner = companion()
     planner.main()
     caller = xw.Book.caller()
     assert written(caller, L.PROBLEMS)
@@ -307,15 +301,8 @@ def test_an_impossible_roadmap_lands_on_the_problems_sheet(open_book: Any, examp
 def test_main_dispatches_tiers_and_roadmap_by_sheet(
     open_book: Any, example: Plan, xw: Any, sheet: str, writes_on: str
 ) -> None:
-    import importlib.util
-
     book = open_book(example, active_sheet=sheet)
     book.set_mock_caller()
-    spec = importlib.util.spec_from_file_location(
-        "planner", Path(__file__).parents[2] / "workbook" / "planner.py"
-    )
-    assert spec and spec.loader
-    planner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(planner)
+    planner = companion()
     planner.main()
     assert written(xw.Book.caller(), writes_on)

@@ -13,6 +13,7 @@ import pytest
 from partnerkit.excel import actions as bridge
 from partnerkit.io.workbook import layout as L
 from partnerkit.model import Plan
+from tests.excel.conftest import companion
 from tests.excel.test_excel_bridge import DATA, actions, formats, row_of, table_at, written
 
 REVIEW_DAY = date(2026, 10, 1)
@@ -156,16 +157,9 @@ def test_optimize_with_or_tools_finds_the_optimum(open_book: Any, example: Plan)
 def test_the_companion_module_runs_the_action_its_macro_names(
     open_book: Any, example: Plan, xw: Any, tmp_path: Path
 ) -> None:
-    import importlib.util
-
     book = open_book(example, active_sheet="Overview")
     book.set_mock_caller()
-    spec = importlib.util.spec_from_file_location(
-        "planner", Path(__file__).parents[2] / "workbook" / "planner.py"
-    )
-    assert spec and spec.loader
-    planner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(planner)
+    planner = companion()
     planner.main("review_tiers")  # the macro PartnerkitReviewTiers calls main('review_tiers')
     caller = xw.Book.caller()
     assert written(caller, L.REVIEW)
