@@ -295,26 +295,19 @@ def _read_rows(
             filled = [k for k, v in enumerate(values) if v is not None and v != ""]
         single = len(path) == 1
         everywhere = all(key in a for a in allowed_sets)  # a field of every row's category
-        if (
-            (plain or ids)
-            and not done
-            and everywhere
-            and single
-            and not blanks
-            and _all_plain_text(values, ids)
-        ):
-            # The most common column of a large sheet: every row has typed text (or one source
-            # id) without a non-breaking space; stored straight into the records in one sweep.
-            if ids:
-                for record, text in zip(records, map(str.strip, values), strict=True):
-                    if text:
-                        record[key] = [text]
-            else:
-                for record, text in zip(records, map(str.strip, values), strict=True):
-                    if text:
-                        record[key] = text
-            continue
         if (plain or ids) and not done and everywhere:
+            if single and not blanks and _all_plain_text(values, ids):
+                # The most common column of a large sheet: every row has typed text (or one
+                # source id) without a non-breaking space; stored in one sweep.
+                if ids:
+                    for record, text in zip(records, map(str.strip, values), strict=True):
+                        if text:
+                            record[key] = [text]
+                else:
+                    for record, text in zip(records, map(str.strip, values), strict=True):
+                        if text:
+                            record[key] = text
+                continue
             # The common cells of a large sheet (typed text, one source id) stored straight into
             # their records; anything else goes the general way below.
             other: list[int] = []
