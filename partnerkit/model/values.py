@@ -13,6 +13,7 @@ Canonical forms (documented in docs/plan-reference.md):
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import math
@@ -329,13 +330,8 @@ def in_plan_years(day: date) -> date:
 def parse_date(value: Any) -> Any:
     """Accept ISO dates only; for other forms say which ISO date was probably meant."""
     if type(value) is str and len(value) == 10:  # "2026-03-01", the common case, without detours
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if FIRST_PLAN_YEAR <= day.year <= LAST_PLAN_YEAR:
-                return day
+        with contextlib.suppress(ValueError):  # anything else: the general path says what is wrong
+            return in_plan_years(date.fromisoformat(value))
     if isinstance(value, datetime):
         return in_plan_years(value.date())
     if isinstance(value, date):
