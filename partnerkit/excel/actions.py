@@ -281,22 +281,20 @@ def generate_strategy_report(book: Any, folder: Path | None = None, as_of: date 
 def _actuals(book: Any, read: BookRead, as_of: date | None) -> tuple[Any, date] | None:
     """The program's actuals for the strategy, as Program actuals measures them; None (the problems
     written) when the Deals or Survey table has errors."""
-    from partnerkit.services import program_actuals
-    from partnerkit.services.workbook import payout_period, program_deals, program_survey
+    from partnerkit.services.workbook import measure_actuals, payout_period, program_deals, program_survey
 
     deals = program_deals(read.loaded, read.tables)
     if deals is None:
         return None
     review = _review_date(read, as_of)
     survey = program_survey(read.loaded, read.tables)
-    survey_problems = list(survey.problems) if survey is not None else []
-    if not deals.ok or any(p.is_error for p in survey_problems):
-        _finish(book, read, "Generate strategy report", [*deals.problems, *survey_problems], review)
+    actuals, problems = measure_actuals(
+        read.loaded, deals, survey, review, payout_period(read.settings, review)
+    )
+    if actuals is None:
+        _finish(book, read, "Generate strategy report", problems, review)
         return None
-    period = payout_period(read.settings, review)
-    return program_actuals(
-        read.loaded, deals, survey if survey is not None else (), review, period=period
-    ), review
+    return actuals, review
 
 
 def _program(book: Any, button: str) -> tuple[BookRead, Any] | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from partnerkit.pipeline.periods import Period
     from partnerkit.problems import Problem
     from partnerkit.roadmap.schedule import Schedule
+    from partnerkit.services.actuals import ActualsResult
     from partnerkit.services.deals import LoadedDeals, LoadedSurvey
 
 
@@ -444,13 +445,25 @@ def actuals_results(
     """Program actuals: the Actuals table's rows, the metrics on ``as_of`` and each tier's economics over
     ``period`` (the payout period); None when the deals or the survey have errors."""
     from partnerkit.io.workbook.results import actuals_rows
+
+    result, problems = measure_actuals(loaded, deals, survey, as_of, period)
+    if result is None:
+        return None, problems
+    return actuals_rows(result, require_plan(loaded).product.currency), problems
+
+
+def measure_actuals(
+    loaded: LoadedPlan, deals: LoadedDeals, survey: LoadedSurvey | None, as_of: date, period: Period
+) -> tuple[ActualsResult | None, list[Problem]]:
+    """The program's actuals as the workbook's buttons measure them (``program_actuals`` on ``as_of``
+    over ``period``), with their problems; None when the Deals or Survey table has errors."""
     from partnerkit.services.actuals import program_actuals
 
     survey_problems = list(survey.problems) if survey is not None else []
     if not deals.ok or any(p.is_error for p in survey_problems):
         return None, [*deals.problems, *survey_problems]
     result = program_actuals(loaded, deals, survey if survey is not None else (), as_of, period=period)
-    return actuals_rows(result, require_plan(loaded).product.currency), result.problems
+    return result, result.problems
 
 
 def _new_problems(seen: set[tuple[Any, ...]], problems: list[Problem]) -> list[Problem]:
