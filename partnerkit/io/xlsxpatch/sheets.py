@@ -100,18 +100,8 @@ class SheetEdit:
         return out
 
     def _styles(self, row: Any) -> dict[int, str]:
-        """The style of each cell of a row that has one, by column (``_cells``, in one pass)."""
-        out: dict[int, str] = {}
-        col = 0
-        for cell in row.iterchildren(_C):
-            ref = cell.get("r")
-            col = column_number(ref.rstrip(_DIGITS).rstrip("$")) if ref else col + 1
-            style = cell.get("s")
-            if style:
-                out[col] = style
-            else:  # a later cell at the same place is the one that counts, as in _cells
-                out.pop(col, None)
-        return out
+        """The style of each cell of a row that has one, by column (the cell ``_cells`` keeps there)."""
+        return {col: style for col, cell in self._cells(row).items() if (style := cell.get("s"))}
 
     def _extent(self, row: Any) -> list[int]:
         """The first and last column of a row's cells (cells are in column order, as Excel keeps them)."""
