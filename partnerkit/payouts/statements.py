@@ -69,6 +69,20 @@ class StatementLine:
         }
 
 
+SUMMARY_AMOUNTS = (
+    "sourced_revenue",
+    "earned",
+    "clawed_back",
+    "accelerator",
+    "net",
+    "carried_in",
+    "payable",
+    "carried_out",
+)
+"""The money columns of a statement's summary row (``summary_row``), in order: summary.csv and the
+Payouts sheet show them so."""
+
+
 @dataclass(frozen=True)
 class Statement:
     """What one partner is owed for a period: lines, totals, the carry-over and what is paid."""

@@ -18,7 +18,7 @@ from typing import Any
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.files import write_text_atomic
 from partnerkit.model.values import fold_name
-from partnerkit.payouts.statements import PayoutRun, Statement
+from partnerkit.payouts.statements import SUMMARY_AMOUNTS, PayoutRun, Statement
 from partnerkit.problems import Problem
 
 LINE_COLUMNS = [
@@ -34,17 +34,6 @@ LINE_COLUMNS = [
     "amount",
     "note",
 ]
-SUMMARY_AMOUNTS = (
-    "sourced_revenue",
-    "earned",
-    "clawed_back",
-    "accelerator",
-    "net",
-    "carried_in",
-    "payable",
-    "carried_out",
-)
-"""The money columns of a statement's summary row, in order (summary.csv and the Payouts sheet)."""
 SUMMARY_COLUMNS = ["partner", "category", "tier", "period", "currency", *SUMMARY_AMOUNTS, "status"]
 TOTAL = "Total"
 

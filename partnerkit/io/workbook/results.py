@@ -377,7 +377,7 @@ def deal_columns(check: Any, data_rows: Sequence[int], count: int) -> Columns:
 
 def payout_rows(run: Any) -> list[list[Any]]:
     """The Payouts table's rows: one per statement of the run (``PayoutRun``), then the run's total."""
-    from partnerkit.io.pipeline.payouts import SUMMARY_AMOUNTS
+    from partnerkit.payouts.statements import SUMMARY_AMOUNTS
 
     rows: list[list[Any]] = []
     for s in run.statements:
