@@ -152,6 +152,8 @@ def _collect_cited(data: Any, path: FieldPath, found: list[tuple[FieldPath, list
         for i, item in enumerate(data):
             if isinstance(item, dict | list):
                 _collect_cited(item, (*path, i), found)
+            elif isinstance(item, BaseModel):  # an entry validated already (validate_partner_blocks)
+                _model_cited(item, (*path, i), found)
 
 
 def _holds_models(annotation: Any) -> bool:

@@ -8,16 +8,17 @@ type tags in paths) lives here, below both readers, so neither imports the other
 
 from __future__ import annotations
 
+import functools
 import re
 import typing
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from partnerkit.model import Plan
-from partnerkit.model.partners import TERM_OVERRIDES
+from partnerkit.model.partners import TERM_OVERRIDES, Categories
 from partnerkit.model.values import did_you_mean
 from partnerkit.problems import DERIVED_FROM, REFERS_TO, FieldPath, Problem
 
@@ -224,12 +225,15 @@ def top_level_problem(data: Any) -> Problem | None:
     )
 
 
-def validate_plan_data(data: Any) -> tuple[Plan | None, list[Problem]]:
+def validate_plan_data(data: Any, *, consume: bool = False) -> tuple[Plan | None, list[Problem]]:
     """The Plan in ``data`` and every problem the schema and the plan checks find, by field path.
 
     When some entries fail the schema, the checks still run on everything that validated (see
     ``partial_plan``), so independent mistakes in different sections are reported in one run. The
     plan is None when there is any error. Problems carry no location: the reader places them.
+
+    With ``consume`` (for a reader whose data is its own), the partners of a long list are replaced
+    in ``data`` by their models as they validate (``validate_partner_blocks``).
     """
     from partnerkit.checks import validate
 
@@ -237,12 +241,55 @@ def validate_plan_data(data: Any) -> tuple[Plan | None, list[Problem]]:
     if wrong is not None:
         return None, [wrong]
     context = {"currency": plan_currency(data)}
+    if consume:
+        validate_partner_blocks(data, context)
     try:
         plan = Plan.model_validate(data, context=context)
     except ValidationError as exc:
         return None, [*problems_from_validation(exc, data), *_checks_of_what_validated(data, exc, context)]
     problems = validate(plan)
     return (None if any(p.is_error for p in problems) else plan), problems
+
+
+PARTNER_BLOCK = 2_000
+"""Partners of a category validated at a time, when its list is longer (``validate_partner_blocks``)."""
+
+
+@functools.cache
+def _partner_lists() -> dict[str, TypeAdapter[Any]]:
+    """For each category's key in the plan (``distribution``), a validator of its list of partners."""
+    out: dict[str, TypeAdapter[Any]] = {}
+    for key, info in Categories.model_fields.items():
+        category = info.annotation
+        assert isinstance(category, type) and issubclass(category, BaseModel)
+        partners: Any = category.model_fields["partners"].annotation  # list[IntegrationPartner], ...
+        out[key] = TypeAdapter(partners)
+    return out
+
+
+def validate_partner_blocks(data: Any, context: dict[str, Any]) -> None:
+    """Replace, in plan data, each block of ``PARTNER_BLOCK`` partners that validates by its models.
+
+    A plan of 100,000 partners is 130 MB as plan data and as much again as models: validated a block
+    at a time, each block's entries go as their models come, so the two are never held whole at
+    once. The plan's own validation then takes the models as they are (pydantic does not validate a
+    model instance again) and validates what is left as written: a block with a mistake stays plan
+    data, so its problems are found and worded where they always are, at their places.
+    """
+    categories = data.get("categories") if isinstance(data, dict) else None
+    if not isinstance(categories, dict):
+        return
+    for key, adapter in _partner_lists().items():
+        category = categories.get(key)
+        partners = category.get("partners") if isinstance(category, dict) else None
+        if not isinstance(partners, list) or len(partners) <= PARTNER_BLOCK:
+            continue
+        for start in range(0, len(partners), PARTNER_BLOCK):
+            block = slice(start, start + PARTNER_BLOCK)
+            try:
+                partners[block] = adapter.validate_python(partners[block], context=context)
+            except ValidationError:
+                continue  # left as written, for the plan's validation to report
 
 
 def validate_program_data(data: Any) -> tuple[Any, list[Problem]]:

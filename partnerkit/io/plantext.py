@@ -697,7 +697,7 @@ def plan_from_data(data: Any, positions: Positions, source: str) -> tuple[Plan |
     wrong = top_level_problem(data)
     if wrong is not None:
         return None, [wrong.at(f"{source}:1:1")]
-    plan, problems = validate_plan_data(data)
+    plan, problems = validate_plan_data(data, consume=True)
     return plan, locate(problems, positions, source)
 
 

@@ -185,3 +185,70 @@ def test_pruned_maps_paths_back_across_several_dropped_entries() -> None:
         ("tiers", 2, "n"),
         ("tiers", 4, "n"),
     ]
+
+
+# --- a long list of partners, validated a block at a time ----------------------------------------------
+
+# Mistakes in partner entries of several blocks (with a block of two, each partner index its own
+# block or a neighbour's), beside the plan-wide ones above: a block with a mistake stays plan data,
+# the others become models, and the problems must be the same as in one validation of it all.
+PARTNER_MISTAKES: dict[str, Edit] = {
+    "margin above 100%, first block": _set((*DISTRIBUTION, 0, "margin"), "140%"),
+    "unknown status, a middle block": _set((*DISTRIBUTION, 4, "status"), "Actve"),
+    "unknown source, a block that validates": _set((*DISTRIBUTION, 7, "sources"), ["S99"]),
+    "unknown key, last block": _set((*DISTRIBUTION, 8, "margn"), "20%"),
+    "blank name, a block of its own": _set((*DISTRIBUTION, 6, "name"), "  "),
+    "duplicate partner across blocks": _set((*INTEGRATION, 5, "name"), "NORTHWIND erp"),
+    "unknown tier in a block that validates": _set((*INTEGRATION, 3, "tier"), "Gold"),
+    "unknown override": _set((*INTEGRATION, 2, "overrides"), {"protection_period": 90}),
+}
+
+
+def found_by_blocks(data: dict[str, Any], monkeypatch: Any) -> list[tuple[str, FieldPath, str, str]]:
+    """The problems of ``data`` when its partners are validated two at a time."""
+    import partnerkit.validation as validation
+
+    monkeypatch.setattr(validation, "PARTNER_BLOCK", 2)
+    _, problems = validate_plan_data(data, consume=True)
+    monkeypatch.undo()
+    return sorted((p.code, p.path, p.severity.value, p.message) for p in problems)
+
+
+def found_at_once(data: dict[str, Any]) -> list[tuple[str, FieldPath, str, str]]:
+    _, problems = validate_plan_data(data)
+    return sorted((p.code, p.path, p.severity.value, p.message) for p in problems)
+
+
+def test_a_plan_validated_by_blocks_is_the_plan_validated_at_once(monkeypatch: Any) -> None:
+    import partnerkit.validation as validation
+
+    data = example()
+    at_once, _ = validate_plan_data(copy.deepcopy(data))
+    monkeypatch.setattr(validation, "PARTNER_BLOCK", 2)
+    by_blocks, problems = validate_plan_data(data, consume=True)
+    assert problems == [] and by_blocks is not None and at_once is not None
+    assert by_blocks == at_once
+    assert by_blocks.model_fields_set == at_once.model_fields_set
+    # consumed: the reader's own data now holds the partners' models, not their entries
+    assert all(
+        type(p).__name__ == "DistributionPartner" for p in data["categories"]["distribution"]["partners"]
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sets(st.sampled_from(sorted(PARTNER_MISTAKES)), min_size=1),
+    st.sets(st.sampled_from(sorted(MISTAKES)), max_size=2),
+)
+def test_partner_blocks_report_the_same_problems_as_one_validation(
+    partner_mistakes: set[str], plan_mistakes: set[str]
+) -> None:
+    from _pytest.monkeypatch import MonkeyPatch
+
+    data = example()
+    for name in partner_mistakes:
+        PARTNER_MISTAKES[name](data)
+    for name in plan_mistakes:
+        MISTAKES[name][0](data)
+    with MonkeyPatch.context() as monkeypatch:
+        assert found_by_blocks(copy.deepcopy(data), monkeypatch) == found_at_once(data)

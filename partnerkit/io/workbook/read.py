@@ -18,6 +18,7 @@ from typing import Any
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.ooxml.errors import PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import WORKBOOK_LIMITS
+from partnerkit.io.ooxml.memory import release_freed_memory
 from partnerkit.io.ooxml.package import Package
 from partnerkit.io.ooxml.parts import sheet_parts, table_sheets
 from partnerkit.io.ooxml.scan import SheetScan, percent_styles
@@ -30,6 +31,9 @@ from partnerkit.problems import Problem, Severity
 
 # One set of limits for every workbook partnerkit reads or syncs (io/ooxml/limits.py).
 LIMITS = WORKBOOK_LIMITS
+
+# A table this many cells large leaves enough freed memory behind to be worth handing back.
+_LARGE_TABLE = 100_000
 
 # What python-calamine can raise from the standard library for a damaged workbook.
 _DAMAGED: tuple[type[Exception], ...] = (
@@ -182,6 +186,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             if holder is not None and holder not in scanned:
                 scanned[holder] = styles.scan(holder)
             read = parsing.result()
+            del parsing  # the future holds calamine's copy of the cells too
             start = read.start
             if start is None:
                 continue
@@ -214,7 +219,10 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             if all(holders.get(t.name.casefold()) != sheet for t in tables[n + 1 :]):
                 styles.forget(sheet)  # the sheet's bytes go before its cells become Python values
             rows = read.to_python()
+            cells = read.height * read.width
             del read  # calamine's copy of the cells, as soon as Python has its own
+            if cells >= _LARGE_TABLE:
+                release_freed_memory()
             uncalculated, errors, merged = scanned[sheet]
             _fill_merged(rows, merged, top + 1, left)
             found[table.name] = TableData(
