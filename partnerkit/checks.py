@@ -31,9 +31,12 @@ def check_unique_partner_names(plan: Plan) -> list[Problem]:
     """Every partner name appears once across the three categories (compared as ``fold_name`` does)."""
     seen: dict[str, tuple[Any, int, str]] = {}  # folded name -> (category, index, name as written)
     found = []
-    for kind, index, partner in plan.categories.all_partners():
-        key = fold_name(partner.name)
-        if key in seen:
+    for kind, partners in plan.categories.partner_lists():
+        for index, partner in enumerate(partners):
+            key = fold_name(partner.name)
+            if key not in seen:
+                seen[key] = (kind, index, partner.name)
+                continue
             path = (*partner_path(kind.value, index), "name")
             first_kind, first_index, first_name = seen[key]
             first = ".".join(str(p) for p in partner_path(first_kind.value, first_index)[1:2])
@@ -46,8 +49,6 @@ def check_unique_partner_names(plan: Plan) -> list[Problem]:
                     code="duplicate_partner",
                 )
             )
-        else:
-            seen[key] = (kind, index, partner.name)
     return found
 
 
@@ -99,10 +100,12 @@ def check_tier_references(plan: Plan) -> list[Problem]:
     found = []
     tiers = [t.name for t in plan.tiers]
     known = set(tiers)
-    for kind, index, partner in plan.categories.all_partners():
-        # a tier with a history is checked entry by entry (tiers.checks.check_tier_history)
-        if partner.tier is not None and partner.tier not in known and not partner.tier_history:
-            found += _tier_reference(tiers, partner.tier, (*partner_path(kind.value, index), "tier"), "tier")
+    for kind, partners in plan.categories.partner_lists():
+        for index, partner in enumerate(partners):
+            # a tier with a history is checked entry by entry (tiers.checks.check_tier_history)
+            if partner.tier is not None and partner.tier not in known and not partner.tier_history:
+                path = (*partner_path(kind.value, index), "tier")
+                found += _tier_reference(tiers, partner.tier, path, "tier")
     if plan.roadmap.scale is not None:
         for name in plan.roadmap.scale.tier_targets:
             found += _tier_reference(tiers, name, ("roadmap", "scale", "tier_targets", name), "target tier")
@@ -204,9 +207,10 @@ def _model_cited(
         elif isinstance(value, BaseModel):
             _model_cited(value, (*path, key), found, unknown_to)
         elif isinstance(value, list | tuple):
+            at = (*path, key)
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _model_cited(item, (*path, key, i), found, unknown_to)
+                if isinstance(item, BaseModel) and not _nothing_to_report(item, unknown_to):
+                    _model_cited(item, (*at, i), found, unknown_to)
         elif isinstance(value, dict):
             for item_key, item in value.items():
                 if isinstance(item, BaseModel):
@@ -214,6 +218,20 @@ def _model_cited(
                     _model_cited(
                         item, (*path, key, shown if isinstance(shown, str) else str(shown)), found, unknown_to
                     )
+
+
+def _nothing_to_report(node: BaseModel, unknown_to: set[str] | frozenset[str] | None) -> bool:
+    """True when a walk of ``node`` would find nothing: every citing field is empty, or cites only
+    known ids. A list of 100,000 partners is mostly such entries, passed over without a walk each."""
+    if unknown_to is None:
+        return False
+    for name, _, cites in _citing_fields(type(node)):
+        value = getattr(node, name)
+        if not value:
+            continue
+        if not (cites and isinstance(value, list) and unknown_to.issuperset(value)):
+            return False
+    return True
 
 
 def _source_ids(table: Any) -> list[tuple[int, Any]]:

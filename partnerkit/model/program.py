@@ -97,24 +97,30 @@ def currency_of(source: Plan | TierProgramFile) -> str:
 
 
 def tier_partners(
-    source: Plan | TierProgramFile, *, applied_only: bool = True
+    source: Plan | TierProgramFile, *, applied_only: bool = True, holding: str | None = None
 ) -> Iterator[tuple[FieldPath, Any]]:
     """The partners the tier rules apply to, each with the field path of its entry.
 
     A plan's partners are those of the categories ``tier_program.applies_to`` names (all of them
     with ``applied_only=False``); a program's partners all count, unless their category is left out.
+    With ``holding`` (``"facts"``), only the partners whose field of that name is not empty.
     """
     applies = set(source.tier_program.applies_to)
     if isinstance(source, TierProgramFile):
         for index, member in enumerate(source.partners):
+            if holding is not None and not getattr(member, holding):
+                continue
             if not applied_only or member.category is None or member.category in applies:
                 yield ("partners", index), member
         return
-    last, applied, key = None, False, ""
-    for kind, index, partner in source.categories.all_partners():
-        if kind is not last:  # an enum's value is a slow property: read it once per category
-            last, applied, key = kind, kind.value in applies, kind.value.lower()
-        if applied or not applied_only:
+    for kind, partners in source.categories.partner_lists():
+        if applied_only and kind.value not in applies:
+            continue
+        key = kind.value.lower()
+        for index, partner in enumerate(partners):
+            # Most partners of a large plan have no facts or history: passed over without a path.
+            if holding is not None and not getattr(partner, holding):
+                continue
             yield ("categories", key, "partners", index), partner  # partner_path, without a call per partner
 
 

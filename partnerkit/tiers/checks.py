@@ -124,7 +124,7 @@ def check_partner_facts(plan: TierSource) -> list[Problem]:
 
     specs = plan.tier_program.facts
     found: list[Problem] = []
-    for partner_at, partner in tier_partners(plan, applied_only=False):
+    for partner_at, partner in tier_partners(plan, applied_only=False, holding="facts"):
         for name in partner.facts:
             if name not in specs:
                 guess = did_you_mean(name, specs)
@@ -142,10 +142,9 @@ def check_partner_facts(plan: TierSource) -> list[Problem]:
     # Only a partner that carries facts can hold a wrong value: the fact table of a program whose
     # partners mostly have none is not built just to check it.
     records, paths = [], []
-    for partner_at, partner in tier_partners(plan):
-        if partner.facts:
-            records.append({"name": partner.name, "facts": partner.facts})
-            paths.append((*partner_at, "facts"))
+    for partner_at, partner in tier_partners(plan, holding="facts"):
+        records.append({"name": partner.name, "facts": partner.facts})
+        paths.append((*partner_at, "facts"))
     _, problems = facts_from_records(records, specs, paths)
     return found + problems
 
@@ -239,10 +238,11 @@ def check_tier_history(plan: TierSource) -> list[Problem]:
     names = [t.name for t in plan.tiers]
     found = []
     program = isinstance(plan, TierProgramFile)
-    for partner_at, partner in tier_partners(plan, applied_only=False):
+    # In a plan, only a partner with a history can name a wrong tier here (check_tier_references
+    # checks the others); a program's partners name their current tier beside it.
+    holding = None if program else "tier_history"
+    for partner_at, partner in tier_partners(plan, applied_only=False, holding=holding):
         history = partner.tier_history
-        if not history and not program:
-            continue
         if program and not history and partner.tier is not None and partner.tier not in names:
             found.append(_unknown_tier(partner.tier, names, (*partner_at, "tier")))
         for h, spell in enumerate(history):
