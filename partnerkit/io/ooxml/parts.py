@@ -120,18 +120,35 @@ def sheet_parts(reader: PartReader) -> dict[str, str]:
     return {sheet.name: sheet.part for sheet in worksheets(reader)}
 
 
-def table_sheets(reader: PartReader) -> dict[str, str]:
-    """Each table's name (its ``name`` and its ``displayName``, without case) and the worksheet that holds it."""
+@dataclass(frozen=True)
+class TablePart:
+    """A table as its part defines it: the sheet holding it, its range (``A3:W1003``), its column names."""
+
+    sheet: str
+    ref: str
+    columns: tuple[str, ...]
+
+
+def table_parts(reader: PartReader) -> dict[str, TablePart]:
+    """Each table by its name (its ``name`` and its ``displayName``, without case), as its part defines it."""
     names = reader.namelist()
-    found: dict[str, str] = {}
+    found: dict[str, TablePart] = {}
     for sheet in worksheets(reader):
         for rel in _read_rels(reader, names, rels_part(sheet.part), sheet.part):
             stored = _stored(names, rel.part) if rel.type.endswith("/table") else None
             if stored is None:
                 continue
             root = parse_xml(reader.read(stored), stored).getroot()
+            namespace = root.tag[: root.tag.find("}") + 1]
+            columns = tuple(el.get("name", "") for el in root.iter(f"{namespace}tableColumn"))
+            part = TablePart(sheet.name, root.get("ref", ""), columns)
             for attribute in ("name", "displayName"):
                 value = root.get(attribute)
                 if value:
-                    found.setdefault(value.casefold(), sheet.name)
+                    found.setdefault(value.casefold(), part)
     return found
+
+
+def table_sheets(reader: PartReader) -> dict[str, str]:
+    """Each table's name (its ``name`` and its ``displayName``, without case) and the worksheet that holds it."""
+    return {name: part.sheet for name, part in table_parts(reader).items()}
