@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -225,7 +225,13 @@ def top_level_problem(data: Any) -> Problem | None:
     )
 
 
-def validate_plan_data(data: Any, *, consume: bool = False) -> tuple[Plan | None, list[Problem]]:
+BlockDone = Callable[[FieldPath, int, list[Any]], None]
+"""Told of each block of partners that validated: the list's path, the first index, the models."""
+
+
+def validate_plan_data(
+    data: Any, *, consume: bool = False, validated: BlockDone | None = None
+) -> tuple[Plan | None, list[Problem]]:
     """The Plan in ``data`` and every problem the schema and the plan checks find, by field path.
 
     When some entries fail the schema, the checks still run on everything that validated (see
@@ -233,7 +239,8 @@ def validate_plan_data(data: Any, *, consume: bool = False) -> tuple[Plan | None
     plan is None when there is any error. Problems carry no location: the reader places them.
 
     With ``consume`` (for a reader whose data is its own), the partners of a long list are replaced
-    in ``data`` by their models as they validate (``validate_partner_blocks``).
+    in ``data`` by their models as they validate (``validate_partner_blocks``), and ``validated`` is
+    told of each block.
     """
     from partnerkit.checks import validate
 
@@ -242,7 +249,7 @@ def validate_plan_data(data: Any, *, consume: bool = False) -> tuple[Plan | None
         return None, [wrong]
     context = {"currency": plan_currency(data)}
     if consume:
-        validate_partner_blocks(data, context)
+        validate_partner_blocks(data, context, validated)
     try:
         plan = Plan.model_validate(data, context=context)
     except ValidationError as exc:
@@ -267,7 +274,7 @@ def _partner_lists() -> dict[str, TypeAdapter[Any]]:
     return out
 
 
-def validate_partner_blocks(data: Any, context: dict[str, Any]) -> None:
+def validate_partner_blocks(data: Any, context: dict[str, Any], validated: BlockDone | None = None) -> None:
     """Replace, in plan data, each block of ``PARTNER_BLOCK`` partners that validates by its models.
 
     A plan of 100,000 partners is 130 MB as plan data and as much again as models: validated a block
@@ -287,9 +294,12 @@ def validate_partner_blocks(data: Any, context: dict[str, Any]) -> None:
         for start in range(0, len(partners), PARTNER_BLOCK):
             block = slice(start, start + PARTNER_BLOCK)
             try:
-                partners[block] = adapter.validate_python(partners[block], context=context)
+                models = adapter.validate_python(partners[block], context=context)
             except ValidationError:
                 continue  # left as written, for the plan's validation to report
+            partners[block] = models
+            if validated is not None:
+                validated(("categories", key, "partners"), start, models)
 
 
 def validate_program_data(data: Any) -> tuple[Any, list[Problem]]:

@@ -37,7 +37,7 @@ class ReadPlan:
 def read_plan(tables: dict[str, TableData], source: str) -> ReadPlan:
     """Validate read tables into a Plan; every problem is located on its cell (``Partners!D17``)."""
     data, refs, problems = plan_data_from_tables(tables, source)
-    plan, found = validate_plan_data(data, consume=True)
+    plan, found = validate_plan_data(data, consume=True, validated=refs.share_text)
     # A cell that broke its column's rule is reported on that cell already; the model's "missing"
     # for the field it left empty would say it twice.
     broken = {p.path for p in problems}
