@@ -126,26 +126,110 @@ def build_terms(plan: Plan, partner: AnyPartner | str) -> DealTerms:
     if kind is None:
         raise NoAgreementError(no_agreement_reason(found))
     make = _Maker(found, plan.product.currency)
-    tier = _tier_of(plan, found)
-    common = _common_terms(plan, found, category, kind, tier, make)
-    terms: DealTerms
-    if kind is AgreementKind.INTEGRATION:
-        assert isinstance(found, IntegrationPartner)
-        terms = IntegrationTerms(**common, **_integration_terms(plan, tier, make))
-    else:
-        assert isinstance(found, DistributionPartner)
-        terms = ResellerTerms(**common, **_reseller_terms(plan, found, tier, make))
+    shared = _shared_terms(plan, found, category, kind, make)
+    terms = _terms_class(kind)(**shared, **_own_fields(found, kind))
     unused = tuple(sorted(set(found.overrides) - make.used))
     return replace(terms, unused_overrides=unused) if unused else terms
 
 
+def _terms_class(kind: AgreementKind) -> type[DealTerms]:
+    return IntegrationTerms if kind is AgreementKind.INTEGRATION else ResellerTerms
+
+
+def _shared_terms(
+    plan: Plan, partner: AnyPartner, category: CategoryKind, kind: AgreementKind, make: _Maker
+) -> dict[str, Any]:
+    """Every field of the partner's terms but its own details (``_own_fields``): what partners of one
+    ``terms_group`` get alike."""
+    tier = _tier_of(plan, partner)
+    common = _common_terms(plan, partner, category, kind, tier, make)
+    if kind is AgreementKind.INTEGRATION:
+        assert isinstance(partner, IntegrationPartner)
+        return {**common, **_integration_terms(plan, tier, make)}
+    assert isinstance(partner, DistributionPartner)
+    return {**common, **_reseller_terms(plan, partner, tier, make)}
+
+
+def _own_fields(partner: AnyPartner, kind: AgreementKind) -> dict[str, Any]:
+    """The fields of a partner's terms that are its own: name, party details, dates, strategy margin."""
+    own: dict[str, Any] = {
+        "partner_name": partner.name,
+        "partner": PartyTerms(
+            legal_name=partner.legal_name or partner.name,
+            notice_address=partner.notice_address,
+            contact=partner.contact,
+            legal_name_given=partner.legal_name is not None,
+        ),
+        "effective_date": partner.effective_date,
+    }
+    if kind is AgreementKind.RESELLER:
+        assert isinstance(partner, DistributionPartner)
+        own["strategy_margin"] = partner.margin
+    return own
+
+
+def terms_group(plan: Plan, category: CategoryKind, partner: AnyPartner) -> tuple[Any, ...] | None:
+    """What a partner's terms depend on besides its own details (``_own_fields``), as a key: partners
+    with the same key get equal terms but for those details; None for a partner with overrides (its
+    terms are its own) or without an agreement.
+
+    The terms read the plan, the category, the tier and, for a reseller whose tier gives no
+    discount (no tier, or one the plan lacks), its margin and the sources behind it.
+    """
+    if partner.overrides or agreement_kind(category) is None:
+        return None
+    if isinstance(partner, DistributionPartner) and _tier_of(plan, partner) is None:
+        margin = None if partner.margin is None else str(partner.margin)  # 0.3 and 0.30 print apart
+        return (category, partner.tier, margin, tuple(partner.sources))
+    return (category, partner.tier)
+
+
+class TermsBuilder:
+    """Builds the terms of many partners of one plan: partners of one ``terms_group`` share its terms.
+
+    The shared parts are the very same objects for every partner of a group (terms, referral terms,
+    parties of the program): a Term is a value, read-only by convention (change one with
+    ``dataclasses.replace``). A partner with overrides gets terms of its own, as ``build_terms``
+    builds them. ``build_terms`` and this give every partner equal terms.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._shared: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Term[Any]]]] = {}
+
+    def terms(self, category: CategoryKind, partner: AnyPartner) -> DealTerms:
+        """The deal terms of ``partner`` (of ``category``); NoAgreementError for an ecosystem partner."""
+        return self.grouped(category, partner, terms_group(self.plan, category, partner))
+
+    def grouped(
+        self, category: CategoryKind, partner: AnyPartner, group: tuple[Any, ...] | None
+    ) -> DealTerms:
+        """``terms``, for a caller that has the partner's ``terms_group`` already."""
+        kind = agreement_kind(category)
+        if group is None or kind is None:
+            return build_terms(self.plan, partner)
+        cls = _terms_class(kind)
+        found = self._shared.get(group)
+        if found is None:
+            make = _Maker(partner, self.plan.product.currency)
+            shared = _shared_terms(self.plan, partner, category, kind, make)
+            first = cls(**shared, **_own_fields(partner, kind))
+            self._shared[group] = (shared, {t.key: t for t in first.terms()})
+            return first
+        shared, index = found
+        terms = cls(**shared, **_own_fields(partner, kind))
+        terms._share_index(index)  # the same Term objects: the same index, not one walk per partner
+        return terms
+
+
 def build_all_terms(plan: Plan) -> Iterator[tuple[CategoryKind, AnyPartner, DealTerms | None]]:
     """Every partner with its terms, or None for ecosystem partners (who have no agreement)."""
+    builder = TermsBuilder(plan)
     for category, partner in plan.partners():
         if agreement_kind(category) is None:
             yield category, partner, None
         else:
-            yield category, partner, build_terms(plan, partner)
+            yield category, partner, builder.terms(category, partner)
 
 
 def _common_terms(
@@ -180,7 +264,6 @@ def _common_terms(
     cap = legal.liability_cap
     return {
         "kind": kind,
-        "partner_name": partner.name,
         "category": category,
         "tier": partner.tier,
         "tier_known": partner.tier is None or tier is not None,
@@ -192,13 +275,6 @@ def _common_terms(
             contact=company.contact if company else None,
             legal_name_given=company is not None,
         ),
-        "partner": PartyTerms(
-            legal_name=partner.legal_name or partner.name,
-            notice_address=partner.notice_address,
-            contact=partner.contact,
-            legal_name_given=partner.legal_name is not None,
-        ),
-        "effective_date": partner.effective_date,
         "term_months": term_months,
         "auto_renew": make("auto_renew", legal.renewal.auto_renew),
         "renewal_months": make("renewal_months", legal.renewal.renewal_months),
@@ -288,7 +364,6 @@ def _reseller_terms(
     else:
         registers = make("deal_registration", True)
     return {
-        "strategy_margin": partner.margin,
         "territory": make("territory", framework.territory),
         "exclusivity": make("exclusivity", framework.exclusivity),
         "list_price": make("list_price", pricing.list_price),

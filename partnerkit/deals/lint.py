@@ -250,6 +250,15 @@ def check_margin_band(terms: DealTerms, out: _Findings) -> None:
             "registered_deal_extra_discount",
             "margin_band_max",
         )
+
+
+def check_strategy_margin(terms: DealTerms, out: _Findings) -> None:
+    """A discount other than the margin the strategy's partner table gives the partner."""
+    if not isinstance(terms, ResellerTerms):
+        return
+    discount = terms.partner_discount.value
+    if discount is None or terms.margin_band_min.value is None or terms.margin_band_max.value is None:
+        return  # as check_margin_band: without a discount and a band there is nothing to compare
     margin = terms.strategy_margin
     if margin is not None and margin != discount:
         out.add(
@@ -347,6 +356,7 @@ TermCheck = Callable[[DealTerms, _Findings], None]
 TERM_CHECKS: list[TermCheck] = [
     check_tier,
     check_margin_band,
+    check_strategy_margin,
     check_tier_benefits,
     check_protection_period,
     check_exclusivity,
@@ -361,12 +371,58 @@ TERM_CHECKS: list[TermCheck] = [
 """Every term check; adding a rule is writing a function and appending it here."""
 
 
+PARTNER_CHECKS: frozenset[TermCheck] = frozenset({check_strategy_margin, check_parties})
+"""The checks that read a partner's own details (``deals.build._own_fields``: its party details, its
+strategy margin); every other check reads only what partners of one ``terms_group`` share."""
+
+
 def lint_terms(terms: DealTerms) -> list[TermFinding]:
     """Every finding on one partner's terms, errors first."""
     out = _Findings(terms)
     for check in TERM_CHECKS:
         check(terms, out)
-    return sorted(out.found, key=lambda f: (not f.is_error,))
+    return _errors_first(out.found)
+
+
+def _errors_first(found: list[TermFinding]) -> list[TermFinding]:
+    return sorted(found, key=lambda f: (not f.is_error,))
+
+
+class GroupLint:
+    """Lints the terms of many partners: the checks of what a ``terms_group`` shares run once per group.
+
+    ``lint(terms, group)`` equals ``lint_terms(terms)`` for terms built for a partner of ``group``
+    (None: a partner with terms of its own, linted in full).
+    """
+
+    def __init__(self) -> None:
+        # per group, in TERM_CHECKS order: a partner check to run, or the findings of a shared one
+        self._steps: dict[tuple[Any, ...], list[TermCheck | list[TermFinding]]] = {}
+
+    def lint(self, terms: DealTerms, group: tuple[Any, ...] | None) -> list[TermFinding]:
+        """Every finding on one partner's terms, errors first."""
+        if group is None:
+            return lint_terms(terms)
+        steps = self._steps.get(group)
+        if steps is None:
+            steps = self._steps[group] = []
+            for check in TERM_CHECKS:
+                if check in PARTNER_CHECKS:
+                    steps.append(check)
+                else:
+                    shared = _Findings(terms)
+                    check(terms, shared)
+                    steps.append(shared.found)
+        out = _Findings(terms)
+        name = terms.partner_name
+        for step in steps:
+            if isinstance(step, list):  # the group's findings, worded alike but for the partner's name
+                out.found += [
+                    TermFinding(f.code, f.severity, f.message, f.fields, name, f.hint) for f in step
+                ]
+            else:
+                step(terms, out)
+        return _errors_first(out.found)
 
 
 def has_errors(findings: Iterable[TermFinding]) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from partnerkit.deals.build import build_terms, find_partner, no_agreement_reason
-from partnerkit.deals.lint import TermFinding, lint_terms
+from partnerkit.deals.build import TermsBuilder, build_terms, find_partner, no_agreement_reason, terms_group
+from partnerkit.deals.lint import GroupLint, TermFinding, lint_terms
 from partnerkit.deals.terms import DealTerms, agreement_kind
 from partnerkit.model import Plan
 from partnerkit.model.partners import AnyPartner, CategoryKind
@@ -52,6 +52,25 @@ def review_partner(plan: Plan, category: CategoryKind, partner: AnyPartner) -> T
     return TermsReview(partner, category, terms, lint_terms(terms))
 
 
+class TermsReviewer:
+    """Reviews many partners of one plan: what partners of one ``terms_group`` share is built and
+    linted once (``TermsBuilder``, ``GroupLint``); each review equals ``review_partner``'s."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.builder = TermsBuilder(plan)
+        self.linter = GroupLint()
+
+    def review(self, category: CategoryKind, partner: AnyPartner) -> TermsReview:
+        """Build and lint one partner's terms."""
+        if agreement_kind(category) is None:
+            return TermsReview(partner, category, None, [], no_agreement_reason(partner))
+        group = terms_group(self.plan, category, partner)
+        terms = self.builder.grouped(category, partner, group)
+        findings = self.linter.lint(terms, group)
+        return TermsReview(partner, category, terms, findings)
+
+
 def review_terms(plan: Plan, partner: str | None = None) -> list[TermsReview]:
     """The terms review of every partner of ``plan``, or of the one called ``partner``.
 
@@ -60,4 +79,5 @@ def review_terms(plan: Plan, partner: str | None = None) -> list[TermsReview]:
     if partner is not None:
         category, found = find_partner(plan, partner)
         return [review_partner(plan, category, found)]
-    return [review_partner(plan, category, found) for category, found in plan.partners()]
+    reviewer = TermsReviewer(plan)
+    return [reviewer.review(category, found) for category, found in plan.partners()]

@@ -257,6 +257,17 @@ class ReferralTerms:
     referral_tail_months: Term[int | None]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A terms class's field names in order, listed once per class (``fields`` builds them on every call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(spec.name for spec in fields(cls))
+    return names
+
+
 @dataclass(frozen=True, kw_only=True)
 class DealTerms:
     """The cover-page terms every agreement of the program carries, with the parties and dates."""
@@ -316,8 +327,8 @@ class DealTerms:
     @cached_property
     def _by_key(self) -> dict[str, Term[Any]]:
         found: dict[str, Term[Any]] = {}
-        for spec in fields(self):
-            value = getattr(self, spec.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, Term):
                 found[value.key] = value
             elif isinstance(value, ReferralTerms):
@@ -339,8 +350,12 @@ class DealTerms:
                 sources=t.sources,
             )
             for t in self.terms()
-            if t.deviates
+            if t.origin is Origin.OVERRIDE and t.value != t.standard  # Term.deviates, inlined
         ]
+
+    def _share_index(self, index: dict[str, Term[Any]]) -> None:
+        """Take ``index`` (another partner's ``_by_key`` of the very same Term objects) as this one's."""
+        self.__dict__["_by_key"] = index  # where cached_property keeps it
 
     # --- display helpers ------------------------------------------------------------------------
 

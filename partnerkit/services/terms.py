@@ -50,16 +50,17 @@ def term_review(loaded: LoadedPlan, partner: str | None = None) -> TermsResult:
     so the Problems sheet and the terminal point at the line to change.
     """
     from partnerkit.deals.build import find_partner
-    from partnerkit.deals.review import review_partner
+    from partnerkit.deals.review import TermsReviewer
 
     plan = require_plan(loaded)
     wanted = find_partner(plan, partner)[1] if partner is not None else None
+    reviewer = TermsReviewer(plan)
     reviews: list[TermsReview] = []
     problems: list[Problem] = []
     for category, index, found in plan.categories.all_partners():
         if wanted is not None and found is not wanted:
             continue
-        review = review_partner(plan, category, found)
+        review = reviewer.review(category, found)
         reviews.append(review)
         row = partner_path(category.value, index)
         for finding in review.findings:

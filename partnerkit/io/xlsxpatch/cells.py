@@ -116,7 +116,13 @@ def _xml_text(text: str) -> str:
 def cell_xml(ref: str, style: str | None, value: CellValue, *, sheet: str, date1904: bool) -> str:
     """The ``<c>`` element ``fill_cell`` would make, as text (whole owned sheets are built as text and
     spliced into their part: many times faster than building them element by element)."""
-    head = f'<c r="{ref}" s="{style}"' if style is not None else f'<c r="{ref}"'
+    return cell_text(ref, f' s="{style}"' if style is not None else "", value, sheet=sheet, date1904=date1904)
+
+
+def cell_text(ref: str, attrs: str, value: CellValue, *, sheet: str, date1904: bool) -> str:
+    """``cell_xml`` with the cell's other attributes as they are written (`` s="3"``, its style and
+    any other it keeps) after its address."""
+    head = f'<c r="{ref}"{attrs}'
     if value is None or value == "":
         return head + "/>"
     if isinstance(value, str):

@@ -104,6 +104,30 @@ class _Patch:
             self.dirty.add(sheet.part)
         return self.edits[sheet.part]
 
+    def column_edit(self, sheet: Sheet) -> Any:
+        """The edit result columns go through: a plain sheet's text (``ColumnText``), else its tree."""
+        from partnerkit.io.xlsxpatch.columntext import plain_sheet
+
+        if sheet.part not in self.edits and sheet.part not in self.layout.trees:
+            stored = self.package.find(sheet.part)
+            text = (
+                plain_sheet(self.package.read(stored), sheet.name, self.layout.date1904) if stored else None
+            )
+            if text is not None:
+                self.edits[sheet.part] = text
+                self.dirty.add(sheet.part)
+        return self.edits.get(sheet.part) or self.edit(sheet)
+
+    def _to_tree(self, sheet: Sheet) -> Any:
+        """Go on with a sheet's tree where its text edit stops (a row to add, a cell it cannot read)."""
+        from partnerkit.io.ooxml.xml import parse_xml
+
+        text = self.edits.pop(sheet.part)
+        self.layout.trees[sheet.part] = parse_xml(text.serialize(), sheet.part)
+        edit = self.edit(sheet)
+        edit.cells_written = text.cells_written
+        return edit
+
     def write_columns(self, table_name: str, columns: Mapping[str, Sequence[CellValue]]) -> None:
         """Write result columns of one table, found by header, one value per data row."""
         if self._missing(f"table {table_name}", table_name.casefold() in self.layout.tables):
@@ -139,9 +163,16 @@ class _Patch:
             if calc is not None:  # the column now holds results, not a formula Excel would refill
                 column.element.remove(calc)
                 self.dirty.add(table.part)
-        edit = self.edit(sheet)
+        from partnerkit.io.xlsxpatch.columntext import NotPlain
+
+        edit = self.column_edit(sheet)
         edit.guard_formulas(first, last, {col for col, _ in plan})
-        edit.write_columns(first, plan)
+        try:
+            edit.write_columns(first, plan)
+        except NotPlain:  # nothing was written: the tree takes it from here
+            edit = self._to_tree(sheet)
+            edit.guard_formulas(first, last, {col for col, _ in plan})
+            edit.write_columns(first, plan)
         if sheet.name not in self.user_sheets:
             self.user_sheets.append(sheet.name)
         self.expected.extend(Expected(sheet.name, first, col, down=values) for col, values in plan)
