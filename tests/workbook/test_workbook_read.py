@@ -293,3 +293,33 @@ def test_arbitrary_bytes_give_only_documented_errors(
     path.write_bytes(data)
     with contextlib.suppress(UnreadableFileError):
         load_plan_from_workbook(path)
+
+
+def test_partners_read_by_blocks_share_their_text_and_keep_their_quotes(
+    exported_xlsx: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long Partners table validates a block at a time: the rows end up holding the models' own
+    strings (not a second copy), and a mistake in one block is still reported on its cell, quoted."""
+    import partnerkit.validation as validation
+    from partnerkit.io.workbook.read import load_workbook_plan
+
+    at_once = load_workbook_plan(exported_xlsx).plan
+    monkeypatch.setattr(validation, "PARTNER_BLOCK", 2)
+    loaded = load_workbook_plan(exported_xlsx)
+    assert loaded.plan is not None
+    refs = loaded.locator.refs  # type: ignore[attr-defined]
+    shared = 0
+    for index, partner in enumerate(loaded.plan.categories.distribution.partners):
+        table, row_no, columns = refs.rows[("categories", "distribution", "partners", index)]
+        row = table.rows[row_no - table.top - 1]
+        col, _ = columns[("name",)]
+        assert row[col - table.left] is partner.name
+        shared += 1
+    assert shared > 2  # more than one block
+    assert loaded.plan == at_once
+
+    def edit(book: Any) -> None:
+        book["Partners"]["D8"] = "P7"  # a block that fails; the others validate
+
+    _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
+    assert at(problems, "Partners!D8").message.startswith("Priority = 'P7': 'P7' is not a priority")
