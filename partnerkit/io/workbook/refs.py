@@ -100,16 +100,16 @@ class Refs:
             if hit is None:
                 continue
             table, row_no, columns = hit
+            fields = model.__dict__
             pairs = fields_at.get((id(columns), type(model)))
             if pairs is None:
-                own = type(model).model_fields
+                # Fields of text (or empty here): a choice, a date or a number is never a copy.
                 pairs = fields_at[id(columns), type(model)] = [
                     (path[0], col - table.left)
                     for path, (col, _) in columns.items()
-                    if len(path) == 1 and path[0] in own
+                    if len(path) == 1 and path[0] in fields and type(fields[path[0]]) in (str, type(None))
                 ]
             row = table.rows[row_no - table.top - 1]
-            fields = model.__dict__
             width = len(row)
             for name, i in pairs:
                 value = fields.get(name)
