@@ -98,16 +98,28 @@ def _read_back(sheet: str, rows: Sequence[Sequence[object]], item: Expected, lab
         _compare(sheet, r, item.col, 1, list(row[item.col - 1 : item.col - 1 + len(values)]), values, label)
 
 
+def _kinds(types: list[type]) -> list[type]:
+    """Each type as a kind of value: a whole number's as a float's (python-calamine reads numbers
+    as floats), every other its own (a bool is not a number here)."""
+    return list(map(_NUMBER_KIND.get, types, types))
+
+
+_NUMBER_KIND: dict[type, type] = {int: float}
+
+
 def _compare(
     sheet: str, r: int, c: int, across: int, got: list[object], wanted: Sequence[CellValue], label: str
 ) -> None:
     """A run of cells read back (``got``, from (r, c) down, or across with ``across``) against ``wanted``."""
-    # The common case at once: every cell the very value of the very type (a bool is never taken
-    # for a 1: the types are compared too), and an empty cell for nothing.
+    # The common case at once: every cell the very value of the same kind (a bool is never taken
+    # for a 1: the kinds are compared too; a whole number reads back as a float), and an empty
+    # cell for nothing.
     meant = [value if value is not None else "" for value in wanted]
     got += [""] * (len(meant) - len(got))  # cells past a row's end, rows past the sheet's: empty
-    if got == meant and list(map(type, got)) == list(map(type, meant)):
-        return
+    if got == meant:
+        have, want = list(map(type, got)), list(map(type, meant))
+        if have == want or _kinds(have) == _kinds(want):
+            return
     for offset, (value, found) in enumerate(zip(wanted, got, strict=True)):
         if (found.__class__ is value.__class__ and found == value) or (value is None and found == ""):
             continue
