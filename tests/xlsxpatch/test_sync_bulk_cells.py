@@ -112,3 +112,27 @@ def test_a_column_read_back_short_of_its_rows_is_refused(planner: Path) -> None:
     beyond = Expected("Problems", 2, 3, down=["margin", "", None, "more"])  # row 5 was never written
     with pytest.raises(WorkbookError, match=r"reads back '' at Problems!C5 instead of 'more'"):
         verify_workbook(written, patched.changed_parts, [beyond], "planner.xlsm", Limits())
+
+
+READ = st.sampled_from([0, 0.0, 1, 1.0, True, False, "", "0", "1", "Gold", 2.5, date(2026, 1, 1), None])
+
+
+@given(st.lists(st.tuples(READ, READ), max_size=8))
+def test_a_run_of_cells_is_refused_exactly_when_one_of_its_cells_is(
+    pairs: list[tuple[object, object]],
+) -> None:
+    # The check compares a row at once; it must refuse what the cell-by-cell rule refuses, no more.
+    from partnerkit.io.xlsxpatch.verify import _compare, _same
+
+    wanted = [w for w, _ in pairs]
+    got = ["" if g is None else g for _, g in pairs]  # python-calamine reads an empty cell as ""
+    refused_alone = any(
+        not ((g.__class__ is w.__class__ and g == w) or (w is None and g == "") or _same(w, g))  # type: ignore[arg-type]
+        for w, g in zip(wanted, got, strict=True)
+    )
+    try:
+        _compare("Review", 2, 1, 1, list(got), wanted, "the workbook")  # type: ignore[arg-type]
+    except WorkbookError:
+        assert refused_alone
+    else:
+        assert not refused_alone
