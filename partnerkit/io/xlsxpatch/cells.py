@@ -144,3 +144,33 @@ def cell_text(ref: str, attrs: str, value: CellValue, *, sheet: str, date1904: b
     if isinstance(value, (date, datetime)):
         return f"{head}><v>{_number_text(excel_serial(value, date1904), where)}</v></c>"
     raise TypeError(f"{where}: cannot write a {type(value).__name__} to a cell")
+
+
+# Values whose cells are built once and copied: equal values of these types always write the same
+# text. A float is one too unless it is zero (-0.0 equals 0.0 but is written "-0"); a date, a
+# Decimal (Decimal("-0") equals 0) and anything else is built cell by cell.
+_SAME_TEXT = (str, int, bool, type(None))
+
+
+class CellTexts:
+    """``cell_text`` for the many cells of one sheet, the XML after each cell's address built once
+    per (attributes, value): a 10,000-partner sheet repeats the same tier, category or empty cell
+    tens of thousands of times."""
+
+    def __init__(self, sheet: str, date1904: bool) -> None:
+        self.sheet = sheet
+        self.date1904 = date1904
+        self._after: dict[tuple[str, type, CellValue], str] = {}
+
+    def text(self, ref: str, attrs: str, value: CellValue) -> str:
+        """What ``cell_text(ref, attrs, value, ...)`` returns for this sheet."""
+        kind = value.__class__
+        if kind in _SAME_TEXT or (kind is float and value != 0):
+            key = (attrs, kind, value)
+            after = self._after.get(key)
+            if after is None:
+                text = cell_text(ref, attrs, value, sheet=self.sheet, date1904=self.date1904)
+                self._after[key] = text[len(ref) + 6 :]  # from the address's closing quote on
+                return text
+            return f'<c r="{ref}{after}'
+        return cell_text(ref, attrs, value, sheet=self.sheet, date1904=self.date1904)

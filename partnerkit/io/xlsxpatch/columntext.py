@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from partnerkit.io.ooxml.refs import MAX_ROWS, column_letters, column_number, range_ref
 from partnerkit.io.ooxml.xml import MAIN_NS
-from partnerkit.io.xlsxpatch.cells import CellValue, cell_text
+from partnerkit.io.xlsxpatch.cells import CellTexts, CellValue
 
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _ATTR = re.compile(r'\s+([\w:.-]+)="[^"]*"')
@@ -67,6 +67,8 @@ class ColumnText:
         self.date1904 = date1904
         self.removed_formulas: set[str] = set()  # a plain sheet has no formulas to lose
         self.cells_written = 0
+        self.texts = CellTexts(sheet_name, date1904)
+        self._kept: dict[str, str] = {}  # a cell's attributes after its address -> those it keeps
         self.col_styles: dict[int, str] = {}
         for col in _COL.finditer(head):
             attrs = _attrs(col.group(0))
@@ -136,12 +138,11 @@ class ColumnText:
                 cell = _CELL.match(content, found)
                 if cell is None:
                     raise NotPlain("a cell the text edit cannot read")
-                attrs = _attrs(cell.group(1))
-                if sum(len(a) for a in attrs.values()) != len(cell.group(1).rstrip()):
-                    raise NotPlain("a cell's attributes are not written as the text edit reads them")
-                kept = "".join(a for name, a in attrs.items() if name not in _DROPPED)
-                text = cell_text(ref, kept, value, sheet=self.name, date1904=self.date1904)
-                edits.append((found, 1, col, cell.end(), text))
+                written_attrs = cell.group(1)
+                kept = self._kept.get(written_attrs[len(ref) + 5 :])
+                if kept is None:
+                    kept = self._kept_attrs(written_attrs, len(ref))
+                edits.append((found, 1, col, cell.end(), self.texts.text(ref, kept, value)))
                 written += 1
                 continue
             if cells is None:
@@ -161,9 +162,7 @@ class ColumnText:
             attrs_text = f' s="{style}"' if style is not None else ""
             after = min((c for c in cells if c > col), default=None)
             at = cells[after] if after is not None else len(content)
-            edits.append(
-                (at, 0, col, at, cell_text(ref, attrs_text, value, sheet=self.name, date1904=self.date1904))
-            )
+            edits.append((at, 0, col, at, self.texts.text(ref, attrs_text, value)))
             head = _widen_spans(head, col)
             written += 1
         if not edits:
@@ -175,6 +174,18 @@ class ColumnText:
             pos = end
         out.append(content[pos:])
         return f"{head}>{''.join(out)}", written
+
+    def _kept_attrs(self, written: str, ref_length: int) -> str:
+        """The attributes a cell keeps (``written``: all of them, its address first) as text.
+
+        Remembered by what follows the address: the cells of a column mostly share one style and type.
+        """
+        attrs = _attrs(written)
+        if sum(len(a) for a in attrs.values()) != len(written.rstrip()):
+            raise NotPlain("a cell's attributes are not written as the text edit reads them")
+        kept = "".join(a for name, a in attrs.items() if name not in _DROPPED)
+        self._kept[written[ref_length + 5 :]] = kept
+        return kept
 
     @staticmethod
     def _cells(content: str, r: int) -> dict[int, int]:

@@ -20,9 +20,10 @@ from partnerkit.io.ooxml.refs import (
     range_ref,
 )
 from partnerkit.io.ooxml.xml import MAIN_NS, parse_xml, q, serialize_xml
-from partnerkit.io.xlsxpatch.cells import CellValue, cell_xml, fill_cell, new_cell
+from partnerkit.io.xlsxpatch.cells import CellTexts, CellValue, fill_cell, new_cell
 
 _ROW_LOOK = ("s", "customFormat", "ht", "customHeight")  # what a new row borrows from the row above
+_NO_STYLES: dict[int, str] = {}
 
 
 def _cell_col(cell: Any, previous: int) -> int:
@@ -254,7 +255,11 @@ class SheetEdit:
         # The new rows as text (a 10,000-row sheet in a fraction of the element-by-element time).
         parts: list[str] = []
         letters = [column_letters(c) for c in range(1, max((len(v) for v in rows), default=0) + 1)]
-        top = left = bottom = right = 0
+        texts = CellTexts(self.name, self.date1904)
+        # Each cell's style attribute by column, worked out once per set of old styles a row takes
+        # (most rows take the last old data row's) rather than once per cell.
+        looks: dict[tuple[int, bool], list[str | None]] = {}
+        top = left = bottom = right = written = 0
         for i, values in enumerate(rows):
             r = first_row + i
             if len(values) > MAX_COLS:
@@ -266,24 +271,34 @@ class SheetEdit:
             else:
                 attrs = {}
             parts.append(f'<row r="{r}"' + "".join(self._row_attrs(attrs)) + ">")
-            styles = old_styles.get(r) or (old_styles.get(template, {}) if template and i > 0 else {})
+            styles = old_styles.get(r) or (
+                (old_styles.get(template) or _NO_STYLES) if template and i > 0 else _NO_STYLES
+            )
+            key = (id(styles), i > 0)  # the dicts of old_styles and _NO_STYLES live through the loop
+            look = looks.get(key)
+            if look is None or len(look) < len(values):
+                look = looks[key] = [
+                    None if style is None else f' s="{style}"'
+                    for c in range(1, len(letters) + 1)
+                    for style in [styles.get(c) or (col_styles.get(c) if i > 0 else None)]
+                ]
             first_col = last_col = 0
-            for c, value in enumerate(values, start=1):
-                style = styles.get(c) or (col_styles.get(c) if i > 0 else None)
-                if value is None and style is None:
+            row_number = str(r)
+            for c, value in enumerate(values):
+                style_attr = look[c]
+                if value is None and style_attr is None:
                     continue
-                parts.append(
-                    cell_xml(f"{letters[c - 1]}{r}", style, value, sheet=self.name, date1904=self.date1904)
-                )
-                self.cells_written += 1
-                first_col = first_col or c
-                last_col = c
+                parts.append(texts.text(letters[c] + row_number, style_attr or "", value))
+                written += 1
+                first_col = first_col or c + 1
+                last_col = c + 1
             parts.append("</row>")
             if first_col:
                 top = top or r
                 bottom = r
                 left = min(left, first_col) if left else first_col
                 right = max(right, last_col)
+        self.cells_written += written
         text = "".join(parts)
         if self.data.prefix is None:
             # The part's default namespace is SpreadsheetML's, so the unprefixed rows mean what they say.
