@@ -289,11 +289,24 @@ class Evaluator:
         if last < first:
             acc, shared = [self.zero(fact)] * self.size, False
         else:
-            # Adding day by day costs (last - first) column additions; the running totals kept from
-            # earlier windows cost the ones still to build and one subtraction: take the cheaper.
+            # Adding day by day costs (last - first) column additions. Two kinds of running totals
+            # are kept from earlier windows: from the first day on, and from each day to the last
+            # (most windows end on the review date, so they share these); each costs the totals
+            # still to build and, for a window that does not start (end) there, one subtraction.
+            # Take the cheapest; all are exact sums.
+            end = len(days) - 1
             running: list[list[Any]] = self._shared.setdefault(("running", fact), [by_day[days[0]]])
+            # to_end[k] is the total of the days from end - k to end
+            to_end: list[list[Any]] = self._shared.setdefault(("to end", fact), [by_day[days[end]]])
             by_running = max(0, last - len(running) + 1) + (1 if first > 0 else 0)
-            if by_running < last - first:
+            by_end = max(0, end - first - len(to_end) + 1) + (1 if last < end else 0)
+            if first < last and by_end <= min(by_running, last - first):
+                while len(to_end) <= end - first:
+                    to_end.append(list(map(operator.add, by_day[days[end - len(to_end)]], to_end[-1])))
+                acc = to_end[end - first]
+                if last < end:
+                    acc, shared = list(map(operator.sub, acc, to_end[end - last - 1])), False
+            elif by_running < last - first:
                 while len(running) <= last:
                     running.append(list(map(operator.add, running[-1], by_day[days[len(running)]])))
                 acc = running[last]
@@ -497,13 +510,15 @@ class Evaluator:
                 # hash costs more than the arithmetic, so money and scores go cell by cell)
                 repeats = spec is not None and (spec.kind is FactKind.COUNT or metric.aggregate == "count")
                 distinct: Any = set(vals) if repeats else vals
+                # a Decimal compares twice as fast with a Decimal zero as with the int (as exactly)
+                zero = 0 if repeats else ZERO
                 earned = [
-                    None if v is None else (top if v >= most_at else (float(v) * rate if v > 0 else 0.0))
+                    None if v is None else (top if v >= most_at else (float(v) * rate if v > zero else 0.0))
                     for v in distinct
                 ]
                 if repeats:
                     points = dict(zip(distinct, earned, strict=True))
-                    earned = [points[v] for v in vals]
+                    earned = list(map(points.__getitem__, vals))
             # not `None in earned`: comparing a Decimal with None asks whether None is a Rational
             unknown = any(map(partial(operator.is_, None), vals))
             met: list[Tri]
@@ -569,8 +584,9 @@ class Evaluator:
             ]
         else:
             total = [True if k >= high else (False if k < low else ...) for k in known_points]
-        for i in [i for i, t in enumerate(total) if t is ...]:
-            total[i] = self._exact_total(rule, i)
+        if ... in total:  # one pass in C; near ties are rare
+            for i in [i for i, t in enumerate(total) if t is ...]:
+                total[i] = self._exact_total(rule, i)
         met = all3([total, *conditions], size)
         return Outcome(rule, met, known_points, known_points, children=kids)
 
@@ -805,7 +821,7 @@ def _same(value: Any, wanted: Any) -> bool:
 
 def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     """Compare a column with a required value; None stays None (unknown)."""
-    if type(arg) is int and op in ("at_least", "more_than"):
+    if type(arg) is int and op in ("at_least", "more_than", "at_most", "less_than"):
         # a Decimal compares twice as fast with a Decimal as with an int (still exactly)
         sample = next((v for v in values if v is not None), None)
         if type(sample) is Decimal:
@@ -815,6 +831,10 @@ def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
         return [None if v is None else v >= arg for v in values]
     if op == "more_than":
         return [None if v is None else v > arg for v in values]
+    if op == "at_most":
+        return [None if v is None else v <= arg for v in values]
+    if op == "less_than":
+        return [None if v is None else v < arg for v in values]
     if op == "is" and isinstance(arg, bool):
         # == rather than `is`: a dated yes/no fact holds its observations as 1.0 and 0.0
         return [None if v is None else v == arg for v in values]
