@@ -45,7 +45,7 @@ from partnerkit.model.rules import (
     add_months,
 )
 from partnerkit.model.values import fold_name
-from partnerkit.tiers.facts import FactTable, History
+from partnerkit.tiers.facts import DatedColumn, FactTable, History
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -262,17 +262,24 @@ class Evaluator:
             col = self.facts.dated.get(fact)
             found: Any = None
             if col is not None and col.day:
-                days = sorted(set(col.day))
-                if len(days) <= DENSE_DAYS and len(days) * self.size <= DENSE_CELLS:
-                    zero = self.zero(fact)
-                    by_day: dict[int, list[Any]] = {d: [None] * self.size for d in days}
-                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                        cells = by_day[d]
-                        held = cells[p]
-                        cells[p] = v if held is None else held + v
-                    for d in days:
-                        by_day[d] = [zero if x is None else x for x in by_day[d]]
-                    found = (days, by_day)
+                size = self.size
+                count = len(col.day) // size if size else 0
+                strided = _strided(col, count, size) if count <= DENSE_DAYS else None
+                if strided is not None:
+                    found = (sorted(strided), strided)
+                    self._shared.setdefault(("known", fact), [True] * size)  # everyone observed
+                else:
+                    days = sorted(set(col.day))
+                    if len(days) <= DENSE_DAYS and len(days) * size <= DENSE_CELLS:
+                        zero = self.zero(fact)
+                        by_day: dict[int, list[Any]] = {d: [None] * size for d in days}
+                        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                            cells = by_day[d]
+                            held = cells[p]
+                            cells[p] = v if held is None else held + v
+                        for d in days:
+                            by_day[d] = [zero if x is None else x for x in by_day[d]]
+                        found = (days, by_day)
             self._shared[key] = found
         dense: tuple[list[int], dict[int, list[Any]]] | None = self._shared[key]
         return dense
@@ -732,6 +739,22 @@ class Evaluator:
             met.append(True if yes >= need else (False if yes + maybe < need else None))
         detail = {"days": days, "mets": columns, "outcomes": outcomes}
         return Outcome(rule, met, counts, children=[latest], detail=detail)
+
+
+def _strided(col: DatedColumn, count: int, size: int) -> dict[int, list[Any]] | None:
+    """A dated fact's columns by day when every partner has one observation on each of ``count``
+    days, listed partner by partner in the same order of days (figures per quarter read from a plan
+    or an export): then a day's column is every ``count``-th value, one slice. None otherwise."""
+    if size == 0 or count == 0 or len(col.day) != count * size or count * size > DENSE_CELLS:
+        return None
+    order = col.day[:count]
+    if len(set(order)) != count:
+        return None
+    partners = list(range(size))
+    for k, day in enumerate(order):
+        if col.day[k::count].count(day) != size or col.partner[k::count] != partners:
+            return None
+    return {day: col.value[k::count] for k, day in enumerate(order)}
 
 
 def _column_sum(columns: list[list[Any]], size: int) -> list[Any]:

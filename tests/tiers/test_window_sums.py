@@ -98,3 +98,38 @@ def test_a_later_window_reads_the_totals_an_earlier_one_built() -> None:
     ]:
         summed, _ = evaluator.values("revenue", Window.model_validate(text), "sum")
         assert summed == expected, text
+
+
+def dense_of(observations: list[tuple[int, date, Any]], size: int) -> Any:
+    """The engine's columns by day of a dated fact with these (partner, day, value) observations."""
+    column = DatedColumn()
+    for partner, day, value in observations:
+        column.add(partner, day, value)
+    table = FactTable([f"P{i}" for i in range(size)], [None] * size, [None] * size, dated={"revenue": column})
+    evaluator = Evaluator(table, {"revenue": FactSpec(kind=FactKind.MONEY, dated=True)}, {}, AS_OF)
+    return evaluator.dense("revenue"), evaluator.known("revenue")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.lists(st.sampled_from(DAYS), min_size=1, max_size=4, unique=True),
+    st.data(),
+    st.randoms(use_true_random=False),
+)
+def test_figures_listed_partner_by_partner_give_the_columns_any_order_gives(
+    size: int, days: list[date], data: st.DataObject, rnd: Any
+) -> None:
+    # every partner one figure on each day, in the same order of days: the engine slices the list
+    observations = [(p, day, data.draw(amount)) for p in range(size) for day in days]
+    if data.draw(st.booleans()):
+        # or one figure dropped or repeated: the general path
+        k = data.draw(st.integers(0, len(observations) - 1))
+        observations = (
+            observations[:k] + observations[k + 1 :]
+            if rnd.random() < 0.5
+            else [*observations, observations[k]]
+        )
+    shuffled = list(observations)
+    rnd.shuffle(shuffled)
+    assert dense_of(observations, size) == dense_of(shuffled, size)
