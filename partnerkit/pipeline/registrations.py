@@ -30,7 +30,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from partnerkit.model import Plan
-from partnerkit.pipeline.accounts import account_numbers
+from partnerkit.pipeline.accounts import pair_numbers
 from partnerkit.pipeline.deals import Deal, Stage, Touch
 from partnerkit.pipeline.rules import PartnerRules, partner_rules, rules_by_name
 from partnerkit.problems import Problem, Severity
@@ -261,9 +261,7 @@ _REFERRAL, _WON, _OPEN = Touch.REFERRAL, Stage.WON, Stage.OPEN
 
 def accounts_of(deals: Sequence[Deal]) -> list[int | None]:
     """The account number of every deal row (``partnerkit.pipeline.accounts.account_keys``)."""
-    return account_numbers(
-        list(map(attrgetter("account_name"), deals)), list(map(attrgetter("account_domain"), deals))
-    )
+    return pair_numbers(map(attrgetter("account_name", "account_domain"), deals))
 
 
 def check_registrations(
