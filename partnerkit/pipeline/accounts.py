@@ -191,59 +191,6 @@ def company_key(name: str | None) -> str | None:
     return b" ".join(words).decode()
 
 
-def registrable_domains(texts: Sequence[str]) -> list[str | None]:
-    """``registrable_domain`` of each text (non-empty strings), the usual spellings in a few C passes.
-
-    A CRM export's domains are mostly plain ``acme.com``: when no text holds a space, a URL or
-    e-mail character, the whole column is lower-cased at once, and a text with one dot that neither
-    starts nor ends it is its own registrable domain; the rest take the general rule.
-    """
-    joined = "\n".join(texts).lower()
-    parts = joined.split("\n")
-    if len(parts) != len(texts) or not joined.isascii():
-        return [registrable_domain(text) for text in texts]
-    encoded = joined.encode()
-    if len(encoded.translate(None, _NOT_PLAIN_DOMAIN)) != len(encoded):
-        return [registrable_domain(text) for text in texts]
-    return [
-        value if value.count(".") == 1 and value[0] != "." and value[-1] != "." else registrable_domain(text)
-        for text, value in zip(texts, parts, strict=True)
-    ]
-
-
-# ASCII whitespace but the line breaks that join the texts (what str.strip removes), or a character
-# of a URL or an e-mail address
-_NOT_PLAIN_DOMAIN = b" \t\x0b\x0c\r\x1c\x1d\x1e\x1f/@:?#"
-# _FOLD, keeping line breaks: names folded in one pass, one per line
-_FOLD_LINES = _FOLD[:10] + b"\n" + _FOLD[11:]
-_DROP_TEXT = frozenset(LEGAL_SUFFIXES) | {"and"}
-
-
-def company_keys(names: Sequence[str]) -> list[str | None]:
-    """``company_key`` of each name (non-empty strings): ASCII names folded in one pass over them all."""
-    joined = "\n".join(names)
-    if not joined.isascii() or joined.count("\n") != len(names) - 1:
-        return [company_key(name) for name in names]
-    if "&" in joined:
-        joined = joined.replace("&", " and ")
-    lines = joined.encode().translate(_FOLD_LINES, b".").decode().split("\n")
-    out: list[str | None] = []
-    add = out.append
-    drop = _DROP_TEXT
-    for line in lines:
-        words = line.split()
-        if not words:
-            add(None)
-            continue
-        if len(words) > 1:
-            if words[0] == "the":
-                del words[0]
-            while len(words) > 1 and words[-1] in drop:
-                words.pop()
-        add(" ".join(words))
-    return out
-
-
 def _company_key_unicode(name: str) -> str | None:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -279,7 +226,6 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
     """``account_keys`` of ``(company name, domain)`` tuples, read once (a deal's pair is read with
     one ``attrgetter`` while the deal is at hand, instead of a column of names and one of domains)."""
     from itertools import count
-    from operator import itemgetter
 
     from partnerkit.tiers.evaluate import no_gc
 
@@ -295,17 +241,10 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
         name_ids: dict[str, int] = {}  # folded name -> number (one numbering for both)
         parent: list[int] = []
         ends: list[int | None] = []
-        # every distinct spelling folded up front, in one pass over them all (same results as one
-        # by one, in the order the loop below numbers them)
-        spelled = [domain for domain in dict.fromkeys(map(itemgetter(1), firsts)) if domain]
-        domain_fold = dict(zip(spelled, registrable_domains(spelled), strict=True))
-        spelled = [name for name in dict.fromkeys(map(itemgetter(0), firsts)) if name]
-        name_fold = dict(zip(spelled, company_keys(spelled), strict=True))
-        del spelled
         for name, domain in firsts:
             d = by_domain.get(domain, -1)
             if d == -1:
-                folded = domain_fold[domain]
+                folded = registrable_domain(domain)
                 if folded is None:
                     d = None
                 else:
@@ -316,7 +255,7 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
                 by_domain[domain] = d
             n = by_name.get(name, -1)
             if n == -1:
-                folded = name_fold[name]
+                folded = company_key(name)
                 if folded is None:
                     n = None
                 else:
