@@ -646,9 +646,22 @@ class Evaluator:
                         period = period_of[d] = sums[bisect_left(edges, d) - 1]
                     period[p] += v
         need = rule.at_least
-        good = list(map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True)))
-        met: list[Tri] = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
-        actual: list[Any] = [g if k else None for g, k in zip(good, known, strict=True)]
+        met: list[Tri]
+        actual: list[Any]
+        if n > 1 and all(known):
+            # everyone observed, so no period sum is unknown: count the periods reached with one
+            # map per period (bools add up to ints) instead of a tuple per partner
+            reached = [[x >= need for x in acc] for acc in sums]
+            actual = list(map(operator.add, reached[0], reached[1]))
+            for column in reached[2:]:
+                actual = list(map(operator.add, actual, column))
+            met = [g == n for g in actual]
+        else:
+            good = list(
+                map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True))
+            )
+            met = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
+            actual = [g if k else None for g, k in zip(good, known, strict=True)]
         return Outcome(rule, met, actual, detail={"sums": sums, "periods": periods})
 
     def _valid_until(self, rule: ValidUntil) -> Outcome:

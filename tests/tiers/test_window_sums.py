@@ -133,3 +133,38 @@ def test_figures_listed_partner_by_partner_give_the_columns_any_order_gives(
     shuffled = list(observations)
     rnd.shuffle(shuffled)
     assert dense_of(observations, size) == dense_of(shuffled, size)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(DAYS), amount), min_size=1, max_size=5), min_size=1, max_size=5
+    ),
+    st.sampled_from(["2 completed quarters", "4 completed quarters", "3 quarters", "1 completed quarter"]),
+    st.integers(1, 300),
+)
+def test_consistency_with_everyone_observed_is_what_it_is_beside_an_unobserved_partner(
+    rows: list[list[tuple[date, Any]]], periods: str, need: int
+) -> None:
+    from partnerkit.model.rules import Consistency
+
+    rule = Consistency.model_validate({"fact": "revenue", "each_of_last": periods, "at_least": need})
+
+    def evaluate(partners: list[list[tuple[date, Any]]]) -> tuple[list[Any], list[Any]]:
+        column = DatedColumn()
+        for partner, obs in enumerate(partners):
+            for day, value in obs:
+                column.add(partner, day, value)
+        size = len(partners)
+        table = FactTable(
+            [f"P{i}" for i in range(size)], [None] * size, [None] * size, dated={"revenue": column}
+        )
+        evaluator = Evaluator(table, {"revenue": FactSpec(kind=FactKind.MONEY, dated=True)}, {}, AS_OF)
+        outcome = evaluator._consistency(rule)
+        return outcome.met, outcome.actual
+
+    met, actual = evaluate(rows)  # everyone observed: the counting by columns
+    met_beside, actual_beside = evaluate([*rows, []])  # one partner never observed: the general path
+    assert (met, actual) == (met_beside[:-1], actual_beside[:-1])
+    assert (met_beside[-1], actual_beside[-1]) == (None, None)
+    assert all(type(a) is int for a in actual)
