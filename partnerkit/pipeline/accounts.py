@@ -214,12 +214,17 @@ def account_keys(rows: Iterable[tuple[str | None, str | None]]) -> list[int | No
     is folded once, and the per-row work is done by ``map`` and ``zip``: an export repeats spellings
     a lot, and a million rows must take about a second.
     """
-    pairs = list(rows)
-    return account_numbers([p[0] for p in pairs], [p[1] for p in pairs])
+    return pair_numbers((p[0], p[1]) for p in rows)
 
 
 def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) -> list[int | None]:
     """``account_keys`` for two columns: the company name and the domain of each row."""
+    return pair_numbers(zip(names, domains, strict=True))
+
+
+def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | None]:
+    """``account_keys`` of ``(company name, domain)`` tuples, read once (a deal's pair is read with
+    one ``attrgetter`` while the deal is at hand, instead of a column of names and one of domains)."""
     from itertools import count
 
     from partnerkit.tiers.evaluate import no_gc
@@ -229,7 +234,7 @@ def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) 
         # dict.setdefault); Python code then runs once per distinct pair, and each spelling is folded
         # once: an export repeats an account's spelling on many rows.
         firsts: dict[tuple[str | None, str | None], int] = {}
-        row_pair = list(map(firsts.setdefault, zip(names, domains, strict=True), count()))
+        row_pair = list(map(firsts.setdefault, pairs, count()))
         by_name: dict[str | None, int | None] = {None: None, "": None}
         by_domain: dict[str | None, int | None] = {None: None, "": None}
         domain_ids: dict[str, int] = {}  # folded domain -> number

@@ -22,15 +22,16 @@ as of one date: later registrations are left out, later approvals are pending, l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from partnerkit.model import Plan
-from partnerkit.pipeline.accounts import account_numbers
+from partnerkit.pipeline.accounts import pair_numbers
 from partnerkit.pipeline.deals import Deal, Stage, Touch
 from partnerkit.pipeline.rules import PartnerRules, partner_rules, rules_by_name
 from partnerkit.problems import Problem, Severity
@@ -259,11 +260,14 @@ _PENDING_CONFLICT = FindingKind.PENDING_CONFLICT
 _REFERRAL, _WON, _OPEN = Touch.REFERRAL, Stage.WON, Stage.OPEN
 
 
+# A finding from all seven fields in order, built in C: ``Finding(...)`` runs a Python-level
+# ``__new__`` per call, and a million-row check builds a few hundred thousand of them.
+_finding = cast(Callable[[tuple[Any, ...]], Finding], partial(tuple.__new__, Finding))
+
+
 def accounts_of(deals: Sequence[Deal]) -> list[int | None]:
     """The account number of every deal row (``partnerkit.pipeline.accounts.account_keys``)."""
-    return account_numbers(
-        list(map(attrgetter("account_name"), deals)), list(map(attrgetter("account_domain"), deals))
-    )
+    return pair_numbers(map(attrgetter("account_name", "account_domain"), deals))
 
 
 def check_registrations(
@@ -325,13 +329,12 @@ def _check(
             close = d.close_date
             if close is None or close > as_of or d.stage is open_:
                 if ends < as_of:
-                    add(Finding(_EXPIRED, i, d, None, ends, as_of))
+                    add(_finding((_EXPIRED, i, d, None, ends, as_of, "")))
             elif d.stage is won and close > ends:
-                add(Finding(_CLOSED_AFTER, i, d, None, ends))
+                add(_finding((_CLOSED_AFTER, i, d, None, ends, None, "")))
             continue
         keys.sort()
-        days = [k // n for k in keys]
-        if len(set(days)) != len(days):
+        if keys[0] // n == keys[1] // n if len(keys) == 2 else len({k // n for k in keys}) != len(keys):
             # approved the same day: the earlier registration, then deal id, then partner name first,
             # whatever the order of the rows
             keys.sort(key=lambda k: (k // n, _tie(deals[k % n])))
@@ -454,15 +457,15 @@ def _close_group(
             close = d.close_date
             if close is None or close > as_of or d.stage is _OPEN:
                 if end < as_of:
-                    add(Finding(_EXPIRED, i, d, None, end, as_of))
+                    add(_finding((_EXPIRED, i, d, None, end, as_of, "")))
             elif d.stage is _WON and close > end:
-                add(Finding(_CLOSED_AFTER, i, d, None, end))
+                add(_finding((_CLOSED_AFTER, i, d, None, end, None, "")))
     for i, chain in losers:
         if i < 0:  # a pending registration inside another partner's protection
             i = -1 - i
-            add(Finding(_PENDING_CONFLICT, i, deals[i], deals[chain[1]], chain[3]))
+            add(_finding((_PENDING_CONFLICT, i, deals[i], deals[chain[1]], chain[3], None, "")))
         else:
-            add(Finding(_CONFLICT, i, deals[i], deals[chain[1]], chain[3]))
+            add(_finding((_CONFLICT, i, deals[i], deals[chain[1]], chain[3], None, "")))
         until[i] = chain[3]
 
 

@@ -45,7 +45,7 @@ from partnerkit.model.rules import (
     add_months,
 )
 from partnerkit.model.values import fold_name
-from partnerkit.tiers.facts import FactTable, History
+from partnerkit.tiers.facts import DatedColumn, FactTable, History
 
 if TYPE_CHECKING:
     from partnerkit.model.plan import Plan
@@ -262,17 +262,24 @@ class Evaluator:
             col = self.facts.dated.get(fact)
             found: Any = None
             if col is not None and col.day:
-                days = sorted(set(col.day))
-                if len(days) <= DENSE_DAYS and len(days) * self.size <= DENSE_CELLS:
-                    zero = self.zero(fact)
-                    by_day: dict[int, list[Any]] = {d: [None] * self.size for d in days}
-                    for p, d, v in zip(col.partner, col.day, col.value, strict=True):
-                        cells = by_day[d]
-                        held = cells[p]
-                        cells[p] = v if held is None else held + v
-                    for d in days:
-                        by_day[d] = [zero if x is None else x for x in by_day[d]]
-                    found = (days, by_day)
+                size = self.size
+                count = len(col.day) // size if size else 0
+                strided = _strided(col, count, size) if count <= DENSE_DAYS else None
+                if strided is not None:
+                    found = (sorted(strided), strided)
+                    self._shared.setdefault(("known", fact), [True] * size)  # everyone observed
+                else:
+                    days = sorted(set(col.day))
+                    if len(days) <= DENSE_DAYS and len(days) * size <= DENSE_CELLS:
+                        zero = self.zero(fact)
+                        by_day: dict[int, list[Any]] = {d: [None] * size for d in days}
+                        for p, d, v in zip(col.partner, col.day, col.value, strict=True):
+                            cells = by_day[d]
+                            held = cells[p]
+                            cells[p] = v if held is None else held + v
+                        for d in days:
+                            by_day[d] = [zero if x is None else x for x in by_day[d]]
+                        found = (days, by_day)
             self._shared[key] = found
         dense: tuple[list[int], dict[int, list[Any]]] | None = self._shared[key]
         return dense
@@ -289,11 +296,24 @@ class Evaluator:
         if last < first:
             acc, shared = [self.zero(fact)] * self.size, False
         else:
-            # Adding day by day costs (last - first) column additions; the running totals kept from
-            # earlier windows cost the ones still to build and one subtraction: take the cheaper.
+            # Adding day by day costs (last - first) column additions. Two kinds of running totals
+            # are kept from earlier windows: from the first day on, and from each day to the last
+            # (most windows end on the review date, so they share these); each costs the totals
+            # still to build and, for a window that does not start (end) there, one subtraction.
+            # Take the cheapest; all are exact sums.
+            end = len(days) - 1
             running: list[list[Any]] = self._shared.setdefault(("running", fact), [by_day[days[0]]])
+            # to_end[k] is the total of the days from end - k to end
+            to_end: list[list[Any]] = self._shared.setdefault(("to end", fact), [by_day[days[end]]])
             by_running = max(0, last - len(running) + 1) + (1 if first > 0 else 0)
-            if by_running < last - first:
+            by_end = max(0, end - first - len(to_end) + 1) + (1 if last < end else 0)
+            if first < last and by_end <= min(by_running, last - first):
+                while len(to_end) <= end - first:
+                    to_end.append(list(map(operator.add, by_day[days[end - len(to_end)]], to_end[-1])))
+                acc = to_end[end - first]
+                if last < end:
+                    acc, shared = list(map(operator.sub, acc, to_end[end - last - 1])), False
+            elif by_running < last - first:
                 while len(running) <= last:
                     running.append(list(map(operator.add, running[-1], by_day[days[len(running)]])))
                 acc = running[last]
@@ -497,13 +517,15 @@ class Evaluator:
                 # hash costs more than the arithmetic, so money and scores go cell by cell)
                 repeats = spec is not None and (spec.kind is FactKind.COUNT or metric.aggregate == "count")
                 distinct: Any = set(vals) if repeats else vals
+                # a Decimal compares twice as fast with a Decimal zero as with the int (as exactly)
+                zero = 0 if repeats else ZERO
                 earned = [
-                    None if v is None else (top if v >= most_at else (float(v) * rate if v > 0 else 0.0))
+                    None if v is None else (top if v >= most_at else (float(v) * rate if v > zero else 0.0))
                     for v in distinct
                 ]
                 if repeats:
                     points = dict(zip(distinct, earned, strict=True))
-                    earned = [points[v] for v in vals]
+                    earned = list(map(points.__getitem__, vals))
             # not `None in earned`: comparing a Decimal with None asks whether None is a Rational
             unknown = any(map(partial(operator.is_, None), vals))
             met: list[Tri]
@@ -569,8 +591,9 @@ class Evaluator:
             ]
         else:
             total = [True if k >= high else (False if k < low else ...) for k in known_points]
-        for i in [i for i, t in enumerate(total) if t is ...]:
-            total[i] = self._exact_total(rule, i)
+        if ... in total:  # one pass in C; near ties are rare
+            for i in [i for i, t in enumerate(total) if t is ...]:
+                total[i] = self._exact_total(rule, i)
         met = all3([total, *conditions], size)
         return Outcome(rule, met, known_points, known_points, children=kids)
 
@@ -623,9 +646,22 @@ class Evaluator:
                         period = period_of[d] = sums[bisect_left(edges, d) - 1]
                     period[p] += v
         need = rule.at_least
-        good = list(map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True)))
-        met: list[Tri] = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
-        actual: list[Any] = [g if k else None for g, k in zip(good, known, strict=True)]
+        met: list[Tri]
+        actual: list[Any]
+        if n > 1 and all(known):
+            # everyone observed, so no period sum is unknown: count the periods reached with one
+            # map per period (bools add up to ints) instead of a tuple per partner
+            reached = [[x >= need for x in acc] for acc in sums]
+            actual = list(map(operator.add, reached[0], reached[1]))
+            for column in reached[2:]:
+                actual = list(map(operator.add, actual, column))
+            met = [g == n for g in actual]
+        else:
+            good = list(
+                map(sum, zip(*([x is not None and x >= need for x in acc] for acc in sums), strict=True))
+            )
+            met = [(g == n) if k else None for g, k in zip(good, known, strict=True)]
+            actual = [g if k else None for g, k in zip(good, known, strict=True)]
         return Outcome(rule, met, actual, detail={"sums": sums, "periods": periods})
 
     def _valid_until(self, rule: ValidUntil) -> Outcome:
@@ -718,6 +754,22 @@ class Evaluator:
         return Outcome(rule, met, counts, children=[latest], detail=detail)
 
 
+def _strided(col: DatedColumn, count: int, size: int) -> dict[int, list[Any]] | None:
+    """A dated fact's columns by day when every partner has one observation on each of ``count``
+    days, listed partner by partner in the same order of days (figures per quarter read from a plan
+    or an export): then a day's column is every ``count``-th value, one slice. None otherwise."""
+    if size == 0 or count == 0 or len(col.day) != count * size or count * size > DENSE_CELLS:
+        return None
+    order = col.day[:count]
+    if len(set(order)) != count:
+        return None
+    partners = list(range(size))
+    for k, day in enumerate(order):
+        if col.day[k::count].count(day) != size or col.partner[k::count] != partners:
+            return None
+    return {day: col.value[k::count] for k, day in enumerate(order)}
+
+
 def _column_sum(columns: list[list[Any]], size: int) -> list[Any]:
     """The cell-by-cell sum of equal-length columns (one ``map`` per column, no Python step per cell)."""
     if not columns:
@@ -805,7 +857,7 @@ def _same(value: Any, wanted: Any) -> bool:
 
 def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
     """Compare a column with a required value; None stays None (unknown)."""
-    if type(arg) is int and op in ("at_least", "more_than"):
+    if type(arg) is int and op in ("at_least", "more_than", "at_most", "less_than"):
         # a Decimal compares twice as fast with a Decimal as with an int (still exactly)
         sample = next((v for v in values if v is not None), None)
         if type(sample) is Decimal:
@@ -815,6 +867,10 @@ def compare_column(values: list[Any], op: str, arg: Any) -> list[Tri]:
         return [None if v is None else v >= arg for v in values]
     if op == "more_than":
         return [None if v is None else v > arg for v in values]
+    if op == "at_most":
+        return [None if v is None else v <= arg for v in values]
+    if op == "less_than":
+        return [None if v is None else v < arg for v in values]
     if op == "is" and isinstance(arg, bool):
         # == rather than `is`: a dated yes/no fact holds its observations as 1.0 and 0.0
         return [None if v is None else v == arg for v in values]

@@ -43,6 +43,8 @@ class DatedColumn:
     def known(self, size: int) -> list[bool]:
         """Which partners have at least one observation (a fact never observed is unknown)."""
         seen = set(self.partner)
+        if len(seen) == size and (not seen or (min(seen) >= 0 and max(seen) < size)):
+            return [True] * size  # every partner observed (the usual case): no look-up per partner
         return [p in seen for p in range(size)]
 
 
