@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from partnerkit.tiers.explain import explain
+from partnerkit.tiers.explain import explain, unknown_facts
 from tests.tiers.helpers import AS_OF, one, run, table_of, tiers_of
 
 
@@ -212,6 +212,24 @@ def test_points_with_a_missing_metric() -> None:
     assert met(rule, {"certified_staff": 1}) is True  # 60 known points already suffice
     assert met(rule, {"certified_staff": 0}) is False  # even 40 more cannot reach 50
     assert met(rule, {"csat": 5}) is None  # 40 known, up to 60 unknown
+
+
+def test_each_partner_is_told_the_metric_it_is_missing() -> None:
+    # Both partners leave the points rule unknown, each for the other metric: what to record is
+    # worked out once per pattern of unknowns, and the patterns differ only in the metrics.
+    rule = {
+        "points_at_least": 50,
+        "metrics": [
+            {"fact": "certified_staff", "full_at": 1, "points": 40},
+            {"fact": "csat", "full_at": 5, "points": 40},
+        ],
+    }
+    ev = run(
+        tiers_of({"name": "T", "level": 1, "rules": [rule]}),
+        table_of({"name": "A", "facts": {"certified_staff": 1}}, {"name": "B", "facts": {"csat": 5}}),
+    )
+    assert [unknown_facts(ev, 0), unknown_facts(ev, 1)] == [["csat"], ["certified_staff"]]
+    assert [explain(ev, 0).unknown, explain(ev, 1).unknown] == [["csat"], ["certified_staff"]]
 
 
 def test_tracks_report_the_best_track() -> None:

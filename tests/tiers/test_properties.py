@@ -282,5 +282,24 @@ def test_the_summaries_word_every_partner_as_its_own_verdict_does(
         assert row == (verdict.partner, verdict.tier or "", verdict.change.value, top_gaps(verdict))
 
 
+@settings(max_examples=60, deadline=None)
+@given(tiers_strategy, st.lists(partner, min_size=1, max_size=6))
+def test_missing_facts_worked_out_once_per_pattern_are_each_partners_own(
+    tiers: list[Tier], partners: list[dict[str, Any]]
+) -> None:
+    # unknown_facts remembers its answer for every row with the same unknown cells: that answer must
+    # be the one a partner evaluated alone gets (a fresh cache for each row).
+    from partnerkit.tiers.explain import unknown_facts
+
+    ev = evaluate(tiers, partners + partners[:3])
+    shared = [unknown_facts(ev, i) for i in range(len(ev))]
+    alone = []
+    for i in range(len(ev)):
+        ev.cache.clear()
+        alone.append(unknown_facts(ev, i))
+    assert shared == alone
+    assert all(explain(ev, i).unknown == alone[i] for i in range(len(ev)))
+
+
 def test_the_example_window_dates_are_what_the_properties_assume() -> None:
     assert date(2025, 10, 1) in DAYS  # exactly a year back: outside a 12-month window
