@@ -1103,27 +1103,34 @@ def _fact(outcome: Outcome) -> str | None:
 
 def expiry_warnings(ev: Evaluation, i: int, words: Words | None = None) -> list[str]:
     """Validity criteria (certifications) that expire soon or have expired, for the partner at row ``i``."""
-    words = words or Words(ev.specs, ev.currency)
+    validities = ev.cache.get("validities")
+    if validities is None:  # found once: a review asks for every partner of a large program
+        validities = ev.cache["validities"] = [
+            outcome
+            for tier_outcome in ev.tiers
+            for outcome in _all(tier_outcome.rules)
+            if isinstance(outcome.rule, ValidUntil)
+        ]
     out: list[str] = []
+    if not validities:
+        return out
+    words = words or Words(ev.specs, ev.currency)
     seen: set[tuple[str, date]] = set()
-    for tier_outcome in ev.tiers:
-        for outcome in _all(tier_outcome.rules):
-            rule = outcome.rule
-            if not isinstance(rule, ValidUntil):
-                continue
-            until = outcome.actual[i]
-            if until is None or (rule.valid_until, until) in seen:
-                continue
-            days = rule.warn_within_days if rule.warn_within_days is not None else ev.expiry_warning_days
-            label = words.label(rule.valid_until)
-            if until < ev.as_of:
-                out.append(f"{label} expired on {until.isoformat()}")
-            elif until <= ev.as_of + timedelta(days=days):
-                left = (until - ev.as_of).days
-                out.append(f"{label} expires on {until.isoformat()} (in {plural(left, 'day')})")
-            else:
-                continue
-            seen.add((rule.valid_until, until))
+    for outcome in validities:
+        rule = outcome.rule
+        until = outcome.actual[i]
+        if until is None or (rule.valid_until, until) in seen:
+            continue
+        days = rule.warn_within_days if rule.warn_within_days is not None else ev.expiry_warning_days
+        label = words.label(rule.valid_until)
+        if until < ev.as_of:
+            out.append(f"{label} expired on {until.isoformat()}")
+        elif until <= ev.as_of + timedelta(days=days):
+            left = (until - ev.as_of).days
+            out.append(f"{label} expires on {until.isoformat()} (in {plural(left, 'day')})")
+        else:
+            continue
+        seen.add((rule.valid_until, until))
     return out
 
 
