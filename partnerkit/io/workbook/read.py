@@ -25,7 +25,7 @@ from partnerkit.io.ooxml.refs import parse_range
 from partnerkit.io.ooxml.scan import SheetScan, percent_styles
 from partnerkit.io.ooxml.sniff import describe_head
 from partnerkit.io.workbook import layout as L
-from partnerkit.io.workbook.tables import CellLocator, TableData, read_plan
+from partnerkit.io.workbook.tables import CellLocator, PercentOracle, TableData, read_plan
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
 from partnerkit.problems import Problem, Severity
@@ -244,9 +244,6 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
     return found, problems
 
 
-Oracle = Callable[[int, int], bool | None]
-
-
 def _percent_columns(table: L.Table, headers: Sequence[str], left: int) -> list[int]:
     """The 0-based sheet columns of ``table`` whose numbers may be percentages, by their headers."""
     if table.key_value:
@@ -264,14 +261,13 @@ def _percent_columns(table: L.Table, headers: Sequence[str], left: int) -> list[
 
 def _early_oracle(
     styles: _Styles, table: L.Table, sheet: str, part: TablePart
-) -> tuple[tuple[str, tuple[str, ...], int], Oracle | None] | None:
+) -> tuple[tuple[str, tuple[str, ...], int], PercentOracle | None] | None:
     """The percentage oracle of ``table`` from its part's columns, with the (sheet, headers, left
     column) it assumes; None when the part's range is not one calamine could have read."""
     try:
-        header_row, first_col, _, _ = parse_range(part.ref)
+        _, first_col, _, _ = parse_range(part.ref)
     except ValueError:
         return None
-    del header_row
     left = first_col - 1
     percent_cols = _percent_columns(table, part.columns, left)
     oracle = styles.oracle(sheet, percent_cols) if percent_cols else None
