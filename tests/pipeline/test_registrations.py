@@ -280,3 +280,39 @@ def test_one_protection_per_account_at_a_time(example_plan: Plan, partner: str) 
     check = check_registrations(example_plan, rows, AS_OF)
     assert sorted(s.value for s in check.status) == ["lost", "protected"]
     assert len(check.protections) == 1
+
+
+@given(deals_strategy(), st.integers(0, 400))
+def test_expiry_findings_follow_the_plain_rule(example_plan: Plan, rows: list[Deal], offset: int) -> None:
+    # the walk decides these findings from what its first pass read; the rule, written plainly on
+    # each protected row and the end of its protection, must find the same ones, on the as-of
+    # dates where it is closest to call: the last days of the protections
+    first = check_registrations(example_plan, rows, START + timedelta(days=offset))
+    ends = sorted({u for u in first.protected_until if u is not None})
+    for as_of in [START + timedelta(days=offset), *ends[:3]]:
+        _assert_expiry_findings(check_registrations(example_plan, rows, as_of), rows, as_of)
+
+
+def _assert_expiry_findings(check: Any, rows: list[Deal], as_of: date) -> None:
+    expected = set()
+    for i, d in enumerate(rows):
+        until = check.protected_until[i]
+        if check.status[i] is not RegistrationStatus.PROTECTED or until is None:
+            continue
+        close = d.close_date
+        if close is None or close > as_of or d.stage is Stage.OPEN:
+            if until < as_of:
+                expected.add((FindingKind.EXPIRED, i, until))
+        elif d.stage is Stage.WON and close > until:
+            expected.add((FindingKind.CLOSED_AFTER_PROTECTION, i, until))
+    found = [
+        (f.kind, f.row, f.protected_until)
+        for f in check.findings
+        if f.kind in (FindingKind.EXPIRED, FindingKind.CLOSED_AFTER_PROTECTION)
+    ]
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert all(f.deal is rows[f.row] for f in check.findings)
+    for p in check.protections:
+        assert p.start == rows[p.row].approved_on
+        assert all(check.protected_until[i] == p.end for i in p.rows)
