@@ -353,12 +353,9 @@ class Categories(PlanModel):
 
     def all_partners(self) -> Iterator[tuple[CategoryKind, int, AnyPartner]]:
         """Every partner with its category and its index in that category's list."""
-        for i, integration in enumerate(self.integration.partners):
-            yield CategoryKind.INTEGRATION, i, integration
-        for i, distribution in enumerate(self.distribution.partners):
-            yield CategoryKind.DISTRIBUTION, i, distribution
-        for i, ecosystem in enumerate(self.ecosystem.partners):
-            yield CategoryKind.ECOSYSTEM, i, ecosystem
+        for kind, partners in self.partner_lists():
+            for i, partner in enumerate(partners):
+                yield kind, i, partner
 
     def partner_lists(self) -> tuple[tuple[CategoryKind, list[Any]], ...]:
         """Each category's list of partners, for a check that loops over 100,000 partners itself
