@@ -17,6 +17,7 @@ ratio of 1.0 (nothing is unsupported).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from partnerkit.model import Plan
@@ -49,10 +50,10 @@ class Grounding:
 
     claims: tuple[Claim, ...]
 
-    @property
+    @cached_property
     def cited(self) -> int:
-        """How many claims cite a source."""
-        return sum(1 for c in self.claims if c.cited)
+        """How many claims cite a source (counted once: a large plan has a claim per partner)."""
+        return sum(1 for c in self.claims if c.sources)
 
     @property
     def ratio(self) -> float:
