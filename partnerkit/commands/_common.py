@@ -85,10 +85,34 @@ max_size_option = click.option(
 )
 
 
+def read_early(
+    also_program: bool = False,
+) -> Callable[[click.Context, click.Parameter, Path | None], Path | None]:
+    """A callback for a workbook argument: start reading a large planning workbook while the command
+    still imports the plan model (io/workbook/opening.py); a read the command never takes is let go
+    at its end. ``also_program``: the command reads the Deals and Survey tables too (sync)."""
+
+    def start(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() in (".xlsx", ".xlsm"):
+            from partnerkit.io.workbook import opening
+
+            tables = opening.PLAN_TABLES | opening.PROGRAM_TABLES if also_program else opening.PLAN_TABLES
+            if opening.start_reading(value, tables):
+                ctx.call_on_close(opening.drop_started)
+        return value
+
+    return start
+
+
 def plan_argument(command: F) -> F:
     """The PLAN argument of a command, with the ``--max-size`` option for big plan files."""
     command = max_size_option(command)
-    return click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN")(command)
+    return click.argument(
+        "plan",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="PLAN",
+        callback=read_early(),
+    )(command)
 
 
 def output_file_option(help: str, *, required: bool = True, metavar: str | None = None) -> Callable[[F], F]:

@@ -16,6 +16,7 @@ from partnerkit.commands._common import (
     plan_argument,
     print_json,
     print_problems,
+    read_early,
 )
 
 force_option = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
@@ -168,7 +169,12 @@ def import_(file: Path, output: Path, force: bool) -> None:
 
 
 @workbook.command("sync")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.argument(
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    callback=read_early(also_program=True),
+)
 @json_option
 @click.option("--no-backup", is_flag=True, help="Do not keep FILE.bak.")
 @click.option(

@@ -1,168 +1,62 @@
 """Read a planning workbook (.xlsx/.xlsm) into a Plan with python-calamine, every problem on its cell.
 
-Before calamine sees the file, the zip is checked: what the file really is (a CSV, an HTML page, a
-legacy .xls, a Word document, an encrypted workbook each get one sentence), and how big it inflates.
-Before calamine reads a sheet, its used area is measured from its real cells: calamine allocates the
-whole rectangle, so a sheet past ``LIMITS.max_cells`` is refused, naming the cell that makes it huge.
+The file is checked and each sheet bounded before calamine allocates it (io/workbook/opening.py).
 Only the sheets that hold the layout's tables are read.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.ooxml.errors import PackageError, unreadable_content
-from partnerkit.io.ooxml.limits import WORKBOOK_LIMITS
 from partnerkit.io.ooxml.memory import release_freed_memory
-from partnerkit.io.ooxml.package import Package
-from partnerkit.io.ooxml.parts import TablePart, sheet_parts, table_parts
+from partnerkit.io.ooxml.parts import TablePart, sheet_parts
 from partnerkit.io.ooxml.refs import parse_range
-from partnerkit.io.ooxml.scan import SheetScan, percent_styles
-from partnerkit.io.ooxml.sniff import describe_head
 from partnerkit.io.workbook import layout as L
+from partnerkit.io.workbook.opening import (
+    DAMAGED,
+    LIMITS,
+    SheetScans,
+    check_workbook_file,
+    started_or_open,
+)
 from partnerkit.io.workbook.tables import CellLocator, PercentOracle, TableData, read_plan
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
 from partnerkit.problems import Problem, Severity
 
-# One set of limits for every workbook partnerkit reads or syncs (io/ooxml/limits.py).
-LIMITS = WORKBOOK_LIMITS
+__all__ = [
+    "LIMITS",
+    "check_workbook_file",
+    "load_plan_from_workbook",
+    "load_workbook_plan",
+    "plan_from_read_tables",
+    "read_tables",
+    "sheet_parts",
+]
 
 # A table this many cells large leaves enough freed memory behind to be worth handing back.
 _LARGE_TABLE = 100_000
-
-# What python-calamine can raise from the standard library for a damaged workbook.
-_DAMAGED: tuple[type[Exception], ...] = (
-    KeyError,
-    OSError,
-    EOFError,
-    NotImplementedError,
-    ValueError,
-    OverflowError,
-    UnicodeError,
-)
-
-
-def check_workbook_file(path: Path) -> Package:
-    """The workbook's package, its sizes checked; UnreadableFileError, in one sentence, unless ``path``
-    looks like a sane .xlsx/.xlsm."""
-    if not path.exists():
-        raise UnreadableFileError(f"{path}: no such file")
-    if path.is_dir():
-        raise UnreadableFileError(f"{path}: is a folder, not a workbook")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            # Enough of the file to find an OLE file's stream names (encrypted or legacy .xls).
-            head = handle.read(512 * 1024)
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        LIMITS.check_file_size(size)
-        # One description of wrong files for the reader and for sync (io/ooxml/sniff.py).
-        sentence = describe_head(head, path)
-        if sentence:
-            raise UnreadableFileError(f"{path}: {sentence}")
-        return Package.open(path, LIMITS)
-    except PackageError as exc:
-        raise exc.naming(path, UnreadableFileError, ": ") from None
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-class _Styles:
-    """What calamine does not tell: percentage formats, uncalculated formulas and merged cells, from the
-    sheets' bytes (io/ooxml/scan.py)."""
-
-    def __init__(self, package: Package) -> None:
-        self.package = package
-        self._percent_styles: set[int] = set()
-        self._sheet_parts: dict[str, str] | None = None
-        self._scans: dict[str, SheetScan] = {}
-        self._bounded: set[str] = set()
-
-    def _parts(self) -> dict[str, str]:
-        if self._sheet_parts is None:
-            self._sheet_parts = sheet_parts(self.package)
-            styles = self.package.find("xl/styles.xml")
-            if styles is not None:
-                self._percent_styles = percent_styles(self.package.read(styles))
-        return self._sheet_parts
-
-    def _scan(self, sheet: str) -> SheetScan:
-        if sheet not in self._scans:
-            part = self._parts().get(sheet)
-            self._scans[sheet] = SheetScan(self.package.read(part) if part is not None else b"")
-        return self._scans[sheet]
-
-    def forget(self, sheet: str) -> None:
-        """Let go of ``sheet``'s bytes (tens of megabytes for a large sheet) once it is scanned."""
-        self._scans.pop(sheet, None)
-
-    def check_extent(self, sheet: str) -> None:
-        """Refuse ``sheet`` (RefusedPackage) when its used area is past the limit, before calamine reads it."""
-        if sheet not in self._bounded:
-            LIMITS.check_extent(sheet, self._scan(sheet).extent())
-            self._bounded.add(sheet)
-
-    def sheet_names(self) -> list[str]:
-        """Every worksheet's name."""
-        return list(self._parts())
-
-    def scan(
-        self, sheet: str
-    ) -> tuple[
-        frozenset[tuple[int, int]], dict[tuple[int, int], str], list[tuple[tuple[int, int], tuple[int, int]]]
-    ]:
-        """Formula cells saved without a computed value, cells showing an error, and merged ranges, of
-        ``sheet`` (0-based)."""
-        scan = self._scan(sheet)
-        return scan.formulas_without_value(), scan.error_cells(), scan.merged_ranges()
-
-    def oracle(self, sheet: str, columns: list[int]) -> Callable[[int, int], bool | None]:
-        """A function telling, for a 0-based (row, column) holding a number, whether it shows a percentage.
-
-        The sheet is scanned now: the function keeps the cells found, not the sheet's bytes.
-        """
-        not_percent = self._scan(sheet).cells_outside_styles(columns, self._percent_styles)
-
-        def oracle(row: int, col: int) -> bool | None:
-            return (row, col) not in not_percent
-
-        return oracle
 
 
 def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, TableData], list[Problem]]:
     """Every input table of the layout found in the workbook (and the ``extra`` ones, such as
     ``layout.PROGRAM_INPUTS``), read with calamine; missing tables are problems."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
-    package = check_workbook_file(path)
+    # The read a command started early (opening.start_reading), or the workbook opened now.
+    opened = started_or_open(path)
+    styles = opened.scans
     problems: list[Problem] = []
-    try:
-        # calamine reads the very bytes whose sizes were checked, not the file again.
-        book = CalamineWorkbook.from_filelike(io.BytesIO(package.data), load_tables=True)
-    except CalamineError as exc:
-        raise UnreadableFileError(
-            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise UnreadableFileError(
-            f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
-        ) from None
-    styles = _Styles(package)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
-    damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
+    damaged: tuple[type[Exception], ...] = (CalamineError, *DAMAGED)
     found: dict[str, TableData] = {}
     try:
-        names = set(book.table_names or [])
+        names = opened.names
         scanned: dict[str, tuple[frozenset[tuple[int, int]], dict[tuple[int, int], str], list[Any]]] = {}
-        parts = table_parts(package)
+        parts = opened.tables
         holders = {name: part.sheet for name, part in parts.items()}
         tables = [*L.INPUT_TABLES, *extra]
         for n, table in enumerate(tables):
@@ -184,7 +78,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
                 styles.check_extent(sheet)
             # calamine parses the sheet without holding the GIL: the scan of the sheet's bytes for
             # what calamine does not tell runs meanwhile, on the other core.
-            parsing = pool.submit(book.get_table_by_name, table.name)
+            parsing = opened.parse(table.name)
             last_on_sheet = all(holders.get(t.name.casefold()) != holder for t in tables[n + 1 :])
             early = None
             if holder is not None:
@@ -239,8 +133,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             "or use its backup"
         ) from None
     finally:
-        pool.shutdown()
-        book.close()
+        opened.close()
     return found, problems
 
 
@@ -260,7 +153,7 @@ def _percent_columns(table: L.Table, headers: Sequence[str], left: int) -> list[
 
 
 def _early_oracle(
-    styles: _Styles, table: L.Table, sheet: str, part: TablePart
+    styles: SheetScans, table: L.Table, sheet: str, part: TablePart
 ) -> tuple[tuple[str, tuple[str, ...], int], PercentOracle | None] | None:
     """The percentage oracle of ``table`` from its part's columns, with the (sheet, headers, left
     column) it assumes; None when the part's range is not one calamine could have read."""
