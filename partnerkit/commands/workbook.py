@@ -142,7 +142,9 @@ def export(plan: Path, output: Path, deals_path: Path | None, survey_path: Path 
 
 
 @workbook.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", callback=read_early()
+)
 @output_file_option("The plan file to write (.yaml, .yml or .json).")
 @force_option
 def import_(file: Path, output: Path, force: bool) -> None:
