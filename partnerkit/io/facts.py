@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import DamagedPackage, PackageError, unreadable_content
+from partnerkit.io.ooxml.errors import CALAMINE_DAMAGE, DamagedPackage, PackageError, unreadable_content
 from partnerkit.io.ooxml.limits import FACTS_LIMITS
 from partnerkit.io.ooxml.package import Package
 from partnerkit.io.ooxml.refs import letters_at as column_letter
@@ -58,16 +58,6 @@ _HOLDS = {
 }
 _SPECIAL = {"date": "date", "tier": "tier", "current_tier": "tier", "tier_since": "tier_since"}
 _DATE_SPEC = FactSpec(kind=FactKind.DATE)
-# What python-calamine can raise from the standard library for a damaged sheet.
-_DAMAGED: tuple[type[Exception], ...] = (
-    KeyError,
-    OSError,
-    EOFError,
-    NotImplementedError,
-    ValueError,
-    OverflowError,
-    UnicodeError,
-)
 
 
 def header_key(text: Any) -> str:
@@ -246,7 +236,7 @@ def _bounded_sheets(
         raise UnreadableFileError(
             f"{path}: cannot read the workbook: {unreadable_content(exc)}; open it in Excel to repair it"
         ) from None
-    damaged: tuple[type[Exception], ...] = (CalamineError, *_DAMAGED)
+    damaged: tuple[type[Exception], ...] = (CalamineError, *CALAMINE_DAMAGE)
     try:
         for name in chosen:
             try:

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from partnerkit.errors import PartnerkitError
 
+# What python-calamine can raise from the standard library for a damaged workbook or sheet.
+CALAMINE_DAMAGE: tuple[type[Exception], ...] = (
+    KeyError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    OverflowError,
+    UnicodeError,
+)
+
 
 class PackageError(PartnerkitError):
     """A zip package or part that cannot be read safely; ``sentence`` follows the file's name."""

@@ -34,17 +34,6 @@ from partnerkit.io.ooxml.sniff import describe_head
 # One set of limits for every workbook partnerkit reads or syncs (io/ooxml/limits.py).
 LIMITS = WORKBOOK_LIMITS
 
-# What python-calamine can raise from the standard library for a damaged workbook.
-DAMAGED: tuple[type[Exception], ...] = (
-    KeyError,
-    OSError,
-    EOFError,
-    NotImplementedError,
-    ValueError,
-    OverflowError,
-    UnicodeError,
-)
-
 # The tables a plan is read from (layout.INPUT_TABLES), and those only ``workbook sync`` reads too
 # (layout.PROGRAM_INPUTS), by name.
 PLAN_TABLES = frozenset(

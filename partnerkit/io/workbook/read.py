@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from partnerkit.errors import UnreadableFileError
-from partnerkit.io.ooxml.errors import PackageError, unreadable_content
+from partnerkit.io.ooxml.errors import CALAMINE_DAMAGE, PackageError, unreadable_content
 from partnerkit.io.ooxml.memory import release_freed_memory
 from partnerkit.io.ooxml.parts import TablePart, sheet_parts
 from partnerkit.io.ooxml.refs import parse_range
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.opening import (
-    DAMAGED,
     LIMITS,
     SheetScans,
     check_workbook_file,
@@ -51,7 +50,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
     opened = started_or_open(path)
     styles = opened.scans
     problems: list[Problem] = []
-    damaged: tuple[type[Exception], ...] = (CalamineError, *DAMAGED)
+    damaged: tuple[type[Exception], ...] = (CalamineError, *CALAMINE_DAMAGE)
     found: dict[str, TableData] = {}
     try:
         names = opened.names
