@@ -1,9 +1,11 @@
-"""The agreement batch on several processes: forked workers with their share, spawned ones, file names."""
+"""The agreement batch on several processes: forked workers taking the next item, spawned ones, file names."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,33 +21,56 @@ from .conftest import partner_data, plan_of
 forking = pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux only")
 
 
-def _item_and_process(item: int) -> tuple[int, int]:
-    return item, os.getpid()
+class _EveryProcess:
+    """Work whose first item in each process waits until every process holds one: all of them work."""
 
+    def __init__(self, processes: int, fail_in_worker: bool = False) -> None:
+        self.parent = os.getpid()
+        self.barrier = multiprocessing.get_context("fork").Barrier(processes)
+        self.fail_in_worker = fail_in_worker
+        self.seen: set[int] = set()  # each process has its own copy after the fork
 
-def _fails_on_three(item: int) -> int:
-    if item == 3:
-        raise ValueError("item three is bad")
-    return item
+    def __call__(self, item: int) -> tuple[int, int]:
+        if os.getpid() not in self.seen:
+            self.seen.add(os.getpid())
+            self.barrier.wait(timeout=30)
+        if self.fail_in_worker and os.getpid() != self.parent:
+            raise ValueError("a worker's item is bad")
+        return item, os.getpid()
 
 
 @forking
-def test_shares_are_done_on_every_worker_and_every_result_comes_back() -> None:
-    results = list(run_shares(_item_and_process, list(range(40)), 3))
-    assert sorted(item for item, _ in results) == list(range(40))
-    by_process: dict[int, list[int]] = {}
-    for item, pid in results:
-        by_process.setdefault(pid, []).append(item)
-    assert len(by_process) == 3 and os.getpid() in by_process
-    # Dealt out in turn: this process has items 0, 3, 6...; each worker one of the other residues.
-    assert sorted(by_process.pop(os.getpid())) == list(range(0, 40, 3))
-    assert sorted(sorted(items)[0] for items in by_process.values()) == [1, 2]
+def test_every_process_takes_items_and_every_result_comes_back_once() -> None:
+    results = list(run_shares(_EveryProcess(3), list(range(40)), 3))
+    assert sorted(item for item, _ in results) == list(range(40))  # each item done once
+    processes = {pid for _, pid in results}
+    assert len(processes) == 3 and os.getpid() in processes
+
+
+class _SlowHere:
+    """Work that takes longer in the process that made it (busy with other things, say)."""
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        if os.getpid() == self.parent:
+            time.sleep(0.02)
+        return item, os.getpid()
+
+
+@forking
+def test_a_busy_process_takes_fewer_items() -> None:
+    results = list(run_shares(_SlowHere(), list(range(200)), 2))
+    assert sorted(item for item, _ in results) == list(range(200))
+    here = sum(1 for _, pid in results if pid == os.getpid())
+    assert here < 100  # dealt out in halves, this process would have done 100
 
 
 @forking
 def test_an_error_in_a_forked_worker_is_raised_here() -> None:
-    with pytest.raises(ValueError, match="item three is bad"):
-        list(run_shares(_fails_on_three, list(range(10)), 2))  # item 3 is the worker's
+    with pytest.raises(ValueError, match="a worker's item is bad"):
+        list(run_shares(_EveryProcess(2, fail_in_worker=True), list(range(10)), 2))
 
 
 def _same_drafts(a: Any, b: Any) -> None:
