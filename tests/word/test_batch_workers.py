@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from partnerkit.errors import TemplateError
 from partnerkit.io.word.batch import render_all_agreements
 from partnerkit.io.word.outline import outline
 from partnerkit.io.word.workers import can_fork, run_shares
@@ -24,10 +25,11 @@ forking = pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux
 class _EveryProcess:
     """Work whose first item in each process waits until every process holds one: all of them work."""
 
-    def __init__(self, processes: int, fail_in_worker: bool = False) -> None:
+    def __init__(self, processes: int, fail_in_worker: bool = False, die_in_worker: bool = False) -> None:
         self.parent = os.getpid()
         self.barrier = multiprocessing.get_context("fork").Barrier(processes)
         self.fail_in_worker = fail_in_worker
+        self.die_in_worker = die_in_worker
         self.seen: set[int] = set()  # each process has its own copy after the fork
 
     def __call__(self, item: int) -> tuple[int, int]:
@@ -36,6 +38,8 @@ class _EveryProcess:
             self.barrier.wait(timeout=30)
         if self.fail_in_worker and os.getpid() != self.parent:
             raise ValueError("a worker's item is bad")
+        if self.die_in_worker and os.getpid() != self.parent:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it: no word sent back
         return item, os.getpid()
 
 
@@ -71,6 +75,12 @@ def test_a_busy_process_takes_fewer_items() -> None:
 def test_an_error_in_a_forked_worker_is_raised_here() -> None:
     with pytest.raises(ValueError, match="a worker's item is bad"):
         list(run_shares(_EveryProcess(2, fail_in_worker=True), list(range(10)), 2))
+
+
+@forking
+def test_a_worker_that_dies_is_reported_in_partnerkits_words() -> None:
+    with pytest.raises(TemplateError, match="rendering stopped a worker process"):
+        list(run_shares(_EveryProcess(2, die_in_worker=True), list(range(10)), 2))
 
 
 def _same_drafts(a: Any, b: Any) -> None:
