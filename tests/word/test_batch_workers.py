@@ -143,3 +143,24 @@ def test_a_file_that_exists_is_kept_by_the_workers_too(example_plan: Plan, tmp_p
     assert [(s.partner, s.kept) for s in result.skipped] == [("Stackpay", True)]
     assert (tmp_path / "Stackpay.docx").read_bytes() == b"edited by hand"
     assert len(result.written) == 17
+
+
+def _die_holding(next_item: Any) -> None:
+    next_item._lock.acquire()
+    os._exit(9)
+
+
+@forking
+def test_a_worker_that_dies_holding_the_counter_stops_nobody_for_ever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from partnerkit.io.word import workers
+
+    monkeypatch.setattr(workers, "_LOCK_SECONDS", 0.2)
+    context = multiprocessing.get_context("fork")
+    next_item = workers._NextItem(context)
+    assert [next_item.take(), next_item.take()] == [0, 1]
+    child = context.Process(target=_die_holding, args=(next_item,))
+    child.start()
+    child.join()
+    assert next_item.take() is None  # run_shares then reports the dead worker (TemplateError)

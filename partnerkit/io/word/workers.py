@@ -331,6 +331,11 @@ def can_fork() -> bool:
     )
 
 
+# A process holds the counter's lock for a microsecond; one that still holds it after this long died
+# holding it (killed for memory, say), and waiting on would hang the batch.
+_LOCK_SECONDS = 10.0
+
+
 class _NextItem:
     """The number of the next item to do, shared by this process and the workers it forks.
 
@@ -348,12 +353,19 @@ class _NextItem:
         self._next = ctypes.c_int64.from_buffer(self._page)
         self._lock = context.Lock()
 
-    def take(self) -> int:
-        """The next item's number (every call gets another one)."""
-        with self._lock:
-            number = self._next.value
+    def take(self) -> int | None:
+        """The next item's number (every call gets another one); None when a dead process holds the lock."""
+        if not self._lock.acquire(timeout=_LOCK_SECONDS):
+            return None
+        try:
+            number: int = self._next.value
             self._next.value = number + 1
+        finally:
+            self._lock.release()
         return number
+
+
+_DIED = "rendering stopped a worker process (out of memory or crashed)"
 
 
 def _share_worker(
@@ -365,7 +377,7 @@ def _share_worker(
     """In a forked worker: do ``work`` on item after item, sending the results in small batches."""
     try:
         batch: list[Any] = []
-        while (number := next_item.take()) < len(items):
+        while (number := next_item.take()) is not None and number < len(items):
             batch.append(work(items[number]))
             if len(batch) >= _SEND_EVERY:
                 connection.send(("done", batch))
@@ -417,9 +429,7 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
                 try:
                     what, payload = reader.recv()
                 except EOFError:
-                    raise TemplateError(
-                        "rendering stopped a worker process (out of memory or crashed)"
-                    ) from None
+                    raise TemplateError(_DIED) from None
                 if what == "error":
                     raise payload
                 if what == "end":
@@ -428,10 +438,12 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
                 else:
                     yield from payload
 
-        while (number := next_item.take()) < len(items):
+        while (number := next_item.take()) is not None and number < len(items):
             yield work(items[number])
             if open_readers:
                 yield from received(block=False)
+        if number is None:
+            raise TemplateError(_DIED)
         while open_readers:
             yield from received(block=True)
     finally:
