@@ -16,15 +16,16 @@ import multiprocessing.process
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import TemplateError
 from partnerkit.io.word.engine import WordTemplate
 from partnerkit.problems import Problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SECONDS_PER_DOCUMENT = 20.0
 CHUNK = 8  # documents per call to a worker for the default templates
@@ -219,6 +220,10 @@ def run_jobs(
         while chunk := list(itertools.islice(source, size)):
             yield from _render_here(here, chunk)
         return
+    # Here, not at the top: the forked batch needs none of it, and it would delay its workers' start.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")  # no fork: safe with threads (rich's progress bar)
     pool = ProcessPoolExecutor(
         max_workers=children,
