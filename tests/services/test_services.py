@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -145,3 +147,24 @@ def test_a_service_never_prints_exits_or_reads_the_clock(path: Path) -> None:
     tree = ast.parse(text)
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not imported & {"click", "rich", "xlwings"}, path.name
+
+
+def test_one_service_imports_only_what_it_needs() -> None:
+    probe = (
+        "import sys\n"
+        "import partnerkit.services.agreements\n"
+        "print(sorted(m for m in sys.modules if m.startswith('partnerkit.services.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    # Not the tier, workbook, deal or payout services: the agreements batch would wait for them.
+    assert out.strip() == "['partnerkit.services.agreements', 'partnerkit.services.plan']"
+
+
+def test_the_service_layer_names_load_on_first_use() -> None:
+    import partnerkit.services as services
+
+    for name in services.__all__:
+        assert getattr(services, name) is not None, name
+    assert sorted(dir(services)) == sorted(services.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'draft_everything'"):
+        services.draft_everything  # noqa: B018

@@ -1,14 +1,17 @@
-"""The agreement batch on several processes: forked workers with their share, spawned ones, file names."""
+"""The agreement batch on several processes: forked workers taking the next item, spawned ones, file names."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from partnerkit.errors import TemplateError
 from partnerkit.io.word.batch import render_all_agreements
 from partnerkit.io.word.outline import outline
 from partnerkit.io.word.workers import can_fork, run_shares
@@ -19,33 +22,65 @@ from .conftest import partner_data, plan_of
 forking = pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux only")
 
 
-def _item_and_process(item: int) -> tuple[int, int]:
-    return item, os.getpid()
+class _EveryProcess:
+    """Work whose first item in each process waits until every process holds one: all of them work."""
 
+    def __init__(self, processes: int, fail_in_worker: bool = False, die_in_worker: bool = False) -> None:
+        self.parent = os.getpid()
+        self.barrier = multiprocessing.get_context("fork").Barrier(processes)
+        self.fail_in_worker = fail_in_worker
+        self.die_in_worker = die_in_worker
+        self.seen: set[int] = set()  # each process has its own copy after the fork
 
-def _fails_on_three(item: int) -> int:
-    if item == 3:
-        raise ValueError("item three is bad")
-    return item
+    def __call__(self, item: int) -> tuple[int, int]:
+        if os.getpid() not in self.seen:
+            self.seen.add(os.getpid())
+            self.barrier.wait(timeout=30)
+        if self.fail_in_worker and os.getpid() != self.parent:
+            raise ValueError("a worker's item is bad")
+        if self.die_in_worker and os.getpid() != self.parent:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it: no word sent back
+        return item, os.getpid()
 
 
 @forking
-def test_shares_are_done_on_every_worker_and_every_result_comes_back() -> None:
-    results = list(run_shares(_item_and_process, list(range(40)), 3))
-    assert sorted(item for item, _ in results) == list(range(40))
-    by_process: dict[int, list[int]] = {}
-    for item, pid in results:
-        by_process.setdefault(pid, []).append(item)
-    assert len(by_process) == 3 and os.getpid() in by_process
-    # Dealt out in turn: this process has items 0, 3, 6...; each worker one of the other residues.
-    assert sorted(by_process.pop(os.getpid())) == list(range(0, 40, 3))
-    assert sorted(sorted(items)[0] for items in by_process.values()) == [1, 2]
+def test_every_process_takes_items_and_every_result_comes_back_once() -> None:
+    results = list(run_shares(_EveryProcess(3), list(range(40)), 3))
+    assert sorted(item for item, _ in results) == list(range(40))  # each item done once
+    processes = {pid for _, pid in results}
+    assert len(processes) == 3 and os.getpid() in processes
+
+
+class _SlowHere:
+    """Work that takes longer in the process that made it (busy with other things, say)."""
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        if os.getpid() == self.parent:
+            time.sleep(0.02)
+        return item, os.getpid()
+
+
+@forking
+def test_a_busy_process_takes_fewer_items() -> None:
+    results = list(run_shares(_SlowHere(), list(range(200)), 2))
+    assert sorted(item for item, _ in results) == list(range(200))
+    here = sum(1 for _, pid in results if pid == os.getpid())
+    assert here < 100  # dealt out in halves, this process would have done 100
 
 
 @forking
 def test_an_error_in_a_forked_worker_is_raised_here() -> None:
-    with pytest.raises(ValueError, match="item three is bad"):
-        list(run_shares(_fails_on_three, list(range(10)), 2))  # item 3 is the worker's
+    with pytest.raises(ValueError, match="a worker's item is bad"):
+        list(run_shares(_EveryProcess(2, fail_in_worker=True), list(range(10)), 2))
+
+
+@forking
+def test_a_worker_that_dies_is_reported_in_partnerkits_words() -> None:
+    with pytest.raises(TemplateError, match="rendering stopped a worker process"):
+        list(run_shares(_EveryProcess(2, die_in_worker=True), list(range(10)), 2))
 
 
 def _same_drafts(a: Any, b: Any) -> None:
@@ -108,3 +143,24 @@ def test_a_file_that_exists_is_kept_by_the_workers_too(example_plan: Plan, tmp_p
     assert [(s.partner, s.kept) for s in result.skipped] == [("Stackpay", True)]
     assert (tmp_path / "Stackpay.docx").read_bytes() == b"edited by hand"
     assert len(result.written) == 17
+
+
+def _die_holding(next_item: Any) -> None:
+    next_item._lock.acquire()
+    os._exit(9)
+
+
+@forking
+def test_a_worker_that_dies_holding_the_counter_stops_nobody_for_ever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from partnerkit.io.word import workers
+
+    monkeypatch.setattr(workers, "_LOCK_SECONDS", 0.2)
+    context = multiprocessing.get_context("fork")
+    next_item = workers._NextItem(context)
+    assert [next_item.take(), next_item.take()] == [0, 1]
+    child = context.Process(target=_die_holding, args=(next_item,))
+    child.start()
+    child.join()
+    assert next_item.take() is None  # run_shares then reports the dead worker (TemplateError)

@@ -33,6 +33,7 @@ from partnerkit.io.word.agreement import (
 )
 from partnerkit.io.word.drafting import AgreementTemplate
 from partnerkit.model import AnyPartner, Plan
+from partnerkit.model.partners import CategoryKind
 from partnerkit.problems import Problem
 
 # Below this many drafts, starting worker processes costs more than it saves.
@@ -120,10 +121,10 @@ def render_all_agreements(
         if progress:
             progress(outcome.partner)
 
-    partners = [partner for category, partner in plan.partners() if agreement_kind(category) is not None]
-    entries = _entries(drafting, partners, settle)
+    signing = [(c, partner) for c, partner in plan.partners() if agreement_kind(c) is not None]
+    entries = _entries(drafting, signing, settle)
     limited = bool(chosen)  # legal's templates render with a time and memory limit
-    large = len(partners) >= PARALLEL_FROM
+    large = len(signing) >= PARALLEL_FROM
     count = workers if workers is not None else (os.cpu_count() or 1) if large else 1
     if not limited and (count <= 1 or can_fork()):
         for kind in TEMPLATE_FILES:
@@ -135,8 +136,8 @@ def render_all_agreements(
             for entry in entries:
                 settle(drafting(entry))
         else:
-            # Each worker is forked with the plan and the compiled templates, and given its share of the
-            # partners up front: it builds their terms and contexts, renders and writes on its own.
+            # Each worker is forked with the plan and the compiled templates; it and this process take
+            # the next partner until none is left, and build its terms and context, render and write.
             for outcome in run_shares(drafting, entries, count):
                 settle(outcome)
     else:
@@ -247,37 +248,39 @@ class _Drafting:
 
 
 def _entries(
-    drafting: _Drafting, partners: list[AnyPartner], settle: Callable[[_Outcome], None]
+    drafting: _Drafting,
+    signing: list[tuple[CategoryKind, AnyPartner]],
+    settle: Callable[[_Outcome], None],
 ) -> list[_Entry]:
     """Each partner's entry, with its file name: the name of its draft, told apart from the others'.
 
     Where no two partners' names give the same file, each file is named after its partner alone, and
     the terms are left to the workers. Otherwise the later of two such drafts gets a number, counted
-    over the drafts written, so the terms of every partner are built and checked here first (those
-    with errors are settled at once: they get no file).
+    over the drafts written, so the terms of every partner are built and checked here first, before
+    any worker starts (partners alike share one build and lint: ``TermsReviewer``); those with
+    errors are settled at once: they get no file.
     """
-    names = [draft_filename(partner.name) for partner in partners]
+    names = [draft_filename(partner.name) for _, partner in signing]
     if len({name.casefold() for name in names}) == len(names):
         return [
-            _Entry(i, partner, name) for i, (partner, name) in enumerate(zip(partners, names, strict=True))
+            _Entry(i, partner, name)
+            for i, ((_, partner), name) in enumerate(zip(signing, names, strict=True))
         ]
-    from partnerkit.deals import build_terms
-    from partnerkit.deals.lint import lint_terms
+    from partnerkit.deals.review import TermsReviewer
 
+    reviewer = TermsReviewer(drafting.plan)
     entries: list[_Entry] = []
     used_names: set[str] = set()
-    for index, (partner, name) in enumerate(zip(partners, names, strict=True)):
-        terms = build_terms(drafting.plan, partner)
-        errors = [f for f in lint_terms(terms) if f.is_error]
-        if errors:
-            settle(
-                _Outcome(index, partner.name, reasons=[f"{', '.join(f.fields)}: {f.message}" for f in errors])
-            )
+    for index, ((category, partner), name) in enumerate(zip(signing, names, strict=True)):
+        review = reviewer.review(category, partner)
+        if review.errors:
+            reasons = [f"{', '.join(f.fields)}: {f.message}" for f in review.errors]
+            settle(_Outcome(index, partner.name, reasons=reasons))
             continue
         while name.casefold() in used_names:  # two partners whose names fold to the same file
             name = f"{Path(name).stem}-{len(used_names)}.docx"
         used_names.add(name.casefold())
-        entries.append(_Entry(index, partner, name, terms))
+        entries.append(_Entry(index, partner, name, review.terms))
     return entries
 
 

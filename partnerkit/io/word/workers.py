@@ -16,15 +16,16 @@ import multiprocessing.process
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import TemplateError
 from partnerkit.io.word.engine import WordTemplate
 from partnerkit.problems import Problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SECONDS_PER_DOCUMENT = 20.0
 CHUNK = 8  # documents per call to a worker for the default templates
@@ -219,6 +220,10 @@ def run_jobs(
         while chunk := list(itertools.islice(source, size)):
             yield from _render_here(here, chunk)
         return
+    # Here, not at the top: the forked batch needs none of it, and it would delay its workers' start.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")  # no fork: safe with threads (rich's progress bar)
     pool = ProcessPoolExecutor(
         max_workers=children,
@@ -307,7 +312,7 @@ def render_limited(
     raise TemplateError(f"{template}: nothing was rendered")  # pragma: no cover - one job, one result
 
 
-# --- shares given up front, to forked workers -------------------------------------------------------
+# --- forked workers taking the next item as they go ------------------------------------------------
 
 # Results a forked worker sends back per message: fewer, larger messages cost the parent less.
 _SEND_EVERY = 8
@@ -331,14 +336,54 @@ def can_fork() -> bool:
     )
 
 
+# A process holds the counter's lock for a microsecond; one that still holds it after this long died
+# holding it (killed for memory, say), and waiting on would hang the batch.
+_LOCK_SECONDS = 10.0
+
+
+class _NextItem:
+    """The number of the next item to do, shared by this process and the workers it forks.
+
+    Each process takes one item at a time, so all of them finish within one item of each other,
+    however busy the machine or this process (which also hands on results and draws the progress
+    bar). The number lives in a page of memory every forked process shares; a lock makes each take
+    one at a time.
+    """
+
+    def __init__(self, context: Any) -> None:
+        import ctypes
+        import mmap
+
+        self._page = mmap.mmap(-1, ctypes.sizeof(ctypes.c_int64))  # anonymous: shared after a fork
+        self._next = ctypes.c_int64.from_buffer(self._page)
+        self._lock = context.Lock()
+
+    def take(self) -> int | None:
+        """The next item's number (every call gets another one); None when a dead process holds the lock."""
+        if not self._lock.acquire(timeout=_LOCK_SECONDS):
+            return None
+        try:
+            number: int = self._next.value
+            self._next.value = number + 1
+        finally:
+            self._lock.release()
+        return number
+
+
+_DIED = "rendering stopped a worker process (out of memory or crashed)"
+
+
 def _share_worker(
-    work: Callable[[Any], Any], share: list[Any], connection: multiprocessing.connection.Connection
+    work: Callable[[Any], Any],
+    items: list[Any],
+    next_item: _NextItem,
+    connection: multiprocessing.connection.Connection,
 ) -> None:
-    """In a forked worker: do ``work`` on each item of its share, sending the results in small batches."""
+    """In a forked worker: do ``work`` on item after item, sending the results in small batches."""
     try:
         batch: list[Any] = []
-        for item in share:
-            batch.append(work(item))
+        while (number := next_item.take()) is not None and number < len(items):
+            batch.append(work(items[number]))
             if len(batch) >= _SEND_EVERY:
                 connection.send(("done", batch))
                 batch = []
@@ -356,26 +401,26 @@ def _share_worker(
 def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
     """``work(item)`` for every item, on ``workers`` processes: this one and forked ones (see ``can_fork``).
 
-    The items are dealt out up front, in turn (item 0 here, item 1 to the first worker, ...), so each
-    process gets a fair share of every kind of item, and nothing is sent to a worker: it inherits the
-    items and whatever ``work`` uses. This process does its own share and, between two items, hands on
-    the results the workers sent. Results come in no particular order; an exception in a worker is
-    raised here.
+    Nothing is sent to a worker: it inherits the items and whatever ``work`` uses. Every process,
+    this one included, takes the next item not yet taken until none is left (``_NextItem``), so
+    each does as much as its core allows and they finish together; between two items this process
+    hands on the results the workers sent. Results come in no particular order; an exception in a
+    worker is raised here.
     """
     from multiprocessing.connection import wait as wait_for
 
     count = max(1, min(workers, len(items)))
-    shares = [items[i::count] for i in range(count)]
     context = multiprocessing.get_context("fork")
+    next_item = _NextItem(context)
     children: list[multiprocessing.process.BaseProcess] = []
     readers: list[multiprocessing.connection.Connection] = []
     # The objects made so far (the plan, the templates) leave the garbage collector's view: a worker
     # that collected them would write to every one of them and so copy all their memory.
     gc.freeze()
     try:
-        for share in shares[1:]:
+        for _ in range(count - 1):
             reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_share_worker, args=(work, share, writer), daemon=True)
+            child = context.Process(target=_share_worker, args=(work, items, next_item, writer), daemon=True)
             child.start()
             writer.close()  # the child holds the only writing end: its exit ends the pipe
             children.append(child)
@@ -389,9 +434,7 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
                 try:
                     what, payload = reader.recv()
                 except EOFError:
-                    raise TemplateError(
-                        "rendering stopped a worker process (out of memory or crashed)"
-                    ) from None
+                    raise TemplateError(_DIED) from None
                 if what == "error":
                     raise payload
                 if what == "end":
@@ -400,10 +443,12 @@ def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> It
                 else:
                     yield from payload
 
-        for item in shares[0]:
-            yield work(item)
+        while (number := next_item.take()) is not None and number < len(items):
+            yield work(items[number])
             if open_readers:
                 yield from received(block=False)
+        if number is None:
+            raise TemplateError(_DIED)
         while open_readers:
             yield from received(block=True)
     finally:
