@@ -185,11 +185,9 @@ class Finding(NamedTuple):
         }
 
 
-class Protection(NamedTuple):
-    """One partner's protection of an account: the registration that started it, when it ends, its rows.
-
-    A named tuple built in C (``_protection``): a million-row check builds some 460,000 of them.
-    """
+@dataclass(slots=True)
+class Protection:
+    """One partner's protection of an account: the registration that started it, when it ends, its rows."""
 
     partner: str
     row: int
@@ -281,7 +279,6 @@ _REFERRAL, _WON, _OPEN = Touch.REFERRAL, Stage.WON, Stage.OPEN
 # A finding from all seven fields in order, built in C: ``Finding(...)`` runs a Python-level
 # ``__new__`` per call, and a million-row check builds a few hundred thousand of them.
 _finding = cast(Callable[[tuple[Any, ...]], Finding], partial(tuple.__new__, Finding))
-_protection = cast(Callable[[tuple[Any, ...]], Protection], partial(tuple.__new__, Protection))
 
 
 def accounts_of(deals: Sequence[Deal]) -> list[int | None]:
@@ -345,7 +342,7 @@ def _check(
             ends = fromordinal(day + (referral_span if d.touch is referral else sourced_span))
             status[i] = protected
             until[i] = ends
-            protections.append(_protection((holder, i, d.approved_on, ends, keys)))
+            protections.append(Protection(holder, i, d.approved_on, ends, keys))  # type: ignore[arg-type]
             keys[0] = i
             close = d.close_date
             if close is None or close > as_of or d.stage is open_:
@@ -476,7 +473,7 @@ def _close_group(
     for chain in chains:
         end = chain[3] = fromordinal(chain[3])
         # the start is the first registration's approval day: its date, not a new one
-        protections.append(_protection((chain[0], chain[1], deals[chain[1]].approved_on, end, chain[4])))
+        protections.append(Protection(chain[0], chain[1], deals[chain[1]].approved_on, end, chain[4]))
         for i in chain[4]:
             until[i] = end
             d = deals[i]
