@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from partnerkit.model import Plan
@@ -32,7 +33,7 @@ from partnerkit.model.partners import CategoryKind
 from partnerkit.pipeline.deals import CreditOverride, Deal, Stage, Touch
 from partnerkit.pipeline.periods import Period
 from partnerkit.pipeline.registrations import RegistrationCheck, RegistrationStatus
-from partnerkit.pipeline.rules import PartnerRules, partner_rules, rules_by_name
+from partnerkit.pipeline.rules import PartnerRules, partner_rules
 from partnerkit.problems import Problem, Severity
 
 _FAR = date.max
@@ -206,23 +207,34 @@ def _won_rows(
 ) -> dict[str, list[int]]:
     """The rows of each deal won by ``as_of``, by deal id; with a period, only those a payout run needs:
     deals closed or refunded in the period, and the earlier won deals on their accounts."""
-    won = Stage.WON
-    rows = [
-        i
-        for i, d in enumerate(deals)
-        if d.stage is won and (close := d.close_date) is not None and close <= as_of
-    ]
-    if period is not None:
+    # The won rows are picked in C (attrgetter, is_, compress): only they reach Python code, once.
+    won = compress(count(), map(is_, map(attrgetter("stage"), deals), repeat(Stage.WON)))
+    rows: list[int] = []
+    keep = rows.append
+    if period is None:
+        for i in won:
+            close = deals[i].close_date
+            if close is not None and close <= as_of:
+                keep(i)
+    else:
         start, end = period.start, period.end
-        inside = [
-            i
-            for i in rows
-            if start <= deals[i].close_date <= end  # type: ignore[operator]
-            or ((refund := deals[i].refunded_on) is not None and start <= refund <= end)
-        ]
-        touched = {accounts[i] for i in inside} - {None}
-        chosen = set(inside)
-        rows = [i for i in rows if i in chosen or accounts[i] in touched]
+        inside: list[int] = []
+        for i in won:
+            d = deals[i]
+            close = d.close_date
+            if close is not None and close <= as_of:
+                keep(i)
+                if start <= close <= end or (
+                    (refund := d.refunded_on) is not None and start <= refund <= end
+                ):
+                    inside.append(i)
+        touched = set(map(accounts.__getitem__, inside))
+        touched.discard(None)
+        # the won rows on the touched accounts, picked in C; a row of the period without an account
+        # has no earlier deals to bring along, and joins on its own
+        picked = list(compress(rows, map(touched.__contains__, map(accounts.__getitem__, rows))))
+        alone = [i for i in inside if accounts[i] is None]
+        rows = sorted({*picked, *alone}) if alone else picked
     groups: dict[str, list[int]] = {}
     for i in rows:
         deal_id = deals[i].deal_id
@@ -294,7 +306,7 @@ def _attribute(
     rules: dict[str, PartnerRules],
     period: Period | None,
 ) -> Attribution:
-    by_name = rules_by_name(rules, set(map(attrgetter("partner"), deals)))
+    by_name = check.names_for(deals, rules)
     currency = plan.product.currency
     categories = {r.partner: r.category for r in rules.values()}
     status = check.status

@@ -23,7 +23,7 @@ as of one date: later registrations are left out, later approvals are pending, l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import partial
@@ -208,6 +208,22 @@ class RegistrationCheck:
     accounts: list[int | None]
     protections: list[Protection]
     findings: list[Finding]
+    # The rules the check used and each partner name of ``deals`` resolved to its rules: attribution
+    # and payouts of the same deals reuse them instead of reading every row's partner again.
+    rules: dict[str, PartnerRules] | None = field(default=None, repr=False, compare=False)
+    by_name: dict[str, PartnerRules] | None = field(default=None, repr=False, compare=False)
+
+    def names_for(self, deals: Sequence[Deal], rules: dict[str, PartnerRules]) -> dict[str, PartnerRules]:
+        """Each partner name of ``deals`` with its rules (``rules_by_name``), reused when the check saw the same."""
+        # the same list of the same length and the same rules object: the names the check read
+        if (
+            self.by_name is not None
+            and deals is self.deals
+            and rules is self.rules
+            and len(deals) == len(self.status)
+        ):
+            return self.by_name
+        return rules_by_name(rules, set(map(attrgetter("partner"), deals)))
 
     def count(self, status: RegistrationStatus) -> int:
         """How many rows have ``status``."""
@@ -290,7 +306,9 @@ def check_registrations(
     if accounts is None:
         accounts = accounts_of(deals)
     with no_gc():
-        return _check(deals, as_of, by_name, accounts)
+        check = _check(deals, as_of, by_name, accounts)
+    check.rules, check.by_name = rules, by_name
+    return check
 
 
 def _check(
@@ -334,7 +352,11 @@ def _check(
                 add(_finding((_CLOSED_AFTER, i, d, None, ends, None, "")))
             continue
         keys.sort()
-        if keys[0] // n == keys[1] // n if len(keys) == 2 else len({k // n for k in keys}) != len(keys):
+        if (
+            keys[0] // n == keys[1] // n
+            if len(keys) == 2
+            else len(set(map(n.__rfloordiv__, keys))) != len(keys)
+        ):
             # approved the same day: the earlier registration, then deal id, then partner name first,
             # whatever the order of the rows
             keys.sort(key=lambda k: (k // n, _tie(deals[k % n])))
@@ -450,7 +472,8 @@ def _close_group(
     fromordinal = date.fromordinal
     for chain in chains:
         end = chain[3] = fromordinal(chain[3])
-        protections.append(Protection(chain[0], chain[1], fromordinal(chain[2]), end, chain[4]))
+        # the start is the first registration's approval day: its date, not a new one
+        protections.append(Protection(chain[0], chain[1], deals[chain[1]].approved_on, end, chain[4]))
         for i in chain[4]:
             until[i] = end
             d = deals[i]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,11 +15,15 @@ from partnerkit.pipeline import (
     Attribution,
     CreditOverride,
     Deal,
+    Period,
+    Stage,
     Touch,
     attribute,
     check_registrations,
     parse_period,
+    partner_rules,
 )
+from partnerkit.pipeline.attribution import _won_rows
 
 from .builders import START, day, deal, deals_strategy
 
@@ -180,3 +185,59 @@ def test_a_deal_is_credited_to_at_most_one_partner_as_sourced(
     assert sorted((c.deal_id, c.sourced_by, c.influenced_by) for c in again.deals) == sorted(
         (c.deal_id, c.sourced_by, c.influenced_by) for c in result.deals
     )
+
+
+def _won_rows_plainly(
+    rows: list[Deal], as_of: date, period: Period | None, accounts: list[int | None]
+) -> dict[str, list[int]]:
+    """The rule of ``_won_rows`` written plainly: won by the as-of date; with a period, the deals closed
+    or refunded in it and every earlier won deal on their accounts."""
+    won = [
+        i
+        for i, d in enumerate(rows)
+        if d.stage is Stage.WON and d.close_date is not None and d.close_date <= as_of
+    ]
+    if period is not None:
+        inside = [
+            i
+            for i in won
+            if rows[i].close_date in period
+            or (rows[i].refunded_on is not None and rows[i].refunded_on in period)
+        ]
+        touched = {accounts[i] for i in inside} - {None}
+        won = [i for i in won if i in inside or accounts[i] in touched]
+    out: dict[str, list[int]] = {}
+    for i in won:
+        out.setdefault(rows[i].deal_id, []).append(i)
+    return out
+
+
+@given(
+    deals_strategy(),
+    st.integers(0, 400),
+    st.sampled_from([None, "2026-Q1", "2026-Q2", "2026-Q3", "2026-07", "2026"]),
+    st.randoms(use_true_random=False),
+)
+def test_the_won_rows_a_run_needs_follow_the_plain_rule(
+    rows: list[Deal], as_of_day: int, label: str | None, rnd: random.Random
+) -> None:
+    as_of = START + timedelta(days=as_of_day)
+    period = parse_period(label) if label is not None else None
+    # account numbers as accounts_of gives them, and some rows without an account
+    accounts: list[int | None] = [rnd.choice([None, 0, 1, 2, 3]) for _ in rows]
+    assert _won_rows(rows, as_of, period, accounts) == _won_rows_plainly(rows, as_of, period, accounts)
+
+
+@given(deals_strategy())
+def test_attribution_reusing_the_checks_partner_names_credits_the_same(
+    example_plan: Plan, rows: list[Deal]
+) -> None:
+    rules = partner_rules(example_plan)
+    check = check_registrations(example_plan, rows, AS_OF, rules=rules)
+    assert check.names_for(rows, rules) is check.by_name
+    reused = attribute(example_plan, rows, check, rules=rules, period=parse_period("2026-Q3"))
+    fresh = attribute(
+        example_plan, rows, replace(check, by_name=None), rules=rules, period=parse_period("2026-Q3")
+    )
+    assert reused.deals == fresh.deals
+    assert reused.problems == fresh.problems
