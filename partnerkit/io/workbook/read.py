@@ -57,7 +57,9 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
         scanned: dict[str, tuple[frozenset[tuple[int, int]], dict[tuple[int, int], str], list[Any]]] = {}
         parts = opened.tables
         holders = {name: part.sheet for name, part in parts.items()}
-        tables = [*L.INPUT_TABLES, *extra]
+        # A table whose parse started early goes first: its sheet's scans then run while calamine
+        # finishes, instead of waiting behind it with the small tables' parses.
+        tables = sorted([*L.INPUT_TABLES, *extra], key=lambda t: t.name not in opened.parsing)
         for n, table in enumerate(tables):
             if table.name not in names:
                 problems.append(
