@@ -8,8 +8,9 @@ parses its input, passes the date, and presents the result (cosmicpython's ``ser
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from partnerkit.lazy import lazy_exports
 
 # name -> module that defines it; a name loads on first use, so a command that needs one service does
 # not import them all (the agreements batch would pay 0.15 s for the tier, workbook and deal services).
@@ -107,17 +108,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'partnerkit.services' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals(), __all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
