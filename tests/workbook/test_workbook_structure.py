@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.io.ooxml.parts import sheet_parts
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.build import BUTTONS, build_workbook
-from partnerkit.io.workbook.read import sheet_parts
 from partnerkit.io.workbook.vba import macros
 from partnerkit.model import Plan
 

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from partnerkit.cli import cli
+from partnerkit.io.ooxml.parts import sheet_parts
 from partnerkit.io.workbook import layout as L
 from partnerkit.io.workbook.build import build_workbook
-from partnerkit.io.workbook.read import sheet_parts
 from partnerkit.model import Plan
 
 pytest.importorskip(

@@ -147,8 +147,3 @@ def table_parts(reader: PartReader) -> dict[str, TablePart]:
                 if value:
                     found.setdefault(value.casefold(), part)
     return found
-
-
-def table_sheets(reader: PartReader) -> dict[str, str]:
-    """Each table's name (its ``name`` and its ``displayName``, without case) and the worksheet that holds it."""
-    return {name: part.sheet for name, part in table_parts(reader).items()}

@@ -202,16 +202,14 @@ def open_workbook(path: Path) -> OpenWorkbook:
         raise UnreadableFileError(
             f"{path}: cannot be read as a workbook: {unreadable_content(exc)}; open it in Excel to repair it"
         ) from None
-    scans = SheetScans(package)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
     try:
         tables = table_parts(package)
     except PackageError as exc:
-        pool.shutdown()
         book.close()
         raise exc.naming(path, UnreadableFileError, ": ") from None
     names = frozenset(str(name) for name in book.table_names or [])
-    return OpenWorkbook(package, book, names, scans, tables, pool)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
+    return OpenWorkbook(package, book, names, SheetScans(package), tables, pool)
 
 
 # --- starting early ----------------------------------------------------------------------------------
@@ -263,10 +261,8 @@ def start_reading(path: Path, tables: Collection[str] = PLAN_TABLES, *, min_byte
     except Exception:  # a refused or damaged sheet: the read says so, in its words
         opened.close()
         return False
+    drop_started()  # one started read at a time: a command reads one workbook
     with _lock:
-        for old in _started.values():
-            old.close()  # one started read at a time: a command reads one workbook
-        _started.clear()
         _started[key] = opened
     return True
 
@@ -278,20 +274,21 @@ def started_or_open(path: Path) -> OpenWorkbook:
     for that file's read.
     """
     key = _key(path)
-    where = os.path.realpath(path)
     with _lock:
         started = _started.pop(key, None) if key is not None else None
-        stale = [k for k in _started if k[0] == where]
-        left = [_started.pop(k) for k in stale]
-    for opened in left:
-        opened.close()
+    where = key[0] if key is not None else os.path.realpath(path)
+    _let_go(lambda k: k[0] == where)
     return started if started is not None else open_workbook(path)
 
 
 def drop_started() -> None:
     """Let go of a started read nobody took (the command ended before reading its workbook)."""
+    _let_go(lambda _: True)
+
+
+def _let_go(which: Callable[[tuple[str, int, int]], bool]) -> None:
+    """Close the started reads whose keys ``which`` picks (outside the lock: closing waits for calamine)."""
     with _lock:
-        left = list(_started.values())
-        _started.clear()
+        left = [_started.pop(k) for k in [k for k in _started if which(k)]]
     for opened in left:
         opened.close()

@@ -13,29 +13,14 @@ from typing import Any
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.ooxml.errors import CALAMINE_DAMAGE, PackageError, unreadable_content
 from partnerkit.io.ooxml.memory import release_freed_memory
-from partnerkit.io.ooxml.parts import TablePart, sheet_parts
+from partnerkit.io.ooxml.parts import TablePart
 from partnerkit.io.ooxml.refs import parse_range
 from partnerkit.io.workbook import layout as L
-from partnerkit.io.workbook.opening import (
-    LIMITS,
-    SheetScans,
-    check_workbook_file,
-    started_or_open,
-)
+from partnerkit.io.workbook.opening import LIMITS, SheetScans, started_or_open
 from partnerkit.io.workbook.tables import CellLocator, PercentOracle, TableData, read_plan
 from partnerkit.loaded import LoadedPlan
 from partnerkit.model import Plan
 from partnerkit.problems import Problem, Severity
-
-__all__ = [
-    "LIMITS",
-    "check_workbook_file",
-    "load_plan_from_workbook",
-    "load_workbook_plan",
-    "plan_from_read_tables",
-    "read_tables",
-    "sheet_parts",
-]
 
 # A table this many cells large leaves enough freed memory behind to be worth handing back.
 _LARGE_TABLE = 100_000
@@ -60,6 +45,11 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
         # A table whose parse started early goes first: its sheet's scans then run while calamine
         # finishes, instead of waiting behind it with the small tables' parses.
         tables = sorted([*L.INPUT_TABLES, *extra], key=lambda t: t.name not in opened.parsing)
+
+        def last_on(sheet: str | None, n: int) -> bool:
+            # No table after the n-th is on ``sheet``: its bytes may go once its scans are done.
+            return all(holders.get(t.name.casefold()) != sheet for t in tables[n + 1 :])
+
         for n, table in enumerate(tables):
             if table.name not in names:
                 problems.append(
@@ -80,7 +70,6 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             # calamine parses the sheet without holding the GIL: the scan of the sheet's bytes for
             # what calamine does not tell runs meanwhile, on the other core.
             parsing = opened.parse(table.name)
-            last_on_sheet = all(holders.get(t.name.casefold()) != holder for t in tables[n + 1 :])
             early = None
             if holder is not None:
                 if holder not in scanned:
@@ -88,7 +77,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
                 # The percentage formats too, from the columns the table's part names: then the
                 # sheet's bytes (75 MB for 100,000 rows) go before calamine has finished, not after.
                 early = _early_oracle(styles, table, holder, parts[table.name.casefold()])
-                if last_on_sheet:
+                if last_on(holder, n):
                     styles.forget(holder)
             read = parsing.result()
             del parsing  # the future holds calamine's copy of the cells too
@@ -114,7 +103,7 @@ def read_tables(path: Path, extra: Sequence[L.Table] = ()) -> tuple[dict[str, Ta
             else:  # the table's part said otherwise than calamine: the sheet is scanned again
                 percent_cols = _percent_columns(table, headers, left)
                 oracle = styles.oracle(sheet, percent_cols) if percent_cols else None
-                if all(holders.get(t.name.casefold()) != sheet for t in tables[n + 1 :]):
+                if last_on(sheet, n):
                     styles.forget(sheet)  # the sheet's bytes go before its cells become Python values
             rows = read.to_python()
             cells = read.height * read.width
