@@ -350,7 +350,7 @@ class DealTerms:
                 sources=t.sources,
             )
             for t in self.terms()
-            if t.origin is Origin.OVERRIDE and t.value != t.standard  # Term.deviates, inlined
+            if t.deviates
         ]
 
     def _share_index(self, index: dict[str, Term[Any]]) -> None:
