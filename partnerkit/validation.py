@@ -280,7 +280,9 @@ def validate_partner_blocks(data: Any, context: dict[str, Any], validated: Block
     A plan of 100,000 partners is 130 MB as plan data and as much again as models: validated a block
     at a time, each block's entries go as their models come, so the two are never held whole at
     once. The plan's own validation then takes the models as they are (pydantic does not validate a
-    model instance again) and validates what is left as written: a block with a mistake stays plan
+    model instance's fields again, though it runs its after-validators once more: pydantic issue
+    #12876; the partners' one, settling the tier from the history, gives the same tier twice) and
+    validates what is left as written: a block with a mistake stays plan
     data, so its problems are found and worded where they always are, at their places.
     """
     categories = data.get("categories") if isinstance(data, dict) else None
