@@ -129,15 +129,14 @@ def agreements(
     from partnerkit.errors import ProblemsFound
 
     skip_final_collection()
+    from partnerkit.collector import no_gc
+
     # The imports and the plan's load build many objects and no cycles: the collector's passes over
     # them would cost the batch about 0.07 s before its workers start.
-    gc.disable()
-    try:
+    with no_gc():
         from partnerkit.services.agreements import agreement_count, draft_agreements
 
         loaded = load_or_exit(plan, quiet_warnings=True)
-    finally:
-        gc.enable()
     bar = _ProgressBar(agreement_count(loaded), shown=not as_json)
     try:
         result = draft_agreements(

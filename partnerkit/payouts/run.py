@@ -130,7 +130,7 @@ def compute_payouts(
     An ``attribution`` passed in must cover the period's deals (``attribute`` with or without
     ``period``).
     """
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     rules = partner_rules(plan) if rules is None else rules
     if check is None:

@@ -227,7 +227,7 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
     one ``attrgetter`` while the deal is at hand, instead of a column of names and one of domains)."""
     from itertools import count
 
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     with no_gc():
         # Each distinct (name, domain) pair is numbered by its first row, in one C loop (map over

@@ -293,7 +293,7 @@ def attribute(
     With ``period``, only what a payout run of that period needs is credited: the deals closed or
     refunded in it, and the earlier won deals on the same accounts (for the commission tail cap).
     """
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     with no_gc():
         return _attribute(plan, deals, check, partner_rules(plan) if rules is None else rules, period)

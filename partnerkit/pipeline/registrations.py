@@ -299,7 +299,7 @@ def check_registrations(
     ``rules`` and ``accounts`` (from ``partner_rules`` and ``accounts_of``) may be passed in when the
     caller has them already.
     """
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     rules = partner_rules(plan) if rules is None else rules
     by_name = rules_by_name(rules, set(map(attrgetter("partner"), deals)))

@@ -58,7 +58,7 @@ _EXPORTS: dict[str, str] = {
     "sync_workbook": "partnerkit.services.workbook",
     # A door running one short job over a large plan pauses the cyclic collector the way the services
     # do (the plan holds no cycles); the Excel buttons do, each click being such a run.
-    "no_gc": "partnerkit.tiers.evaluate",
+    "no_gc": "partnerkit.collector",
 }
 
 
@@ -112,6 +112,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals(), __all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from partnerkit.collector import no_gc
     from partnerkit.services.actuals import ActualsResult, program_actuals
     from partnerkit.services.agreements import (
         AgreementResult,
@@ -146,4 +147,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         new_workbook,
         sync_workbook,
     )
-    from partnerkit.tiers.evaluate import no_gc

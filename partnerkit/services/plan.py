@@ -73,7 +73,7 @@ class PlanCheck:
 def check_plan(loaded: LoadedPlan, *, min_grounding: float | None = None) -> PlanCheck:
     """Validate a loaded plan: its problems (found while loading) and the share of claims citing a source."""
     from partnerkit.claims import grounding
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     # A claim per partner: for a large plan, 100,000 tuples that would set off a full collection
     # of the whole plan (half a second for 100,000 partners), for nothing: they form no cycles.

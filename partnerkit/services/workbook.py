@@ -607,8 +607,8 @@ def sync_workbook(
     workbook's Settings, else ``today`` (the door reads the clock: one of the two must be given);
     ``now`` is the status's "Last run". Results are computed only when the plan has no errors.
     """
+    from partnerkit.collector import no_gc
     from partnerkit.io.xlsxpatch import check_not_open
-    from partnerkit.tiers.evaluate import no_gc
 
     path = Path(path)
     check_not_open(path)

@@ -13,11 +13,8 @@ on the facts as they stood at each day or month end.
 
 from __future__ import annotations
 
-import gc
 import operator
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +22,7 @@ from fractions import Fraction
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.collector import no_gc
 from partnerkit.model.rules import (
     AllOf,
     AnyOf,
@@ -931,28 +929,6 @@ class Evaluation:
             if fold_name(name) == folded:
                 return i
         raise KeyError(partner)
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small containers.
-
-    Evaluation allocates millions of tuples and lists that form no cycles; letting the collector
-    scan them repeatedly costs more than the evaluation itself on large programs. What is still
-    alive at the end is the result, which lives on: it goes straight to the oldest generation
-    (``freeze`` then ``unfreeze``, two list splices) instead of being walked, reference by
-    reference, by the next young collection only to be promoted there anyway. Nothing is kept
-    from the collector: the next full collection sees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def tier_order(tiers: list[Tier]) -> list[Tier]:

@@ -21,6 +21,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from partnerkit.collector import no_gc
 from partnerkit.model.rules import (
     AllOf,
     AnyOf,
@@ -40,7 +41,7 @@ from partnerkit.model.rules import (
     add_months,
     plain_number,
 )
-from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between, no_gc
+from partnerkit.tiers.evaluate import Evaluation, Outcome, TierOutcome, months_between
 
 
 class Change(StrEnum):

@@ -163,7 +163,7 @@ def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> 
     Rows with a bad cell are left out, each bad cell is a problem; a table without deal rows is one.
     Raises UnreadableFileError for a file that is not a CSV or workbook at all.
     """
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     path = Path(path)
     sheets = table_sheets(path, "deals table", unseen=True)
@@ -209,7 +209,7 @@ def read_deal_rows(
     """Read a deals table already read from a workbook (its header row, then its data rows), as
     ``read_deals`` reads a file: the same header matching and cell rules, every problem at its cell
     of the sheet (``Deals!D17``, counting from the header at 0-based ``top``, ``left``)."""
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     table = DealsTable(sheet, origin=(top, left))
     with no_gc():

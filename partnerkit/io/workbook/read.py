@@ -177,7 +177,7 @@ def load_workbook_plan(path: str | Path) -> LoadedPlan:
 
     Raises UnreadableFileError for a file that is not a readable workbook at all.
     """
-    from partnerkit.tiers.evaluate import no_gc
+    from partnerkit.collector import no_gc
 
     path = Path(path)
     # The plan holds no cycles: the collector waits, and what the read made goes straight to the
