@@ -276,7 +276,7 @@ class SheetEdit:
             )
             key = (id(styles), i > 0)  # the dicts of old_styles and _NO_STYLES live through the loop
             look = looks.get(key)
-            if look is None or len(look) < len(values):
+            if look is None:  # as wide as the widest row (``letters``): every row fits
                 look = looks[key] = [
                     None if style is None else f' s="{style}"'
                     for c in range(1, len(letters) + 1)
