@@ -176,7 +176,21 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(text.splitlines(), dialect))
+    # newline="": a quoted cell may hold a line break (a CRM's notes often do); the csv module,
+    # not str.splitlines, decides where a row ends. Row numbers are then rows, as a spreadsheet
+    # shows them, which differ from the text's lines only after such a cell.
+    rows: list[list[Any]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            rows.append(row)
+    except csv.Error:
+        # The one error csv raises on text it reads without strict mode: a cell past its limit.
+        # It is placed at the row it starts in (the rows read so far, and the header).
+        raise UnreadableFileError(
+            f"{path}:{len(rows) + 1}: a cell holds more than {csv.field_size_limit():,} characters; "
+            "is a quote left open? Close it, or export the table again"
+        ) from None
+    return rows
 
 
 def _from_a1(rows: list[list[Any]], origin: tuple[int, int]) -> list[list[Any]]:

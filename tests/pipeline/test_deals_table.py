@@ -159,6 +159,29 @@ def test_files_that_are_not_tables(example_plan: Plan, tmp_path: Path) -> None:
         read(example_plan, other)
 
 
+def test_a_quoted_cell_may_hold_a_line_break(example_plan: Plan, tmp_path: Path) -> None:
+    # CRM exports put notes with line breaks in quotes; the row goes on after the break, and a
+    # later row is placed by its row number, as a spreadsheet shows it.
+    notes = GOOD.replace("Acme Inc", '"Acme\nInc"').replace(",USD", ',USD,"called twice\r\nthen won"')
+    odd = GOOD.replace("D-1,Acme Inc", "D-2,Beta\u2028Co").replace("1000", "lots")
+    path = write(tmp_path, HEADER + ",Notes", notes + ",x", odd + ",y")
+    table = read(example_plan, path)
+    assert [d.deal_id for d in table.deals] == ["D-1"]
+    assert table.deals[0].account_name == "Acme Inc"  # a name's spaces are folded, line breaks too
+    errors = [p for p in table.problems if p.is_error]
+    assert [(p.location, "lots" in p.message) for p in errors] == [("deals.csv:3", True)]
+
+
+def test_a_cell_past_the_csv_limit_is_refused_in_one_sentence(example_plan: Plan, tmp_path: Path) -> None:
+    # An unclosed quote swallows the rest of the file into one cell.
+    path = write(tmp_path, HEADER, GOOD.replace("Acme Inc", '"Acme Inc'), *[GOOD] * 3000)
+    with pytest.raises(UnreadableFileError) as caught:
+        read(example_plan, path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:2: a cell holds more than 131,072 characters")
+    assert "quote" in message and "field limit" not in message
+
+
 def test_survey_responses(example_plan: Plan, tmp_path: Path) -> None:
     table = read_survey(example_survey_path(), partner_names(example_plan))
     assert table.problems == [] and len(table.responses) == 10
