@@ -100,8 +100,15 @@ def check(plan: Path, deals_path: Path, as_of: date, as_json: bool) -> None:
         raise ProblemsFound("the deals table names partners the plan does not have; fix them and run again.")
 
 
+MAX_FINDINGS_SHOWN = 25
+"""Findings of one kind the text report lists; the others are counted (--json lists every one)."""
+
+
 def check_text(result: DealCheck, source: str) -> str:
     """The check as ``partnerkit deals check`` prints it: counts, revenue, then a table of findings."""
+    from itertools import groupby
+    from operator import attrgetter
+
     from rich.console import Console
     from rich.table import Table
 
@@ -110,7 +117,8 @@ def check_text(result: DealCheck, source: str) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
     check = result.check
-    counts = [f"{check.count(s)} {s.value}" for s in RegistrationStatus if check.count(s)]
+    tally = {s: check.count(s) for s in RegistrationStatus}
+    counts = [f"{n} {s.value}" for s, n in tally.items() if n]
     console.print(
         f"Registrations on {result.as_of.isoformat()} ({source}, {len(check.deals)} rows): {', '.join(counts)}"
     )
@@ -122,18 +130,32 @@ def check_text(result: DealCheck, source: str) -> str:
     if not check.findings:
         console.print("No conflicts or other findings.")
     else:
-        table = Table(title=f"Findings ({len(check.findings)})", title_justify="left")
+        # A large export has findings by the hundred thousand, more than anyone reads in a terminal
+        # (and a table of them takes minutes to lay out): the first of each kind are shown, the rest
+        # counted, and --json lists them all.
+        table = Table(title=f"Findings ({len(check.findings):,})", title_justify="left")
         for head in ("Kind", "Deal", "Partner", "Where", "Why"):
             table.add_column(head, overflow="fold")
-        placed: dict[int, Any] = {id(f): p for f, p in zip(check.findings, result.findings, strict=True)}
-        for finding in sorted(
-            check.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row)
-        ):
-            where = placed[id(finding)].location or ""
-            table.add_row(
-                finding.kind.value, finding.deal.deal_id, finding.deal.partner, where, finding.reason
-            )
+        unshown: dict[str, int] = {}
+        for kind, group in groupby(check.ordered_findings(), key=attrgetter("kind")):
+            for n, finding in enumerate(group):
+                if n < MAX_FINDINGS_SHOWN:
+                    table.add_row(
+                        kind.value,
+                        finding.deal.deal_id,
+                        finding.deal.partner,
+                        result.location(finding),
+                        finding.reason,
+                    )
+                else:
+                    unshown[kind.value] = unshown.get(kind.value, 0) + 1
         console.print(table)
+        if unshown:
+            left = ", ".join(f"{n:,} {kind}" for kind, n in unshown.items())
+            console.print(
+                f"... and {sum(unshown.values()):,} more ({left}): the first {MAX_FINDINGS_SHOWN} of each "
+                "kind are shown; --json lists them all"
+            )
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 

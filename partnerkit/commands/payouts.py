@@ -102,6 +102,10 @@ def payouts(
         raise ProblemsFound(f"the {period.label} payout run has errors; nothing was written.")
 
 
+MAX_STATEMENTS_SHOWN = 200
+"""Partners the text report lists; the totals count every one."""
+
+
 def run_text(run: PayoutRun) -> str:
     """The run as ``partnerkit payouts`` prints it: a row per statement, then the totals."""
     from rich.console import Console
@@ -128,7 +132,9 @@ def run_text(run: PayoutRun) -> str:
         table.add_column(
             head, overflow="fold", justify="left" if head in ("Partner", "Tier", "Status") else "right"
         )
-    for s in run.statements:
+    # A program of 10,000 partners would be a table that takes longer to lay out than the run (rich
+    # needs about a millisecond a row) and is read in summary.csv anyway: the first rows are shown.
+    for s in run.statements[:MAX_STATEMENTS_SHOWN]:
         table.add_row(
             s.partner,
             s.tier or "-",
@@ -141,6 +147,11 @@ def run_text(run: PayoutRun) -> str:
             s.status,
         )
     console.print(table)
+    if len(run.statements) > MAX_STATEMENTS_SHOWN:
+        console.print(
+            f"... and {len(run.statements) - MAX_STATEMENTS_SHOWN:,} more partners: -o DIR writes every "
+            "partner's line to summary.csv; --json lists them all"
+        )
     paid = sum(1 for s in run.statements if s.payable > 0)
     console.print(
         f"Total payable {money(run.total_payable, c)} to {paid} of {len(run.statements)} partners; "

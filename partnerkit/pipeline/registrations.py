@@ -105,11 +105,14 @@ class Finding(NamedTuple):
     @property
     def message(self) -> str:
         """The finding in the partner manager's words: which registration, then ``reason``."""
+        return self._naming(self.reason)
+
+    def _naming(self, reason: str) -> str:
         d = self.deal
         if self.kind is FindingKind.UNKNOWN_PARTNER:
-            return f"deal {d.deal_id}: {self.reason}"
+            return f"deal {d.deal_id}: {reason}"
         verb = "marked" if self.kind is FindingKind.UNREGISTERED else "registered"
-        return f"deal {d.deal_id} ({_account(d)}) {verb} by {d.partner}: {self.reason}"
+        return f"deal {d.deal_id} ({_account(d)}) {verb} by {d.partner}: {reason}"
 
     @property
     def reason(self) -> str:
@@ -170,6 +173,7 @@ class Finding(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view: the kind, the row's deal, the winner and the end of protection."""
         w = self.winner
+        reason = self.reason  # worded once: the message repeats it
         return {
             "kind": self.kind.value,
             "severity": self.severity.value,
@@ -180,8 +184,8 @@ class Finding(NamedTuple):
             "domain": self.deal.account_domain,
             "winner": None if w is None else {"partner": w.partner, "deal_id": w.deal_id},
             "protected_until": self.protected_until.isoformat() if self.protected_until else None,
-            "reason": self.reason,
-            "message": self.message,
+            "reason": reason,
+            "message": self._naming(reason),
         }
 
 
@@ -227,7 +231,7 @@ class RegistrationCheck:
 
     def count(self, status: RegistrationStatus) -> int:
         """How many rows have ``status``."""
-        return sum(1 for s in self.status if s is status)
+        return self.status.count(status)  # in C: the statuses are distinct values
 
     @property
     def conflicts(self) -> list[Finding]:
@@ -247,16 +251,25 @@ class RegistrationCheck:
             out[f"findings.{kind.value}"] = sum(1 for f in self.findings if f.kind is kind)
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape ``partnerkit deals check --json`` prints (docs/deals.md)."""
+    def ordered_findings(self) -> list[Finding]:
+        """The findings as reports list them: by kind, then deal id, partner and row."""
+        return sorted(self.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row))
+
+    def to_dict(self, location: Callable[[Finding], str] | None = None) -> dict[str, Any]:
+        """The JSON shape ``partnerkit deals check --json`` prints (docs/deals.md); with ``location``,
+        each finding says where its row is (``deals.csv:88``)."""
         statuses = {s.value: self.count(s) for s in RegistrationStatus}
-        ordered = sorted(self.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row))
+        ordered = self.ordered_findings()
+        if location is None:
+            findings = [f.to_dict() for f in ordered]
+        else:
+            findings = [{**f.to_dict(), "location": location(f)} for f in ordered]
         return {
             "as_of": self.as_of.isoformat(),
             "rows": len(self.deals),
             "registrations": statuses,
             "protections": len(self.protections),
-            "findings": [f.to_dict() for f in ordered],
+            "findings": findings,
         }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.problems import Severity
 from partnerkit.services.plan import require_plan
 
 if TYPE_CHECKING:
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from partnerkit.model import Plan
     from partnerkit.pipeline.attribution import Attribution, Revenue
     from partnerkit.pipeline.deals import Deal
-    from partnerkit.pipeline.registrations import RegistrationCheck
+    from partnerkit.pipeline.registrations import Finding, RegistrationCheck
     from partnerkit.problems import Problem
 
 
@@ -40,6 +42,10 @@ class LoadedDeals:
         if self.table is not None:
             return [self.table.place(p) for p in problems]
         return [p if p.location else p.at(self.source) for p in problems]
+
+    def location(self, index: int, name: str | None = None) -> str:
+        """Where deal row ``index`` (and its field ``name``) is: ``deals.csv:88``, ``deals.xlsx: Deals!D17``."""
+        return self.table.where(index, name) if self.table is not None else self.source
 
     @classmethod
     def of(cls, deals: Sequence[Deal], source: str = "<deals>") -> LoadedDeals:
@@ -128,12 +134,27 @@ class DealCheck:
     check: RegistrationCheck
     attribution: Attribution
     problems: list[Problem] = field(default_factory=list)
-    findings: list[Problem] = field(default_factory=list)
+    deals: LoadedDeals | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def findings(self) -> list[Problem]:
+        """The check's findings as problems at their rows, worded when first asked for (a million-row
+        export has a few hundred thousand, and a report shows a few)."""
+        problems = self.check.problems()
+        return self.deals.place(problems) if self.deals is not None else problems
+
+    def location(self, finding: Finding) -> str:
+        """Where ``finding``'s row and field are (``deals.csv:88``), as ``findings`` places it."""
+        if self.deals is None:
+            return ""
+        return self.deals.location(finding.row, finding.field)
 
     @property
     def ok(self) -> bool:
         """True when nothing stops the check: no errors in the table, the findings or the attribution."""
-        return not any(p.is_error for p in [*self.problems, *self.findings])
+        return not any(p.is_error for p in self.problems) and not any(
+            f.severity is Severity.ERROR for f in self.check.findings
+        )
 
     def revenue(self) -> Revenue:
         """Partner-sourced and partner-influenced revenue of every deal won by the as-of date."""
@@ -141,12 +162,7 @@ class DealCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape ``partnerkit deals check --json`` prints (docs/deals.md)."""
-        data = self.check.to_dict()
-        where = {id(f): p.location for f, p in zip(self.check.findings, self.findings, strict=True)}
-        ordered = sorted(
-            self.check.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row)
-        )
-        data["findings"] = [{**f.to_dict(), "location": where[id(f)]} for f in ordered]
+        data = self.check.to_dict(self.location)
         revenue = self.revenue()
         data["revenue"] = {
             "currency": revenue.currency,
@@ -175,5 +191,4 @@ def check_deals(loaded: LoadedPlan, deals: LoadedDeals | Sequence[Deal], as_of: 
     rules = partner_rules(plan)
     check = check_registrations(plan, table.deals, as_of, rules=rules)
     credit = attribute(plan, table.deals, check, rules=rules)
-    findings = table.place(check.problems())
-    return DealCheck(as_of, check, credit, [*table.problems, *table.place(credit.problems)], findings)
+    return DealCheck(as_of, check, credit, [*table.problems, *table.place(credit.problems)], table)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from partnerkit.cli import cli
+from partnerkit.commands import deals as commands_deals
 from partnerkit.io.pipeline.examples import example_deals_path, example_survey_path
 from partnerkit.io.planfile import example_plan_path, load
 from partnerkit.io.word.outline import outline
@@ -175,6 +176,34 @@ def test_deals_check_prints_the_conflicts_with_reasons(export: Path) -> None:
     assert code == 0 and json.loads(out)["registrations"]["protected"] == 14
 
 
+def test_a_large_check_shows_the_first_findings_of_each_kind_and_counts_the_rest(tmp_path: Path) -> None:
+    # 80 registrations of one account by two partners: Keystone's 40 lose to Brightline's protection.
+    plan = str(example_plan_path())
+    rows = [
+        f"D-{n:03d},Acme Inc,acme.example,{'Keystone IT Partners' if n % 2 else 'Brightline Advisory'},"
+        f"sourced,2026-07-{1 + n // 4:02d},2026-07-{1 + n // 4:02d},Negotiation,1000"
+        for n in range(80)
+    ]
+    export = tmp_path / "deals.csv"
+    header = "Deal ID,Account Name,Account Domain,Partner,Touch,Registered On,Approved On,Stage,Amount"
+    export.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, _ = run("deals", "check", plan, "--deals", str(export), "--as-of", "2026-09-30", "--json")
+    assert code == 0
+    found = json.loads(out)["findings"]
+    assert [f["kind"] for f in found] == ["conflict"] * 40
+    code, out, _ = run("deals", "check", plan, "--deals", str(export), "--as-of", "2026-09-30")
+    assert code == 0
+    cells = [line.split("│") for line in out.splitlines() if line.startswith("│ conflict")]
+    assert (
+        [(c[2].strip(), c[4].strip()) for c in cells]
+        == [  # Deal and Where
+            (f["deal_id"], f["location"]) for f in found[: commands_deals.MAX_FINDINGS_SHOWN]
+        ]
+    )
+    assert "Findings (40)" in out
+    assert "... and 15 more (15 conflict): the first 25 of each kind are shown; --json lists them all" in out
+
+
 def test_deals_check_exit_codes(export: Path, tmp_path: Path) -> None:
     plan = str(example_plan_path())
     bad = tmp_path / "bad.csv"
@@ -203,6 +232,23 @@ def test_payouts_command(export: Path, tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["payable"] == "44000.00"
     code, _, err = run("payouts", plan, "--deals", str(export), "--period", "Q3 2026")
     assert code == 2 and "write 2026-Q3" in err
+
+
+def test_payouts_text_lists_the_first_partners_and_totals_them_all(
+    export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerkit.commands import payouts as commands_payouts
+
+    plan = str(example_plan_path())
+    code, out, _ = run("payouts", plan, "--deals", str(export), "--period", "2026-Q3", "--json")
+    names = [s["partner"] for s in json.loads(out)["statements"]]
+    monkeypatch.setattr(commands_payouts, "MAX_STATEMENTS_SHOWN", 3)  # the example has 8 partners
+    code, out, _ = run("payouts", plan, "--deals", str(export), "--period", "2026-Q3")
+    assert code == 0
+    listed = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│ ")]
+    assert listed == names[:3]
+    assert "... and 5 more partners: -o DIR writes every partner's line to summary.csv" in out
+    assert "Total payable $44,000 to 5 of 8 partners" in out
 
 
 @pytest.mark.libreoffice
