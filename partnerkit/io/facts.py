@@ -139,20 +139,25 @@ def table_sheets(
     ``UnseenCell`` values in the rows (calamine reads them as empty). UnreadableFileError for a file
     that is not a CSV or workbook at all.
     """
+    from partnerkit.collector import no_gc
+
     path = _within_limits(Path(path), what)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        out: list[tuple[str | None, list[list[Any]]]] = []
-        for name, rows, origin, uncalculated, errors in _bounded_sheets(
-            path, lambda headers: [n for n, h in headers.items() if h]
-        ):
-            placed = _from_a1(rows, origin)
-            if unseen:
-                _mark_unseen(placed, uncalculated, errors)
-            out.append((name, placed))
-        return out
-    if suffix in (".csv", ".txt", ""):
-        return [(None, _csv_rows(path))]
+    # A row is a list, and a CRM export has a million of them: with the collector running, each
+    # full collection walks every row read so far (a 1M-row CSV took 6-11 s instead of 2-3 s).
+    with no_gc():
+        if suffix in (".xlsx", ".xlsm"):
+            out: list[tuple[str | None, list[list[Any]]]] = []
+            for name, rows, origin, uncalculated, errors in _bounded_sheets(
+                path, lambda headers: [n for n, h in headers.items() if h]
+            ):
+                placed = _from_a1(rows, origin)
+                if unseen:
+                    _mark_unseen(placed, uncalculated, errors)
+                out.append((name, placed))
+            return out
+        if suffix in (".csv", ".txt", ""):
+            return [(None, _csv_rows(path))]
     raise UnreadableFileError(f"{path}: a {what} must be a .csv or .xlsx file, not {suffix}")
 
 
