@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import compress, count, repeat, tee
-from operator import add, itemgetter, ne, not_
+from itertools import compress, count, repeat
+from operator import add, is_, itemgetter, ne, not_
 
 MULTI_PART_SUFFIXES = frozenset(
     {
@@ -211,7 +212,6 @@ def _company_key_unicode(name: str) -> str | None:
 # few C calls over the whole text and split again; only the odd spellings (non-ASCII names, domains
 # other than a bare ``name.tld``) take the one-value functions. None is an empty line.
 _SEP = "\n"
-_NONE_EMPTY = {None: ""}
 _FOLD_KEEP_SEP = _FOLD[:10] + b"\n" + _FOLD[11:]
 _SPACES = re.compile(rb"  +")
 
@@ -238,6 +238,13 @@ _REVERSED_DROP = re.compile(rb"\n(?:%s )+" % _trie(frozenset(w[::-1] for w in _D
 # nothing of a URL or an e-mail address, no spaces.
 _BARE = r"[^\x00-\x20\x7f-\U0010ffff#./:?@]+"
 _BARE_DOMAIN = re.compile(rf"\n{_BARE}\.{_BARE}(?=\n)")
+# ``www.`` before a bare ``name.tld`` is dropped, unless ``name.tld`` is a two-label public suffix
+# itself (``www.co.uk`` stays as it is).
+_WWW = re.compile(
+    rf"\nwww\.(?={_BARE}\.{_BARE}\n)(?i:(?!(?:%s)\.[^\n]{{2}}\n)(?!(?:%s)\n))"
+    % ("|".join(sorted(_SECOND_LEVEL)), "|".join(re.escape(s) for s in sorted(MULTI_PART_SUFFIXES))),
+    re.ASCII,
+)
 _first = itemgetter(0)
 _second = itemgetter(1)
 _no_node = (-1).__eq__
@@ -245,7 +252,12 @@ _no_node = (-1).__eq__
 
 def _joined(values: list[str | None]) -> str | None:
     """The values a line each (None an empty one); None when a value holds a line break itself."""
-    text = _SEP.join(map(_NONE_EMPTY.get, values, values))  # type: ignore[arg-type]
+    # Finding the Nones by identity does not touch the strings; join then reads each one once.
+    nones = list(compress(count(), map(is_, values, repeat(None))))
+    if nones:
+        values = values.copy()
+        any(map(values.__setitem__, nones, repeat("")))
+    text = _SEP.join(values)  # type: ignore[arg-type]
     return text if text.count(_SEP) == len(values) - 1 else None
 
 
@@ -278,8 +290,15 @@ def _fold_domains(domains: list[str | None]) -> list[str]:
         return [key or "" for key in map(registrable_domain, domains)]
     folded = text.lower().split(_SEP)
     others = _BARE_DOMAIN.sub(_SEP, _SEP + text + _SEP)[1:-1].split(_SEP)  # empty where bare or none
-    for i in compress(count(), others):
-        folded[i] = registrable_domain(domains[i]) or ""
+    odd = list(compress(count(), others))
+    if not odd:
+        return folded
+    # Most of the others are www.name.tld: the same again on those alone, without the www.
+    text = _WWW.sub(_SEP, _SEP + _SEP.join(map(others.__getitem__, odd)) + _SEP)
+    lowered = text[1:-1].lower().split(_SEP)
+    others = _BARE_DOMAIN.sub(_SEP, text)[1:-1].split(_SEP)
+    for i, left, low in zip(odd, others, lowered, strict=True):
+        folded[i] = (registrable_domain(domains[i]) or "") if left else low
     return folded
 
 
@@ -306,13 +325,15 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
     from partnerkit.collector import no_gc
 
     with no_gc():
-        # Each distinct (name, domain) pair is numbered by its first row, in one C loop (map over
-        # dict.setdefault): an export repeats an account's spelling on many rows. All that follows
-        # works on the distinct pairs, a column at a time, in C loops (map, compress, zip); Python
-        # code runs only for the rare odd spelling and for pairs that join two accounts.
-        firsts: dict[tuple[str | None, str | None], int] = {}
-        row_pair = list(map(firsts.setdefault, pairs, count()))
-        distinct = list(firsts)
+        # Each distinct (name, domain) pair gets the next number when it is first met, in one C loop
+        # (map over a defaultdict's look-up): an export repeats an account's spelling on many rows.
+        # All that follows works on the distinct pairs, a column at a time, in C loops (map,
+        # compress); Python code runs only for the rare odd spelling and for pairs that join two
+        # accounts.
+        numbers: defaultdict[tuple[str | None, str | None], int] = defaultdict(count().__next__)
+        row_pair = list(map(numbers.__getitem__, pairs))
+        distinct = list(numbers)
+        del numbers
         size = len(distinct)
         # A folded name is node i, i the first pair with it; a folded domain is likewise numbered
         # by its first pair, in a numbering of its own; -1 is none.
@@ -322,11 +343,12 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
         # Each domain is first put in the account of the name on its first pair (a domain first seen
         # without a name is an account of its own, size + its number, apart from every name).
         # Which pairs that leaves apart from their name's account is decided in C as well.
-        domain_account = name.copy()
         nameless = list(compress(count(), map(_no_node, name)))
+        domain_account = name.copy()
         any(map(domain_account.__setitem__, nameless, map(add, nameless, repeat(size))))
         domain_account.append(-1)  # domain_account[-1]: no domain
         by_domain = list(map(domain_account.__getitem__, domain))
+        del domain_account, domain
         joins: dict[int, int] = {}  # account -> the account it joined (a smaller number)
         for i in compress(count(), map(ne, by_domain, name)):
             a, b = name[i], by_domain[i]
@@ -340,17 +362,18 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
                 joins[b] = a
             elif b < a:
                 joins[a] = b
-        final: dict[int, int | None] = {-1: None}
-        for a in joins:
-            b = joins[a]
-            while b in joins:
-                b = joins[b]
-            final[a] = b
-        # A pair with a name and a domain has both in one account, so either says which: the larger
-        # number is the one that is there when the other is -1.
-        pair_account = list(map(final.get, *tee(map(max, by_domain, name))))
-        account: list[int | None] = [None] * len(row_pair)
-        any(map(account.__setitem__, firsts.values(), pair_account))
+        # A pair is in its name's account, or its domain's when it has no name (-1 when it has
+        # neither); joined accounts are then told apart by their smallest number.
+        account: list[int | None] = name  # type: ignore[assignment]
+        any(map(account.__setitem__, nameless, map(by_domain.__getitem__, nameless)))
+        if joins or nameless:
+            final: dict[int, int | None] = {-1: None}
+            for a in joins:
+                b = joins[a]
+                while b in joins:
+                    b = joins[b]
+                final[a] = b
+            account = list(map(final.get, account, account))  # type: ignore[arg-type]
         return list(map(account.__getitem__, row_pair))
 
 
