@@ -305,11 +305,11 @@ def _fold_domains(domains: list[str | None]) -> list[str]:
 def account_keys(rows: Iterable[tuple[str | None, str | None]]) -> list[int | None]:
     """The account of each ``(company name, domain)`` row: equal numbers for rows of the same account.
 
-    Every distinct folded domain and name gets a number, and each distinct (domain, name) pair joins
-    its two numbers with a union-find. Which rows share a number does not depend on the order of the
-    rows (the numbers themselves do: they only name the groups of one call). Each distinct spelling
-    is folded once, and the per-row work is done by ``map`` and ``zip``: an export repeats spellings
-    a lot, and a million rows must take about a second.
+    Every distinct folded domain and name gets a number, and the (name, domain) pairs join them into
+    accounts. Which rows share a number does not depend on the order of the rows (the numbers
+    themselves do: they only name the groups of one call). The spellings of the distinct pairs are
+    folded in bulk, and the per-row work is done by ``map``: an export repeats spellings a lot, and
+    a million rows must take a few seconds at most.
     """
     return pair_numbers((p[0], p[1]) for p in rows)
 
@@ -343,7 +343,7 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
         # Each domain is first put in the account of the name on its first pair (a domain first seen
         # without a name is an account of its own, size + its number, apart from every name).
         # Which pairs that leaves apart from their name's account is decided in C as well.
-        nameless = list(compress(count(), map(_no_node, name)))
+        nameless = list(compress(count(), map(_no_node, name))) if -1 in name else []
         domain_account = name.copy()
         any(map(domain_account.__setitem__, nameless, map(add, nameless, repeat(size))))
         domain_account.append(-1)  # domain_account[-1]: no domain
@@ -363,7 +363,7 @@ def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | N
             elif b < a:
                 joins[a] = b
         # A pair is in its name's account, or its domain's when it has no name (-1 when it has
-        # neither); joined accounts are then told apart by their smallest number.
+        # neither); an account that joined another then takes the number of the one it joined.
         account: list[int | None] = name  # type: ignore[assignment]
         any(map(account.__setitem__, nameless, map(by_domain.__getitem__, nameless)))
         if joins or nameless:
