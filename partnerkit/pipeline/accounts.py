@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import compress, count, repeat
+from operator import add, is_, itemgetter, ne, not_
 
 MULTI_PART_SUFFIXES = frozenset(
     {
@@ -205,14 +208,108 @@ def _company_key_unicode(name: str) -> str | None:
     return " ".join(words)
 
 
+# The bulk folds: all the spellings of one call joined into one string, a line each, folded by a
+# few C calls over the whole text and split again; only the odd spellings (non-ASCII names, domains
+# other than a bare ``name.tld``) take the one-value functions. None is an empty line.
+_SEP = "\n"
+_FOLD_KEEP_SEP = _FOLD[:10] + b"\n" + _FOLD[11:]
+_SPACES = re.compile(rb"  +")
+
+
+def _trie(words: frozenset[bytes]) -> bytes:
+    """A regular expression for any of ``words``, as a trie: a failing word costs one byte test."""
+    branches = [
+        re.escape(head) + _trie(frozenset(w[1:] for w in words if w[:1] == head))
+        for head in sorted({w[:1] for w in words if w})
+    ]
+    if not branches:
+        return b""
+    if len(branches) == 1 and b"" not in words:
+        return branches[0]
+    return b"(?:" + b"|".join(branches) + (b")?" if b"" in words else b")")
+
+
+# " inc" at the end of a line always has a word before it; what is left is then for the pattern.
+_COMMON_SUFFIXES = (b" inc\n", b" llc\n", b" ltd\n", b" gmbh\n")
+# Legal suffixes at the end of a name are at the start of its line in the reversed text, where the
+# search jumps from line to line; a suffix followed by a space always leaves a word after it.
+_REVERSED_DROP = re.compile(rb"\n(?:%s )+" % _trie(frozenset(w[::-1] for w in _DROP)))
+# A domain that is its registrable domain already, but for case: printable ASCII, one dot inside,
+# nothing of a URL or an e-mail address, no spaces.
+_BARE = r"[^\x00-\x20\x7f-\U0010ffff#./:?@]+"
+_BARE_DOMAIN = re.compile(rf"\n{_BARE}\.{_BARE}(?=\n)")
+# ``www.`` before a bare ``name.tld`` is dropped, unless ``name.tld`` is a two-label public suffix
+# itself (``www.co.uk`` stays as it is).
+_WWW = re.compile(
+    rf"\nwww\.(?={_BARE}\.{_BARE}\n)(?i:(?!(?:%s)\.[^\n]{{2}}\n)(?!(?:%s)\n))"
+    % ("|".join(sorted(_SECOND_LEVEL)), "|".join(re.escape(s) for s in sorted(MULTI_PART_SUFFIXES))),
+    re.ASCII,
+)
+_first = itemgetter(0)
+_second = itemgetter(1)
+_no_node = (-1).__eq__
+
+
+def _joined(values: list[str | None]) -> str | None:
+    """The values a line each (None an empty one); None when a value holds a line break itself."""
+    # Finding the Nones by identity does not touch the strings; join then reads each one once.
+    nones = list(compress(count(), map(is_, values, repeat(None))))
+    if nones:
+        values = values.copy()
+        any(map(values.__setitem__, nones, repeat("")))
+    text = _SEP.join(values)  # type: ignore[arg-type]
+    return text if text.count(_SEP) == len(values) - 1 else None
+
+
+def _fold_names(names: list[str | None]) -> list[bytes]:
+    """``company_key`` of each name as bytes, empty for none; ASCII names in bulk."""
+    text = _joined(names)
+    if text is None:
+        return [(key or "").encode() for key in map(company_key, names)]
+    # A non-ASCII name becomes question marks here, folded wrongly but on its own line; it is
+    # folded again below, on its own.
+    data = text.replace("&", " and ").encode("ascii", "replace").translate(_FOLD_KEEP_SEP, b".")
+    data = _SPACES.sub(b" ", data).replace(b"\n ", b"\n").replace(b" \n", b"\n").strip(b" ")
+    # Now one space between words and none at the ends of a line: "\nthe " is a leading "The"
+    # with a word after it.
+    data = (b"\n" + data + b"\n").replace(b"\nthe ", b"\n")
+    for suffix in _COMMON_SUFFIXES:  # most names end in one of these: a replace is cheaper than a match
+        data = data.replace(suffix, b"\n")
+    folded = _REVERSED_DROP.sub(b"\n", data[::-1])[-2:0:-1].split(b"\n")
+    if not text.isascii():
+        lines = text.split(_SEP)
+        for i in compress(count(), map(not_, map(str.isascii, lines))):
+            folded[i] = (_company_key_unicode(lines[i]) or "").encode()
+    return folded
+
+
+def _fold_domains(domains: list[str | None]) -> list[str]:
+    """``registrable_domain`` of each domain, empty for none; bare ``name.tld`` ones in bulk."""
+    text = _joined(domains)
+    if text is None:
+        return [key or "" for key in map(registrable_domain, domains)]
+    folded = text.lower().split(_SEP)
+    others = _BARE_DOMAIN.sub(_SEP, _SEP + text + _SEP)[1:-1].split(_SEP)  # empty where bare or none
+    odd = list(compress(count(), others))
+    if not odd:
+        return folded
+    # Most of the others are www.name.tld: the same again on those alone, without the www.
+    text = _WWW.sub(_SEP, _SEP + _SEP.join(map(others.__getitem__, odd)) + _SEP)
+    lowered = text[1:-1].lower().split(_SEP)
+    others = _BARE_DOMAIN.sub(_SEP, text)[1:-1].split(_SEP)
+    for i, left, low in zip(odd, others, lowered, strict=True):
+        folded[i] = (registrable_domain(domains[i]) or "") if left else low
+    return folded
+
+
 def account_keys(rows: Iterable[tuple[str | None, str | None]]) -> list[int | None]:
     """The account of each ``(company name, domain)`` row: equal numbers for rows of the same account.
 
-    Every distinct folded domain and name gets a number, and each distinct (domain, name) pair joins
-    its two numbers with a union-find. Which rows share a number does not depend on the order of the
-    rows (the numbers themselves do: they only name the groups of one call). Each distinct spelling
-    is folded once, and the per-row work is done by ``map`` and ``zip``: an export repeats spellings
-    a lot, and a million rows must take about a second.
+    Every distinct folded domain and name gets a number, and the (name, domain) pairs join them into
+    accounts. Which rows share a number does not depend on the order of the rows (the numbers
+    themselves do: they only name the groups of one call). The spellings of the distinct pairs are
+    folded in bulk, and the per-row work is done by ``map``: an export repeats spellings a lot, and
+    a million rows must take a few seconds at most.
     """
     return pair_numbers((p[0], p[1]) for p in rows)
 
@@ -225,67 +322,65 @@ def account_numbers(names: Sequence[str | None], domains: Sequence[str | None]) 
 def pair_numbers(pairs: Iterable[tuple[str | None, str | None]]) -> list[int | None]:
     """``account_keys`` of ``(company name, domain)`` tuples, read once (a deal's pair is read with
     one ``attrgetter`` while the deal is at hand, instead of a column of names and one of domains)."""
-    from itertools import count
-
     from partnerkit.collector import no_gc
 
     with no_gc():
-        # Each distinct (name, domain) pair is numbered by its first row, in one C loop (map over
-        # dict.setdefault); Python code then runs once per distinct pair, and each spelling is folded
-        # once: an export repeats an account's spelling on many rows.
-        firsts: dict[tuple[str | None, str | None], int] = {}
-        row_pair = list(map(firsts.setdefault, pairs, count()))
-        by_name: dict[str | None, int | None] = {None: None, "": None}
-        by_domain: dict[str | None, int | None] = {None: None, "": None}
-        domain_ids: dict[str, int] = {}  # folded domain -> number
-        name_ids: dict[str, int] = {}  # folded name -> number (one numbering for both)
-        parent: list[int] = []
-        ends: list[int | None] = []
-        for name, domain in firsts:
-            d = by_domain.get(domain, -1)
-            if d == -1:
-                folded = registrable_domain(domain)
-                if folded is None:
-                    d = None
-                else:
-                    d = domain_ids.get(folded)
-                    if d is None:
-                        d = domain_ids[folded] = len(parent)
-                        parent.append(d)
-                by_domain[domain] = d
-            n = by_name.get(name, -1)
-            if n == -1:
-                folded = company_key(name)
-                if folded is None:
-                    n = None
-                else:
-                    n = name_ids.get(folded)
-                    if n is None:
-                        n = name_ids[folded] = len(parent)
-                        parent.append(n)
-                by_name[name] = n
-            if d is not None and n is not None:
-                while parent[d] != d:
-                    d = parent[d]
-                a = n
-                while parent[a] != a:
-                    a = parent[a]
-                if d < a:  # the smaller number becomes the root
-                    parent[a] = d
-                elif a < d:
-                    parent[d] = a
-            ends.append(d if d is not None else n)
-        root = list(range(len(parent)))
-        for x, up in enumerate(parent):
-            if up != x:
-                while parent[up] != up:
-                    up = parent[up]
-                root[x] = up
-        account: list[int | None] = [None] * len(row_pair)
-        for first, end in zip(firsts.values(), ends, strict=True):
-            if end is not None:
-                account[first] = root[end]
+        # Each distinct (name, domain) pair gets the next number when it is first met, in one C loop
+        # (map over a defaultdict's look-up): an export repeats an account's spelling on many rows.
+        # All that follows works on the distinct pairs, a column at a time, in C loops (map,
+        # compress); Python code runs only for the rare odd spelling and for pairs that join two
+        # accounts.
+        numbers: defaultdict[tuple[str | None, str | None], int] = defaultdict(count().__next__)
+        row_pair = list(map(numbers.__getitem__, pairs))
+        distinct = list(numbers)
+        del numbers
+        size = len(distinct)
+        # A folded name is node i, i the first pair with it; a folded domain is likewise numbered
+        # by its first pair, in a numbering of its own; -1 is none.
+        name = _nodes(_fold_names(list(map(_first, distinct))))
+        domain = _nodes(_fold_domains(list(map(_second, distinct))))
+        del distinct
+        # Each domain is first put in the account of the name on its first pair (a domain first seen
+        # without a name is an account of its own, size + its number, apart from every name).
+        # Which pairs that leaves apart from their name's account is decided in C as well.
+        nameless = list(compress(count(), map(_no_node, name))) if -1 in name else []
+        domain_account = name.copy()
+        any(map(domain_account.__setitem__, nameless, map(add, nameless, repeat(size))))
+        domain_account.append(-1)  # domain_account[-1]: no domain
+        by_domain = list(map(domain_account.__getitem__, domain))
+        del domain_account, domain
+        joins: dict[int, int] = {}  # account -> the account it joined (a smaller number)
+        for i in compress(count(), map(ne, by_domain, name)):
+            a, b = name[i], by_domain[i]
+            if a < 0 or b < 0:
+                continue
+            while a in joins:
+                a = joins[a]
+            while b in joins:
+                b = joins[b]
+            if a < b:
+                joins[b] = a
+            elif b < a:
+                joins[a] = b
+        # A pair is in its name's account, or its domain's when it has no name (-1 when it has
+        # neither); an account that joined another then takes the number of the one it joined.
+        account: list[int | None] = name  # type: ignore[assignment]
+        any(map(account.__setitem__, nameless, map(by_domain.__getitem__, nameless)))
+        if joins or nameless:
+            final: dict[int, int | None] = {-1: None}
+            for a in joins:
+                b = joins[a]
+                while b in joins:
+                    b = joins[b]
+                final[a] = b
+            account = list(map(final.get, account, account))  # type: ignore[arg-type]
         return list(map(account.__getitem__, row_pair))
+
+
+def _nodes(folded: list[str] | list[bytes]) -> list[int]:
+    """The node of each folded value: the index of the first value equal to it; -1 for an empty one."""
+    node_of: dict[str | bytes, int] = {"": -1, b"": -1}
+    return list(map(node_of.setdefault, folded, count()))
 
 
 def same_account(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
