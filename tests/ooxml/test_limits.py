@@ -151,6 +151,24 @@ def test_a_part_never_inflates_beyond_its_declared_size() -> None:
         package.read("xl/workbook.xml")
 
 
+def test_a_part_shorter_than_its_declared_size_is_damaged_when_read_from_its_start() -> None:
+    # The first-row reader asks for more and more of a part until it has all of its declared size:
+    # a part that ends sooner made it ask forever (found by the fuzz test of facts workbooks).
+    from partnerkit.io.ooxml.firstrow import SharedStrings, first_row
+
+    strings = b"<sst>" + b"<si><t>x</t></si>" * 10_000 + b"</sst>"
+    sheet = b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>9999</v></c></row></sheetData></worksheet>'
+    parts = {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": sheet}
+    for name, size in (("xl/sharedStrings.xml", 400_000), ("xl/worksheets/sheet1.xml", 90_000)):
+        package = Package(declare_sizes(zip_of(parts), {name: size}))
+        with pytest.raises(
+            DamagedPackage, match=rf"damaged part \({re.escape(name)}\): it holds fewer bytes"
+        ):
+            first_row(package, "xl/worksheets/sheet1.xml", SharedStrings(package))
+    whole = Package(zip_of(parts))
+    assert first_row(whole, "xl/worksheets/sheet1.xml", SharedStrings(whole)) == ["x"]
+
+
 def test_overlapping_entries_are_refused() -> None:
     data = bytearray(zip_of({"a.xml": b"<a/>" * 100, "b.xml": b"<b/>" * 100}))
     first = data.find(CENTRAL_SIG)

@@ -283,13 +283,22 @@ class Package:
         raw = self.raw(entry)
         size = max(0, min(size, entry.file_size))
         if entry.method == _STORED:
-            return bytes(raw[:size])
-        if entry.method != _DEFLATED:
+            head = bytes(raw[:size])
+        elif entry.method != _DEFLATED:
             return self.read(name)[:size]  # refused there, in its words
-        try:
-            return zlib.decompressobj(-15).decompress(raw, size) if size else b""
-        except zlib.error as exc:
-            raise DamagedPackage(f"has a damaged part ({entry.name}): {exc}") from exc
+        else:
+            try:
+                head = zlib.decompressobj(-15).decompress(raw, size) if size else b""
+            except zlib.error as exc:
+                raise DamagedPackage(f"has a damaged part ({entry.name}): {exc}") from exc
+        if len(head) < size:
+            # A part that ends before its declared size: a reader asking for more and more of it,
+            # to reach that size, would never get there.
+            raise DamagedPackage(
+                f"has a damaged part ({entry.name}): it holds fewer bytes than the zip says "
+                f"({len(head):,} of {entry.file_size:,})"
+            )
+        return head
 
     def test(self) -> None:
         """Inflate every entry and check its checksum, as ``unzip -t`` does; DamagedPackage names the first."""
