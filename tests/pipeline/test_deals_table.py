@@ -459,3 +459,28 @@ def test_the_read_is_the_plain_row_by_row_read(rows: list[list[object]]) -> None
     assert [table.where(i, "partner") for i in range(len(deals))] == [
         table.at("Deals", table.row_number[i], table.columns[0]["partner"]) for i in range(len(deals))
     ]
+
+
+def test_a_partner_listed_twice_across_sheets_is_placed_at_the_first_sheet(
+    example_plan: Plan, tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, left in (("East", 0), ("West", 2)):  # the West table starts in column C
+        sheet = book.add_worksheet(name)
+        for c, head in enumerate(HEADER.split(",")):
+            sheet.write(0, left + c, head)
+        for c, value in enumerate(GOOD.split(",")):
+            sheet.write(1, left + c, value)
+    book.close()
+    table = read(example_plan, path)
+    assert [(p.location, p.message, p.is_error) for p in table.problems] == [
+        (
+            "deals.xlsx: West!F2",
+            "deal D-1 lists Brightline Advisory twice (first at deals.xlsx: East!D2)",
+            False,
+        )
+    ]
+    assert [table.where(i, "partner") for i in range(2)] == ["deals.xlsx: East!D2", "deals.xlsx: West!F2"]
