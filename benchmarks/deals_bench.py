@@ -7,6 +7,10 @@ Each sample runs in its own process (harness.py), alternating:
 * the whole job (partner rules, account matching, the conflict check, attribution, the 2026-Q3
   payout run) at 250k, 500k and 1M deals: the times show whether growth is linear (the exponent of
   a log-log fit is printed), the peak memory is the child's, its deals included;
+* reading the deals CSV (250k rows; as many as ``--deals`` asks; a synthetic CRM export written
+  beforehand): partnerkit's ``read_deals`` (every cell checked, partners looked up in the plan)
+  against the script a user would write (csv.DictReader, date.fromisoformat, Decimal, a dict per
+  row; nothing of partnerkit). Figures only, no target; both must read the same deals and money;
 * the conflict check against the plain pairwise baseline at sizes where the baseline finishes:
   deals as plain dicts, account names and domains folded by a few lines of string code, each
   registration compared with every earlier one. It imports nothing of partnerkit: the partners'
@@ -250,14 +254,89 @@ def write_rules(path: Path, partners: int) -> Path:
     return path
 
 
+# --- reading the deals CSV ----------------------------------------------------------------------
+
+CSV_COLUMNS = {
+    "Deal ID": "deal_id",
+    "Account Name": "account_name",
+    "Account Domain": "account_domain",
+    "Partner": "partner",
+    "Touch": "touch",
+    "Registered On": "registered_on",
+    "Approved On": "approved_on",
+    "Stage": "stage",
+    "Close Date": "close_date",
+    "Amount": "amount",
+    "Currency": "currency",
+    "Refunded On": "refunded_on",
+}
+DATE_COLUMNS = ("Registered On", "Approved On", "Close Date", "Refunded On")
+
+
+def write_deals_csv(folder: Path, count: int, names: list[str]) -> Path:
+    """``count`` synthetic rows as a CRM export (a CSV with the shipped example's headings)."""
+    import csv
+
+    path = folder / "deals.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for row in synthetic_rows(count, names):
+            cells = (row[key] for key in CSV_COLUMNS.values())
+            writer.writerow("" if v is None else v.isoformat() if isinstance(v, date) else v for v in cells)
+    return path
+
+
+def read_answer(count: int, total: Decimal) -> str:
+    """What both readers must agree on: the rows read and their money."""
+    return f"{count:,} deals, {total} in all"
+
+
+def read_contender(csv_file: str, partners_file: str) -> Any:
+    """partnerkit's read_deals: every cell checked, every partner looked up in the plan's names."""
+    from partnerkit.io.pipeline.deals import read_deals
+
+    partners = json.loads(Path(partners_file).read_text(encoding="utf-8"))
+
+    def work() -> Any:
+        table = read_deals(csv_file, partners, "USD")
+        assert table.ok, table.problems[:3]
+        return lambda: read_answer(len(table.deals), sum(d.amount for d in table.deals))
+
+    return work
+
+
+def plain_read_contender(csv_file: str) -> Any:
+    """The script a user would write: csv.DictReader, date.fromisoformat, Decimal, a dict per row."""
+
+    def work() -> Any:
+        import csv
+
+        deals = []
+        with open(csv_file, newline="", encoding="utf-8") as source:
+            for row in csv.DictReader(source):
+                deal: dict[str, Any] = {key: row[head] or None for head, key in CSV_COLUMNS.items()}
+                for head in DATE_COLUMNS:
+                    if row[head]:
+                        deal[CSV_COLUMNS[head]] = date.fromisoformat(row[head])
+                deal["amount"] = Decimal(row["Amount"])
+                deals.append(deal)
+        return lambda: read_answer(len(deals), sum(d["amount"] for d in deals))
+
+    return work
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the growth series and the baseline comparison; print the tables and targets."""
     bench = harness.Bench("deals_bench", (__doc__ or "").splitlines()[0])
-    bench.parser.add_argument("--deals", type=int, default=1_000_000)
+    bench.parser.add_argument(
+        "--deals", type=int, default=None, help="deals (default 1,000,000; the read: 250,000)"
+    )
     bench.parser.add_argument("--partners", type=int, default=10_000)
     args = bench.parse(argv)
     me = str(Path(__file__).resolve())
-    deals, partners = (4_000, 200) if args.quick else (args.deals, args.partners)
+    deals, partners = (4_000, 200) if args.quick else (args.deals or 1_000_000, args.partners)
+    read_rows = 4_000 if args.quick else (args.deals or 250_000)
     sizes = [deals // 4, deals // 2, deals]
     baseline_sizes = [200, 400] if args.quick else [1000, 2000, 4000]
 
@@ -288,6 +367,53 @@ def main(argv: list[str] | None = None) -> int:
             memory=growth.median(largest, "rss_mb"),
         )
     )
+
+    with tempfile.TemporaryDirectory() as folder:
+        from partnerkit.services.deals import partner_names
+
+        plan = big_plan(partners)
+        names_file = Path(folder) / "partners.json"
+        names_file.write_text(json.dumps(partner_names(plan)), encoding="utf-8")
+        csv_file = write_deals_csv(Path(folder), read_rows, [p.name for _, p in plan.partners()])
+        title = f"read the deals CSV, {read_rows:,} rows ({csv_file.stat().st_size / 1e6:.0f} MB)"
+        read = harness.run(
+            title,
+            [
+                Contender.call(
+                    "partnerkit read_deals",
+                    me,
+                    "read_contender",
+                    csv_file=str(csv_file),
+                    partners_file=str(names_file),
+                ),
+                Contender.call(
+                    "plain csv.DictReader script",
+                    me,
+                    "plain_read_contender",
+                    baseline=True,
+                    csv_file=str(csv_file),
+                ),
+            ],
+            args.repeat,
+        )
+        bench.table(read, "the read alone; memory: the child's peak, the rows read included")
+        found = read.answers()
+        agree = len(set().union(*found.values())) == 1
+        print(
+            f"   both read the same deals and money: {'yes' if agree else 'NO'} ({', '.join(map(str, set().union(*found.values())))})"
+        )
+        if not agree:
+            return 1
+        ours = "partnerkit read_deals"
+        bench.target(
+            harness.Target(
+                f"read the deals CSV, {read_rows:,} rows",
+                "none set (figures only)",
+                f"{read.ratio('plain csv.DictReader script', ours):.2f}x the plain script",
+                None,
+                **bench.figures(read, ours),
+            )
+        )
 
     with tempfile.TemporaryDirectory() as folder:
         rules = str(write_rules(Path(folder) / "rules.json", partners))

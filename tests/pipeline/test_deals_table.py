@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from partnerkit.errors import UnreadableFileError
 from partnerkit.io.pipeline.deals import read_deals
@@ -290,3 +292,195 @@ def test_a_survey_score_showing_an_error_is_a_problem_at_its_cell(example_plan: 
     (problem,) = table.problems
     assert problem.location == "survey.xlsx: Survey!C3"
     assert problem.message == "'Score': the cell shows the error #DIV/0!, not a value"
+
+
+# --- the column-by-column read against a plain per-row reference ----------------------------------
+
+_PARTNERS = {"brightline advisory": "Brightline Advisory", "orbit crm": "Orbit CRM"}
+_DATES = ["2026-07-01", "2026-07-05", " 2026-08-01", "07/01/2026", "2026-7-1", "soon", 1.0, True]
+_CELLS: dict[str, list[object]] = {
+    "Deal ID": ["D-1", "D-2", " D-1", "D-3\t", 7.0, 7, "x" * 401, "  "],
+    "Account Name": ["Acme Inc", "Acme  Inc", "Beta\nCo", "  ", 12.5],
+    "Account Domain": ["acme.example", " www.acme.example ", "  ", 3.0],
+    "Partner": ["Brightline Advisory", "orbit  crm", "Orbit\u00a0CRM", "Brightline Advisry", "Nobody", 1.0],
+    "Touch": ["sourced", "Partner-Sourced", "referral", "influenced", "sorced", True, 1, 1.0],
+    "Stage": ["Closed Won", "won", "Negotiation", "Closed Lost", "Closed Wno", "open", "  "],
+    "Amount": [
+        "1000",
+        "1200.15",
+        "1000.005",
+        "$48K",
+        "48,000",
+        "-5",
+        "1e3",
+        " 12 ",
+        "١٢",
+        1200.15,
+        5,
+        True,
+        -0.0,
+        0.0,
+    ],
+    "Currency": ["USD", "eur", "US", 1.0],
+    "Registered On": _DATES,
+    "Approved On": _DATES,
+    "Close Date": _DATES,
+    "Credit Override": ["sourced", "none", "no credit", "bogus"],
+    "Override Reason": ["agreed with both", "  "],
+    "Refunded On": _DATES,
+    "Notes": ["called twice"],
+}
+
+
+def _reference_read(rows: list[list[object]], currency: str) -> tuple[list[object], list[tuple[object, ...]]]:
+    """The deals table read the plain way: row by row, cell by cell, with the module's cell rules."""
+    from partnerkit.io.facts import UnseenCell
+    from partnerkit.io.pipeline.deals import _FIELDS, _HEADINGS, REQUIRED, DealsTable, _Reader
+    from partnerkit.pipeline import Deal, deal_row_problems
+
+    table = DealsTable("Deals", origin=(0, 0))
+    reader = _Reader(table, _PARTNERS, currency)
+    cols = reader.columns("Deals", rows[0])
+    found = [(p.message, p.location, p.hint, p.severity) for p in table.problems]
+    if cols is None:
+        return [], found
+    deals: list[object] = []
+    seen: dict[tuple[str, str], str] = {}
+    width = max(cols.values()) + 1
+
+    def say(r: int, c: int, message: str, hint: str | None = None, *, warning: bool = False) -> None:
+        found.append((message, table.at("Deals", r, c), hint, "warning" if warning else "error"))
+
+    for r, line in enumerate(rows[1:], start=1):
+        line = line + [None] * (width - len(line))
+        if all(cell in (None, "") for cell in line):
+            continue
+        values: dict[str, object] = {}
+        bad = False
+        for name, c in cols.items():
+            cell = line[c]
+            if cell is None or cell == "":
+                values[name] = None
+            elif isinstance(cell, UnseenCell):
+                say(r, c, f"{rows[0][c]!r}: {cell.message}", cell.hint)
+                bad = True
+            else:
+                try:
+                    values[name] = reader._parser(name)(cell)
+                except ValueError as exc:
+                    say(
+                        r,
+                        c,
+                        f"{rows[0][c]!r} {cell!r}: {exc.args[0]}",
+                        exc.args[1] if len(exc.args) > 1 else None,
+                    )
+                    bad = True
+        for name in REQUIRED:
+            if name in values and values[name] is None:
+                say(r, cols[name], f"{rows[0][cols[name]]!r}: the {_HEADINGS[name].lower()} is empty")
+                bad = True
+        if bad:
+            continue
+        deal = Deal(
+            **{n: values.get(n) for n in _FIELDS if n != "currency"},
+            currency=values.get("currency") or currency,
+        )  # type: ignore[arg-type]
+        broken = deal_row_problems(deal)
+        for name, message in broken:
+            say(r, cols.get(name, cols["deal_id"]), f"deal {deal.deal_id}: {message}")
+        if broken:
+            continue
+        key = (deal.deal_id, deal.partner)
+        if key in seen:
+            say(
+                r,
+                cols["partner"],
+                f"deal {deal.deal_id} lists {deal.partner} twice (first at {seen[key]})",
+                warning=True,
+            )
+        else:
+            seen[key] = table.at("Deals", r, cols["partner"])
+        deals.append(deal)
+    return deals, found
+
+
+@st.composite
+def _deal_tables(draw: st.DrawFn) -> list[list[object]]:
+    from partnerkit.io.facts import UnseenCell
+
+    optional = draw(st.sets(st.sampled_from([h for h in _CELLS if h not in HEADER.split(",")[:1]])))
+    header = draw(
+        st.permutations(
+            sorted({*["Deal ID", "Account Name", "Partner", "Touch", "Stage", "Amount"], *optional})
+        )
+    )
+    good = GOOD.split(",")
+    typical = dict(zip(HEADER.split(","), good, strict=True))
+    unseen = UnseenCell("the cell shows the error #N/A, not a value", "put a value in it")
+    rows: list[list[object]] = [list(header)]
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["good", "good", "mixed", "blank", "short", "numbers"]))
+        if kind == "blank":
+            rows.append([""] * len(header))
+            continue
+        if kind == "numbers":  # equal cells of other types (1, 1.0, True; 0.0, -0.0) read differently
+            rows.append([draw(st.sampled_from([1, 1.0, True, 0.0, -0.0, 0])) for _ in header])
+            continue
+        line: list[object] = [typical.get(h, "") for h in header]
+        if kind != "good":
+            for c, h in enumerate(header):
+                if draw(st.integers(0, 3)) == 0:
+                    line[c] = draw(st.sampled_from([*_CELLS[h], "", None, unseen]))
+        if kind == "short":
+            line = line[: draw(st.integers(0, len(line)))]
+        rows.append(line)
+    return rows
+
+
+@given(_deal_tables())
+def test_the_read_is_the_plain_row_by_row_read(rows: list[list[object]]) -> None:
+    """Column by column, with each spelling converted once and short paths for common cells, the read
+    gives the deals and the problems (wording, hint, place, order) of reading each row cell by cell."""
+    from partnerkit.io.pipeline.deals import read_deal_rows
+
+    table = read_deal_rows(rows, _PARTNERS, "USD", sheet="Deals")  # type: ignore[arg-type]
+    deals, found = _reference_read(rows, "USD")
+    if not deals and not found:
+        found = [
+            (
+                "the deals table has no deal rows",
+                "Deals!A2",
+                "paste the CRM export's rows under the table's header",
+                "error",
+            )
+        ]
+    assert table.deals == deals
+    assert [(p.message, p.location, p.hint, p.severity) for p in table.problems] == found
+    assert [table.where(i, "partner") for i in range(len(deals))] == [
+        table.at("Deals", table.row_number[i], table.columns[0]["partner"]) for i in range(len(deals))
+    ]
+
+
+def test_a_partner_listed_twice_across_sheets_is_placed_at_the_first_sheet(
+    example_plan: Plan, tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, left in (("East", 0), ("West", 2)):  # the West table starts in column C
+        sheet = book.add_worksheet(name)
+        for c, head in enumerate(HEADER.split(",")):
+            sheet.write(0, left + c, head)
+        for c, value in enumerate(GOOD.split(",")):
+            sheet.write(1, left + c, value)
+    book.close()
+    table = read(example_plan, path)
+    assert [(p.location, p.message, p.is_error) for p in table.problems] == [
+        (
+            "deals.xlsx: West!F2",
+            "deal D-1 lists Brightline Advisory twice (first at deals.xlsx: East!D2)",
+            False,
+        )
+    ]
+    assert [table.where(i, "partner") for i in range(2)] == ["deals.xlsx: East!D2", "deals.xlsx: West!F2"]

@@ -19,10 +19,13 @@ did-you-mean). Nothing is guessed; every problem of the table is reported in one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +97,67 @@ _CREDITS = {
     "no credit": CreditOverride.NONE,
 }
 _PLAIN_AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$")
+_PLAIN_AMOUNT_CELL = re.compile(r"\d+(?:\.\d{1,2})?")  # fullmatch: what _amount reads as a plain number
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+# the fields in Deal's order, as the read passes them; and those whose few spellings are converted once each
+_FIELDS = (
+    "deal_id",
+    "account_name",
+    "account_domain",
+    "partner",
+    "touch",
+    "stage",
+    "amount",
+    "currency",
+    "registered_on",
+    "approved_on",
+    "close_date",
+    "credit",
+    "credit_reason",
+    "refunded_on",
+)
+_BY_SPELLING = frozenset(
+    {
+        "partner",
+        "touch",
+        "stage",
+        "currency",
+        "credit",
+        "registered_on",
+        "approved_on",
+        "close_date",
+        "refunded_on",
+    }
+)
+_ALIKE_WHEN_EQUAL = frozenset({str, type(None), date, datetime, UnseenCell})
+
+
+class _NotAlike(Exception):
+    """A cell that may equal a cell of another type (1, 1.0 and True are one key but not one cell)."""
+
+
+class _Spellings(dict[Any, Any]):
+    """Each distinct cell of a column converted once, on its first look-up."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, cell: Any) -> Any:
+        if type(cell) not in _ALIKE_WHEN_EQUAL:
+            raise _NotAlike
+        value = self[cell] = self.convert(cell)
+        return value
+
+
+class _Bad:
+    """A cell that broke its rule: the problem's message and hint, to be recorded at the cell."""
+
+    __slots__ = ("hint", "message")
+
+    def __init__(self, message: str, hint: str | None) -> None:
+        self.message = message
+        self.hint = hint
 
 
 @dataclass
@@ -166,11 +229,11 @@ def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> 
     from partnerkit.collector import no_gc
 
     path = Path(path)
-    sheets = table_sheets(path, "deals table", unseen=True)
     table = DealsTable(path.name)
-    with_ids = [(s, rows) for s, rows in sheets if _names_deals(rows)]
     reader = _Reader(table, partners, currency)
-    with no_gc():  # a million rows make millions of small objects that form no cycles
+    with no_gc():  # a million rows make millions of small objects that form no cycles (the cells too)
+        sheets = table_sheets(path, "deals table", unseen=True)
+        with_ids = [(s, rows) for s, rows in sheets if _names_deals(rows)]
         for sheet, rows in with_ids or sheets:
             reader.read(sheet, rows)
     if with_ids:
@@ -239,7 +302,7 @@ class _Reader:
         self.currency = currency
         self.dates: dict[str, date | str] = {}
         self.names: dict[str, str | Problem] = {}
-        self.seen: dict[tuple[str, str], str] = {}
+        self.seen: dict[tuple[str, str], int] = {}  # (deal id, partner) -> deal row
 
     def problem(
         self,
@@ -301,7 +364,7 @@ class _Reader:
         return found
 
     def read(self, sheet: str | None, rows: list[list[Any]]) -> None:
-        """Read one table (a CSV or a sheet)."""
+        """Read one table (a CSV or a sheet): column by column, then one pass that builds the deals."""
         if not rows:
             return
         header = rows[0]
@@ -312,80 +375,198 @@ class _Reader:
         sheet_no = len(table.sheets)
         table.sheets.append(sheet)
         table.columns.append(cols)
-        parsers: list[tuple[str, int, Callable[[Any], Any]]] = [
-            (name, c, self._parser(name)) for name, c in cols.items()
-        ]
         width = max(cols.values()) + 1
-        for r in range(1, len(rows)):
-            line = rows[r]
-            if len(line) < width:
-                line = [*line, *([None] * (width - len(line)))]
-            if all(cell in (None, "") for cell in line):
+        lines = rows[1:]
+        if min(map(len, lines), default=width) < width:
+            lines = [
+                line if len(line) >= width else [*line, *([None] * (width - len(line)))] for line in lines
+            ]
+        # Each column is converted whole (most columns repeat a few spellings); a row with a bad or
+        # a missing required cell is odd, and only odd rows are looked at cell by cell.
+        converted: dict[str, list[Any]] = {}
+        odd: set[int] = set()
+        names = {c: name for name, c in cols.items()}
+        # zip turns the rows into columns in one pass (a row is read once, not once a column); the
+        # rows are at least ``width`` long, a longer row's further cells are not read.
+        for c, column in zip(range(width), zip(*lines, strict=False), strict=False):
+            name = names.get(c)
+            if name is None:
                 continue
-            values: dict[str, Any] = {}
-            bad = False
-            for name, c, parse in parsers:
-                cell = line[c]
-                if cell is None or cell == "":
-                    values[name] = None
-                    continue
-                if type(cell) is UnseenCell:  # a formula without its value, or an error
-                    self.problem(sheet, r, c, f"{header[c]!r}: {cell.message}", cell.hint)
-                    bad = True
-                    continue
-                try:
-                    values[name] = parse(cell)
-                except ValueError as exc:
-                    hint = exc.args[1] if len(exc.args) > 1 else None
-                    self.problem(sheet, r, c, f"{header[c]!r} {cell!r}: {exc.args[0]}", hint)
-                    bad = True
-            for name in REQUIRED:
-                if name in values and values[name] is None:
-                    self.problem(
-                        sheet,
-                        r,
-                        cols[name],
-                        f"{header[cols[name]]!r}: the {_HEADINGS[name].lower()} is empty",
-                    )
-                    bad = True
-            if bad:
-                continue
-            deal = Deal(
-                deal_id=values["deal_id"],
-                account_name=values["account_name"],
-                account_domain=values.get("account_domain"),
-                partner=values["partner"],
-                touch=values["touch"],
-                stage=values["stage"],
-                amount=values["amount"],
-                currency=values.get("currency") or self.currency,
-                registered_on=values.get("registered_on"),
-                approved_on=values.get("approved_on"),
-                close_date=values.get("close_date"),
-                credit=values.get("credit"),
-                credit_reason=values.get("credit_reason"),
-                refunded_on=values.get("refunded_on"),
+            values, bad, empty = self._column(name, column, header[c])
+            converted[name] = values
+            if bad or (empty and name in REQUIRED):
+                required = name in REQUIRED
+                odd.update(i for i, v in enumerate(values) if type(v) is _Bad or (required and v is None))
+        count = len(lines)
+        good = [i for i in range(count) if i not in odd] if odd else range(count)
+        fields = [converted.get(n, repeat(None, count)) for n in _FIELDS]
+        if odd:
+            keep = [i not in odd for i in range(count)]
+            fields = [list(compress(values, keep)) for values in fields]
+        plan_currency = self.currency
+        built = [
+            Deal(
+                deal_id=deal_id,
+                account_name=account_name,
+                account_domain=account_domain,
+                partner=partner,
+                touch=touch,
+                stage=stage,
+                amount=amount,
+                currency=currency or plan_currency,
+                registered_on=registered_on,
+                approved_on=approved_on,
+                close_date=close_date,
+                credit=credit,
+                credit_reason=credit_reason,
+                refunded_on=refunded_on,
             )
-            broken = deal_row_problems(deal)
-            for name, message in broken:
-                self.problem(sheet, r, cols.get(name, cols["deal_id"]), f"deal {deal.deal_id}: {message}")
-            if broken:
-                continue
-            key = (deal.deal_id, deal.partner)
-            first = self.seen.get(key)
-            if first is not None:
+            for (
+                deal_id,
+                account_name,
+                account_domain,
+                partner,
+                touch,
+                stage,
+                amount,
+                currency,
+                registered_on,
+                approved_on,
+                close_date,
+                credit,
+                credit_reason,
+                refunded_on,
+            ) in zip(*fields, strict=True)
+        ]
+        # What each row has to say, said in row order once every row is known: a row with a bad
+        # cell, a row that contradicts itself, or a partner listed twice on a deal (one per row).
+        said: list[tuple[int, Callable[[], None]]] = [
+            (i, partial(self._odd_row, sheet, i + 1, lines[i], header, cols, converted, i)) for i in odd
+        ]
+        broken = list(map(deal_row_problems, built))
+        if any(broken):
+            kept = [k for k, wrong in enumerate(broken) if not wrong]
+            said += [
+                (good[k], partial(self._broken_row, sheet, good[k] + 1, cols, built[k], wrong))
+                for k, wrong in enumerate(broken)
+                if wrong
+            ]
+            built = [built[k] for k in kept]
+            rows_kept = [good[k] for k in kept]
+        else:
+            rows_kept = list(good)
+        base = len(table.deals)
+        table.deals += built
+        table.row_sheet += repeat(sheet_no, len(built))
+        table.row_number += [i + 1 for i in rows_kept]
+        keys = [(deal.deal_id, deal.partner) for deal in built]
+        firsts = dict(zip(keys, range(base, base + len(keys)), strict=True))
+        if len(firsts) == len(keys) and self.seen.keys().isdisjoint(firsts):
+            self.seen.update(firsts)  # no deal lists a partner twice: the common export
+        else:
+            for k, key in enumerate(keys):
+                first = self.seen.setdefault(key, base + k)
+                if first != base + k:
+                    said.append(
+                        (
+                            rows_kept[k],
+                            partial(self._listed_twice, sheet, rows_kept[k] + 1, cols, built[k], first),
+                        )
+                    )
+        said.sort(key=itemgetter(0))
+        for _, say in said:
+            say()
+
+    def _odd_row(
+        self,
+        sheet: str | None,
+        r: int,
+        line: list[Any],
+        header: list[Any],
+        cols: dict[str, int],
+        converted: dict[str, list[Any]],
+        i: int,
+    ) -> None:
+        """Report the bad and the missing cells of a row that will not be a deal (a blank row is skipped)."""
+        if all(cell in (None, "") for cell in line):
+            return
+        for name, c in cols.items():
+            value = converted[name][i]
+            if type(value) is _Bad:
+                self.problem(sheet, r, c, value.message, value.hint)
+        for name in REQUIRED:
+            if converted[name][i] is None:
                 self.problem(
-                    sheet,
-                    r,
-                    cols["partner"],
-                    f"deal {deal.deal_id} lists {deal.partner} twice (first at {first})",
-                    warning=True,
+                    sheet, r, cols[name], f"{header[cols[name]]!r}: the {_HEADINGS[name].lower()} is empty"
                 )
-            else:
-                self.seen[key] = table.at(sheet, r, None if sheet is None else cols["partner"])
-            table.deals.append(deal)
-            table.row_sheet.append(sheet_no)
-            table.row_number.append(r)
+
+    def _broken_row(
+        self, sheet: str | None, r: int, cols: dict[str, int], deal: Deal, broken: list[tuple[str, str]]
+    ) -> None:
+        """Report a row whose cells are good but contradict each other (it will not be a deal)."""
+        for name, message in broken:
+            self.problem(sheet, r, cols.get(name, cols["deal_id"]), f"deal {deal.deal_id}: {message}")
+
+    def _listed_twice(self, sheet: str | None, r: int, cols: dict[str, int], deal: Deal, first: int) -> None:
+        """Warn of a deal row that names the partner of an earlier row of the same deal."""
+        self.problem(
+            sheet,
+            r,
+            cols["partner"],
+            f"deal {deal.deal_id} lists {deal.partner} twice (first at {self._first_at(first)})",
+            warning=True,
+        )
+
+    def _first_at(self, index: int) -> str:
+        """Where deal row ``index`` names its partner: the first row of a deal listed twice."""
+        table = self.table
+        sheet_no = table.row_sheet[index]
+        sheet = table.sheets[sheet_no]
+        col = None if sheet is None else table.columns[sheet_no]["partner"]
+        return table.at(sheet, table.row_number[index], col)
+
+    def _column(self, name: str, column: Sequence[Any], heading: Any) -> tuple[list[Any], bool, bool]:
+        """A column's cells as values (None for an empty cell, ``_Bad`` for a broken rule), and
+        whether any cell is bad, and any empty. The common cells take a short path that gives what
+        the cell's rule gives; the rule itself sees the rest."""
+        parse = self._parser(name)
+        bad: list[bool] = []
+        empty: list[bool] = []
+
+        def convert(cell: Any) -> Any:
+            if cell is None or cell == "":
+                empty.append(True)
+                return None
+            if type(cell) is UnseenCell:  # a formula without its value, or an error
+                bad.append(True)
+                return _Bad(f"{heading!r}: {cell.message}", cell.hint)
+            try:
+                value = parse(cell)
+            except ValueError as exc:
+                bad.append(True)
+                return _Bad(
+                    f"{heading!r} {cell!r}: {exc.args[0]}", exc.args[1] if len(exc.args) > 1 else None
+                )
+            if value is None:
+                empty.append(True)
+            return value
+
+        if name in _BY_SPELLING:
+            try:
+                values = list(map(_Spellings(convert).__getitem__, column))
+            except _NotAlike:
+                values = [convert(cell) for cell in column]
+        elif name in ("deal_id", "account_name", "credit_reason"):
+            join = " ".join  # _text's rule for a text cell of at most 400 characters
+            values = [join(c.split()) if type(c) is str and 0 < len(c) <= 400 else convert(c) for c in column]
+        elif name == "amount":
+            plain = _PLAIN_AMOUNT_CELL.fullmatch
+            values = [Decimal(c) if type(c) is str and plain(c) else convert(c) for c in column]
+        elif name == "account_domain":
+            values = [(c.strip() or None) if type(c) is str and c else convert(c) for c in column]
+        else:
+            values = [convert(cell) for cell in column]
+        return values, bool(bad), bool(empty)
 
     def _parser(self, name: str) -> Callable[[Any], Any]:
         if name in ("registered_on", "approved_on", "close_date", "refunded_on"):
