@@ -133,20 +133,17 @@ class DealCheck:
     as_of: date
     check: RegistrationCheck
     attribution: Attribution
+    deals: LoadedDeals = field(repr=False, compare=False)
     problems: list[Problem] = field(default_factory=list)
-    deals: LoadedDeals | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def findings(self) -> list[Problem]:
         """The check's findings as problems at their rows, worded when first asked for (a million-row
         export has a few hundred thousand, and a report shows a few)."""
-        problems = self.check.problems()
-        return self.deals.place(problems) if self.deals is not None else problems
+        return self.deals.place(self.check.problems())
 
     def location(self, finding: Finding) -> str:
         """Where ``finding``'s row and field are (``deals.csv:88``), as ``findings`` places it."""
-        if self.deals is None:
-            return ""
         return self.deals.location(finding.row, finding.field)
 
     @property
@@ -191,4 +188,4 @@ def check_deals(loaded: LoadedPlan, deals: LoadedDeals | Sequence[Deal], as_of: 
     rules = partner_rules(plan)
     check = check_registrations(plan, table.deals, as_of, rules=rules)
     credit = attribute(plan, table.deals, check, rules=rules)
-    return DealCheck(as_of, check, credit, [*table.problems, *table.place(credit.problems)], table)
+    return DealCheck(as_of, check, credit, table, [*table.problems, *table.place(credit.problems)])

@@ -97,7 +97,6 @@ _CREDITS = {
     "no credit": CreditOverride.NONE,
 }
 _PLAIN_AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$")
-_PLAIN_AMOUNT_CELL = re.compile(r"\d+(?:\.\d{1,2})?")  # fullmatch: what _amount reads as a plain number
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 # the fields in Deal's order, as the read passes them; and those whose few spellings are converted once each
 _FIELDS = (
@@ -231,9 +230,9 @@ def read_deals(path: str | Path, partners: Mapping[str, str], currency: str) -> 
     path = Path(path)
     table = DealsTable(path.name)
     reader = _Reader(table, partners, currency)
-    with no_gc():  # a million rows make millions of small objects that form no cycles (the cells too)
-        sheets = table_sheets(path, "deals table", unseen=True)
-        with_ids = [(s, rows) for s, rows in sheets if _names_deals(rows)]
+    sheets = table_sheets(path, "deals table", unseen=True)  # read with the collector paused, too
+    with_ids = [(s, rows) for s, rows in sheets if _names_deals(rows)]
+    with no_gc():  # a million rows make millions of small objects that form no cycles
         for sheet, rows in with_ids or sheets:
             reader.read(sheet, rows)
     if with_ids:
@@ -560,7 +559,7 @@ class _Reader:
             join = " ".join  # _text's rule for a text cell of at most 400 characters
             values = [join(c.split()) if type(c) is str and 0 < len(c) <= 400 else convert(c) for c in column]
         elif name == "amount":
-            plain = _PLAIN_AMOUNT_CELL.fullmatch
+            plain = _PLAIN_AMOUNT.fullmatch  # what _amount reads as a plain number, unstripped
             values = [Decimal(c) if type(c) is str and plain(c) else convert(c) for c in column]
         elif name == "account_domain":
             values = [(c.strip() or None) if type(c) is str and c else convert(c) for c in column]
