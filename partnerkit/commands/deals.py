@@ -106,9 +106,6 @@ MAX_FINDINGS_SHOWN = 25
 
 def check_text(result: DealCheck, source: str) -> str:
     """The check as ``partnerkit deals check`` prints it: counts, revenue, then a table of findings."""
-    from itertools import groupby
-    from operator import attrgetter
-
     from rich.console import Console
     from rich.table import Table
 
@@ -137,18 +134,17 @@ def check_text(result: DealCheck, source: str) -> str:
         for head in ("Kind", "Deal", "Partner", "Where", "Why"):
             table.add_column(head, overflow="fold")
         unshown: dict[str, int] = {}
-        for kind, group in groupby(check.ordered_findings(), key=attrgetter("kind")):
-            for n, finding in enumerate(group):
-                if n < MAX_FINDINGS_SHOWN:
-                    table.add_row(
-                        kind.value,
-                        finding.deal.deal_id,
-                        finding.deal.partner,
-                        result.location(finding),
-                        finding.reason,
-                    )
-                else:
-                    unshown[kind.value] = unshown.get(kind.value, 0) + 1
+        for kind, first, total in check.first_findings(MAX_FINDINGS_SHOWN):
+            for finding in first:
+                table.add_row(
+                    kind.value,
+                    finding.deal.deal_id,
+                    finding.deal.partner,
+                    result.location(finding),
+                    finding.reason,
+                )
+            if total > len(first):
+                unshown[kind.value] = total - len(first)
         console.print(table)
         if unshown:
             left = ", ".join(f"{n:,} {kind}" for kind, n in unshown.items())

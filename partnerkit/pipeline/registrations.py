@@ -22,6 +22,7 @@ as of one date: later registrations are left out, later approvals are pending, l
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -76,6 +77,11 @@ _FIELD = {
 
 def _account(deal: Deal) -> str:
     return f"{deal.account_name} ({deal.account_domain})" if deal.account_domain else deal.account_name
+
+
+def _within_kind(finding: Finding) -> tuple[str, str, int]:
+    # the order of a kind's findings in every report: deal id, partner, row
+    return (finding.deal.deal_id, finding.deal.partner, finding.row)
 
 
 def _day(day: date | None) -> str:
@@ -253,7 +259,24 @@ class RegistrationCheck:
 
     def ordered_findings(self) -> list[Finding]:
         """The findings as reports list them: by kind, then deal id, partner and row."""
+        # by kind, then _within_kind's order, written out: one call per finding, not two
         return sorted(self.findings, key=lambda f: (f.kind.value, f.deal.deal_id, f.deal.partner, f.row))
+
+    def first_findings(self, limit: int) -> list[tuple[FindingKind, list[Finding], int]]:
+        """Per kind, in report order: its first ``limit`` findings as ``ordered_findings`` lists them, and
+        how many it has. What a terminal shows of a large export, without sorting every finding."""
+        by_kind: dict[FindingKind, list[Finding]] = {}
+        for finding in self.findings:
+            found = by_kind.get(finding.kind)
+            if found is None:
+                by_kind[finding.kind] = [finding]
+            else:
+                found.append(finding)
+        # nsmallest is sorted(...)[:limit], ties kept in order, in one pass over each kind's findings
+        return [
+            (kind, heapq.nsmallest(limit, found, key=_within_kind), len(found))
+            for kind, found in sorted(by_kind.items(), key=lambda item: item[0].value)
+        ]
 
     def to_dict(self, location: Callable[[Finding], str] | None = None) -> dict[str, Any]:
         """The JSON shape ``partnerkit deals check --json`` prints (docs/deals.md); with ``location``,

@@ -316,3 +316,18 @@ def _assert_expiry_findings(check: Any, rows: list[Deal], as_of: date) -> None:
     for p in check.protections:
         assert p.start == rows[p.row].approved_on
         assert all(check.protected_until[i] == p.end for i in p.rows)
+
+
+@given(deals_strategy(), st.integers(0, 400), st.integers(0, 6))
+def test_the_first_findings_of_each_kind_are_the_head_of_the_report_order(
+    example_plan: Plan, rows: list[Deal], offset: int, limit: int
+) -> None:
+    # what a terminal shows of a large export (first_findings) must be what the full report lists
+    # first of each kind, in the same order, with every finding counted
+    check = check_registrations(example_plan, rows, START + timedelta(days=offset))
+    ordered = check.ordered_findings()
+    expected = []
+    for kind in sorted({f.kind for f in ordered}, key=lambda k: k.value):
+        of_kind = [f for f in ordered if f.kind is kind]
+        expected.append((kind, of_kind[:limit], len(of_kind)))
+    assert check.first_findings(limit) == expected
