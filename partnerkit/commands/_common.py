@@ -163,8 +163,25 @@ def _default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as indented JSON on standard output."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+    """Write ``data`` as indented JSON on standard output, a megabyte at a time.
+
+    The same text as ``json.dumps(data, indent=2)``, without holding it whole: every finding of a
+    million-row deals export is 333 MB of JSON, and its text and bytes had doubled the peak memory.
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=_default)
+    chunk: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(data):
+        chunk.append(piece)
+        size += len(piece)
+        if size >= _JSON_CHUNK:
+            click.echo("".join(chunk), nl=False)
+            chunk, size = [], 0
+    chunk.append("\n")
+    click.echo("".join(chunk), nl=False)
+
+
+_JSON_CHUNK = 1 << 20
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
