@@ -289,6 +289,7 @@ ALLOWED_ADAPTER_EDGES = {
     ("charts", "files"),
     ("pipeline", "facts"),  # the deals and survey tables are read and refused like the facts table
     ("pipeline", "files"),  # atomic writes of the payout CSVs
+    ("pipeline", "csvtext"),  # the payout and findings CSVs, their formula-like cells quoted
 }
 # The OOXML layer (zip packages, limits, sniffing, hardened XML, A1 references) serves every adapter;
 # it imports no other adapter.

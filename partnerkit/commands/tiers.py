@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from pathlib import Path
@@ -397,55 +396,50 @@ def _review_text(console: Any, r: Any) -> None:
 
 
 def _csv_all(verdicts: list[Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["partner", "current_tier", "tier", "change", "next_tier", "gaps", "unknown", "warnings"])
-    for v in verdicts:
-        writer.writerow(
-            _safe(
-                [
-                    v.partner,
-                    v.current_tier or "",
-                    v.tier or "",
-                    v.change.value,
-                    v.next_tier or "",
-                    "; ".join(g.text for g in v.gaps),
-                    "; ".join(v.unknown),
-                    "; ".join(v.warnings),
-                ]
-            )
-        )
-    return buffer.getvalue()
+    from partnerkit.io.csvtext import csv_text
+
+    header = ["partner", "current_tier", "tier", "change", "next_tier", "gaps", "unknown", "warnings"]
+    return csv_text(
+        header,
+        (
+            [
+                v.partner,
+                v.current_tier or "",
+                v.tier or "",
+                v.change.value,
+                v.next_tier or "",
+                "; ".join(g.text for g in v.gaps),
+                "; ".join(v.unknown),
+                "; ".join(v.warnings),
+            ]
+            for v in verdicts
+        ),
+    )
 
 
 def _csv_partner(v: Any) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["partner", "tier", "criterion", "required", "actual", "met", "points", "max_points"])
-    for c in v.criteria:
-        writer.writerow(
-            _safe(
-                [
-                    v.partner,
-                    c.tier,
-                    c.criterion,
-                    c.required,
-                    c.actual,
-                    _MET[c.met],
-                    "" if c.points is None else _points_cell(c.points),
-                    "" if c.max_points is None else c.max_points,
-                ]
-            )
-        )
-    return buffer.getvalue()
+    from partnerkit.io.csvtext import csv_text
+
+    header = ["partner", "tier", "criterion", "required", "actual", "met", "points", "max_points"]
+    return csv_text(
+        header,
+        (
+            [
+                v.partner,
+                c.tier,
+                c.criterion,
+                c.required,
+                c.actual,
+                _MET[c.met],
+                "" if c.points is None else _points_cell(c.points),
+                "" if c.max_points is None else c.max_points,
+            ]
+            for c in v.criteria
+        ),
+    )
 
 
 def _points_cell(points: Any) -> str:
     from partnerkit.tiers.explain import number, points_shown
 
     return number(points_shown(points))
-
-
-def _safe(row: list[Any]) -> list[Any]:
-    # A cell a spreadsheet would run as a formula gets a leading quote: partner names are untrusted.
-    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in row]

@@ -8,13 +8,11 @@ would run as a formula gets a leading quote (partner and account names are untru
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
+from partnerkit.io.csvtext import csv_text
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.files import write_text_atomic
 from partnerkit.model.values import fold_name
@@ -36,21 +34,6 @@ LINE_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["partner", "category", "tier", "period", "currency", *SUMMARY_AMOUNTS, "status"]
 TOTAL = "Total"
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue()
 
 
 def statement_filename(partner: str, suffix: str) -> str:
@@ -78,7 +61,7 @@ def statement_csv(statement: Statement) -> str:
         ]
         for line in statement.lines
     ]
-    return _csv(LINE_COLUMNS, rows)
+    return csv_text(LINE_COLUMNS, rows)
 
 
 def summary_csv(run: PayoutRun) -> str:
@@ -103,7 +86,7 @@ def summary_csv(run: PayoutRun) -> str:
             f"{totals['paid']} of {totals['partners']} paid",
         ]
     )
-    return _csv(SUMMARY_COLUMNS, rows)
+    return csv_text(SUMMARY_COLUMNS, rows)
 
 
 def write_payout_csvs(run: PayoutRun, folder: Path) -> list[Path]:
