@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from partnerkit.commands._common import json_option, load_or_exit, plan_argument, print_json, print_problems
+from partnerkit.commands._common import (
+    force_option,
+    json_option,
+    load_or_exit,
+    plan_argument,
+    print_json,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from partnerkit.loaded import LoadedPlan
@@ -58,7 +65,7 @@ def deals() -> None:
     """Deals from the CRM: registrations, protection and conflicts (docs/deals.md).
 
     \b
-    partnerkit deals check PLAN --deals FILE [--as-of DATE] [--json]
+    partnerkit deals check PLAN --deals FILE [--as-of DATE] [--findings FILE.csv] [--json]
 
     \b
     Example:
@@ -72,8 +79,18 @@ def deals() -> None:
 @click.option(
     "--as-of", callback=as_of_date, metavar="DATE", help="Check as of this date, YYYY-MM-DD (default: today)."
 )
+@click.option(
+    "--findings",
+    "findings_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.csv",
+    help="Also write every finding, one row each, as a CSV table to open in a spreadsheet.",
+)
+@force_option
 @json_option
-def check(plan: Path, deals_path: Path, as_of: date, as_json: bool) -> None:
+def check(
+    plan: Path, deals_path: Path, as_of: date, findings_path: Path | None, force: bool, as_json: bool
+) -> None:
     """Check every registration of the deals table against the partners' terms on the as-of date.
 
     Conflicts inside a protection period are resolved by the rule (the first approved registration
@@ -83,19 +100,38 @@ def check(plan: Path, deals_path: Path, as_of: date, as_json: bool) -> None:
     it has errors, 2 when it cannot be read.
 
     \b
+    A large export has findings by the hundred thousand: the text lists the first of each kind,
+    ``--findings FILE.csv`` writes every one as a table (an existing file is kept unless --force).
+
+    \b
     Example:
       partnerkit deals check plan.yaml --deals crm-deals.csv --as-of 2026-09-30
+      partnerkit deals check plan.yaml --deals crm-deals.csv --findings findings.csv
     """
     from partnerkit.errors import ProblemsFound
     from partnerkit.services import check_deals
 
+    if findings_path is not None:
+        _check_findings_path(findings_path, (plan, deals_path), force)  # before the work, not after it
     loaded, table = load_deals_or_exit(plan, deals_path)
     result = check_deals(loaded, table, as_of)
+    if findings_path is not None:
+        from partnerkit.io.pipeline.findings import write_findings_csv
+
+        try:
+            write_findings_csv(findings_path, result.check.ordered_findings(), result.location)
+        except OSError as exc:
+            raise click.ClickException(
+                f"{findings_path}: cannot be written ({exc.strerror or exc})"
+            ) from None
     if as_json:
         print_json(result.to_dict())
     else:
         print_problems([p for p in result.problems if not p.code.startswith("deals.")])
-        click.echo(check_text(result, deals_path.name), nl=False)
+        click.echo(check_text(result, deals_path.name, findings_path), nl=False)
+    if findings_path is not None:
+        count = len(result.check.findings)
+        click.echo(f"wrote {count:,} finding{'' if count == 1 else 's'} to {findings_path}", err=True)
     if not result.ok:
         raise ProblemsFound("the deals table names partners the plan does not have; fix them and run again.")
 
@@ -104,7 +140,19 @@ MAX_FINDINGS_SHOWN = 25
 """Findings of one kind the text report lists; the others are counted (--json lists every one)."""
 
 
-def check_text(result: DealCheck, source: str) -> str:
+def _check_findings_path(path: Path, inputs: tuple[Path, ...], force: bool) -> None:
+    """Refuse a ``--findings`` file that is not a new .csv: one of the inputs, or a file that exists."""
+    from partnerkit.io.files import policy, refuse_existing
+
+    if path.suffix.lower() != ".csv":
+        raise click.UsageError(f"--findings {path}: the findings are written as CSV; name the file .csv")
+    for given in inputs:
+        if path.exists() and given.exists() and path.samefile(given):
+            raise click.UsageError(f"--findings {path} is an input of the check; choose another name")
+    refuse_existing([path], policy(force))
+
+
+def check_text(result: DealCheck, source: str, findings_file: Path | None = None) -> str:
     """The check as ``partnerkit deals check`` prints it: counts, revenue, then a table of findings."""
     from rich.console import Console
     from rich.table import Table
@@ -148,9 +196,14 @@ def check_text(result: DealCheck, source: str) -> str:
         console.print(table)
         if unshown:
             left = ", ".join(f"{n:,} {kind}" for kind, n in unshown.items())
+            where = (
+                f"every one is in {findings_file}"
+                if findings_file is not None
+                else "--findings FILE.csv writes them all as a table, --json lists them all"
+            )
             console.print(
                 f"... and {sum(unshown.values()):,} more ({left}): the first {MAX_FINDINGS_SHOWN} of each "
-                "kind are shown; --json lists them all"
+                f"kind are shown; {where}"
             )
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 

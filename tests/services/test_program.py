@@ -201,7 +201,10 @@ def test_a_large_check_shows_the_first_findings_of_each_kind_and_counts_the_rest
         ]
     )
     assert "Findings (40)" in out
-    assert "... and 15 more (15 conflict): the first 25 of each kind are shown; --json lists them all" in out
+    assert (
+        "... and 15 more (15 conflict): the first 25 of each kind are shown; "
+        "--findings FILE.csv writes them all as a table, --json lists them all"
+    ) in out
 
 
 def test_deals_check_exit_codes(export: Path, tmp_path: Path) -> None:
