@@ -134,11 +134,12 @@ json_option = click.option(
 )
 
 
-def console() -> Console:
-    """A rich console on standard output (plain text when piped)."""
+def console(markup: bool = True) -> Console:
+    """A rich console on standard output (plain text when piped); ``markup=False`` where it prints
+    text someone else wrote (a returned draft, a CRM export), which must print as written."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, markup=markup)
 
 
 def err_console() -> Console:

@@ -208,7 +208,7 @@ def _short(text: str | None, width: int = 90) -> str:
 def _print_comparison(comparison: Comparison, returned: Path, template: str) -> None:
     from rich.table import Table
 
-    out = console()
+    out = console(markup=False)  # the returned draft's text is the partner's: "[b]" prints as typed
     click.echo(f"{returned} against the standard draft for {comparison.partner} ({template})")
     if comparison.identical:
         click.echo("no changes: the returned draft says what the standard draft says")

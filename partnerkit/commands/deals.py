@@ -160,7 +160,10 @@ def check_text(result: DealCheck, source: str, findings_file: Path | None = None
     from partnerkit.pipeline.registrations import RegistrationStatus
 
     buffer = io.StringIO()
-    console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
+    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
+    console = Console(
+        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
+    )
     check = result.check
     tally = {s: check.count(s) for s in RegistrationStatus}
     counts = [f"{n} {s.value}" for s, n in tally.items() if n]

@@ -112,7 +112,10 @@ def run_text(run: PayoutRun) -> str:
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
+    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
+    console = Console(
+        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
+    )
     c = run.currency
     table = Table(
         title=f"Payouts {run.period.label} ({run.period.start.isoformat()} to {run.period.end.isoformat()}), {c}",

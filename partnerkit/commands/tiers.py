@@ -276,7 +276,10 @@ def _render(draw: Any) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, highlight=False, width=160, color_system=None, soft_wrap=False)
+    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
+    console = Console(
+        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
+    )
     draw(console)
     # rich pads titles to the full width; trailing spaces only make diffs noisy
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

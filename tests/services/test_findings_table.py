@@ -119,3 +119,12 @@ def test_the_table_never_replaces_an_input_or_takes_another_kind_of_file(
     code, _, err = run(*args, "--findings", str(tmp_path / "findings.xlsx"))
     assert code == 2 and "name the file .csv" in err
     assert not (tmp_path / "findings.xlsx").exists()
+
+
+def test_names_from_the_export_print_as_written(export: Path) -> None:
+    # a CRM's text is untrusted: rich markup in a deal id must print, not style or vanish
+    text = export.read_text(encoding="utf-8").replace("D-1002,", "[bold]D-1002[/bold][eu],", 1)
+    export.write_text(text, encoding="utf-8")
+    code, out, _ = run("deals", "check", PLAN, "--deals", str(export), "--as-of", "2026-09-30")
+    assert code == 0
+    assert "[bold]D-1002[/bold][eu]" in out.replace("\n", "").replace("│", "").replace(" ", "")

@@ -221,3 +221,14 @@ def test_output_under_a_file_is_a_usage_error_and_new_folders_are_made(tmp_path:
     target = tmp_path / "new" / "tiers.csv"
     code, _, _ = run("tiers", PLAN, *AS_OF, "--csv", "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("partner,")
+
+
+def test_a_partner_name_prints_as_written(tmp_path: Path) -> None:
+    # names are the user's text: rich markup in one must print, not style or vanish
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        Path(PLAN).read_text(encoding="utf-8").replace("Orbit CRM", "Orbit [eu] CRM"), encoding="utf-8"
+    )
+    code, out, _ = run("tiers", str(plan), *AS_OF)
+    assert code == 0, out
+    assert "Orbit [eu] CRM" in out

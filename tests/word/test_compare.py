@@ -220,3 +220,12 @@ def test_a_file_saved_by_libreoffice_compares_and_a_redline_opens_with_its_chang
     with zipfile.ZipFile(round_trip) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     assert "<w:ins " in xml and "<w:del " in xml and "Brightline Advisory" in xml
+
+
+def test_text_of_the_returned_draft_prints_as_written(standard: Path) -> None:
+    # the partner's edits are untrusted text: rich markup in them must print, not style or vanish
+    path = returned(standard, key_term("Protection period", "[bold]20[/bold] days [eu]"))
+    result = CliRunner().invoke(cli, ["agreement", "compare", PLAN, "--partner", PARTNER, str(path)])
+    assert result.exit_code in (0, 1) and result.exception is None, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("│ Protection period")]
+    assert len(rows) == 1 and "[bold]20[/bold] days [eu]" in rows[0]  # the table's cell, as typed
