@@ -59,7 +59,7 @@ class _ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),  # a partner name, as written
                 console=err_console(),
                 transient=True,
                 auto_refresh=False,
