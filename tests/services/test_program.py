@@ -254,6 +254,20 @@ def test_payouts_text_lists_the_first_partners_and_totals_them_all(
     assert "Total payable $44,000 to 5 of 8 partners" in out
 
 
+def test_payouts_text_prints_partner_names_as_written(export: Path, tmp_path: Path) -> None:
+    # the plan's names are the user's text: rich markup in one must print, not style or vanish
+    plan = tmp_path / "plan.yaml"
+    named = example_plan_path().read_text(encoding="utf-8").replace("Stackpay", "Stackpay [eu]")
+    plan.write_text(named, encoding="utf-8")
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Stackpay", "Stackpay [eu]"), encoding="utf-8"
+    )
+    code, out, err = run("payouts", str(plan), "--deals", str(export), "--period", "2026-Q3")
+    assert code == 0, err
+    listed = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│ ")]
+    assert "Stackpay [eu]" in listed
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_opens_a_statement(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
     soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
