@@ -254,6 +254,25 @@ def test_payouts_text_lists_the_first_partners_and_totals_them_all(
     assert "Total payable $44,000 to 5 of 8 partners" in out
 
 
+def test_a_balance_carries_over_for_a_name_the_summary_quotes(export: Path, tmp_path: Path) -> None:
+    # summary.csv quotes a name a spreadsheet would run as a formula ("'@Crestline Tax"); the next
+    # quarter's run must still find the partner and its balance
+    plan = tmp_path / "plan.yaml"
+    text = example_plan_path().read_text(encoding="utf-8")
+    plan.write_text(text.replace("- name: Crestline Tax\n", '- name: "@Crestline Tax"\n'), encoding="utf-8")
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Crestline Tax", "@Crestline Tax"), encoding="utf-8"
+    )
+    loaded = load(plan)
+    deals = read_deals(export, loaded)
+    q2 = run_payouts(loaded, deals, "2026-Q2", tmp_path / "q2")
+    assert q2.run.statement("@Crestline Tax").carried_out == Decimal("300.00")
+    assert "'@Crestline Tax," in (tmp_path / "q2" / "summary.csv").read_text(encoding="utf-8")
+    q3 = run_payouts(loaded, deals, "2026-Q3", tmp_path / "q3", carried_in=tmp_path / "q2" / "summary.csv")
+    assert q3.ok, [str(p) for p in q3.problems]
+    assert q3.run.statement("@Crestline Tax").payable == Decimal("700.00")
+
+
 def test_payouts_text_prints_partner_names_as_written(export: Path, tmp_path: Path) -> None:
     # the plan's names are the user's text: rich markup in one must print, not style or vanish
     plan = tmp_path / "plan.yaml"
