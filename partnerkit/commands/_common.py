@@ -142,6 +142,22 @@ def console(markup: bool = True) -> Console:
     return Console(highlight=False, soft_wrap=True, markup=markup)
 
 
+def report_text(draw: Callable[[Console], None]) -> str:
+    """What ``draw`` prints on a plain-text console 160 wide, trailing spaces dropped: a command's report."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
+    console = Console(
+        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
+    )
+    draw(console)
+    # rich pads titles to the full width; trailing spaces only make diffs noisy
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
 def err_console() -> Console:
     """A rich console on standard error, for problems and progress."""
     from rich.console import Console

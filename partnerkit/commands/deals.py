@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from partnerkit.commands._common import (
     plan_argument,
     print_json,
     print_problems,
+    report_text,
 )
 
 if TYPE_CHECKING:
@@ -154,16 +154,14 @@ def _check_findings_path(path: Path, inputs: tuple[Path, ...], force: bool) -> N
 
 def check_text(result: DealCheck, source: str, findings_file: Path | None = None) -> str:
     """The check as ``partnerkit deals check`` prints it: counts, revenue, then a table of findings."""
-    from rich.console import Console
+    return report_text(lambda console: _draw_check(console, result, source, findings_file))
+
+
+def _draw_check(console: Any, result: DealCheck, source: str, findings_file: Path | None) -> None:
     from rich.table import Table
 
     from partnerkit.pipeline.registrations import RegistrationStatus
 
-    buffer = io.StringIO()
-    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
-    console = Console(
-        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
-    )
     check = result.check
     tally = {s: check.count(s) for s in RegistrationStatus}
     counts = [f"{n} {s.value}" for s, n in tally.items() if n]
@@ -208,7 +206,6 @@ def check_text(result: DealCheck, source: str, findings_file: Path | None = None
                 f"... and {sum(unshown.values()):,} more ({left}): the first {MAX_FINDINGS_SHOWN} of each "
                 f"kind are shown; {where}"
             )
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def money(amount: Any, currency: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from partnerkit.commands._common import json_option, plan_argument, print_json, print_problems
+from partnerkit.commands._common import json_option, plan_argument, print_json, print_problems, report_text
 from partnerkit.commands.deals import deals_option, load_deals_or_exit, money
 
 if TYPE_CHECKING:
@@ -108,14 +107,12 @@ MAX_STATEMENTS_SHOWN = 200
 
 def run_text(run: PayoutRun) -> str:
     """The run as ``partnerkit payouts`` prints it: a row per statement, then the totals."""
-    from rich.console import Console
+    return report_text(lambda console: _draw_run(console, run))
+
+
+def _draw_run(console: Any, run: PayoutRun) -> None:
     from rich.table import Table
 
-    buffer = io.StringIO()
-    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
-    console = Console(
-        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
-    )
     c = run.currency
     table = Table(
         title=f"Payouts {run.period.label} ({run.period.start.isoformat()} to {run.period.end.isoformat()}), {c}",
@@ -160,4 +157,3 @@ def run_text(run: PayoutRun) -> str:
         f"Total payable {money(run.total_payable, c)} to {paid} of {len(run.statements)} partners; "
         f"carried over {money(run.total_carried_out, c)}"
     )
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

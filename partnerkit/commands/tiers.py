@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from partnerkit.commands._common import (
     output_path,
     plan_argument,
     print_problems,
+    report_text,
 )
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def show(
     elif as_csv:
         text = _csv_partner(verdicts[0]) if partner is not None else _csv_all(verdicts)
     elif partner is not None:
-        text = _render(lambda c: _partner_text(c, verdicts[0], as_of))
+        text = report_text(lambda c: _partner_text(c, verdicts[0], as_of))
     else:
         text = tier_table_text(verdicts, as_of)
     _emit(text, output)
@@ -272,30 +272,17 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render(draw: Any) -> str:
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    # markup=False: partner, account and deal names are untrusted text; "[eu]" must print, not style
-    console = Console(
-        file=buffer, highlight=False, markup=False, width=160, color_system=None, soft_wrap=False
-    )
-    draw(console)
-    # rich pads titles to the full width; trailing spaces only make diffs noisy
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
 _MET = {True: "yes", False: "no", None: "unknown"}
 
 
 def tier_table_text(verdicts: list[Any], as_of: date) -> str:
     """The tier table as ``partnerkit tiers`` prints it."""
-    return _render(lambda c: _table_text(c, verdicts, as_of))
+    return report_text(lambda c: _table_text(c, verdicts, as_of))
 
 
 def review_text(review: TierReview) -> str:
     """The tier review as ``partnerkit tiers review`` prints it."""
-    return _render(lambda c: _review_text(c, review))
+    return report_text(lambda c: _review_text(c, review))
 
 
 def _table_text(console: Any, verdicts: list[Any], as_of: date) -> None:
