@@ -31,6 +31,17 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
+def unquoted(text: str) -> str | None:
+    """The text ``spreadsheet_safe`` quoted into ``text`` (``'@Home`` -> ``@Home``); None when it quoted none.
+
+    A reader of partnerkit's own CSVs (the payout summary read back next quarter) tries the cell as
+    it is first: ``'@Home`` may also be a name typed with its apostrophe.
+    """
+    if text[:1] == "'" and text[1:2] in _STARTS:
+        return text[1:]
+    return None
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """The header and rows as CSV text (``\\n`` line ends), every cell made ``spreadsheet_safe``."""
     buffer = io.StringIO()

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from partnerkit.io.csvtext import FORMULA_STARTS, csv_text
+from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
 from partnerkit.io.files import write_text_atomic
 from partnerkit.model.values import fold_name
@@ -130,9 +130,9 @@ def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[
                 continue
             where = f"{path.name}:{r}" if sheet is None else f"{path.name}: {sheet}!{r}"
             partner = partners.get(fold_name(name))
-            if partner is None and name[:1] == "'" and name[1:2] in FORMULA_STARTS:
+            if partner is None and (original := unquoted(name)) is not None:
                 # written quoted, so that a spreadsheet shows it and does not run it (io/csvtext.py)
-                partner = partners.get(fold_name(name[1:]))
+                partner = partners.get(fold_name(original))
             raw = line[cc] if cc < len(line) else None
             try:
                 amount = Decimal(str(raw).strip() or "0") if raw is not None else Decimal(0)
