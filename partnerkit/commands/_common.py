@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -163,6 +164,53 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ProgressBar:
+    """A batch's progress bar on standard error (``drafting``, ``statements``), drawn from the first
+    document done.
+
+    rich is imported then, once the workers run: before, it would delay their start. No refresh
+    thread (``auto_refresh=False``): a process without threads can fork its workers, which then
+    start at once with the plan loaded. The bar is redrawn as documents finish, ten times a second.
+    """
+
+    def __init__(self, label: str, total: int | None, *, shown: bool) -> None:
+        self.label = label
+        self.total = total
+        self.shown = shown
+        self._bar: Any = None
+        self._task: Any = None
+        self._drawn = 0.0
+
+    def advance(self, name: str, total: int | None = None) -> None:
+        """One more document done (or skipped): ``name``'s, of ``total`` when the bar was not told before."""
+        if not self.shown:
+            return
+        if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn(self.label, markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}", markup=False),  # a partner name, as written
+                console=err_console(),
+                transient=True,
+                auto_refresh=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self.total if total is None else total)
+        self._bar.update(self._task, advance=1, description=name)
+        if (now := monotonic()) - self._drawn >= 0.1:
+            self._drawn = now
+            self._bar.refresh()
+
+    def close(self) -> None:
+        """Take the bar off the screen (it is transient)."""
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _default(value: Any) -> Any:

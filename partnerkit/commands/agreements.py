@@ -6,13 +6,11 @@ import atexit
 import gc
 from datetime import datetime
 from pathlib import Path
-from time import monotonic
-from typing import Any
 
 import click
 
 from partnerkit.commands._common import (
-    err_console,
+    ProgressBar,
     force_option,
     json_option,
     load_or_exit,
@@ -30,51 +28,6 @@ def skip_final_collection() -> None:
     """
     atexit.unregister(gc.freeze)  # once, however often the command runs in one process
     atexit.register(gc.freeze)
-
-
-class _ProgressBar:
-    """The batch's progress bar on standard error, drawn from the first draft done.
-
-    rich is imported then, once the workers run: before, it would delay their start. No refresh
-    thread (``auto_refresh=False``): a process without threads can fork its workers, which then
-    start at once with the plan loaded. The bar is redrawn as drafts finish, ten times a second.
-    """
-
-    def __init__(self, total: int, *, shown: bool) -> None:
-        self.total = total
-        self.shown = shown
-        self._bar: Any = None
-        self._task: Any = None
-        self._drawn = 0.0
-
-    def advance(self, name: str) -> None:
-        """One more draft done (or skipped): ``name``'s."""
-        if not self.shown:
-            return
-        if self._bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._bar = Progress(
-                TextColumn("drafting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                TextColumn("{task.description}", markup=False),  # a partner name, as written
-                console=err_console(),
-                transient=True,
-                auto_refresh=False,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task("", total=self.total)
-        self._bar.update(self._task, advance=1, description=name)
-        if (now := monotonic()) - self._drawn >= 0.1:
-            self._drawn = now
-            self._bar.refresh()
-
-    def close(self) -> None:
-        """Take the bar off the screen (it is transient)."""
-        if self._bar is not None:
-            self._bar.stop()
 
 
 @click.command()
@@ -137,7 +90,7 @@ def agreements(
         from partnerkit.services.agreements import agreement_count, draft_agreements
 
         loaded = load_or_exit(plan, quiet_warnings=True)
-    bar = _ProgressBar(agreement_count(loaded), shown=not as_json)
+    bar = ProgressBar("drafting", agreement_count(loaded), shown=not as_json)
     try:
         result = draft_agreements(
             loaded,

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from partnerkit.commands._common import json_option, plan_argument, print_json, print_problems, report_text
+from partnerkit.commands._common import (
+    ProgressBar,
+    json_option,
+    plan_argument,
+    print_json,
+    print_problems,
+    report_text,
+)
 from partnerkit.commands.deals import deals_option, load_deals_or_exit, money
 
 if TYPE_CHECKING:
@@ -56,6 +63,11 @@ def _period(ctx: click.Context, param: click.Parameter, value: str) -> Period:
     help="Your own statement template (.docx), rendered in a sandbox.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to write the statements with (default: every core for a large run).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace files in DIR that were edited or not written by partnerkit (a rerun replaces its own).",
@@ -68,6 +80,7 @@ def payouts(
     output: Path | None,
     carried_in: Path | None,
     template: Path | None,
+    workers: int | None,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -89,7 +102,21 @@ def payouts(
     if output is not None and output.exists() and not output.is_dir():
         raise click.UsageError(f"-o {output} is a file; give a folder")
     loaded, table = load_deals_or_exit(plan, deals_path)
-    result = run_payouts(loaded, table, period, output, carried_in=carried_in, template=template, force=force)
+    bar = ProgressBar("statements", None, shown=not as_json and output is not None)
+    try:
+        result = run_payouts(
+            loaded,
+            table,
+            period,
+            output,
+            carried_in=carried_in,
+            template=template,
+            force=force,
+            workers=workers,
+            progress=bar.advance,
+        )
+    finally:
+        bar.close()
     if as_json:
         print_json(result.to_dict())
     else:

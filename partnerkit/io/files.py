@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from enum import Enum
@@ -74,6 +75,28 @@ def sync_folder(folder: Path) -> None:
 # --- never over an edit ----------------------------------------------------------------------
 
 MANIFEST = ".partnerkit-written.json"
+
+
+def partner_file_stem(partner: str) -> str:
+    """A portable file name, without its suffix, for a partner's document: ``Ledger & Lane CPAs`` ->
+    ``Ledger-Lane-CPAs``."""
+    return re.sub(r"[^\w]+", "-", partner).strip("-")[:80] or "partner"
+
+
+class DistinctNames:
+    """File names handed out so that no two are one file: the later of two partners whose names give
+    the same file, case aside (``Keystone IT`` and ``Keystone & IT``; a Windows or macOS disk ignores
+    case), gets a number, counted over the names handed out before (``Keystone-IT-10``)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def take(self, stem: str) -> str:
+        """``stem``, or ``stem`` numbered when an earlier name is the same file."""
+        while stem.casefold() in self._used:
+            stem = f"{stem}-{len(self._used)}"
+        self._used.add(stem.casefold())
+        return stem
 
 
 class OutputExistsError(PartnerkitError):

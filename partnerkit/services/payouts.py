@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,8 @@ def run_payouts(
     prepared: date | None = None,
     replace_unedited: bool = False,
     force: bool = False,
+    workers: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> PayoutResult:
     """The payout run of ``period`` (``2026-Q3``) under each partner's agreement (docs/payouts.md).
 
@@ -79,7 +82,9 @@ def run_payouts(
     otherwise OutputExistsError names it and nothing is written. Raises TemplateError for a template
     that cannot render.
     With ``replace_unedited`` (the workbook's button), an edited file is kept with a warning and
-    the rest of the run is written, instead of nothing.
+    the rest of the run is written, instead of nothing. A large run writes its statements on every
+    core (``workers`` processes; 1 writes them in this process); ``progress`` is called with each
+    partner's name, and the number of statements, as its statement is written.
     """
     from partnerkit.payouts.run import compute_payouts
 
@@ -98,13 +103,14 @@ def run_payouts(
     run = compute_payouts(plan, table.deals, span, carried_in=balances)
     problems += table.place(run.problems)
     written: list[Path] = []
+    step = None if progress is None else partial(_tell, progress, len(run.statements))
     if output_dir is not None and not any(p.is_error for p in problems):
         from partnerkit.io.pipeline.payouts import write_payout_csvs
         from partnerkit.io.word.statement import render_statements
 
         folder = Path(output_dir)
         if replace_unedited:
-            done, more = _write_unedited(run, plan, folder, prepared or span.end, template)
+            done, more = _write_unedited(run, plan, folder, prepared or span.end, template, workers, step)
             written += done
             problems += more
         else:
@@ -112,7 +118,13 @@ def run_payouts(
                 _refuse_edited(run, folder)
             written += write_payout_csvs(run, folder)
             docs, warnings = render_statements(
-                run, plan, folder, prepared=prepared or span.end, template=template
+                run,
+                plan,
+                folder,
+                prepared=prepared or span.end,
+                template=template,
+                workers=workers,
+                progress=step,
             )
             written += docs
             problems += warnings
@@ -123,14 +135,33 @@ def run_payouts(
     return PayoutResult(run, written, problems)
 
 
+def _tell(progress: Callable[[str, int], None], total: int, partner: str) -> None:
+    """Tell ``progress`` of one more statement written, and of how many the run has."""
+    progress(partner, total)
+
+
 def _write_unedited(
-    run: PayoutRun, plan: Any, folder: Path, prepared: date, template: str | Path | None
+    run: PayoutRun,
+    plan: Any,
+    folder: Path,
+    prepared: date,
+    template: str | Path | None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Write the run's files into a scratch folder, then move each into ``folder`` unless the file there
     was edited since partnerkit wrote it (the agreements button's rule, ``io.files.Overwrite.UNEDITED``)."""
     import tempfile
 
-    from partnerkit.io.files import Overwrite, digest, kept_reason, read_manifest, record, write_bytes_atomic
+    from partnerkit.io.files import (
+        Overwrite,
+        digest,
+        kept_reason,
+        read_manifest,
+        record,
+        sync_folder,
+        write_bytes_atomic,
+    )
     from partnerkit.io.pipeline.payouts import write_payout_csvs
     from partnerkit.io.word.statement import render_statements
     from partnerkit.problems import Problem, Severity
@@ -142,7 +173,9 @@ def _write_unedited(
     recorded: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".partnerkit-", dir=folder) as scratch:
         made = write_payout_csvs(run, Path(scratch))
-        docs, warnings = render_statements(run, plan, scratch, prepared=prepared, template=template)
+        docs, warnings = render_statements(
+            run, plan, scratch, prepared=prepared, template=template, workers=workers, progress=progress
+        )
         problems += warnings
         for path in [*made, *docs]:
             target = folder / path.name
@@ -152,18 +185,19 @@ def _write_unedited(
                     Problem(reason, severity=Severity.WARNING, location=str(target), code="statement_kept")
                 )
                 continue
-            write_bytes_atomic(target, path.read_bytes())
+            write_bytes_atomic(target, path.read_bytes(), durable=False)
             recorded[target.name] = digest(target)
             written.append(target)
+    sync_folder(folder)
     record(folder, recorded)
     return written, problems
 
 
 def payout_files(run: PayoutRun, folder: Path) -> list[Path]:
     """The files a run writes into ``folder``: ``summary.csv``, then a CSV and a Word statement per partner."""
-    from partnerkit.io.pipeline.payouts import statement_filename
+    from partnerkit.io.pipeline.payouts import statement_stems
 
-    names = [statement_filename(s.partner, suffix) for s in run.statements for suffix in (".csv", ".docx")]
+    names = [stem + suffix for stem in statement_stems(run) for suffix in (".csv", ".docx")]
     return [folder / "summary.csv", *(folder / name for name in names)]
 
 

@@ -422,14 +422,15 @@ def payout_results(
     the Documents table's rows for the files written into ``folder`` when given (the summary and each
     partner's statement; edited ones are kept); no rows when the deals table has errors (nothing is
     paid from it, as ``partnerkit payouts``)."""
-    from partnerkit.io.word.batch import draft_filename
+    from partnerkit.io.pipeline.payouts import statement_stems
     from partnerkit.io.workbook.results import payout_rows
     from partnerkit.services.payouts import run_payouts
 
     if not deals.ok:
         return None, list(deals.problems), []
     result = run_payouts(loaded, deals, period, folder, replace_unedited=True)
-    named = {draft_filename(s.partner): s.partner for s in result.run.statements}
+    stems = statement_stems(result.run)
+    named = {f"{stem}.docx": s.partner for stem, s in zip(stems, result.run.statements, strict=True)}
     documents: list[list[Any]] = []
     for path in result.written:
         if path.name == "summary.csv":

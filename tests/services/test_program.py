@@ -91,6 +91,27 @@ def test_rerunning_a_period_writes_the_same_files(loaded: LoadedPlan, export: Pa
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+def test_two_workers_write_the_same_statements_and_tell_each_one(
+    loaded: LoadedPlan, export: Path, tmp_path: Path
+) -> None:
+    """The statements of a run written on two processes (this one and a forked worker) are the files one
+    process writes, byte for byte, with the warnings in the run's order; progress hears of each one."""
+    deals = read_deals(export, loaded)
+    one = run_payouts(loaded, deals, "2026-Q3", tmp_path / "one", workers=1)
+    told: list[tuple[str, int]] = []
+    two = run_payouts(
+        loaded, deals, "2026-Q3", tmp_path / "two", workers=2, progress=lambda *seen: told.append(seen)
+    )
+    assert [p.name for p in two.written] == [p.name for p in one.written]
+    for a, b in zip(one.written, two.written, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert [str(p) for p in two.problems] == [str(p) for p in one.problems]
+    statements = [s.partner for s in two.run.statements]
+    assert sorted(name for name, _ in told) == sorted(statements)
+    assert {total for _, total in told} == {len(statements)}
+    assert not [f for f in (tmp_path / "two").iterdir() if f.name.endswith(".tmp")]
+
+
 def test_a_statement_shows_every_figure_in_its_slot(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
     result = run_payouts(loaded, read_deals(export, loaded), "2026-Q3", tmp_path)
     text = "\n".join(outline(tmp_path / "Keystone-IT-Partners.docx"))
@@ -231,6 +252,21 @@ def test_payouts_command(export: Path, tmp_path: Path) -> None:
         code == 0 and "Total payable $44,000 to 5 of 8 partners; carried over $880.06" in out
     )  # nothing brought in
     assert "wrote 17 files" in err
+    code, _, err = run(
+        "payouts",
+        plan,
+        "--deals",
+        str(export),
+        "--period",
+        "2026-Q3",
+        "-o",
+        str(tmp_path / "q3w"),
+        "--workers",
+        "2",
+    )
+    assert code == 0 and "wrote 17 files" in err
+    for name in os.listdir(tmp_path / "q3"):
+        assert (tmp_path / "q3w" / name).read_bytes() == (tmp_path / "q3" / name).read_bytes(), name
     code, out, _ = run("payouts", plan, "--deals", str(export), "--period", "2026-Q3", "--json")
     assert code == 0 and json.loads(out)["payable"] == "44000.00"
     code, _, err = run("payouts", plan, "--deals", str(export), "--period", "Q3 2026")
@@ -271,6 +307,37 @@ def test_a_balance_carries_over_for_a_name_the_summary_quotes(export: Path, tmp_
     q3 = run_payouts(loaded, deals, "2026-Q3", tmp_path / "q3", carried_in=tmp_path / "q2" / "summary.csv")
     assert q3.ok, [str(p) for p in q3.problems]
     assert q3.run.statement("@Crestline Tax").payable == Decimal("700.00")
+
+
+def test_partners_whose_names_give_the_same_file_each_keep_their_statement(
+    export: Path, tmp_path: Path
+) -> None:
+    # "Ledger & Lane" and "Ledger Lane" give one file name: the later statement is numbered, its CSV
+    # and its Word file alike, and neither is written over the other
+    plan = tmp_path / "plan.yaml"
+    text = example_plan_path().read_text(encoding="utf-8")
+    text = text.replace("- name: Ledger & Lane CPAs\n", "- name: Ledger & Lane\n")
+    plan.write_text(text.replace("- name: Stackpay\n", "- name: Ledger Lane\n"), encoding="utf-8")
+    rows = export.read_text(encoding="utf-8").replace("Ledger & Lane CPAs", "Ledger & Lane")
+    export.write_text(rows.replace("Stackpay", "Ledger Lane"), encoding="utf-8")
+    loaded = load(plan)
+    for workers in (1, 2):
+        out = tmp_path / f"q3-{workers}"
+        result = run_payouts(loaded, read_deals(export, loaded), "2026-Q3", out, workers=workers)
+        assert result.ok, [str(p) for p in result.problems]
+        names = [p.name for p in result.written]
+        assert len(names) == len(set(names)) == 1 + 2 * len(result.run.statements)
+        first = result.run.statement("Ledger & Lane")
+        later = result.run.statement("Ledger Lane")
+        assert any("Ledger & Lane" in line for line in outline(out / "Ledger-Lane.docx"))
+        numbered = [n for n in names if n.startswith("Ledger-Lane-")]
+        assert sorted(numbered) == ["Ledger-Lane-5.csv", "Ledger-Lane-5.docx"]  # 5 named before it
+        assert any("Ledger Lane" in line for line in outline(out / "Ledger-Lane-5.docx"))
+        # and each is paid under a reference of its own
+        assert "Reference PAY-2026Q3-LEDGER-LANE-5" in "\n".join(outline(out / "Ledger-Lane-5.docx"))
+        assert "Reference PAY-2026Q3-LEDGER-LANE\n" in "\n".join([*outline(out / "Ledger-Lane.docx"), ""])
+        assert str(first.payable) in (out / "Ledger-Lane.csv").read_text(encoding="utf-8")
+        assert str(later.payable) in (out / "Ledger-Lane-5.csv").read_text(encoding="utf-8")
 
 
 def test_payouts_text_prints_partner_names_as_written(export: Path, tmp_path: Path) -> None:

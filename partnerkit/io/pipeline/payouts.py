@@ -8,13 +8,12 @@ would run as a formula gets a leading quote (partner and account names are untru
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
-from partnerkit.io.files import write_text_atomic
+from partnerkit.io.files import DistinctNames, partner_file_stem, sync_folder, write_bytes_atomic
 from partnerkit.model.values import fold_name
 from partnerkit.payouts.statements import SUMMARY_AMOUNTS, PayoutRun, Statement
 from partnerkit.problems import Problem
@@ -38,9 +37,14 @@ TOTAL = "Total"
 
 def statement_filename(partner: str, suffix: str) -> str:
     """A file name for a partner's statement: ``Ledger-Lane-CPAs.csv``."""
-    # the same stem as the Word statement's (io/word/batch.draft_filename)
-    stem = re.sub(r"[^\w]+", "-", partner).strip("-")[:80] or "partner"
-    return f"{stem}{suffix}"
+    return partner_file_stem(partner) + suffix
+
+
+def statement_stems(run: PayoutRun) -> list[str]:
+    """The file name, without its suffix, of each statement of ``run``: its partner's, told apart
+    (``files.DistinctNames``), so that no partner's statement is written over another's."""
+    distinct = DistinctNames()
+    return [distinct.take(partner_file_stem(s.partner)) for s in run.statements]
 
 
 def statement_csv(statement: Statement) -> str:
@@ -66,7 +70,7 @@ def statement_csv(statement: Statement) -> str:
 
 def summary_csv(run: PayoutRun) -> str:
     """The run summary: a row per statement and a Total row."""
-    rows = [[s.summary_row()[c] for c in SUMMARY_COLUMNS] for s in run.statements]
+    rows = [list(map(row.__getitem__, SUMMARY_COLUMNS)) for row in (s.summary_row() for s in run.statements)]
     totals = run.totals()
     rows.append(
         [
@@ -90,15 +94,19 @@ def summary_csv(run: PayoutRun) -> str:
 
 
 def write_payout_csvs(run: PayoutRun, folder: Path) -> list[Path]:
-    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written."""
+    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written.
+
+    Each file is written whole or not at all; the folder is flushed to disk once, not each file
+    (docs/word.md, "Durability"): a run of 10,000 partners writes 10,001 of them.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    written = [write_text_atomic(folder / "summary.csv", summary_csv(run))]
-    for statement in run.statements:
-        written.append(
-            write_text_atomic(
-                folder / statement_filename(statement.partner, ".csv"), statement_csv(statement)
-            )
-        )
+    files = [(folder / "summary.csv", summary_csv(run))]
+    stems = statement_stems(run)
+    files += [
+        (folder / f"{stem}.csv", statement_csv(s)) for stem, s in zip(stems, run.statements, strict=True)
+    ]
+    written = [write_bytes_atomic(path, text.encode("utf-8"), durable=False) for path, text in files]
+    sync_folder(folder)
     return written
 
 

@@ -13,7 +13,6 @@ instead of one per file).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,15 @@ from typing import Any
 
 from partnerkit.deals import DealTerms
 from partnerkit.errors import TemplateError
-from partnerkit.io.files import Overwrite, digest, kept_reason, read_manifest, record
+from partnerkit.io.files import (
+    DistinctNames,
+    Overwrite,
+    digest,
+    kept_reason,
+    partner_file_stem,
+    read_manifest,
+    record,
+)
 from partnerkit.io.word.agreement import (
     TEMPLATE_FILES,
     AgreementDraft,
@@ -70,8 +77,7 @@ class BatchResult:
 
 def draft_filename(partner: str) -> str:
     """A portable file name for a partner's draft: ``Ledger & Lane CPAs`` -> ``Ledger-Lane-CPAs.docx``."""
-    stem = re.sub(r"[^\w]+", "-", partner).strip("-")[:80] or "partner"
-    return f"{stem}.docx"
+    return f"{partner_file_stem(partner)}.docx"
 
 
 def render_all_agreements(
@@ -270,16 +276,14 @@ def _entries(
 
     reviewer = TermsReviewer(drafting.plan)
     entries: list[_Entry] = []
-    used_names: set[str] = set()
+    distinct = DistinctNames()
     for index, ((category, partner), name) in enumerate(zip(signing, names, strict=True)):
         review = reviewer.review(category, partner)
         if review.errors:
             reasons = [f"{', '.join(f.fields)}: {f.message}" for f in review.errors]
             settle(_Outcome(index, partner.name, reasons=reasons))
             continue
-        while name.casefold() in used_names:  # two partners whose names fold to the same file
-            name = f"{Path(name).stem}-{len(used_names)}.docx"
-        used_names.add(name.casefold())
+        name = distinct.take(Path(name).stem) + ".docx"
         entries.append(_Entry(index, partner, name, review.terms))
     return entries
 

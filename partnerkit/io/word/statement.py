@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -47,8 +48,14 @@ def _cents(amount: Any, currency: str) -> str:
     return f"-{shown}" if value < 0 else shown
 
 
-def statement_context(statement: Statement, run: PayoutRun, plan: Plan, *, prepared: date) -> dict[str, Any]:
-    """Everything a statement template can use, as plain strings, lists and dicts (docs/payouts.md)."""
+def statement_context(
+    statement: Statement, run: PayoutRun, plan: Plan, *, prepared: date, reference: str | None = None
+) -> dict[str, Any]:
+    """Everything a statement template can use, as plain strings, lists and dicts (docs/payouts.md).
+
+    ``reference`` is the statement's reference in its run (``statement_references``); by default, the
+    one its partner's name gives.
+    """
     currency = statement.currency
     legal = plan.deal_frameworks.legal
     company = legal.company
@@ -84,7 +91,7 @@ def statement_context(statement: Statement, run: PayoutRun, plan: Plan, *, prepa
             "contact": partner.contact or "",
         },
         "statement": {
-            "reference": statement_reference(t),
+            "reference": statement_reference(t) if reference is None else reference,
             "period": t.period.label,
             "start": t.period.start.isoformat(),
             "end": t.period.end.isoformat(),
@@ -133,6 +140,16 @@ def statement_reference(statement: Statement) -> str:
     return f"PAY-{statement.period.label.replace('-', '')}-{slug}"
 
 
+def statement_references(run: PayoutRun) -> list[str]:
+    """Each statement's reference, told apart: partners whose names give the same reference (the same
+    first 24 letters and digits, ``Ledger & Lane`` and ``Ledger Lane``) would be paid under one; the
+    later one's is numbered (``PAY-2026Q3-LEDGER-LANE-5``), counted over the references before it."""
+    from partnerkit.io.files import DistinctNames
+
+    distinct = DistinctNames()
+    return [distinct.take(statement_reference(s)) for s in run.statements]
+
+
 def render_statements(
     run: PayoutRun,
     plan: Plan,
@@ -140,26 +157,50 @@ def render_statements(
     *,
     prepared: date,
     template: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Write a Word statement for every partner of ``run`` into ``folder``: the paths and the warnings.
 
-    Each file is written under a temporary name, then renamed. ``template`` (a .docx path) is rendered
-    in a limited worker process, all statements in one; TemplateError when it cannot be rendered.
+    Each file is written under a temporary name, then renamed; the folder is flushed to disk once at
+    the end (docs/word.md, "Durability"). With the shipped template, a large run renders on every core
+    (``workers`` processes, forked where that is safe; 1 renders in this process). ``template`` (a
+    .docx path) is rendered in a limited worker process, all statements in one; TemplateError when it
+    cannot be rendered. ``progress`` is called with each partner's name as its statement is written.
     """
-    from partnerkit.io.word.batch import draft_filename
+    from partnerkit.io.files import DistinctNames, partner_file_stem, sync_folder
+    from partnerkit.io.word.batch import PARALLEL_FROM
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [
-        (folder / draft_filename(s.partner), statement_context(s, run, plan, prepared=prepared))
-        for s in run.statements
-    ]
-    problems: list[Problem] = []
+    # Named as the run's CSVs are (io/pipeline/payouts.statement_stems): no statement over another.
+    distinct = DistinctNames()
+    paths = [folder / f"{distinct.take(partner_file_stem(s.partner))}.docx" for s in run.statements]
+    references = statement_references(run)
     if template is None:
+        from partnerkit.io.word.workers import can_fork, run_shares
+
         compiled = _default_template()
-        for path, context in jobs:
-            problems += compiled.write(path, context).problems
-        return [path for path, _ in jobs], problems
+
+        def write(index: int) -> tuple[int, list[Problem]]:
+            # In whichever process takes the statement: its context, its document, its file.
+            statement = run.statements[index]
+            context = statement_context(statement, run, plan, prepared=prepared, reference=references[index])
+            return index, compiled.write(paths[index], context, durable=False).problems
+
+        large = len(paths) >= PARALLEL_FROM
+        count = workers if workers is not None else (os.cpu_count() or 1) if large else 1
+        indices = list(range(len(paths)))
+        results: Iterable[tuple[int, list[Problem]]] = (
+            run_shares(write, indices, count) if count > 1 and can_fork() else map(write, indices)
+        )
+        found: list[list[Problem]] = [[] for _ in paths]
+        for index, problems in results:
+            found[index] = problems
+            if progress is not None:
+                progress(run.statements[index].partner)
+        sync_folder(folder)
+        return paths, [problem for problems in found for problem in problems]
     from partnerkit.io.word.workers import Job, run_jobs
 
     source = Path(template)
@@ -168,9 +209,23 @@ def render_statements(
     except OSError as exc:
         raise TemplateError(f"cannot read template {source}: {exc.strerror or exc}") from exc
     WordTemplate(data, name=source.name)  # a broken template fails here, before any worker starts
-    work = [Job("user", context, str(path)) for path, context in jobs]
+    partner = {str(path): s.partner for path, s in zip(paths, run.statements, strict=True)}
+    work = [
+        Job(
+            "user",
+            statement_context(s, run, plan, prepared=prepared, reference=reference),
+            str(path),
+            s.partner,
+            durable=False,
+        )
+        for path, s, reference in zip(paths, run.statements, references, strict=True)
+    ]
+    warnings: list[Problem] = []
     for done in run_jobs(work, {"user": (data, source.name)}, workers=1, limited=True):
         if done.error:
             raise TemplateError(done.error)
-        problems += done.problems
-    return [path for path, _ in jobs], problems
+        warnings += done.problems
+        if progress is not None:
+            progress(partner[done.path])
+    sync_folder(folder)
+    return paths, warnings
