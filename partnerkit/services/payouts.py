@@ -107,6 +107,7 @@ def run_payouts(
     if output_dir is not None and not any(p.is_error for p in problems):
         from partnerkit.io.pipeline.payouts import write_payout_csvs
         from partnerkit.io.word.statement import render_statements
+        from partnerkit.io.word.workers import batch_map
 
         folder = Path(output_dir)
         if replace_unedited:
@@ -116,7 +117,7 @@ def run_payouts(
         else:
             if not force:
                 _refuse_edited(run, folder)
-            written += write_payout_csvs(run, folder)
+            written += write_payout_csvs(run, folder, each=batch_map(workers, len(run.statements)))
             docs, warnings = render_statements(
                 run,
                 plan,
@@ -164,6 +165,7 @@ def _write_unedited(
     )
     from partnerkit.io.pipeline.payouts import write_payout_csvs
     from partnerkit.io.word.statement import render_statements
+    from partnerkit.io.word.workers import batch_map
     from partnerkit.problems import Problem, Severity
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -172,7 +174,7 @@ def _write_unedited(
     manifest = read_manifest(folder)
     recorded: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".partnerkit-", dir=folder) as scratch:
-        made = write_payout_csvs(run, Path(scratch))
+        made = write_payout_csvs(run, Path(scratch), each=batch_map(workers, len(run.statements)))
         docs, warnings = render_statements(
             run, plan, scratch, prepared=prepared, template=template, workers=workers, progress=progress
         )

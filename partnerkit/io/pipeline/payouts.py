@@ -8,8 +8,10 @@ would run as a formula gets a leading quote (partner and account names are untru
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
@@ -33,6 +35,9 @@ LINE_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["partner", "category", "tier", "period", "currency", *SUMMARY_AMOUNTS, "status"]
 TOTAL = "Total"
+
+Each = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
+"""How the statements' files are done: ``each(work, items)``, as ``map`` does (``io.word.workers.batch_map``)."""
 
 
 def statement_filename(partner: str, suffix: str) -> str:
@@ -93,21 +98,26 @@ def summary_csv(run: PayoutRun) -> str:
     return csv_text(SUMMARY_COLUMNS, rows)
 
 
-def write_payout_csvs(run: PayoutRun, folder: Path) -> list[Path]:
-    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written.
+def write_payout_csvs(run: PayoutRun, folder: Path, *, each: Each = map) -> list[Path]:
+    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written, in order.
 
     Each file is written whole or not at all; the folder is flushed to disk once, not each file
-    (docs/word.md, "Durability"): a run of 10,000 partners writes 10,001 of them.
+    (docs/word.md, "Durability"): a run of 10,000 partners writes 10,001 of them. ``each`` does the
+    statements' files (``map`` here; a batch's workers for a large run: ``io.word.workers.batch_map``).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    files = [(folder / "summary.csv", summary_csv(run))]
     stems = statement_stems(run)
-    files += [
-        (folder / f"{stem}.csv", statement_csv(s)) for stem, s in zip(stems, run.statements, strict=True)
-    ]
-    written = [write_bytes_atomic(path, text.encode("utf-8"), durable=False) for path, text in files]
+
+    def write(index: int) -> tuple[int, Path]:
+        path = folder / f"{stems[index]}.csv"
+        return index, write_bytes_atomic(
+            path, statement_csv(run.statements[index]).encode("utf-8"), durable=False
+        )
+
+    summary = write_bytes_atomic(folder / "summary.csv", summary_csv(run).encode("utf-8"), durable=False)
+    written = [path for _, path in sorted(each(write, list(range(len(stems)))))]
     sync_folder(folder)
-    return written
+    return [summary, *written]
 
 
 def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[str, Decimal], list[Problem]]:

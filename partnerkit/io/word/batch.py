@@ -43,9 +43,6 @@ from partnerkit.model import AnyPartner, Plan
 from partnerkit.model.partners import CategoryKind
 from partnerkit.problems import Problem
 
-# Below this many drafts, starting worker processes costs more than it saves.
-PARALLEL_FROM = 48
-
 
 @dataclass(frozen=True)
 class SkippedPartner:
@@ -102,7 +99,7 @@ def render_all_agreements(
     """
     from partnerkit.deals import agreement_kind
     from partnerkit.io.files import sync_folder
-    from partnerkit.io.word.workers import can_fork, run_shares
+    from partnerkit.io.word.workers import PARALLEL_FROM, can_fork, run_shares
 
     chosen = {kind: Path(path) for kind, path in (templates or {}).items()}
     for kind, path in chosen.items():

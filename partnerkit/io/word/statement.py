@@ -169,7 +169,6 @@ def render_statements(
     cannot be rendered. ``progress`` is called with each partner's name as its statement is written.
     """
     from partnerkit.io.files import DistinctNames, partner_file_stem, sync_folder
-    from partnerkit.io.word.batch import PARALLEL_FROM
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -178,7 +177,7 @@ def render_statements(
     paths = [folder / f"{distinct.take(partner_file_stem(s.partner))}.docx" for s in run.statements]
     references = statement_references(run)
     if template is None:
-        from partnerkit.io.word.workers import can_fork, run_shares
+        from partnerkit.io.word.workers import batch_map
 
         compiled = _default_template()
 
@@ -188,11 +187,8 @@ def render_statements(
             context = statement_context(statement, run, plan, prepared=prepared, reference=references[index])
             return index, compiled.write(paths[index], context, durable=False).problems
 
-        large = len(paths) >= PARALLEL_FROM
-        count = workers if workers is not None else (os.cpu_count() or 1) if large else 1
-        indices = list(range(len(paths)))
-        results: Iterable[tuple[int, list[Problem]]] = (
-            run_shares(write, indices, count) if count > 1 and can_fork() else map(write, indices)
+        results: Iterable[tuple[int, list[Problem]]] = batch_map(workers, len(paths))(
+            write, list(range(len(paths)))
         )
         found: list[list[Problem]] = [[] for _ in paths]
         for index, problems in results:

@@ -27,6 +27,9 @@ from partnerkit.problems import Problem
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_FROM = 48
+
 SECONDS_PER_DOCUMENT = 20.0
 CHUNK = 8  # documents per call to a worker for the default templates
 MEMORY_BYTES = 2 * 1024**3
@@ -396,6 +399,20 @@ def _share_worker(
             connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         connection.close()
+
+
+Each = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
+"""How a batch does its items: ``each(work, items)`` gives ``work(item)`` for every item, in no
+particular order (``batch_map``)."""
+
+
+def batch_map(workers: int | None, count: int) -> Each:
+    """How to do a batch of ``count`` items: on ``workers`` processes (every core when None and the
+    batch is large) where they can be forked (``run_shares``), else one after another in this one."""
+    processes = workers if workers is not None else (os.cpu_count() or 1) if count >= PARALLEL_FROM else 1
+    if processes > 1 and can_fork():
+        return lambda work, items: run_shares(work, items, processes)
+    return map
 
 
 def run_shares(work: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
