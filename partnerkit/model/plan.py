@@ -42,12 +42,14 @@ class Plan(PlanModel):
 
     def partner(self, name: str) -> AnyPartner:
         """The partner called ``name`` (exact, then as ``fold_name`` compares); KeyError when there is none."""
-        found = {p.name: p for _, p in self.partners()}
-        if name in found:
-            return found[name]
-        folded = {fold_name(k): v for k, v in found.items()}
-        if fold_name(name) in folded:
-            return folded[fold_name(name)]
+        # One walk, stopping at the partner: no index of every partner built for one look-up.
+        for _, partner in self.partners():
+            if partner.name == name:
+                return partner
+        folded = fold_name(name)
+        for _, partner in self.partners():
+            if fold_name(partner.name) == folded:
+                return partner
         raise KeyError(name)
 
     def tiers_by_level(self) -> list[Tier]:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from partnerkit.io.planfile import load_example_plan
 from partnerkit.model import Money, Status, format_money, format_percent
 from partnerkit.model.values import IsoDate, Percent, StatusField, did_you_mean, parse_percent
 
@@ -154,3 +155,13 @@ class TestChoices:
 
     def test_percent_display(self) -> None:
         assert format_percent(Decimal("0.3")) == "30%"
+
+
+def test_a_partner_is_found_by_its_name_as_written_then_as_names_compare() -> None:
+    plan = load_example_plan()
+    everyone = [p for _, p in plan.partners()]
+    last = everyone[-1]
+    assert plan.partner(last.name) is last
+    assert plan.partner("  " + last.name.upper().replace(" ", "\u00a0") + " ") is last  # fold_name's rule
+    with pytest.raises(KeyError):
+        plan.partner("Nobody In Particular")

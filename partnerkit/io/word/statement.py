@@ -18,7 +18,7 @@ from typing import Any
 
 from partnerkit.errors import TemplateError
 from partnerkit.io.word.engine import WordTemplate
-from partnerkit.model import Plan
+from partnerkit.model import AnyPartner, Plan
 from partnerkit.model.values import format_percent
 from partnerkit.payouts.statements import PayoutRun, Statement
 from partnerkit.problems import Problem
@@ -49,17 +49,25 @@ def _cents(amount: Any, currency: str) -> str:
 
 
 def statement_context(
-    statement: Statement, run: PayoutRun, plan: Plan, *, prepared: date, reference: str | None = None
+    statement: Statement,
+    run: PayoutRun,
+    plan: Plan,
+    *,
+    prepared: date,
+    reference: str | None = None,
+    partner: AnyPartner | None = None,
 ) -> dict[str, Any]:
     """Everything a statement template can use, as plain strings, lists and dicts (docs/payouts.md).
 
     ``reference`` is the statement's reference in its run (``statement_references``); by default, the
-    one its partner's name gives.
+    one its partner's name gives. ``partner`` is the statement's partner in ``plan``, when the caller
+    has looked it up already (a run's statements look up their partners once, not each in the plan).
     """
     currency = statement.currency
     legal = plan.deal_frameworks.legal
     company = legal.company
-    partner = plan.partner(statement.partner)
+    if partner is None:
+        partner = plan.partner(statement.partner)
     agreement = {
         "integration": "Integration Partnership Agreement",
         "reseller": "Reseller Partnership Agreement",
@@ -176,6 +184,8 @@ def render_statements(
     distinct = DistinctNames()
     paths = [folder / f"{distinct.take(partner_file_stem(s.partner))}.docx" for s in run.statements]
     references = statement_references(run)
+    # The run's partners by name, once: a look-up in the plan walks its partners, every statement.
+    partners = {p.name: p for _, p in plan.partners()}
     if template is None:
         from partnerkit.io.word.workers import batch_map
 
@@ -184,7 +194,14 @@ def render_statements(
         def write(index: int) -> tuple[int, list[Problem]]:
             # In whichever process takes the statement: its context, its document, its file.
             statement = run.statements[index]
-            context = statement_context(statement, run, plan, prepared=prepared, reference=references[index])
+            context = statement_context(
+                statement,
+                run,
+                plan,
+                prepared=prepared,
+                reference=references[index],
+                partner=partners.get(statement.partner),
+            )
             return index, compiled.write(paths[index], context, durable=False).problems
 
         results: Iterable[tuple[int, list[Problem]]] = batch_map(workers, len(paths))(
@@ -209,7 +226,9 @@ def render_statements(
     work = [
         Job(
             "user",
-            statement_context(s, run, plan, prepared=prepared, reference=reference),
+            statement_context(
+                s, run, plan, prepared=prepared, reference=reference, partner=partners.get(s.partner)
+            ),
             str(path),
             s.partner,
             durable=False,
