@@ -31,6 +31,7 @@ SCRIPTS = [
     "tiers_bench",
     "xlsxpatch_bench",
     "word_bench",
+    "payouts_bench",
     "roadmap_bench",
     "deals_bench",
     "terms",
