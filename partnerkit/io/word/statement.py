@@ -222,7 +222,7 @@ def render_statements(
     except OSError as exc:
         raise TemplateError(f"cannot read template {source}: {exc.strerror or exc}") from exc
     WordTemplate(data, name=source.name)  # a broken template fails here, before any worker starts
-    partner = {str(path): s.partner for path, s in zip(paths, run.statements, strict=True)}
+    partner_of = {str(path): s.partner for path, s in zip(paths, run.statements, strict=True)}
     work = [
         Job(
             "user",
@@ -241,6 +241,6 @@ def render_statements(
             raise TemplateError(done.error)
         warnings += done.problems
         if progress is not None:
-            progress(partner[done.path])
+            progress(partner_of[done.path])
     sync_folder(folder)
     return paths, warnings
