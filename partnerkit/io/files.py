@@ -99,6 +99,13 @@ class DistinctNames:
         return stem
 
 
+def partner_file_stems(partners: Iterable[str]) -> list[str]:
+    """The file name, without its suffix, of each partner's document of one batch, in order, told apart
+    (``DistinctNames``): no partner's document is written over another's."""
+    distinct = DistinctNames()
+    return [distinct.take(partner_file_stem(partner)) for partner in partners]
+
+
 class OutputExistsError(PartnerkitError):
     """A file partnerkit would write is there already (it may hold someone's edits)."""
 

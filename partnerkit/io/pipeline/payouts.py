@@ -15,7 +15,7 @@ from typing import Any
 
 from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
-from partnerkit.io.files import DistinctNames, partner_file_stem, sync_folder, write_bytes_atomic
+from partnerkit.io.files import partner_file_stems, sync_folder, write_bytes_atomic
 from partnerkit.model.values import fold_name
 from partnerkit.payouts.statements import SUMMARY_AMOUNTS, PayoutRun, Statement
 from partnerkit.problems import Problem
@@ -40,16 +40,10 @@ Each = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
 """How the statements' files are done: ``each(work, items)``, as ``map`` does (``io.word.workers.batch_map``)."""
 
 
-def statement_filename(partner: str, suffix: str) -> str:
-    """A file name for a partner's statement: ``Ledger-Lane-CPAs.csv``."""
-    return partner_file_stem(partner) + suffix
-
-
 def statement_stems(run: PayoutRun) -> list[str]:
     """The file name, without its suffix, of each statement of ``run``: its partner's, told apart
-    (``files.DistinctNames``), so that no partner's statement is written over another's."""
-    distinct = DistinctNames()
-    return [distinct.take(partner_file_stem(s.partner)) for s in run.statements]
+    (``files.partner_file_stems``), so that no partner's statement is written over another's."""
+    return partner_file_stems(s.partner for s in run.statements)
 
 
 def statement_csv(statement: Statement) -> str:

@@ -176,13 +176,12 @@ def render_statements(
     .docx path) is rendered in a limited worker process, all statements in one; TemplateError when it
     cannot be rendered. ``progress`` is called with each partner's name as its statement is written.
     """
-    from partnerkit.io.files import DistinctNames, partner_file_stem, sync_folder
+    from partnerkit.io.files import partner_file_stems, sync_folder
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     # Named as the run's CSVs are (io/pipeline/payouts.statement_stems): no statement over another.
-    distinct = DistinctNames()
-    paths = [folder / f"{distinct.take(partner_file_stem(s.partner))}.docx" for s in run.statements]
+    paths = [folder / f"{stem}.docx" for stem in partner_file_stems(s.partner for s in run.statements)]
     references = statement_references(run)
     # The run's partners by name, once: a look-up in the plan walks its partners, every statement.
     partners = {p.name: p for _, p in plan.partners()}
