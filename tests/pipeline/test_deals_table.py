@@ -174,6 +174,40 @@ def test_a_quoted_cell_may_hold_a_line_break(example_plan: Plan, tmp_path: Path)
     assert [(p.location, "lots" in p.message) for p in errors] == [("deals.csv:3", True)]
 
 
+def test_quoted_line_breaks_without_odd_characters(example_plan: Plan, tmp_path: Path) -> None:
+    # The common export: no form feed or Unicode line separator anywhere (the text is split in C);
+    # rows end in \r\n, \n or a lone \r, and quoted cells hold each of them.
+    notes = GOOD.replace("Acme Inc", '"Acme\r\nInc"').replace(",USD", ',USD,"called\rtwice\nthen won"')
+    second = GOOD.replace("D-1,", "D-2,").replace("1000", "lots")
+    path = tmp_path / "deals.csv"
+    path.write_bytes(f"{HEADER},Notes\r\n{notes}\r{second},y\n{GOOD.replace('D-1,', 'D-3,')},z".encode())
+    table = read(example_plan, path)
+    assert [d.deal_id for d in table.deals] == ["D-1", "D-3"]
+    assert table.deals[0].account_name == "Acme Inc"
+    assert [p.location for p in table.problems if p.is_error] == ["deals.csv:3"]
+
+
+_CSV_TEXT = st.text(st.sampled_from(["a", ",", '"', "\n", "\r", "\f", "\v", "\x1c", "\x85", "\u2028", "é"]))
+
+
+@given(_CSV_TEXT)
+def test_a_csv_is_split_into_the_rows_a_newline_free_stream_gives(text: str) -> None:
+    # What the csv module documents for a file: opened with newline="", so that only \n, \r and
+    # \r\n end a row and quoted line breaks stay in their cells; however the reader splits the text.
+    import csv
+    import io
+
+    from partnerkit.io.facts import _lines
+
+    def rows(lines: object) -> object:
+        try:
+            return list(csv.reader(lines, csv.excel))  # type: ignore[call-overload]
+        except csv.Error:
+            return csv.Error
+
+    assert rows(_lines(text)) == rows(io.StringIO(text, newline=""))
+
+
 def test_a_cell_past_the_csv_limit_is_refused_in_one_sentence(example_plan: Plan, tmp_path: Path) -> None:
     # An unclosed quote swallows the rest of the file into one cell.
     path = write(tmp_path, HEADER, GOOD.replace("Acme Inc", '"Acme Inc'), *[GOOD] * 3000)
