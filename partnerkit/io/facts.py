@@ -181,8 +181,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    # newline="": a quoted cell may hold a line break (a CRM's notes often do); the csv module,
-    # not str.splitlines, decides where a row ends. Row numbers are then rows, as a spreadsheet
+    # A quoted cell may hold a line break (a CRM's notes often do): the text is cut into lines only
+    # where a file opened with newline="" is (_lines), and the csv module, which joins a quoted
+    # cell's lines again, decides where a row ends. Row numbers are then rows, as a spreadsheet
     # shows them, which differ from the text's lines only after such a cell.
     rows: list[list[Any]] = []
     try:
