@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from partnerkit.deals.lint import check_deal_terms
 from partnerkit.model import MetricUnit, Plan
 from partnerkit.model.partners import partner_path
-from partnerkit.model.values import did_you_mean, fold_name, format_percent
+from partnerkit.model.values import did_you_mean, fold_names, format_percent
 from partnerkit.problems import REFERS_TO, FieldPath, Problem, Severity
 from partnerkit.roadmap.scheduler import check_roadmap
 from partnerkit.tiers.checks import TIER_CHECKS
@@ -29,11 +29,16 @@ Check = Callable[[Plan], list[Problem]]
 
 def check_unique_partner_names(plan: Plan) -> list[Problem]:
     """Every partner name appears once across the three categories (compared as ``fold_name`` does)."""
+    lists = plan.categories.partner_lists()
+    keys = fold_names([partner.name for _, partners in lists for partner in partners])
+    if len(set(keys)) == len(keys):  # the common case: no name twice, told by one set
+        return []
+    folded = iter(keys)
     seen: dict[str, tuple[Any, int, str]] = {}  # folded name -> (category, index, name as written)
     found = []
-    for kind, partners in plan.categories.partner_lists():
+    for kind, partners in lists:
         for index, partner in enumerate(partners):
-            key = fold_name(partner.name)
+            key = next(folded)
             if key not in seen:
                 seen[key] = (kind, index, partner.name)
                 continue

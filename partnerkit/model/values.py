@@ -19,7 +19,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
@@ -407,3 +407,29 @@ def fold_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # Case folding can produce text that NFKC changes again (e.g. U+0345); normalize once more.
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
+
+
+# The characters str.split() breaks ASCII text at, besides the space.
+_OTHER_ASCII_SPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def fold_names(names: Sequence[str]) -> list[str]:
+    """``fold_name`` of each name; a list of ASCII names written with single spaces is folded at once.
+
+    A check over 100,000 partners folds every name: one ``casefold`` of the names joined takes a
+    tenth of the time of 100,000 calls.
+    """
+    text = "\x00".join(names)
+    if (
+        not names
+        or text.count("\x00") != len(names) - 1  # a name holding the separator
+        or not text.isascii()
+        or "  " in text
+        or " \x00" in text
+        or "\x00 " in text
+        or text.startswith(" ")
+        or text.endswith(" ")
+        or any(space in text for space in _OTHER_ASCII_SPACE)
+    ):
+        return list(map(fold_name, names))
+    return text.casefold().split("\x00")

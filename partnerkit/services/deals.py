@@ -69,9 +69,10 @@ class LoadedSurvey:
 
 def partner_names(plan: Plan) -> dict[str, str]:
     """The plan's partner names by their folded spelling (``fold_name``), for the readers' look-ups."""
-    from partnerkit.model.values import fold_name
+    from partnerkit.model.values import fold_names
 
-    return {fold_name(partner.name): partner.name for _, partner in plan.partners()}
+    names = [partner.name for _, partner in plan.partners()]
+    return dict(zip(fold_names(names), names, strict=True))
 
 
 def read_deals(path: str | Path, loaded: LoadedPlan) -> LoadedDeals:

@@ -21,7 +21,7 @@ from partnerkit.checks import check_unique_partner_names
 from partnerkit.deals.build import find_partner
 from partnerkit.io.facts import load_facts
 from partnerkit.model import Plan
-from partnerkit.model.values import fold_name
+from partnerkit.model.values import fold_name, fold_names
 from partnerkit.tiers.evaluate import evaluate_tiers
 from partnerkit.tiers.facts import FactTable, merge_facts
 from partnerkit.validation import validate_plan_data
@@ -70,6 +70,32 @@ def test_folding_is_idempotent_and_forgets_case_spaces_and_variants(name: str) -
     assert folded == folded.strip() and "  " not in folded
     for other in same_name_typed_otherwise(name):
         assert fold_name(other) == folded, other
+
+
+# Names as a large list holds them: mostly ASCII letters and spaces (folded in bulk unless a space
+# is doubled or at an end), and lists with a character fold_names hands to fold_name instead: the
+# other spaces str.split() breaks at, the separator it joins names with, some Unicode.
+PLAIN_NAMES = st.lists(st.text(st.sampled_from("aBz0 "), max_size=6), max_size=10)
+ODD_CHARACTERS = ["\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x00", "\u00a0", "\u00e9", "\uff21"]
+LISTED_NAMES = st.one_of(
+    PLAIN_NAMES,
+    st.lists(st.text(st.sampled_from(["a", "B", " ", *ODD_CHARACTERS]), max_size=6), max_size=10),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LISTED_NAMES)
+def test_a_list_of_names_folds_as_each_name_does(names: list[str]) -> None:
+    assert fold_names(names) == [fold_name(name) for name in names]
+
+
+def test_plain_ascii_names_fold_in_bulk_to_what_each_folds_to() -> None:
+    names = [f"Reseller {i:05d} GmbH" for i in range(1000)] + ["Orbit CRM", "x"]
+    assert fold_names(names) == [fold_name(name) for name in names]
+    assert fold_names([]) == []
+    assert fold_names([""]) == [""]
+    # A name holding the separator the names are joined with is folded on its own.
+    assert fold_names(["Orbit\x00CRM", "x"]) == [fold_name("Orbit\x00CRM"), "x"]
 
 
 def test_known_variants_fold_to_one_name() -> None:

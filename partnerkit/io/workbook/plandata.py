@@ -19,7 +19,7 @@ from partnerkit.io.workbook.labels import path_of
 from partnerkit.io.workbook.layout import FieldRef, Kind, Table, cell_name
 from partnerkit.io.workbook.refs import ColumnMap, Refs, TableData, normalize_header, show_cell
 from partnerkit.io.workbook.rows import dig
-from partnerkit.model.values import fold_name
+from partnerkit.model.values import fold_name, fold_names
 from partnerkit.problems import FieldPath, Problem, Severity
 
 
@@ -560,8 +560,8 @@ def plan_data_from_tables(
     named = any(any(True for _ in _rows(tables.get(t))) for t in ("TermOverrides", "PartnerFacts"))
     for kind in L.PARTNER_MODELS if named else ():  # only rows naming partners need their names
         listed = dig(data, ("categories", kind.lower(), "partners")) or []
-        for i, found in enumerate(listed):
-            name = fold_name(str(found.get("name", "")))
+        folded = fold_names([str(found.get("name", "")) for found in listed])
+        for i, name in enumerate(folded):
             partner_paths.setdefault(name, ("categories", kind.lower(), "partners", i))
 
     def override(row_no: int, keys: dict[str, Any], ref: FieldRef) -> FieldPath | None:
