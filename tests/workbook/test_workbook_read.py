@@ -323,3 +323,25 @@ def test_partners_read_by_blocks_share_their_text_and_keep_their_quotes(
 
     _, problems = load_plan_from_workbook(edited(exported_xlsx, tmp_path, edit))
     assert at(problems, "Partners!D8").message.startswith("Priority = 'P7': 'P7' is not a priority")
+
+
+def test_rows_with_none_for_blanks_and_trailing_blanks_cut_read_as_full_rows_do(
+    exported_xlsx: Path, example_plan: Plan
+) -> None:
+    """Rows as the Excel bridge may hand them over (a blank cell as None, a row ending at its last
+    filled cell) give the plan calamine's full rows of "" give."""
+    from partnerkit.io.workbook.read import plan_from_read_tables, read_tables
+
+    tables, problems = read_tables(exported_xlsx)
+    for table in tables.values():
+        rows = []
+        for row in table.rows:
+            cells = [None if value == "" else value for value in row]
+            while cells and cells[-1] is None:
+                cells.pop()
+            rows.append(cells)
+        table.rows[:] = rows
+    assert any(len(row) < len(t.headers) for t in tables.values() for row in t.rows)
+    loaded = plan_from_read_tables(tables, problems, exported_xlsx.name)
+    assert [str(p) for p in loaded.problems if p.is_error] == []
+    assert loaded.plan == example_plan

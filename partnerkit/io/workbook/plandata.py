@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import compress, repeat
+from operator import ne
 from typing import Any
 
 from partnerkit.io.ooxml.scan import NO_COMPUTED_VALUE, NO_COMPUTED_VALUE_HINT
@@ -286,13 +288,18 @@ def _read_rows(
         ids = kind is Kind.IDS
         numbered = found.percent_format is not None and kind in _NUMBERED
         blanks = values.count(None)
-        if blanks == len(values):
+        empties = values.count("")
+        if blanks + empties == len(values):  # no row fills this column: nothing to read
             continue
         filled: Sequence[int]
-        if not blanks and "" not in values:
+        if not blanks and not empties:
             filled = range(len(values))
         else:
-            filled = [k for k, v in enumerate(values) if v is not None and v != ""]
+            # The filled cells' indexes, picked in C: a partly filled column costs a loop only
+            # over its filled cells.
+            filled = list(compress(range(len(values)), map(ne, values, repeat(""))))
+            if blanks:
+                filled = [k for k in filled if values[k] is not None]
         single = len(path) == 1
         everywhere = all(key in a for a in allowed_sets)  # a field of every row's category
         if (plain or ids) and not done and everywhere:
