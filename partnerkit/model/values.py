@@ -417,8 +417,8 @@ _OTHER_ASCII_SPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", 
 def fold_names(names: Sequence[str]) -> list[str]:
     """``fold_name`` of each name; a list of ASCII names written with single spaces is folded at once.
 
-    A check over 100,000 partners folds every name: one ``casefold`` of the names joined takes a
-    tenth of the time of 100,000 calls.
+    A check over 100,000 partners folds every name: the names joined are looked over and casefolded
+    in a few passes in C, in half the time of 100,000 calls.
     """
     text = "\x00".join(names)
     if (
