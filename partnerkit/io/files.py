@@ -126,9 +126,14 @@ def policy(force: bool = False, replace_unedited: bool = False) -> Overwrite:
 def digest(path: Path) -> str:
     """The SHA-256 of a file's content ("" when it cannot be read)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return digest_of(path.read_bytes())
     except OSError:
         return ""
+
+
+def digest_of(data: bytes) -> str:
+    """The SHA-256 of bytes about to be written, as ``digest`` gives it for the file that holds them."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_manifest(folder: Path) -> dict[str, str]:

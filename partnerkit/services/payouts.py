@@ -117,7 +117,7 @@ def run_payouts(
         else:
             if not force:
                 _refuse_edited(run, folder)
-            written += write_payout_csvs(run, folder, each=batch_map(workers, len(run.statements)))
+            csvs = write_payout_csvs(run, folder, each=batch_map(workers, len(run.statements)))
             docs, warnings = render_statements(
                 run,
                 plan,
@@ -127,12 +127,13 @@ def run_payouts(
                 workers=workers,
                 progress=step,
             )
-            written += docs
+            written += [*csvs, *docs]
             problems += warnings
-            from partnerkit.io.files import digest, record
+            from partnerkit.io.files import record
 
-            # Every run records its files, so that the next run of the period may replace them.
-            record(folder, {path.name: digest(path) for path in written})
+            # Every run records its files, so that the next run of the period may replace them: the
+            # digests of the bytes it wrote, as the writers computed them.
+            record(folder, {path.name: sha for path, sha in [*csvs.items(), *docs.items()]})
     return PayoutResult(run, written, problems)
 
 
@@ -156,7 +157,6 @@ def _write_unedited(
 
     from partnerkit.io.files import (
         Overwrite,
-        digest,
         kept_reason,
         read_manifest,
         record,
@@ -179,7 +179,7 @@ def _write_unedited(
             run, plan, scratch, prepared=prepared, template=template, workers=workers, progress=progress
         )
         problems += warnings
-        for path in [*made, *docs]:
+        for path, sha in [*made.items(), *docs.items()]:
             target = folder / path.name
             reason = kept_reason(target, Overwrite.UNEDITED, manifest)
             if reason is not None:
@@ -188,7 +188,7 @@ def _write_unedited(
                 )
                 continue
             write_bytes_atomic(target, path.read_bytes(), durable=False)
-            recorded[target.name] = digest(target)
+            recorded[target.name] = sha
             written.append(target)
     sync_folder(folder)
     record(folder, recorded)

@@ -420,6 +420,42 @@ def test_a_rerun_replaces_its_own_files_but_never_an_edit(
     run_payouts(loaded, deals, "2026-Q3", folder)  # what --force wrote is partnerkit's own again
 
 
+@pytest.mark.parametrize(
+    ("workers", "replace_unedited", "template"),
+    [(1, False, False), (2, False, False), (2, True, False), (1, False, True)],
+)
+def test_the_run_records_the_digest_of_each_file_it_wrote(
+    loaded: LoadedPlan,
+    export: Path,
+    tmp_path: Path,
+    workers: int,
+    replace_unedited: bool,
+    template: bool,
+) -> None:
+    """The digests come from the writers (forked workers' results arrive in any order): each file's
+    own, so a rerun knows the run's files and an edit apart."""
+    import hashlib
+
+    from partnerkit.io.files import read_manifest
+    from partnerkit.io.word.statement import statement_template_path
+
+    if workers > 1 and not can_fork():
+        pytest.skip("workers are forked on Linux only")
+    folder = tmp_path / "q3"
+    result = run_payouts(
+        loaded,
+        read_deals(export, loaded),
+        "2026-Q3",
+        folder,
+        workers=workers,
+        replace_unedited=replace_unedited,
+        template=statement_template_path() if template else None,
+    )
+    assert len(result.written) > 3
+    recorded = read_manifest(folder)
+    assert recorded == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in result.written}
+
+
 def test_a_file_partnerkit_did_not_write_is_kept(loaded: LoadedPlan, export: Path, tmp_path: Path) -> None:
     from partnerkit.io.files import OutputExistsError
 

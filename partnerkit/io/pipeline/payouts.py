@@ -15,7 +15,7 @@ from typing import Any
 
 from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
-from partnerkit.io.files import partner_file_stems, sync_folder, write_bytes_atomic
+from partnerkit.io.files import digest_of, partner_file_stems, sync_folder, write_bytes_atomic
 from partnerkit.model.values import fold_name
 from partnerkit.payouts.statements import SUMMARY_AMOUNTS, PayoutRun, Statement
 from partnerkit.problems import Problem
@@ -92,8 +92,9 @@ def summary_csv(run: PayoutRun) -> str:
     return csv_text(SUMMARY_COLUMNS, rows)
 
 
-def write_payout_csvs(run: PayoutRun, folder: Path, *, each: Each = map) -> list[Path]:
-    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written, in order.
+def write_payout_csvs(run: PayoutRun, folder: Path, *, each: Each = map) -> dict[Path, str]:
+    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written, in order,
+    each with the SHA-256 of the bytes written there (what ``.partnerkit-written.json`` records).
 
     Each file is written whole or not at all; the folder is flushed to disk once, not each file
     (docs/word.md, "Durability"): a run of 10,000 partners writes 10,001 of them. ``each`` does the
@@ -102,16 +103,17 @@ def write_payout_csvs(run: PayoutRun, folder: Path, *, each: Each = map) -> list
     folder.mkdir(parents=True, exist_ok=True)
     stems = statement_stems(run)
 
-    def write(index: int) -> tuple[int, Path]:
-        path = folder / f"{stems[index]}.csv"
-        return index, write_bytes_atomic(
-            path, statement_csv(run.statements[index]).encode("utf-8"), durable=False
-        )
+    def write(index: int) -> tuple[int, Path, str]:
+        # The digest of the bytes in hand, in whichever process writes them: the run records what it
+        # wrote without reading thousands of files back (and never a change made since).
+        path, data = folder / f"{stems[index]}.csv", statement_csv(run.statements[index]).encode("utf-8")
+        return index, write_bytes_atomic(path, data, durable=False), digest_of(data)
 
-    summary = write_bytes_atomic(folder / "summary.csv", summary_csv(run).encode("utf-8"), durable=False)
-    written = [path for _, path in sorted(each(write, list(range(len(stems)))))]
+    summary = summary_csv(run).encode("utf-8")
+    written = {write_bytes_atomic(folder / "summary.csv", summary, durable=False): digest_of(summary)}
+    written.update((path, sha) for _, path, sha in sorted(each(write, list(range(len(stems))))))
     sync_folder(folder)
-    return [summary, *written]
+    return written
 
 
 def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[str, Decimal], list[Problem]]:

@@ -13,7 +13,6 @@ not a blank). Attributes starting with ``_`` are refused before anything runs.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -29,7 +28,7 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from partnerkit.errors import TemplateError
-from partnerkit.io.files import write_bytes_atomic
+from partnerkit.io.files import digest_of, write_bytes_atomic
 from partnerkit.io.ooxml.errors import DamagedPackage, PackageError
 from partnerkit.io.ooxml.limits import TEMPLATE_LIMITS
 from partnerkit.io.ooxml.package import Package, write_package
@@ -91,7 +90,7 @@ class RenderedDocument:
     @property
     def sha256(self) -> str:
         """The document's SHA-256, to tell later whether anyone edited the file."""
-        return hashlib.sha256(self.data).hexdigest()
+        return digest_of(self.data)
 
 
 def _patch(xml: str) -> str:

@@ -167,8 +167,9 @@ def render_statements(
     template: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> tuple[list[Path], list[Problem]]:
-    """Write a Word statement for every partner of ``run`` into ``folder``: the paths and the warnings.
+) -> tuple[dict[Path, str], list[Problem]]:
+    """Write a Word statement for every partner of ``run`` into ``folder``: the paths, each with the
+    SHA-256 of the document written there, and the warnings.
 
     Each file is written under a temporary name, then renamed; the folder is flushed to disk once at
     the end (docs/word.md, "Durability"). With the shipped template, a large run renders on every core
@@ -190,8 +191,9 @@ def render_statements(
 
         compiled = _default_template()
 
-        def write(index: int) -> tuple[int, list[Problem]]:
-            # In whichever process takes the statement: its context, its document, its file.
+        def write(index: int) -> tuple[int, list[Problem], str]:
+            # In whichever process takes the statement: its context, its document, its file, and
+            # the document's digest (64 characters back to this process, not the file read again).
             statement = run.statements[index]
             context = statement_context(
                 statement,
@@ -201,18 +203,20 @@ def render_statements(
                 reference=references[index],
                 partner=partners.get(statement.partner),
             )
-            return index, compiled.write(paths[index], context, durable=False).problems
+            rendered = compiled.write(paths[index], context, durable=False)
+            return index, rendered.problems, rendered.sha256
 
-        results: Iterable[tuple[int, list[Problem]]] = batch_map(workers, len(paths))(
+        results: Iterable[tuple[int, list[Problem], str]] = batch_map(workers, len(paths))(
             write, list(range(len(paths)))
         )
         found: list[list[Problem]] = [[] for _ in paths]
-        for index, problems in results:
-            found[index] = problems
+        digests = [""] * len(paths)
+        for index, problems, sha in results:
+            found[index], digests[index] = problems, sha
             if progress is not None:
                 progress(run.statements[index].partner)
         sync_folder(folder)
-        return paths, [problem for problems in found for problem in problems]
+        return dict(zip(paths, digests, strict=True)), [problem for problems in found for problem in problems]
     from partnerkit.io.word.workers import Job, run_jobs
 
     source = Path(template)
@@ -235,11 +239,13 @@ def render_statements(
         for path, s, reference in zip(paths, run.statements, references, strict=True)
     ]
     warnings: list[Problem] = []
+    written = dict.fromkeys(paths, "")
     for done in run_jobs(work, {"user": (data, source.name)}, workers=1, limited=True):
         if done.error:
             raise TemplateError(done.error)
         warnings += done.problems
+        written[Path(done.path)] = done.sha256
         if progress is not None:
             progress(partner_of[done.path])
     sync_folder(folder)
-    return paths, warnings
+    return written, warnings
