@@ -5,9 +5,10 @@
 
 Every contender runs in its own process, alternating:
 
-* the files of a computed run (``write_payout_csvs`` and ``render_statements``: a CSV and a Word
-  statement per partner and the run summary) with ``workers=1`` and ``workers=2``; the run itself
-  (deals_bench's plan and synthetic CRM rows, the 2026-Q3 payouts) is made beforehand, untimed;
+* the files of a computed run (``services.payouts.write_run_files``: the run summary, then a CSV
+  and a Word statement per partner, both of a partner's files one item of work) with ``workers=1``
+  and ``workers=2``; the run itself (deals_bench's plan and synthetic CRM rows, the 2026-Q3
+  payouts) is made beforehand, untimed;
 * the loop a user writes with docxtpl and csv: ``DocxTemplate(path).render(context) + save`` and a
   ``csv.writer`` file per statement, on the first ``--baseline-count`` statements (their contexts
   made beforehand by partnerkit, untimed), with the shipped statement template; its figures are
@@ -51,17 +52,15 @@ def computed_run(partners: int, deals: int) -> tuple[Any, Any, Any]:
 
 def files_contender(partners: int, deals: int, workers: int, folder: str) -> Any:
     """partnerkit: the run's CSVs and Word statements, on ``workers`` processes."""
-    from partnerkit.io.pipeline.payouts import write_payout_csvs
-    from partnerkit.io.word.statement import render_statements
-    from partnerkit.io.word.workers import batch_map
+    from partnerkit.services.payouts import write_run_files
 
     plan, period, run = computed_run(partners, deals)
     out = Path(folder)
 
     def work() -> Any:
-        csvs = write_payout_csvs(run, out, each=batch_map(workers, len(run.statements)))
-        docs, _ = render_statements(run, plan, out, prepared=period.end, workers=workers)
-        return lambda: f"{len(csvs)} CSVs, {len(docs)} statements"
+        files, _ = write_run_files(run, plan, out, prepared=period.end, workers=workers)
+        csvs = sum(1 for path in files if path.suffix == ".csv")
+        return lambda: f"{csvs} CSVs, {len(files) - csvs} statements"
 
     return work
 

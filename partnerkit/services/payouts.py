@@ -105,10 +105,6 @@ def run_payouts(
     written: list[Path] = []
     step = None if progress is None else partial(_tell, progress, len(run.statements))
     if output_dir is not None and not any(p.is_error for p in problems):
-        from partnerkit.io.pipeline.payouts import write_payout_csvs
-        from partnerkit.io.word.statement import render_statements
-        from partnerkit.io.word.workers import batch_map
-
         folder = Path(output_dir)
         if replace_unedited:
             done, more = _write_unedited(run, plan, folder, prepared or span.end, template, workers, step)
@@ -117,8 +113,7 @@ def run_payouts(
         else:
             if not force:
                 _refuse_edited(run, folder)
-            csvs = write_payout_csvs(run, folder, each=batch_map(workers, len(run.statements)))
-            docs, warnings = render_statements(
+            files, warnings = write_run_files(
                 run,
                 plan,
                 folder,
@@ -127,14 +122,47 @@ def run_payouts(
                 workers=workers,
                 progress=step,
             )
-            written += [*csvs, *docs]
+            written += files
             problems += warnings
             from partnerkit.io.files import record
 
             # Every run records its files, so that the next run of the period may replace them: the
             # digests of the bytes it wrote, as the writers computed them.
-            record(folder, {path.name: sha for path, sha in [*csvs.items(), *docs.items()]})
+            record(folder, {path.name: sha for path, sha in files.items()})
     return PayoutResult(run, written, problems)
+
+
+def write_run_files(
+    run: PayoutRun,
+    plan: Any,
+    folder: Path,
+    *,
+    prepared: date,
+    template: str | Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[Path, str], list[Problem]]:
+    """Write a run's files into ``folder`` (``payout_files``): each with the SHA-256 of the bytes
+    written, and the template's warnings.
+
+    A partner's CSV and its Word statement are one item of work, done on ``workers`` processes
+    (``render_statements``); nothing is checked against what the folder holds (``run_payouts`` does).
+    """
+    from partnerkit.io.pipeline.payouts import statement_csv_writer, write_summary_csv
+    from partnerkit.io.word.statement import render_statements
+
+    summary, summary_sha = write_summary_csv(run, folder)
+    files, warnings = render_statements(
+        run,
+        plan,
+        folder,
+        prepared=prepared,
+        template=template,
+        workers=workers,
+        progress=progress,
+        alongside=statement_csv_writer(run, folder),
+    )
+    return {summary: summary_sha, **files}, warnings
 
 
 def _tell(progress: Callable[[str, int], None], total: int, partner: str) -> None:
@@ -163,9 +191,6 @@ def _write_unedited(
         sync_folder,
         write_bytes_atomic,
     )
-    from partnerkit.io.pipeline.payouts import write_payout_csvs
-    from partnerkit.io.word.statement import render_statements
-    from partnerkit.io.word.workers import batch_map
     from partnerkit.problems import Problem, Severity
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,12 +199,11 @@ def _write_unedited(
     manifest = read_manifest(folder)
     recorded: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".partnerkit-", dir=folder) as scratch:
-        made = write_payout_csvs(run, Path(scratch), each=batch_map(workers, len(run.statements)))
-        docs, warnings = render_statements(
-            run, plan, scratch, prepared=prepared, template=template, workers=workers, progress=progress
+        made, warnings = write_run_files(
+            run, plan, Path(scratch), prepared=prepared, template=template, workers=workers, progress=progress
         )
         problems += warnings
-        for path, sha in [*made.items(), *docs.items()]:
+        for path, sha in made.items():
             target = folder / path.name
             reason = kept_reason(target, Overwrite.UNEDITED, manifest)
             if reason is not None:

@@ -438,6 +438,7 @@ def test_the_run_records_the_digest_of_each_file_it_wrote(
 
     from partnerkit.io.files import read_manifest
     from partnerkit.io.word.statement import statement_template_path
+    from partnerkit.services.payouts import payout_files
 
     if workers > 1 and not can_fork():
         pytest.skip("workers are forked on Linux only")
@@ -452,6 +453,8 @@ def test_the_run_records_the_digest_of_each_file_it_wrote(
         template=statement_template_path() if template else None,
     )
     assert len(result.written) > 3
+    # The files come partner by partner, a CSV then its statement, as payout_files lists them.
+    assert result.written == payout_files(result.run, folder)
     recorded = read_manifest(folder)
     assert recorded == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in result.written}
 

@@ -8,14 +8,13 @@ would run as a formula gets a leading quote (partner and account names are untru
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from partnerkit.io.csvtext import csv_text, unquoted
 from partnerkit.io.facts import header_key, table_sheets
-from partnerkit.io.files import digest_of, partner_file_stems, sync_folder, write_bytes_atomic
+from partnerkit.io.files import digest_of, partner_file_stems, write_bytes_atomic
 from partnerkit.model.values import fold_name
 from partnerkit.payouts.statements import SUMMARY_AMOUNTS, PayoutRun, Statement
 from partnerkit.problems import Problem
@@ -35,9 +34,6 @@ LINE_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["partner", "category", "tier", "period", "currency", *SUMMARY_AMOUNTS, "status"]
 TOTAL = "Total"
-
-Each = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
-"""How the statements' files are done: ``each(work, items)``, as ``map`` does (``io.word.workers.batch_map``)."""
 
 
 def statement_stems(run: PayoutRun) -> list[str]:
@@ -92,28 +88,34 @@ def summary_csv(run: PayoutRun) -> str:
     return csv_text(SUMMARY_COLUMNS, rows)
 
 
-def write_payout_csvs(run: PayoutRun, folder: Path, *, each: Each = map) -> dict[Path, str]:
-    """Write ``summary.csv`` and one CSV per statement into ``folder``; the paths written, in order,
-    each with the SHA-256 of the bytes written there (what ``.partnerkit-written.json`` records).
+def write_summary_csv(run: PayoutRun, folder: Path) -> tuple[Path, str]:
+    """Write the run's ``summary.csv`` into ``folder``: its path and the SHA-256 of the bytes written.
 
-    Each file is written whole or not at all; the folder is flushed to disk once, not each file
-    (docs/word.md, "Durability"): a run of 10,000 partners writes 10,001 of them. ``each`` does the
-    statements' files (``map`` here; a batch's workers for a large run: ``io.word.workers.batch_map``).
+    Written whole or not at all, without a flush of its own: the run flushes the folder once, when
+    every file is in it (docs/word.md, "Durability").
     """
     folder.mkdir(parents=True, exist_ok=True)
+    data = summary_csv(run).encode("utf-8")
+    return write_bytes_atomic(folder / "summary.csv", data, durable=False), digest_of(data)
+
+
+def statement_csv_writer(run: PayoutRun, folder: Path) -> Callable[[int], tuple[Path, str]]:
+    """What writes the CSV of the run's statement number ``index`` into ``folder``: its path and the
+    SHA-256 of the bytes written (what ``.partnerkit-written.json`` records).
+
+    It runs in whichever process writes that partner's Word statement (``render_statements``'
+    ``alongside``), so both files of a partner are one item of work; like the summary, each file is
+    written whole or not at all, and the folder is flushed once at the end.
+    """
     stems = statement_stems(run)
 
-    def write(index: int) -> tuple[int, Path, str]:
-        # The digest of the bytes in hand, in whichever process writes them: the run records what it
-        # wrote without reading thousands of files back (and never a change made since).
-        path, data = folder / f"{stems[index]}.csv", statement_csv(run.statements[index]).encode("utf-8")
-        return index, write_bytes_atomic(path, data, durable=False), digest_of(data)
+    def write(index: int) -> tuple[Path, str]:
+        # The digest of the bytes in hand: the run records what it wrote without reading thousands
+        # of files back (and never a change made since).
+        data = statement_csv(run.statements[index]).encode("utf-8")
+        return write_bytes_atomic(folder / f"{stems[index]}.csv", data, durable=False), digest_of(data)
 
-    summary = summary_csv(run).encode("utf-8")
-    written = {write_bytes_atomic(folder / "summary.csv", summary, durable=False): digest_of(summary)}
-    written.update((path, sha) for _, path, sha in sorted(each(write, list(range(len(stems))))))
-    sync_folder(folder)
-    return written
+    return write
 
 
 def read_carried_over(path: str | Path, partners: dict[str, str]) -> tuple[dict[str, Decimal], list[Problem]]:

@@ -167,6 +167,7 @@ def render_statements(
     template: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    alongside: Callable[[int], tuple[Path, str]] | None = None,
 ) -> tuple[dict[Path, str], list[Problem]]:
     """Write a Word statement for every partner of ``run`` into ``folder``: the paths, each with the
     SHA-256 of the document written there, and the warnings.
@@ -176,6 +177,8 @@ def render_statements(
     (``workers`` processes, forked where that is safe; 1 renders in this process). ``template`` (a
     .docx path) is rendered in a limited worker process, all statements in one; TemplateError when it
     cannot be rendered. ``progress`` is called with each partner's name as its statement is written.
+    ``alongside(index)`` writes another file of statement ``index`` (its CSV) in the process that
+    writes its document, and gives its path and digest: those come first in the paths, partner by partner.
     """
     from partnerkit.io.files import partner_file_stems, sync_folder
 
@@ -191,9 +194,12 @@ def render_statements(
 
         compiled = _default_template()
 
-        def write(index: int) -> tuple[int, list[Problem], str]:
+        def write(index: int) -> tuple[int, list[Problem], str, tuple[Path, str] | None]:
             # In whichever process takes the statement: its context, its document, its file, and
-            # the document's digest (64 characters back to this process, not the file read again).
+            # the document's digest (64 characters back to this process, not the file read again);
+            # the partner's other file too, so that a worker's file-system calls overlap the other's
+            # rendering instead of waiting in a pass of their own.
+            other = alongside(index) if alongside is not None else None
             statement = run.statements[index]
             context = statement_context(
                 statement,
@@ -204,19 +210,20 @@ def render_statements(
                 partner=partners.get(statement.partner),
             )
             rendered = compiled.write(paths[index], context, durable=False)
-            return index, rendered.problems, rendered.sha256
+            return index, rendered.problems, rendered.sha256, other
 
-        results: Iterable[tuple[int, list[Problem], str]] = batch_map(workers, len(paths))(
-            write, list(range(len(paths)))
-        )
+        results: Iterable[tuple[int, list[Problem], str, tuple[Path, str] | None]] = batch_map(
+            workers, len(paths)
+        )(write, list(range(len(paths))))
         found: list[list[Problem]] = [[] for _ in paths]
         digests = [""] * len(paths)
-        for index, problems, sha in results:
-            found[index], digests[index] = problems, sha
+        others: list[tuple[Path, str] | None] = [None] * len(paths)
+        for index, problems, sha, other in results:
+            found[index], digests[index], others[index] = problems, sha, other
             if progress is not None:
                 progress(run.statements[index].partner)
         sync_folder(folder)
-        return dict(zip(paths, digests, strict=True)), [problem for problems in found for problem in problems]
+        return _in_order(others, paths, digests), [problem for problems in found for problem in problems]
     from partnerkit.io.word.workers import Job, run_jobs
 
     source = Path(template)
@@ -239,6 +246,9 @@ def render_statements(
         for path, s, reference in zip(paths, run.statements, references, strict=True)
     ]
     warnings: list[Problem] = []
+    # The other files first, in this process, while nothing else runs; the documents then come from
+    # the limited worker.
+    others = [alongside(index) if alongside is not None else None for index in range(len(paths))]
     written = dict.fromkeys(paths, "")
     for done in run_jobs(work, {"user": (data, source.name)}, workers=1, limited=True):
         if done.error:
@@ -248,4 +258,16 @@ def render_statements(
         if progress is not None:
             progress(partner_of[done.path])
     sync_folder(folder)
-    return written, warnings
+    return _in_order(others, paths, [written[path] for path in paths]), warnings
+
+
+def _in_order(
+    others: list[tuple[Path, str] | None], paths: list[Path], digests: list[str]
+) -> dict[Path, str]:
+    """Each statement's files with their digests, partner by partner: its other file, then its document."""
+    out: dict[Path, str] = {}
+    for other, path, sha in zip(others, paths, digests, strict=True):
+        if other is not None:
+            out[other[0]] = other[1]
+        out[path] = sha
+    return out
