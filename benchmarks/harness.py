@@ -101,6 +101,7 @@ class Sample:
     cpu: float
     rss_mb: float
     answer: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # the work's own laps (``lap``), in order
 
 
 @dataclass
@@ -114,6 +115,11 @@ class Results:
     def median(self, name: str, what: str = "wall") -> float:
         """The median wall (or ``cpu``, ``rss_mb``) of a contender's samples."""
         return statistics.median(getattr(s, what) for s in self.samples[name])
+
+    def stages(self, name: str) -> dict[str, float]:
+        """The median of each lap a contender's work took (``lap``), in the order the work took them."""
+        names = list(dict.fromkeys(k for s in self.samples[name] for k in s.stages))
+        return {k: statistics.median(s.stages.get(k, 0.0) for s in self.samples[name]) for k in names}
 
     def best(self, name: str) -> float:
         """The best (shortest) wall time of a contender."""
@@ -225,7 +231,7 @@ def _run_child(contender: Contender, folder: Path) -> Sample:
     if contender.argv is not None:
         return Sample(wall, usage["cpu"], rss)
     reported = json.loads(result_file.read_text(encoding="utf-8"))
-    return Sample(reported["wall"], reported["cpu"], rss, reported.get("answer"))
+    return Sample(reported["wall"], reported["cpu"], rss, reported.get("answer"), reported.get("stages", {}))
 
 
 def run(title: str, contenders: Sequence[Contender], repeat: int) -> Results:
@@ -237,6 +243,21 @@ def run(title: str, contenders: Sequence[Contender], repeat: int) -> Results:
             for contender in order if round_ % 2 == 0 else reversed(order):
                 samples[contender.name].append(_run_child(contender, Path(tmp)))
     return Results(title, list(contenders), samples)
+
+
+_LAPS: dict[str, float] = {}
+_LAP_START = [0.0]
+
+
+def lap(name: str) -> None:
+    """In a contender's work: the time since the work began, or since the last lap, is stage ``name``.
+
+    The stages of one sample add up to its wall time (less what follows the last lap), so "where the
+    time goes" is read from the very runs that are timed, not from other contenders' medians.
+    """
+    now = time.perf_counter()
+    _LAPS[name] = _LAPS.get(name, 0.0) + now - _LAP_START[0]
+    _LAP_START[0] = now
 
 
 def _child(script: str, factory: str, payload: str, result_file: str) -> None:
@@ -255,13 +276,24 @@ def _child(script: str, factory: str, payload: str, result_file: str) -> None:
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
+    # The script imports this file as ``harness``; here it runs as __main__: its laps are that module's.
+    import harness as shared
+
     start, used = time.perf_counter(), cpu()
+    shared._LAP_START[0] = start
     answer = work()
     wall, used = time.perf_counter() - start, cpu() - used
     if callable(answer):  # the check of the answer (a digest, say) is not the work: it runs untimed
         answer = answer()
     Path(result_file).write_text(
-        json.dumps({"wall": wall, "cpu": used, "answer": None if answer is None else str(answer)}),
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": used,
+                "answer": None if answer is None else str(answer),
+                "stages": shared._LAPS,
+            }
+        ),
         encoding="utf-8",
     )
 

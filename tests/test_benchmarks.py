@@ -106,6 +106,30 @@ def test_a_factory_contender_reports_its_answer() -> None:
     assert sample.wall > 0 and sample.cpu >= 0
 
 
+def test_a_factory_contender_reports_its_laps(tmp_path: Path) -> None:
+    # Laps taken inside the work come back per sample, in order, and add up to the work's wall time.
+    script = tmp_path / "lapping.py"
+    script.write_text(
+        "import time\n"
+        "import harness\n"
+        "def lapping(first, second):\n"
+        "    def work():\n"
+        "        time.sleep(first)\n"
+        "        harness.lap('first')\n"
+        "        time.sleep(second)\n"
+        "        harness.lap('second')\n"
+        "    return work\n",
+        encoding="utf-8",
+    )
+    contender = harness.Contender.call("lapping", str(script), "lapping", first=0.05, second=0.15)
+    results = harness.run("laps", [contender], 3)
+    laps = results.stages("lapping")
+    assert list(laps) == ["first", "second"]
+    assert 0.05 <= laps["first"] < 0.15 <= laps["second"]
+    for sample in results.samples["lapping"]:
+        assert sum(sample.stages.values()) == pytest.approx(sample.wall, abs=0.01)
+
+
 def test_the_growth_exponent_is_the_slope_of_the_log_log_fit() -> None:
     assert harness.fit_exponent([(n, 3e-6 * n**2) for n in (100, 200, 400, 800)]) == pytest.approx(2)
     assert harness.fit_exponent([(n, 5e-4 * n) for n in (1000, 4000, 16000)]) == pytest.approx(1)
