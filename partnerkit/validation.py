@@ -97,35 +97,16 @@ def show(value: Any) -> str:
 def problems_from_validation(exc: ValidationError, data: Any, root: type[BaseModel] = Plan) -> list[Problem]:
     """Pydantic's errors as partnerkit's problems, by field path, with did-you-mean hints for unknown keys."""
     found: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    for err, refused in _union_errors(exc.errors(include_url=False)):
+        if refused:  # a value no branch of a union takes: one problem, at the value
+            found.append(_refused_by_every_branch(refused, data))
+            continue
         path = data_path(err["loc"], data)
         kind = err["type"]
-        hint = None
-        extra: dict[str, object] = {}
         if kind == TERM_OVERRIDES:
             found += _term_problems(err, path, data)
             continue
-        if kind == "extra_forbidden":
-            key = str(path[-1]) if path else ""
-            guess = did_you_mean(key, _aliases(_models_at(root, path[:-1])))
-            message = f"unknown key {key!r}"
-            hint = f"did you mean {guess!r}?" if guess else None
-            extra[AT_KEY] = True
-        elif kind == "missing":
-            message = f"missing required key {str(path[-1])!r}" if path else "missing required key"
-        else:
-            message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-            message = own_words(kind, message, err.get("ctx") or {}, err.get("input"))
-            if kind in {"model_type", "model_attributes_type", "dict_type"}:
-                message = f"expected a mapping of keys and values, got {show(err.get('input'))}"
-            elif kind == "list_type":
-                message = f"expected a list, got {show(err.get('input'))}"
-            elif (
-                not kind.startswith("value_error")
-                and "input" in err
-                and not isinstance(err["input"], dict | list)
-            ):
-                message = f"{message} (got {show(err['input'])})"
+        message, hint, extra = _own_message(err, path, root)
         found.append(Problem(message, path, hint=hint, code=kind, extra=extra))
     # A misspelled key shows up twice: as an unknown key and as a missing one. Keep the one that
     # says "did you mean", which tells the whole story.
@@ -139,6 +120,90 @@ def problems_from_validation(exc: ValidationError, data: Any, root: type[BaseMod
             and (p.path[:-1], f"did you mean {str(p.path[-1])!r}?") in suggested
         )
     ]
+
+
+def _own_message(
+    err: Any, path: FieldPath, root: type[BaseModel]
+) -> tuple[str, str | None, dict[str, object]]:
+    """One pydantic error's message in partnerkit's words, its did-you-mean hint and its extras."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else ""
+        guess = did_you_mean(key, _aliases(_models_at(root, path[:-1])))
+        return f"unknown key {key!r}", (f"did you mean {guess!r}?" if guess else None), {AT_KEY: True}
+    if kind == "missing":
+        return (f"missing required key {str(path[-1])!r}" if path else "missing required key"), None, {}
+    message = _expected(err)
+    if kind in _SHAPE_ERRORS:
+        message = f"{message}, got {show(err.get('input'))}"
+    elif not kind.startswith("value_error") and "input" in err and not isinstance(err["input"], dict | list):
+        message = f"{message} (got {show(err['input'])})"
+    return message, None, {}
+
+
+# Errors that say the value has the wrong shape: a mapping or a list was expected.
+_SHAPE_ERRORS = frozenset({"model_type", "model_attributes_type", "dict_type", "list_type"})
+
+
+def _expected(err: Any) -> str:
+    """What a pydantic error says the value should be, in partnerkit's words, without the value."""
+    kind = err["type"]
+    if kind in _SHAPE_ERRORS:
+        return "expected a list" if kind == "list_type" else "expected a mapping of keys and values"
+    message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return own_words(kind, message, err.get("ctx") or {}, err.get("input"))
+
+
+def _is_type_tag(part: Any) -> bool:
+    """True for a segment pydantic adds to an error's location to name a union's branch (``int``,
+    ``constrained-str``, ``dict[date,union[int,float]]``)."""
+    return isinstance(part, str) and (part in _TYPE_TAGS or part.startswith("constrained-") or "[" in part)
+
+
+def _union_errors(errors: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """Pydantic's errors with a union's branches sorted out: each error alone, or (None, its branches)
+    for a value that every branch refused as a whole.
+
+    A value no branch of a union takes gets an error per branch, each at the value plus the branch's
+    tag (``facts.revenue.bool``, ``facts.revenue.int``...). When one branch looked inside the value
+    (a dated fact whose date is impossible), its errors say what is wrong and the others are noise;
+    otherwise the branches together say what the value may be, in one problem.
+    """
+
+    def refuses_whole(err: Any) -> bool:
+        loc = err["loc"]
+        return bool(loc) and err["type"] not in ("extra_forbidden", "missing") and _is_type_tag(loc[-1])
+
+    # The places some error looked inside of, past a branch's tag: one set, so that a plan with an
+    # error in each of 100,000 partners is sorted out in one pass.
+    looked_inside = {tuple(e["loc"][:k]) for e in errors for k in range(len(e["loc"]) - 1)}
+    out: list[tuple[Any, list[Any]]] = []
+    grouped: dict[tuple[Any, ...], list[Any]] = {}
+    for err in errors:
+        if not refuses_whole(err):
+            out.append((err, []))
+            continue
+        at = tuple(err["loc"][:-1])
+        if at in looked_inside:
+            continue  # a branch that took the value's shape says what is wrong inside it
+        if at not in grouped:
+            grouped[at] = []
+            out.append((None, grouped[at]))
+        grouped[at].append(err)
+    return [(err, refused) if len(refused) != 1 else (refused[0], []) for err, refused in out]
+
+
+def _refused_by_every_branch(refused: list[Any], data: Any) -> Problem:
+    """One problem for a value that no branch of a union takes, naming what each branch expects."""
+    expected: list[str] = []
+    for err in refused:
+        wanted = _expected(err).removeprefix("expected ")
+        if wanted not in expected:
+            expected.append(wanted)
+    path = data_path(refused[0]["loc"][:-1], data)
+    return Problem(
+        f"expected {', or '.join(expected)}, got {show(refused[0].get('input'))}", path, code="union"
+    )
 
 
 def _term_problems(err: Any, path: FieldPath, data: Any) -> list[Problem]:

@@ -176,6 +176,36 @@ class TestValuesInPlace:
         line = path.read_text().splitlines()[int(problem.location.split(":")[-2]) - 1]  # type: ignore[union-attr]
         assert typed in line
 
+    def test_a_fact_no_branch_of_its_union_takes_is_one_problem_at_its_place(
+        self, plan_data: dict[str, Any], write_plan: Callable[..., Path]
+    ) -> None:
+        # A fact may be a value or dated values; pydantic answers a wrong one with an error per
+        # branch (facts.revenue.bool, facts.revenue.constrained-str...). The user gets one problem.
+        facts = plan_data["categories"]["integration"]["partners"][0]["facts"]
+        facts["revenue"] = {"2026-03-31": 60000, "2026-02-30": 70000}  # an impossible date
+        facts["deals"] = [1, 2]  # neither a value nor dated values
+        facts["certified_staff"] = {"2026-03-31": "lots"}  # a dated value that is not a number
+        path = write_plan(plan_data)
+        problems = only_problems(path)
+        at = "categories.integration.partners[0].facts"
+        assert [p.field for p in problems] == [
+            f"{at}.revenue.2026-02-30",
+            f"{at}.deals",
+            f"{at}.certified_staff.2026-03-31",
+        ]
+        assert "expected a date" in located(problems, f"{at}.revenue.2026-02-30").message
+        assert located(problems, f"{at}.deals").message == (
+            "expected true or false, or a whole number, or a number, or a date written YYYY-MM-DD, "
+            "or text, or a mapping of keys and values, got [1, 2]"
+        )
+        assert located(problems, f"{at}.certified_staff.2026-03-31").message == (
+            "expected a whole number, or a number, or true or false, got 'lots'"
+        )
+        lines = path.read_text().splitlines()
+        shown = [lines[int(p.location.split(":")[-2]) - 1].strip() for p in problems]  # type: ignore[union-attr]
+        # Each on its line: the impossible date, the list's first item, the date holding 'lots'.
+        assert shown == ["'2026-02-30': 70000", "- 1", "'2026-03-31': lots"]
+
     def test_unknown_key_gets_did_you_mean_at_the_key(
         self, plan_data: dict[str, Any], write_plan: Callable[..., Path]
     ) -> None:
